@@ -1,0 +1,97 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[outcome] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'outcome'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'outcome'= {
+            cand --format 'Output format'
+            cand --color 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)'
+            cand --catalog 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries'
+            cand --exit-zero 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
+            cand -q 'Print nothing; the exit status is the answer'
+            cand --quiet 'Print nothing; the exit status is the answer'
+            cand --strict 'End with status 65 if any record in the input was malformed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand explain 'Explain close reasons, job records or Scrapy logs'
+            cand list 'Show the whole catalog of known outcomes'
+            cand summary 'Aggregate many jobs into counts per outcome'
+            cand completions 'Print a shell completion script'
+        }
+        &'outcome;explain'= {
+            cand -i 'Read job JSON, JSON Lines, bare reasons or a Scrapy log from FILE (`-` = stdin)'
+            cand --input 'Read job JSON, JSON Lines, bare reasons or a Scrapy log from FILE (`-` = stdin)'
+            cand --format 'Output format'
+            cand --color 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)'
+            cand --catalog 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries'
+            cand --exit-zero 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
+            cand -q 'Print nothing; the exit status is the answer'
+            cand --quiet 'Print nothing; the exit status is the answer'
+            cand --strict 'End with status 65 if any record in the input was malformed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'outcome;list'= {
+            cand --severity 'Show only entries of these severities'
+            cand --format 'Output format'
+            cand --color 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)'
+            cand --catalog 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries'
+            cand --exit-zero 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
+            cand -q 'Print nothing; the exit status is the answer'
+            cand --quiet 'Print nothing; the exit status is the answer'
+            cand --strict 'End with status 65 if any record in the input was malformed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'outcome;summary'= {
+            cand -i 'Read jobs from FILE (`-` = stdin); with none, stdin'
+            cand --input 'Read jobs from FILE (`-` = stdin); with none, stdin'
+            cand --by 'Break the counts down by this field'
+            cand --format 'Output format'
+            cand --color 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)'
+            cand --catalog 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries'
+            cand --exit-zero 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
+            cand -q 'Print nothing; the exit status is the answer'
+            cand --quiet 'Print nothing; the exit status is the answer'
+            cand --strict 'End with status 65 if any record in the input was malformed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'outcome;completions'= {
+            cand --format 'Output format'
+            cand --color 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)'
+            cand --catalog 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries'
+            cand --exit-zero 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
+            cand -q 'Print nothing; the exit status is the answer'
+            cand --quiet 'Print nothing; the exit status is the answer'
+            cand --strict 'End with status 65 if any record in the input was malformed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+    ]
+    $completions[$command]
+}

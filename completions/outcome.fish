@@ -1,0 +1,102 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_outcome_global_optspecs
+    string join \n format= color= exit-zero q/quiet strict catalog= h/help V/version
+end
+
+function __fish_outcome_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_outcome_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_outcome_using_subcommand
+    set -l cmd (__fish_outcome_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c outcome -n "__fish_outcome_needs_command" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
+json\t'One JSON object per item (JSON Lines for several)'
+line\t'Tab-separated: job, outcome, severity, title'
+nagios\t'One Monitoring Plugins status line (summary only)'"
+complete -c outcome -n "__fish_outcome_needs_command" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c outcome -n "__fish_outcome_needs_command" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries' -r -F
+complete -c outcome -n "__fish_outcome_needs_command" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
+complete -c outcome -n "__fish_outcome_needs_command" -s q -l quiet -d 'Print nothing; the exit status is the answer'
+complete -c outcome -n "__fish_outcome_needs_command" -l strict -d 'End with status 65 if any record in the input was malformed'
+complete -c outcome -n "__fish_outcome_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c outcome -n "__fish_outcome_needs_command" -s V -l version -d 'Print version'
+complete -c outcome -n "__fish_outcome_needs_command" -f -a "explain" -d 'Explain close reasons, job records or Scrapy logs'
+complete -c outcome -n "__fish_outcome_needs_command" -f -a "list" -d 'Show the whole catalog of known outcomes'
+complete -c outcome -n "__fish_outcome_needs_command" -f -a "summary" -d 'Aggregate many jobs into counts per outcome'
+complete -c outcome -n "__fish_outcome_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -s i -l input -d 'Read job JSON, JSON Lines, bare reasons or a Scrapy log from FILE (`-` = stdin)' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
+json\t'One JSON object per item (JSON Lines for several)'
+line\t'Tab-separated: job, outcome, severity, title'
+nagios\t'One Monitoring Plugins status line (summary only)'"
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -s q -l quiet -d 'Print nothing; the exit status is the answer'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -l strict -d 'End with status 65 if any record in the input was malformed'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -s V -l version -d 'Print version'
+complete -c outcome -n "__fish_outcome_using_subcommand list" -l severity -d 'Show only entries of these severities' -r -f -a "ok\t''
+warning\t''
+critical\t''
+unknown\t''"
+complete -c outcome -n "__fish_outcome_using_subcommand list" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
+json\t'One JSON object per item (JSON Lines for several)'
+line\t'Tab-separated: job, outcome, severity, title'
+nagios\t'One Monitoring Plugins status line (summary only)'"
+complete -c outcome -n "__fish_outcome_using_subcommand list" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c outcome -n "__fish_outcome_using_subcommand list" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand list" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
+complete -c outcome -n "__fish_outcome_using_subcommand list" -s q -l quiet -d 'Print nothing; the exit status is the answer'
+complete -c outcome -n "__fish_outcome_using_subcommand list" -l strict -d 'End with status 65 if any record in the input was malformed'
+complete -c outcome -n "__fish_outcome_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c outcome -n "__fish_outcome_using_subcommand list" -s V -l version -d 'Print version'
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -s i -l input -d 'Read jobs from FILE (`-` = stdin); with none, stdin' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l by -d 'Break the counts down by this field' -r -f -a "spider\t''"
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
+json\t'One JSON object per item (JSON Lines for several)'
+line\t'Tab-separated: job, outcome, severity, title'
+nagios\t'One Monitoring Plugins status line (summary only)'"
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -s q -l quiet -d 'Print nothing; the exit status is the answer'
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l strict -d 'End with status 65 if any record in the input was malformed'
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -s V -l version -d 'Print version'
+complete -c outcome -n "__fish_outcome_using_subcommand completions" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
+json\t'One JSON object per item (JSON Lines for several)'
+line\t'Tab-separated: job, outcome, severity, title'
+nagios\t'One Monitoring Plugins status line (summary only)'"
+complete -c outcome -n "__fish_outcome_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c outcome -n "__fish_outcome_using_subcommand completions" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand completions" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
+complete -c outcome -n "__fish_outcome_using_subcommand completions" -s q -l quiet -d 'Print nothing; the exit status is the answer'
+complete -c outcome -n "__fish_outcome_using_subcommand completions" -l strict -d 'End with status 65 if any record in the input was malformed'
+complete -c outcome -n "__fish_outcome_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c outcome -n "__fish_outcome_using_subcommand completions" -s V -l version -d 'Print version'

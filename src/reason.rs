@@ -1,0 +1,249 @@
+//! Normalising a close reason and finding its catalog entry, in the order the contract
+//! gives: exact, case and separators ignored, family, likely typo, custom.
+
+use crate::catalog::{Catalog, Fallback};
+
+/// How a reason was matched; shown in every output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How {
+    Exact,
+    Alias,
+    Normalized,
+    Family,
+    Suggestion,
+    Custom,
+    /// Not from a reason at all: the record or log could not give one.
+    NotFinished,
+    NoOutcome,
+    NeverClosed,
+}
+
+impl How {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            How::Exact => "exact",
+            How::Alias => "alias",
+            How::Normalized => "normalized",
+            How::Family => "family",
+            How::Suggestion => "suggestion",
+            How::Custom => "custom",
+            How::NotFinished => "not_finished",
+            How::NoOutcome => "no_outcome",
+            How::NeverClosed => "never_closed",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Match {
+    pub entry: usize,
+    pub how: How,
+    /// With `Family`: the part the `*` stood for.
+    pub tail: Option<String>,
+    /// With `Suggestion` (and sometimes `Family`): the entry the reason was probably meant as.
+    pub suggestion: Option<usize>,
+}
+
+/// Lower case, every run of characters other than letters and digits folded to one space,
+/// trimmed: `Killed-By-OOM`, `killed_by_oom` and `KILLED BY OOM` all become `killed by oom`.
+pub fn normalize(reason: &str) -> String {
+    let mut out = String::with_capacity(reason.len());
+    let mut pending_space = false;
+    for c in reason.chars() {
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+pub fn find(catalog: &Catalog, reason: &str) -> Match {
+    let simple = |entry, how| Match {
+        entry,
+        how,
+        tail: None,
+        suggestion: None,
+    };
+    if let Some(index) = catalog.exact(reason) {
+        let how = if catalog.entries[index].name == reason {
+            How::Exact
+        } else {
+            How::Alias
+        };
+        return simple(index, how);
+    }
+    let normalized = normalize(reason);
+    if let Some(index) = catalog.by_normalized(&normalized) {
+        return simple(index, How::Normalized);
+    }
+    if let Some((entry, tail)) = family(catalog, reason, &normalized) {
+        return Match {
+            entry,
+            how: How::Family,
+            suggestion: closest(catalog, &normalized),
+            tail: Some(tail),
+        };
+    }
+    let custom = catalog.index_of(Fallback::Custom);
+    match closest(catalog, &normalized) {
+        Some(suggestion) => Match {
+            entry: custom,
+            how: How::Suggestion,
+            tail: None,
+            suggestion: Some(suggestion),
+        },
+        None => simple(custom, How::Custom),
+    }
+}
+
+fn family(catalog: &Catalog, reason: &str, normalized: &str) -> Option<(usize, String)> {
+    for family in &catalog.families {
+        let (prefix, suffix) = (family.prefix.as_str(), family.suffix.as_str());
+        if reason.len() > prefix.len() + suffix.len()
+            && reason.starts_with(prefix)
+            && reason.ends_with(suffix)
+        {
+            let tail = &reason[prefix.len()..reason.len() - suffix.len()];
+            return Some((family.entry, tail.to_string()));
+        }
+        // The same pattern with case and separators ignored: `CLOSESPIDER-FOO`.
+        let norm_prefix = normalize(prefix);
+        let norm_suffix = normalize(suffix);
+        if norm_prefix.is_empty() {
+            continue;
+        }
+        let Some(rest) = normalized.strip_prefix(norm_prefix.as_str()) else {
+            continue;
+        };
+        let Some(rest) = rest.strip_prefix(' ') else {
+            continue;
+        };
+        let Some(rest) = rest.strip_suffix(norm_suffix.as_str()) else {
+            continue;
+        };
+        let tail = rest.trim();
+        if !tail.is_empty() {
+            return Some((family.entry, tail.to_string()));
+        }
+    }
+    None
+}
+
+/// The known reason this one is most likely a typo of, if any is close enough.
+fn closest(catalog: &Catalog, normalized: &str) -> Option<usize> {
+    let length = normalized.chars().count();
+    if length < 3 {
+        return None;
+    }
+    let allowed = match length {
+        0..=5 => 1,
+        6..=12 => 2,
+        _ => 3,
+    };
+    let mut best: Option<(usize, usize)> = None;
+    for (spelling, index) in catalog.spellings() {
+        let distance = edit_distance(normalized, spelling, allowed);
+        let is_prefix = length >= 5
+            && spelling.starts_with(normalized)
+            && length * 10 >= spelling.chars().count() * 6;
+        let score = if is_prefix {
+            Some(distance.unwrap_or(allowed))
+        } else {
+            distance
+        };
+        if let Some(score) = score {
+            let better = match best {
+                None => true,
+                Some((best_score, best_index)) => {
+                    score < best_score
+                        || (score == best_score
+                            && catalog.entries[index].name < catalog.entries[best_index].name)
+                }
+            };
+            if better {
+                best = Some((score, index));
+            }
+        }
+    }
+    best.map(|(_, index)| index)
+}
+
+/// Optimal-string-alignment distance (a swap of two neighbours counts as one edit), or
+/// `None` once it is certain to exceed `limit`.
+pub fn edit_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let width = b.len() + 1;
+    let mut rows = vec![vec![0usize; width]; 3];
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        let (cur, prev, prev2) = (i % 3, (i + 2) % 3, (i + 1) % 3);
+        rows[cur][0] = i;
+        let mut row_min = i;
+        for j in 1..width {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut value = (rows[prev][j] + 1)
+                .min(rows[cur][j - 1] + 1)
+                .min(rows[prev][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                value = value.min(rows[prev2][j - 2] + 1);
+            }
+            rows[cur][j] = value;
+            row_min = row_min.min(value);
+        }
+        if row_min > limit {
+            return None;
+        }
+    }
+    let distance = rows[a.len() % 3][b.len()];
+    (distance <= limit).then_some(distance)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_folds_case_and_separators() {
+        assert_eq!(normalize("Killed-By-OOM"), "killed by oom");
+        assert_eq!(normalize("  KILLED__BY  oom "), "killed by oom");
+        assert_eq!(normalize("cancelled (24h limit)"), "cancelled 24h limit");
+        assert_eq!(normalize("---"), "");
+    }
+
+    #[test]
+    fn normalize_is_idempotent() {
+        for input in [
+            "Killed-By-OOM",
+            "cancelled (stalled)",
+            "ÉTÉ__x",
+            "a\u{1b}[31mb",
+            "",
+        ] {
+            let once = normalize(input);
+            assert_eq!(normalize(&once), once);
+        }
+    }
+
+    #[test]
+    fn edit_distance_counts_swaps_as_one() {
+        assert_eq!(edit_distance("finsihed", "finished", 2), Some(1));
+        assert_eq!(
+            edit_distance("memusage exceed", "memusage exceeded", 3),
+            Some(2)
+        );
+        assert_eq!(edit_distance("abc", "xyz", 2), None);
+        assert_eq!(edit_distance("", "ab", 2), Some(2));
+    }
+}

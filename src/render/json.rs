@@ -1,0 +1,144 @@
+//! The JSON schema (version 1). Field names and meanings are a public contract, documented
+//! in the README; add fields, never rename or remove them.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::catalog::{Catalog, Entry, Kind};
+use crate::report::Report;
+
+#[derive(Serialize)]
+struct JsonReport<'r> {
+    input: Option<&'r str>,
+    outcome: Option<&'r str>,
+    matched: &'static str,
+    suggestion: Option<&'r str>,
+    family: Option<&'r str>,
+    family_tail: Option<&'r str>,
+    severity: &'static str,
+    exit_code: u8,
+    title: &'r str,
+    explanation: &'r str,
+    next_steps: &'r [String],
+    settings: &'r [String],
+    set_by: &'r str,
+    docs: &'r [String],
+    catalog: &'r str,
+    notes: &'r [String],
+    source: Option<JsonSource<'r>>,
+    job: Option<JsonJob<'r>>,
+}
+
+#[derive(Serialize)]
+struct JsonSource<'r> {
+    file: &'r str,
+    line: u64,
+}
+
+#[derive(Serialize)]
+struct JsonJob<'r> {
+    key: Option<&'r str>,
+    spider: Option<&'r str>,
+    state: Option<&'r str>,
+    close_reason: Option<&'r str>,
+    finish_reason: Option<&'r str>,
+    items: Option<u64>,
+    errors: Option<u64>,
+    pages: Option<u64>,
+    units: Option<u64>,
+    memory_peak_bytes: Option<u64>,
+    memory_limit_bytes: Option<u64>,
+    memory_limit_reached: Option<bool>,
+    cancelled_by: Option<&'r str>,
+    run_seconds: Option<f64>,
+    tags: Vec<&'r str>,
+}
+
+pub fn report_json(out: &mut impl Write, catalog: &Catalog, report: &Report) -> io::Result<()> {
+    let entry = report.entry(catalog);
+    let is_family = catalog.kinds[report.found.entry] == Kind::Family;
+    let value = JsonReport {
+        input: report.input.as_deref(),
+        outcome: report.outcome(catalog),
+        matched: report.found.how.as_str(),
+        suggestion: report
+            .found
+            .suggestion
+            .map(|i| catalog.entries[i].name.as_str()),
+        family: is_family.then_some(entry.name.as_str()),
+        family_tail: report.found.tail.as_deref(),
+        severity: report.severity.as_str(),
+        exit_code: crate::exit::ExitStatus::from_severity(report.severity).code(),
+        title: &entry.title,
+        explanation: &entry.explanation,
+        next_steps: &entry.next_steps,
+        settings: &entry.settings,
+        set_by: &entry.set_by,
+        docs: &entry.docs,
+        catalog: entry.origin.as_str(),
+        notes: &report.notes,
+        source: report.location.map(|l| JsonSource {
+            file: l.source,
+            line: l.line,
+        }),
+        job: report.job.as_ref().map(|job| JsonJob {
+            key: job.key.as_deref(),
+            spider: job.spider.as_deref(),
+            state: job.state.as_deref(),
+            close_reason: job.close_reason.as_deref(),
+            finish_reason: job.stats.finish_reason.as_deref(),
+            items: job.items(),
+            errors: job.errors(),
+            pages: job.pages(),
+            units: job.units,
+            memory_peak_bytes: job.stats.memory_peak,
+            memory_limit_bytes: job.memory_limit,
+            memory_limit_reached: job.stats.memory_limit_reached,
+            cancelled_by: job.cancelled_by.as_deref(),
+            run_seconds: job.run_seconds(),
+            tags: job.tags.iter().map(|t| t.as_ref()).collect(),
+        }),
+    };
+    serde_json::to_writer(&mut *out, &value).map_err(io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+#[derive(Serialize)]
+struct JsonEntry<'r> {
+    name: &'r str,
+    kind: &'static str,
+    aliases: &'r [String],
+    severity: &'static str,
+    exit_code: u8,
+    title: &'r str,
+    explanation: &'r str,
+    next_steps: &'r [String],
+    settings: &'r [String],
+    set_by: &'r str,
+    docs: &'r [String],
+    catalog: &'r str,
+}
+
+pub fn entry_json(out: &mut impl Write, entry: &Entry, kind: Kind) -> io::Result<()> {
+    let value = JsonEntry {
+        name: &entry.name,
+        kind: match kind {
+            Kind::Outcome => "outcome",
+            Kind::Family => "family",
+            Kind::Fallback => "fallback",
+        },
+        aliases: &entry.aliases,
+        severity: entry.severity.as_str(),
+        exit_code: crate::exit::ExitStatus::from_severity(entry.severity).code(),
+        title: &entry.title,
+        explanation: &entry.explanation,
+        next_steps: &entry.next_steps,
+        settings: &entry.settings,
+        set_by: &entry.set_by,
+        docs: &entry.docs,
+        catalog: entry.origin.as_str(),
+    };
+    serde_json::to_writer(&mut *out, &value).map_err(io::Error::from)?;
+    out.write_all(b"\n")
+}

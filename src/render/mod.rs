@@ -1,0 +1,106 @@
+//! Output formats. `human` is for people (cards, or one line per job for a stream), `json`
+//! is a stable schema (one object per item, JSON Lines for several), `line` is TSV for awk.
+
+pub mod color;
+mod human;
+mod json;
+pub mod safe;
+
+use std::io::{self, Write};
+
+use crate::catalog::{Catalog, Severity};
+use crate::report::Report;
+use color::Palette;
+pub use human::{card, stream_line};
+pub use json::{entry_json, report_json};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Cards for people; one line per job for a stream
+    Human,
+    /// One JSON object per item (JSON Lines for several)
+    Json,
+    /// Tab-separated: job, outcome, severity, title
+    Line,
+    /// One Monitoring Plugins status line (summary only)
+    Nagios,
+}
+
+/// `job  outcome  severity  title`, tab-separated, input made terminal-safe (tabs included).
+pub fn tsv(out: &mut impl Write, catalog: &Catalog, report: &Report) -> io::Result<()> {
+    let job = report
+        .job
+        .as_ref()
+        .and_then(|j| j.key.as_deref())
+        .unwrap_or("-");
+    let outcome = report.outcome(catalog).unwrap_or("-");
+    let entry = report.entry(catalog);
+    writeln!(
+        out,
+        "{}\t{}\t{}\t{}",
+        safe::safe(job),
+        safe::safe(outcome),
+        report.severity.as_str(),
+        safe::safe(&entry.title)
+    )
+}
+
+/// Per-severity tallies for a run's closing line and for `summary`.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tally {
+    pub ok: u64,
+    pub warning: u64,
+    pub critical: u64,
+    pub unknown: u64,
+    pub malformed: u64,
+}
+
+impl Tally {
+    pub fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Ok => self.ok += 1,
+            Severity::Warning => self.warning += 1,
+            Severity::Critical => self.critical += 1,
+            Severity::Unknown => self.unknown += 1,
+        }
+    }
+
+    pub fn total(&self) -> u64 {
+        self.ok + self.warning + self.critical + self.unknown
+    }
+
+    pub fn count(&self, severity: Severity) -> u64 {
+        match severity {
+            Severity::Ok => self.ok,
+            Severity::Warning => self.warning,
+            Severity::Critical => self.critical,
+            Severity::Unknown => self.unknown,
+        }
+    }
+}
+
+/// `120 jobs: 3 critical, 7 warning, 0 unknown, 110 ok`
+pub fn closing_count(out: &mut impl Write, palette: Palette, tally: &Tally) -> io::Result<()> {
+    let total = tally.total();
+    let noun = if total == 1 { "job" } else { "jobs" };
+    let mut parts = Vec::new();
+    for severity in Severity::ALL {
+        let n = tally.count(severity);
+        let text = format!("{n} {}", severity.as_str());
+        parts.push(if n > 0 && severity != Severity::Ok {
+            palette.strong(&text)
+        } else {
+            text
+        });
+    }
+    write!(out, "{total} {noun}: {}", parts.join(", "))?;
+    if tally.malformed > 0 {
+        write!(
+            out,
+            " ({} malformed record{} counted as unknown)",
+            tally.malformed,
+            crate::report::plural(tally.malformed)
+        )?;
+    }
+    writeln!(out)
+}

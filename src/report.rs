@@ -1,0 +1,247 @@
+//! One answer: what was given, the catalog entry it matched, the verdict, and the record's
+//! own facts that changed or explain the verdict.
+
+use std::borrow::Cow;
+
+use crate::catalog::{Catalog, Entry, Fallback, Severity};
+use crate::job::Job;
+use crate::reason::{self, How, Match};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Location<'a> {
+    pub source: &'a str,
+    pub line: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report<'a> {
+    pub location: Option<Location<'a>>,
+    /// The reason exactly as given, if there was one.
+    pub input: Option<Cow<'a, str>>,
+    pub found: Match,
+    pub severity: Severity,
+    /// Findings from the record itself, worst first.
+    pub notes: Vec<String>,
+    pub job: Option<Job<'a>>,
+}
+
+const MIB: f64 = 1024.0 * 1024.0;
+
+impl<'a> Report<'a> {
+    pub fn for_reason(catalog: &Catalog, reason: Cow<'a, str>) -> Report<'a> {
+        let found = reason::find(catalog, &reason);
+        Report {
+            location: None,
+            severity: catalog.entries[found.entry].severity,
+            input: Some(reason),
+            found,
+            notes: Vec::new(),
+            job: None,
+        }
+    }
+
+    fn fallback(catalog: &Catalog, which: Fallback, how: How) -> Report<'a> {
+        let entry = catalog.index_of(which);
+        Report {
+            location: None,
+            input: None,
+            found: Match {
+                entry,
+                how,
+                tail: None,
+                suggestion: None,
+            },
+            severity: catalog.entries[entry].severity,
+            notes: Vec::new(),
+            job: None,
+        }
+    }
+
+    /// A log that ended before the engine closed the spider.
+    pub fn never_closed(catalog: &Catalog, job: Job<'a>, notes: Vec<String>) -> Report<'a> {
+        let mut report = Report::fallback(catalog, Fallback::NeverClosed, How::NeverClosed);
+        report.notes = notes;
+        report.job = Some(job);
+        report
+    }
+
+    /// The verdict for a job record: its state, its outcome, and the facts that qualify it.
+    pub fn for_job(catalog: &Catalog, job: Job<'a>) -> Report<'a> {
+        let state = job.state.as_deref().map(str::to_ascii_lowercase);
+        let mut report = match state.as_deref() {
+            Some(state @ ("pending" | "running" | "deleted")) => {
+                let mut report = Report::fallback(catalog, Fallback::NotFinished, How::NotFinished);
+                report.notes.push(format!("the job is {state}"));
+                report
+            }
+            _ => match job.reason() {
+                None => Report::fallback(catalog, Fallback::NoOutcome, How::NoOutcome),
+                Some(reason) => {
+                    let reason = match (&job.close_reason, &job.stats.finish_reason) {
+                        (Some(Cow::Borrowed(r)), _) | (None, Some(Cow::Borrowed(r))) => {
+                            Cow::Borrowed(*r)
+                        }
+                        _ => Cow::Owned(reason.to_string()),
+                    };
+                    Report::for_reason(catalog, reason)
+                }
+            },
+        };
+        report.judge_facts(catalog, &job);
+        report.job = Some(job);
+        report
+    }
+
+    fn judge_facts(&mut self, catalog: &Catalog, job: &Job<'_>) {
+        let entry = &catalog.entries[self.found.entry];
+        let known = matches!(self.found.how, How::Exact | How::Alias | How::Normalized);
+        if known && entry.name == "finished" {
+            if let Some(errors) = job.errors().filter(|&e| e > 0) {
+                self.severity = self.severity.worst(Severity::Warning);
+                self.notes.push(format!(
+                    "finished with {} error{} logged; the data may be incomplete",
+                    group(errors),
+                    plural(errors)
+                ));
+            }
+            if job.items() == Some(0) {
+                self.severity = self.severity.worst(Severity::Warning);
+                self.notes
+                    .push("finished without scraping a single item".to_string());
+            }
+        }
+        if let (Some(close), Some(finish)) = (&job.close_reason, &job.stats.finish_reason) {
+            if close != finish {
+                self.notes.push(format!(
+                    "close_reason is `{close}` but Scrapy's finish_reason is `{finish}`: \
+                     the platform or an API client set the outcome, Scrapy closed with the other"
+                ));
+            }
+        }
+        let memory_outcome =
+            known && matches!(entry.name.as_str(), "memusage_exceeded" | "killed by oom");
+        if memory_outcome || job.stats.memory_limit_reached == Some(true) {
+            if let Some(note) = memory_note(job) {
+                self.notes.push(note);
+            }
+        }
+        if let Some(by) = &job.cancelled_by {
+            self.notes.push(format!("cancelled by {by}"));
+        }
+    }
+
+    /// The outcome's name: the catalog's spelling for a known reason, the reason as given
+    /// otherwise, or `None` when there was no reason.
+    pub fn outcome<'s>(&'s self, catalog: &'s Catalog) -> Option<&'s str> {
+        match self.found.how {
+            How::Exact | How::Alias | How::Normalized => {
+                Some(catalog.entries[self.found.entry].name.as_str())
+            }
+            How::Family | How::Suggestion | How::Custom => self.input.as_deref(),
+            How::NotFinished | How::NoOutcome | How::NeverClosed => None,
+        }
+    }
+
+    pub fn entry<'c>(&self, catalog: &'c Catalog) -> &'c Entry {
+        &catalog.entries[self.found.entry]
+    }
+
+    pub fn into_owned(self) -> Report<'static> {
+        Report {
+            location: None,
+            input: self.input.map(|i| Cow::Owned(i.into_owned())),
+            found: self.found,
+            severity: self.severity,
+            notes: self.notes,
+            job: self.job.map(Job::into_owned),
+        }
+    }
+}
+
+fn memory_note(job: &Job<'_>) -> Option<String> {
+    let peak = job.stats.memory_peak;
+    let mut parts = Vec::new();
+    if let Some(peak) = peak {
+        parts.push(format!(
+            "peak memory {} MiB",
+            group((peak as f64 / MIB).round() as u64)
+        ));
+    }
+    if let Some(limit) = job.memory_limit {
+        parts.push(format!(
+            "limit {} MiB",
+            group((limit as f64 / MIB).round() as u64)
+        ));
+    }
+    if let Some(units) = job.units.filter(|&u| u > 0) {
+        parts.push(format!(
+            "{units} unit{} = {units} GB on Scrapy Cloud, where MEMUSAGE_LIMIT_MB is set a little below that",
+            plural(units)
+        ));
+    }
+    if job.stats.memory_limit_reached == Some(true) {
+        parts.push("memusage/limit_reached is set".to_string());
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+pub fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// 1234567 as "1,234,567".
+pub fn group(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// 3725.4 seconds as "1h 2m 5s".
+pub fn duration(seconds: f64) -> String {
+    if !seconds.is_finite() || seconds < 0.0 {
+        return "?".to_string();
+    }
+    let total = seconds.round() as u64;
+    let (d, h, m, s) = (
+        total / 86400,
+        total / 3600 % 24,
+        total / 60 % 60,
+        total % 60,
+    );
+    match (d, h, m) {
+        (0, 0, 0) => format!("{s}s"),
+        (0, 0, _) => format!("{m}m {s}s"),
+        (0, _, _) => format!("{h}h {m}m {s}s"),
+        _ => format!("{d}d {h}h {m}m"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_grouped() {
+        assert_eq!(group(0), "0");
+        assert_eq!(group(999), "999");
+        assert_eq!(group(1000), "1,000");
+        assert_eq!(group(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn durations_read_naturally() {
+        assert_eq!(duration(42.4), "42s");
+        assert_eq!(duration(3725.0), "1h 2m 5s");
+        assert_eq!(duration(90061.0), "1d 1h 1m");
+    }
+}

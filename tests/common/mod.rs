@@ -1,0 +1,65 @@
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+
+/// The binary with a clean environment: no user catalog, no colour variables.
+pub fn outcome() -> Command {
+    let mut cmd = Command::cargo_bin("outcome").expect("binary is built");
+    for var in [
+        "OUTCOME_CATALOG",
+        "NO_COLOR",
+        "CLICOLOR_FORCE",
+        "CLICOLOR",
+        "TERM",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+pub fn stdout_of(output: &std::process::Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+pub fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// Each line of JSON Lines output, parsed.
+pub fn json_lines(output: &std::process::Output) -> Vec<serde_json::Value> {
+    stdout_of(output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect()
+}
+
+/// TSV output as rows of fields.
+pub fn rows(output: &std::process::Output) -> Vec<Vec<String>> {
+    stdout_of(output)
+        .lines()
+        .map(|line| line.split('\t').map(str::to_string).collect())
+        .collect()
+}
+
+/// The binary as a std Command, for wiring stdin or stdout to a file.
+pub fn std_outcome() -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("outcome"));
+    for var in [
+        "OUTCOME_CATALOG",
+        "NO_COLOR",
+        "CLICOLOR_FORCE",
+        "CLICOLOR",
+        "TERM",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}

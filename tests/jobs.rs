@@ -1,0 +1,402 @@
+//! Job records in: every API shape, both field spellings, the record's own facts,
+//! malformed lines in a stream, and `outcome summary`.
+
+mod common;
+
+use common::{fixture, json_lines, outcome, rows, stderr_of, stdout_of};
+use predicates::prelude::*;
+
+fn explain_json(path: &str) -> (Option<i32>, Vec<serde_json::Value>) {
+    let output = outcome()
+        .args(["explain", "--format", "json", "-i"])
+        .arg(fixture(path))
+        .output()
+        .expect("runs");
+    (output.status.code(), json_lines(&output))
+}
+
+#[test]
+fn one_job_object_gives_a_card_with_its_facts() {
+    let output = outcome()
+        .arg("explain")
+        .arg("-i")
+        .arg(fixture("job_memusage.json"))
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let text = stdout_of(&output);
+    for expected in [
+        "memusage_exceeded  CRITICAL",
+        "101/7/42, spider books",
+        "ran 1h 2m 0s",
+        "1 unit",
+        "18,211 items",
+        "daily, prod",
+        "peak memory 960 MiB",
+        "MEMUSAGE_LIMIT_MB",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn job_facts_in_json() {
+    let (code, items) = explain_json("job_memusage.json");
+    assert_eq!(code, Some(2));
+    let job = &items[0]["job"];
+    assert_eq!(job["key"], "101/7/42");
+    assert_eq!(job["spider"], "books");
+    assert_eq!(job["items"], 18211);
+    assert_eq!(job["units"], 1);
+    assert_eq!(job["memory_peak_bytes"], 1006632960u64);
+    assert_eq!(job["memory_limit_reached"], true);
+    assert_eq!(job["run_seconds"], 3720.0);
+    assert_eq!(job["tags"], serde_json::json!(["daily", "prod"]));
+    assert_eq!(items[0]["source"]["line"], 1);
+}
+
+#[test]
+fn a_stream_is_one_line_per_job_and_a_count() {
+    let output = outcome()
+        .arg("explain")
+        .arg("-i")
+        .arg(fixture("jobs_mixed.jl"))
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let text = stdout_of(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 9, "{text}");
+    assert!(
+        lines[1].starts_with("WARNING   101/1/2  finished  finished with 3 errors"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[3].starts_with("CRITICAL  101/2/4  banned"),
+        "{}",
+        lines[3]
+    );
+    assert_eq!(lines[8], "8 jobs: 1 critical, 3 warning, 2 unknown, 2 ok");
+}
+
+#[test]
+fn record_facts_shape_the_verdict() {
+    let (code, items) = explain_json("jobs_mixed.jl");
+    assert_eq!(code, Some(2));
+    let by_key = |key: &str| {
+        items
+            .iter()
+            .find(|i| i["job"]["key"] == key)
+            .unwrap_or_else(|| panic!("{key} missing"))
+            .clone()
+    };
+    assert_eq!(by_key("101/1/1")["severity"], "ok");
+    let with_errors = by_key("101/1/2");
+    assert_eq!(with_errors["severity"], "warning");
+    assert_eq!(with_errors["exit_code"], 1);
+    assert!(with_errors["notes"][0]
+        .as_str()
+        .expect("note")
+        .contains("3 errors"));
+    // Legacy spelling: id / items_scraped / errors_count; zero items is a warning.
+    let no_items = by_key("101/2/3");
+    assert_eq!(no_items["severity"], "warning");
+    assert!(no_items["notes"][0]
+        .as_str()
+        .expect("note")
+        .contains("without scraping"));
+    let running = by_key("101/1/5");
+    assert_eq!(running["severity"], "unknown");
+    assert_eq!(running["matched"], "not_finished");
+    assert!(running["outcome"].is_null());
+    // No close_reason: scrapystats.finish_reason is the outcome.
+    assert_eq!(by_key("101/3/6")["outcome"], "closespider_itemcount");
+    let no_reason = by_key("101/3/7");
+    assert_eq!(no_reason["matched"], "no_outcome");
+    assert!(no_reason["next_steps"][0]
+        .as_str()
+        .expect("step")
+        .contains("close_reason"));
+    let cancelled = by_key("101/3/8");
+    assert_eq!(cancelled["job"]["cancelled_by"], "alice");
+    assert!(cancelled["notes"][0]
+        .as_str()
+        .expect("note")
+        .contains("alice"));
+}
+
+#[test]
+fn close_reason_and_finish_reason_both_shown_when_they_differ() {
+    let output = outcome()
+        .args(["explain", "--format", "json"])
+        .write_stdin(r#"{"key":"1/1/1","state":"finished","close_reason":"cancelled","scrapystats":{"finish_reason":"shutdown"}}"#)
+        .output()
+        .expect("runs");
+    let item = &json_lines(&output)[0];
+    assert_eq!(item["outcome"], "cancelled");
+    assert_eq!(item["job"]["close_reason"], "cancelled");
+    assert_eq!(item["job"]["finish_reason"], "shutdown");
+    assert!(item["notes"][0]
+        .as_str()
+        .expect("note")
+        .contains("shutdown"));
+}
+
+#[test]
+fn every_input_shape_is_detected_from_content() {
+    let keys = |file: &str| -> Vec<String> {
+        explain_json(file)
+            .1
+            .iter()
+            .map(|i| {
+                format!(
+                    "{}={}",
+                    i["job"]["key"].as_str().unwrap_or("-"),
+                    i["severity"].as_str().unwrap_or("?")
+                )
+            })
+            .collect()
+    };
+    assert_eq!(keys("envelope.json"), ["9/1/1=ok", "9/1/2=critical"]);
+    assert_eq!(keys("array.json"), ["5/1/1=ok", "5/1/2=critical"]);
+    assert_eq!(
+        keys("summary_lines.jl"),
+        ["7/1/3=unknown", "7/1/1=ok", "7/1/2=critical"]
+    );
+    assert_eq!(keys("job_memusage.json"), ["101/7/42=critical"]);
+    let reasons: Vec<String> = explain_json("reasons.txt")
+        .1
+        .iter()
+        .map(|i| i["outcome"].to_string())
+        .collect();
+    assert_eq!(
+        reasons,
+        ["\"finished\"", "\"killed by oom\"", "\"shutdown\""]
+    );
+}
+
+#[test]
+fn pretty_printed_values_one_after_another() {
+    let input = "{\n  \"key\": \"1/1/1\",\n  \"close_reason\": \"finished\"\n}\n{\n  \"key\": \"1/1/2\",\n  \"close_reason\": \"banned\"\n}\n";
+    let output = outcome()
+        .args(["explain", "--format", "line"])
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let keys: Vec<String> = rows(&output).into_iter().map(|r| r[0].clone()).collect();
+    assert_eq!(keys, ["1/1/1", "1/1/2"]);
+}
+
+#[test]
+fn a_malformed_line_is_reported_and_the_others_kept() {
+    let output = outcome()
+        .args(["explain", "--format", "line", "-i"])
+        .arg(fixture("jobs_corrupt.jl"))
+        .output()
+        .expect("runs");
+    // shutdown (WARNING) is the worst verdict; the bad lines count as UNKNOWN.
+    assert_eq!(output.status.code(), Some(1));
+    let keys: Vec<String> = rows(&output).into_iter().map(|r| r[0].clone()).collect();
+    assert_eq!(keys, ["1/1/1", "1/1/3", "1/1/5"]);
+    let stderr = stderr_of(&output);
+    let errors: Vec<&str> = stderr.lines().collect();
+    assert_eq!(errors.len(), 2, "{stderr}");
+    assert!(
+        errors[0].contains("jobs_corrupt.jl: line 2: invalid JSON at column"),
+        "{stderr}"
+    );
+    assert!(errors[1].contains("line 4: not a job record"), "{stderr}");
+}
+
+#[test]
+fn strict_turns_malformed_records_into_65_after_reading_all() {
+    let output = outcome()
+        .args(["explain", "--strict", "--format", "line", "-i"])
+        .arg(fixture("jobs_corrupt.jl"))
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(65));
+    assert_eq!(rows(&output).len(), 3);
+}
+
+#[test]
+fn input_that_is_only_bad_records_is_65() {
+    outcome()
+        .arg("explain")
+        .write_stdin("{}\n")
+        .assert()
+        .code(65);
+    outcome()
+        .arg("explain")
+        .write_stdin("{\n  \"key\": \"1/1/1\",\n  \"close_reason\": \n")
+        .assert()
+        .code(65)
+        .stderr(predicate::str::contains("<stdin>: line 4"));
+}
+
+#[test]
+fn every_thousandth_line_corrupted_loses_no_good_record() {
+    let mut input = String::new();
+    let mut good = 0;
+    for i in 1..=5000 {
+        if i % 1000 == 0 {
+            input.push_str("{\"key\": \"broken\n");
+        } else {
+            good += 1;
+            input.push_str(&format!(
+                "{{\"key\":\"1/1/{i}\",\"close_reason\":\"finished\",\"items\":1}}\n"
+            ));
+        }
+    }
+    let output = outcome()
+        .args(["explain", "--format", "line"])
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(rows(&output).len(), good);
+    let stderr = stderr_of(&output);
+    let reported: Vec<&str> = stderr.lines().collect();
+    assert_eq!(reported.len(), 5);
+    for (n, line) in reported.iter().enumerate() {
+        assert!(
+            line.contains(&format!("line {}:", (n + 1) * 1000)),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn summary_counts_worst_first() {
+    let output = outcome()
+        .args(["summary", "-i"])
+        .arg(fixture("jobs_mixed.jl"))
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let text = stdout_of(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "8 jobs: 1 critical, 3 warning, 2 unknown, 2 ok");
+    assert!(lines[2].starts_with("CRITICAL  1  banned"), "{text}");
+    assert!(lines[3].starts_with("WARNING   2  finished"), "{text}");
+}
+
+#[test]
+fn summary_json_line_and_by_spider() {
+    let output = outcome()
+        .args(["summary", "--format", "json", "--by", "spider", "-i"])
+        .arg(fixture("jobs_mixed.jl"))
+        .output()
+        .expect("runs");
+    let value = &json_lines(&output)[0];
+    assert_eq!(value["total"], 8);
+    assert_eq!(value["critical"], 1);
+    assert_eq!(value["severity"], "critical");
+    assert_eq!(value["exit_code"], 2);
+    assert_eq!(value["outcomes"][0]["outcome"], "banned");
+    let spiders: Vec<&str> = value["by_spider"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| g["spider"].as_str().expect("spider"))
+        .collect();
+    assert_eq!(spiders, ["books", "news", "quotes"]);
+    let books = &value["by_spider"][0];
+    assert_eq!(
+        (books["total"].as_u64(), books["severity"].as_str()),
+        (Some(3), Some("warning"))
+    );
+
+    let output = outcome()
+        .args(["summary", "--format", "line", "-i"])
+        .arg(fixture("jobs_mixed.jl"))
+        .output()
+        .expect("runs");
+    let rows = rows(&output);
+    assert_eq!(rows[0][..3], ["banned", "critical", "1"]);
+    let total: u64 = rows
+        .iter()
+        .map(|r| r[2].parse::<u64>().expect("count"))
+        .sum();
+    assert_eq!(total, 8);
+
+    let output = outcome()
+        .args(["summary", "--format", "line", "--by", "spider", "-i"])
+        .arg(fixture("jobs_mixed.jl"))
+        .output()
+        .expect("runs");
+    assert!(stdout_of(&output)
+        .lines()
+        .all(|l| l.split('\t').count() == 5));
+}
+
+#[test]
+fn summary_nagios_line() {
+    let output = outcome()
+        .args(["summary", "--format", "nagios", "-i"])
+        .arg(fixture("jobs_mixed.jl"))
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stdout_of(&output),
+        "OUTCOME CRITICAL - 1 of 8 jobs critical (banned 1) | ok=2 warning=3 critical=1 unknown=2\n"
+    );
+    let output = outcome()
+        .args(["summary", "--format", "nagios"])
+        .write_stdin("{\"key\":\"a\",\"close_reason\":\"finished\"}\n")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stdout_of(&output),
+        "OUTCOME OK - 1 job ok | ok=1 warning=0 critical=0 unknown=0\n"
+    );
+}
+
+#[test]
+fn summary_exit_status_follows_the_worst_verdict() {
+    for (input, code) in [
+        ("{\"close_reason\":\"finished\"}\n", 0),
+        (
+            "{\"close_reason\":\"finished\"}\n{\"close_reason\":\"shutdown\"}\n",
+            1,
+        ),
+        (
+            "{\"close_reason\":\"finished\"}\n{\"close_reason\":\"failed\"}\n",
+            2,
+        ),
+        (
+            "{\"close_reason\":\"finished\"}\n{\"state\":\"running\"}\n",
+            3,
+        ),
+        ("", 3),
+    ] {
+        outcome()
+            .arg("summary")
+            .write_stdin(input)
+            .assert()
+            .code(code);
+    }
+    outcome()
+        .args(["summary", "--strict"])
+        .write_stdin("{\"close_reason\":\"finished\"}\nnot json}\n")
+        .assert()
+        .code(65);
+}
+
+#[test]
+fn an_empty_input_has_nothing_to_explain() {
+    outcome()
+        .arg("explain")
+        .write_stdin("")
+        .assert()
+        .code(3)
+        .stdout("")
+        .stderr(predicate::str::contains("nothing to explain"));
+}

@@ -1,0 +1,262 @@
+//! Scrapy logs of every era, stats dumps, Logs API lines, and user catalogs.
+
+mod common;
+
+use common::{fixture, json_lines, outcome, stderr_of, stdout_of};
+use predicates::prelude::*;
+
+fn explain_one(path: &str) -> (Option<i32>, serde_json::Value) {
+    let output = outcome()
+        .args(["explain", "--format", "json", "-i"])
+        .arg(fixture(path))
+        .output()
+        .expect("runs");
+    let items = json_lines(&output);
+    assert_eq!(items.len(), 1, "{path}: {items:?}");
+    (output.status.code(), items[0].clone())
+}
+
+fn notes(item: &serde_json::Value) -> String {
+    item["notes"]
+        .as_array()
+        .map(|n| {
+            n.iter()
+                .filter_map(|v| v.as_str())
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn current_log_with_stats_dump() {
+    let (code, item) = explain_one("log_current.log");
+    assert_eq!(code, Some(1));
+    assert_eq!(item["outcome"], "closespider_timeout");
+    let job = &item["job"];
+    assert_eq!(job["items"], 1100);
+    assert_eq!(job["pages"], 1190);
+    assert_eq!(job["errors"], 0);
+    assert_eq!(job["memory_peak_bytes"], 157286400);
+    assert_eq!(job["run_seconds"], 1800.5);
+    assert_eq!(job["finish_reason"], "closespider_timeout");
+}
+
+#[test]
+fn a_spiders_own_look_alike_line_is_not_the_engine() {
+    // log_current.log holds `Spider closed: shop because memusage_exceeded` first.
+    let (_, item) = explain_one("log_current.log");
+    assert_ne!(item["outcome"], "memusage_exceeded");
+    let output = outcome()
+        .args(["explain", "--format", "json"])
+        .write_stdin("2026-01-01 00:00:00 [shop] INFO: Spider closed (memusage_exceeded)\n")
+        .output()
+        .expect("runs");
+    assert_eq!(json_lines(&output)[0]["matched"], "never_closed");
+}
+
+#[test]
+fn pre_1_3_short_logger_and_errors_in_stats() {
+    let (code, item) = explain_one("log_old_1_0.log");
+    assert_eq!(code, Some(1), "finished with errors is a warning");
+    assert_eq!(item["outcome"], "finished");
+    assert_eq!(item["job"]["errors"], 2);
+    assert_eq!(item["job"]["items"], 42);
+}
+
+#[test]
+fn zero_x_spider_stats_format() {
+    let (code, item) = explain_one("log_0x.log");
+    assert_eq!(code, Some(0));
+    assert_eq!(item["outcome"], "closespider_pagecount");
+    assert_eq!(item["job"]["items"], 77);
+    assert_eq!(item["job"]["pages"], 101);
+}
+
+#[test]
+fn first_engine_reason_wins_and_disagreement_is_shown() {
+    let (code, item) = explain_one("log_disagree.log");
+    assert_eq!(code, Some(1));
+    assert_eq!(item["outcome"], "shutdown");
+    let notes = notes(&item);
+    assert!(
+        notes.contains("later engine line says `finished`"),
+        "{notes}"
+    );
+    assert_eq!(item["job"]["finish_reason"], "finished");
+}
+
+#[test]
+fn a_log_that_never_closed_is_unknown_with_the_reason_why() {
+    let (code, item) = explain_one("log_killed.log");
+    assert_eq!(code, Some(3));
+    assert_eq!(item["matched"], "never_closed");
+    assert!(item["outcome"].is_null());
+    assert!(
+        notes(&item).contains("forcing unclean shutdown"),
+        "{}",
+        notes(&item)
+    );
+    outcome()
+        .arg("explain")
+        .arg("-i")
+        .arg(fixture("log_killed.log"))
+        .assert()
+        .code(3)
+        .stdout(predicate::str::contains(
+            "The log ends before the spider closed",
+        ));
+}
+
+#[test]
+fn start_error_line_is_pointed_out() {
+    let (code, item) = explain_one("log_start_error.log");
+    assert_eq!(code, Some(2));
+    assert_eq!(item["outcome"], "start_error");
+    assert!(notes(&item).contains("Error while reading start items"));
+}
+
+#[test]
+fn logs_api_lines_are_read_like_a_log() {
+    let (code, item) = explain_one("logs_api.jl");
+    assert_eq!(code, Some(2));
+    assert_eq!(item["outcome"], "memusage_exceeded");
+    assert_eq!(item["job"]["memory_limit_bytes"], 950u64 * 1024 * 1024);
+    assert_eq!(item["job"]["items"], 5120);
+    assert_eq!(item["job"]["memory_limit_reached"], true);
+    assert!(notes(&item).contains("limit 950 MiB"), "{}", notes(&item));
+}
+
+#[test]
+fn a_stats_dump_pasted_alone() {
+    let (code, item) = explain_one("stats_dump.txt");
+    assert_eq!(code, Some(2));
+    assert_eq!(item["outcome"], "closespider_errorcount");
+    assert_eq!(item["job"]["errors"], 10);
+    assert_eq!(item["job"]["run_seconds"], 12.5);
+    let output = outcome()
+        .args(["explain", "--format", "line"])
+        .write_stdin("{'finish_reason': 'finished', 'item_scraped_count': 3}\n")
+        .output()
+        .expect("runs");
+    assert_eq!(
+        stdout_of(&output),
+        "-\tfinished\tok\tThe spider ran out of work and closed normally\n"
+    );
+}
+
+#[test]
+fn a_log_with_a_scraped_item_first_is_still_a_log() {
+    let input = "{'title': 'a book'}\n2020-01-01 00:00:00 [scrapy.core.engine] INFO: Closing spider (closespider_itemcount)\n";
+    let output = outcome()
+        .args(["explain", "--format", "line"])
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout_of(&output).contains("closespider_itemcount"));
+}
+
+#[test]
+fn a_user_catalog_adds_and_overrides() {
+    let catalog = fixture("team_catalog.json");
+    let output = outcome()
+        .args([
+            "explain",
+            "login_failed",
+            "cancelled",
+            "--format",
+            "json",
+            "--catalog",
+        ])
+        .arg(&catalog)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let items = json_lines(&output);
+    assert_eq!(items[0]["outcome"], "login_failed");
+    assert_eq!(items[0]["severity"], "critical");
+    assert_eq!(items[0]["title"], "The spider could not log in to the site");
+    assert_eq!(items[0]["catalog"], catalog.display().to_string());
+    assert_eq!(items[1]["severity"], "critical", "the override wins");
+    assert!(items[1]["explanation"]
+        .as_str()
+        .expect("text")
+        .contains("dashboard"));
+
+    // The same through the environment, and `list` marks where entries come from.
+    let output = outcome()
+        .args(["list", "--format", "line"])
+        .env("OUTCOME_CATALOG", &catalog)
+        .output()
+        .expect("runs");
+    let text = stdout_of(&output);
+    let login = text
+        .lines()
+        .find(|l| l.starts_with("login_failed\t"))
+        .expect("listed");
+    assert!(login.ends_with(&catalog.display().to_string()), "{login}");
+    let finished = text
+        .lines()
+        .find(|l| l.starts_with("finished\t"))
+        .expect("listed");
+    assert!(finished.ends_with("\tbuiltin"));
+}
+
+#[test]
+fn an_invalid_catalog_is_78_with_a_position() {
+    let output = outcome()
+        .args(["explain", "finished", "--catalog"])
+        .arg(fixture("bad_catalog.json"))
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(78));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("bad_catalog.json:3:"), "{stderr}");
+    assert!(stderr.contains("severty"), "{stderr}");
+
+    let output = outcome()
+        .args(["explain", "finished", "--catalog"])
+        .arg(fixture("incomplete_catalog.json"))
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(78));
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("incomplete_catalog.json:3:"), "{stderr}");
+    assert!(stderr.contains("needs a `severity`"), "{stderr}");
+
+    outcome()
+        .args(["list", "--catalog", "/nonexistent/catalog.json"])
+        .assert()
+        .code(78)
+        .stderr(predicate::str::contains("cannot read catalog"));
+    outcome()
+        .args(["explain", "x"])
+        .env("OUTCOME_CATALOG", fixture("bad_catalog.json"))
+        .assert()
+        .code(78);
+}
+
+#[test]
+fn a_catalog_alias_may_not_steal_another_entry() {
+    let dir = std::env::temp_dir().join(format!("outcome-cat-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("clash.json");
+    std::fs::write(
+        &path,
+        r#"{"outcomes": [{"name": "mine", "severity": "ok", "title": "t", "explanation": "e", "aliases": ["Finished"]}]}"#,
+    )
+    .expect("written");
+    let output = outcome()
+        .args(["explain", "x", "--catalog"])
+        .arg(&path)
+        .output()
+        .expect("runs");
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(output.status.code(), Some(78));
+    assert!(
+        stderr_of(&output).contains("already names `finished`"),
+        "{}",
+        stderr_of(&output)
+    );
+}
