@@ -4,11 +4,12 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
+use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
 use crate::exit::{fail, ExitStatus};
-use crate::reason::normalize;
+use crate::reason::{normalize, Match};
 
 const BUILTIN: &str = include_str!("catalog.json");
 
@@ -183,7 +184,11 @@ pub struct Catalog {
     pub families: Vec<Family>,
     exact: HashMap<String, usize>,
     normalized: HashMap<String, usize>,
+    /// Matches of reasons that are not exact names, so a stream pays for each once.
+    memo: Mutex<HashMap<String, Match>>,
 }
+
+const MEMO_CAP: usize = 4096;
 
 impl Catalog {
     pub fn builtin() -> anyhow::Result<Catalog> {
@@ -196,6 +201,7 @@ impl Catalog {
             families: Vec::new(),
             exact: HashMap::new(),
             normalized: HashMap::new(),
+            memo: Mutex::new(HashMap::new()),
         };
         catalog.merge(spec, &Origin::Builtin, BUILTIN)?;
         Ok(catalog)
@@ -355,6 +361,18 @@ impl Catalog {
             }
         }
         Ok(())
+    }
+
+    pub fn remembered(&self, reason: &str) -> Option<Match> {
+        self.memo.lock().ok()?.get(reason).cloned()
+    }
+
+    pub fn remember(&self, reason: &str, found: &Match) {
+        if let Ok(mut memo) = self.memo.lock() {
+            if memo.len() < MEMO_CAP {
+                memo.insert(reason.to_string(), found.clone());
+            }
+        }
     }
 
     pub fn exact(&self, reason: &str) -> Option<usize> {

@@ -253,10 +253,22 @@ fn json_line(
     if text.trim_ascii().is_empty() {
         return Ok(());
     }
-    match serde_json::from_slice::<Record>(text) {
+    // One UTF-8 check for the whole line is much cheaper than serde_json's per string.
+    let text = match std::str::from_utf8(text) {
+        Ok(text) => text,
+        Err(err) => {
+            consumer.malformed(
+                name,
+                line_no,
+                &format!("not valid UTF-8 at column {}", err.valid_up_to() + 1),
+            );
+            return Ok(());
+        }
+    };
+    match serde_json::from_str::<Record>(text) {
         Ok(record) => deliver(record, name, line_no, catalog, consumer, log),
         Err(err) => {
-            if let Some(stats) = crate::pyliteral::stats_from_literal(text) {
+            if let Some(stats) = crate::pyliteral::stats_from_literal(text.as_bytes()) {
                 let report = Report::for_job(catalog, stats);
                 return Ok(consumer.report(with_location(report, name, line_no))?);
             }

@@ -96,15 +96,18 @@ impl<'de: 'a, 'a> Deserialize<'de> for Stats<'a> {
                 let mut stats = Stats::default();
                 while let Some(Text(key)) = map.next_key::<Text<'de>>()? {
                     let key = key.unwrap_or_default();
-                    if key == "finish_reason" {
-                        stats.finish_reason = map.next_value::<Text<'de>>()?.0;
-                    } else if key == "memusage/limit_reached" {
-                        stats.memory_limit_reached = map.next_value::<Flag>()?.0;
-                    } else if is_stat_used(&key) {
-                        let value = map.next_value::<Number>()?;
-                        stats.set_number(&key, value);
-                    } else {
-                        map.next_value::<IgnoredAny>()?;
+                    match &*key {
+                        "finish_reason" => stats.finish_reason = map.next_value::<Text<'de>>()?.0,
+                        "memusage/limit_reached" => {
+                            stats.memory_limit_reached = map.next_value::<Flag>()?.0
+                        }
+                        other if is_stat_used(other) => {
+                            let value = map.next_value::<Number>()?;
+                            stats.set_number(other, value);
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
                     }
                 }
                 Ok(stats)

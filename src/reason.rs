@@ -78,6 +78,23 @@ pub fn find(catalog: &Catalog, reason: &str) -> Match {
         };
         return simple(index, how);
     }
+    if let Some(found) = catalog.remembered(reason) {
+        return found;
+    }
+    let found = find_slow(catalog, reason);
+    catalog.remember(reason, &found);
+    found
+}
+
+/// Everything after the exact look-up; its results are remembered per reason, since a
+/// stream repeats the same few custom reasons many times.
+fn find_slow(catalog: &Catalog, reason: &str) -> Match {
+    let simple = |entry, how| Match {
+        entry,
+        how,
+        tail: None,
+        suggestion: None,
+    };
     let normalized = normalize(reason);
     if let Some(index) = catalog.by_normalized(&normalized) {
         return simple(index, How::Normalized);

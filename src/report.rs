@@ -67,9 +67,13 @@ impl<'a> Report<'a> {
 
     /// The verdict for a job record: its state, its outcome, and the facts that qualify it.
     pub fn for_job(catalog: &Catalog, job: Job<'a>) -> Report<'a> {
-        let state = job.state.as_deref().map(str::to_ascii_lowercase);
-        let mut report = match state.as_deref() {
-            Some(state @ ("pending" | "running" | "deleted")) => {
+        let unfinished = job.state.as_deref().and_then(|state| {
+            ["pending", "running", "deleted"]
+                .into_iter()
+                .find(|s| s.eq_ignore_ascii_case(state))
+        });
+        let mut report = match unfinished {
+            Some(state) => {
                 let mut report = Report::fallback(catalog, Fallback::NotFinished, How::NotFinished);
                 report.notes.push(format!("the job is {state}"));
                 report
