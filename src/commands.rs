@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::catalog::{Catalog, Kind, Severity};
 use crate::cli::{self, Cli, Command, Global};
 use crate::exit::{fail, ExitStatus, Failure};
-use crate::input::{self, Consumer, ReadError};
+use crate::input::{self, Consumer, ReadError, Records};
 use crate::output::Sink;
 use crate::render::color::{self, Palette};
 use crate::render::{self, Format, Tally};
@@ -78,10 +78,10 @@ pub fn sources(inputs: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
 
 /// Reads every source into `consumer`; a source that fails is reported and the others
 /// are still read. Returns the worst input failure's status.
-pub fn read_all(
+pub fn read_all<C: Consumer>(
     sources: &[PathBuf],
     catalog: &Catalog,
-    consumer: &mut dyn Consumer,
+    consumer: &mut C,
     errors: Palette,
 ) -> anyhow::Result<Option<ExitStatus>> {
     let mut failed = None;
@@ -175,13 +175,10 @@ impl Explainer<'_> {
     }
 }
 
-impl Consumer for Explainer<'_> {
+impl Records for Explainer<'_> {
     fn report(&mut self, report: Report<'_>) -> io::Result<()> {
         self.tally.add(report.severity);
-        self.worst = Some(match self.worst {
-            Some(w) => w.worst(report.severity),
-            None => report.severity,
-        });
+        self.worst = Some(worst_of(self.worst, report.severity));
         if self.quiet {
             return Ok(());
         }
@@ -196,27 +193,133 @@ impl Consumer for Explainer<'_> {
     fn malformed(&mut self, source: &str, line: u64, what: &str) {
         self.tally.malformed += 1;
         self.tally.add(Severity::Unknown);
-        self.worst = Some(
-            self.worst
-                .map_or(Severity::Unknown, |w| w.worst(Severity::Unknown)),
-        );
+        self.worst = Some(worst_of(self.worst, Severity::Unknown));
         let _ = self.sink.flush();
-        warn(
-            self.errors,
-            &format!(
-                "{}: line {line}: {}",
-                render::safe::safe(source),
-                render::safe::safe(what)
-            ),
-        );
+        warn(self.errors, &malformed_message(source, line, what));
     }
+
+    fn stopped(&self) -> bool {
+        self.sink.is_closed()
+    }
+
+    fn detail(&self) -> bool {
+        !self.quiet && self.format != Format::Line
+    }
+}
+
+impl<'c> Consumer for Explainer<'c> {
+    type Part = ExplainPart<'c>;
 
     fn idle(&mut self) -> io::Result<()> {
         self.sink.flush()
     }
 
-    fn stopped(&self) -> bool {
-        self.sink.is_closed()
+    fn part(&self) -> ExplainPart<'c> {
+        ExplainPart {
+            out: Vec::with_capacity(if self.quiet { 0 } else { 16 * 1024 }),
+            catalog: self.catalog,
+            format: self.format,
+            palette: self.palette,
+            quiet: self.quiet,
+            tally: Tally::default(),
+            worst: None,
+            problems: Vec::new(),
+            first: None,
+        }
+    }
+
+    fn join(&mut self, part: ExplainPart<'c>) -> io::Result<()> {
+        let before = self.tally.total();
+        self.tally.merge(&part.tally);
+        if let Some(worst) = part.worst {
+            self.worst = Some(worst_of(self.worst, worst));
+        }
+        if self.quiet {
+            return self.report_problems(&part.problems);
+        }
+        let human_stream = self.format == Format::Human && !self.cards;
+        if human_stream && before == 0 && part.tally.total() == 1 && part.first.is_some() {
+            // Perhaps the only record: it may become a card, so hold it back.
+            self.first = part.first;
+        } else {
+            if human_stream && before == 1 {
+                if let Some(first) = self.first.take() {
+                    render::stream_line(&mut self.sink, self.palette, self.catalog, &first)?;
+                }
+            }
+            self.sink.write_all(&part.out)?;
+        }
+        self.report_problems(&part.problems)?;
+        self.sink.record_done()
+    }
+}
+
+impl Explainer<'_> {
+    fn report_problems(&mut self, problems: &[String]) -> io::Result<()> {
+        if !problems.is_empty() {
+            self.sink.flush()?;
+            for problem in problems {
+                warn(self.errors, problem);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn worst_of(current: Option<Severity>, severity: Severity) -> Severity {
+    current.map_or(severity, |w| w.worst(severity))
+}
+
+pub fn malformed_message(source: &str, line: u64, what: &str) -> String {
+    format!(
+        "{}: line {line}: {}",
+        render::safe::safe(source),
+        render::safe::safe(what)
+    )
+}
+
+/// A chunk of a stream explained on a worker thread: output rendered into memory.
+pub struct ExplainPart<'c> {
+    out: Vec<u8>,
+    catalog: &'c Catalog,
+    format: Format,
+    palette: Palette,
+    quiet: bool,
+    tally: Tally,
+    worst: Option<Severity>,
+    problems: Vec<String>,
+    first: Option<Report<'static>>,
+}
+
+impl Records for ExplainPart<'_> {
+    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
+        self.tally.add(report.severity);
+        self.worst = Some(worst_of(self.worst, report.severity));
+        if self.quiet {
+            return Ok(());
+        }
+        match self.format {
+            Format::Json => render::report_json(&mut self.out, self.catalog, &report)?,
+            Format::Line => render::tsv(&mut self.out, self.catalog, &report)?,
+            _ => {
+                if self.tally.total() == 1 {
+                    self.first = Some(report.clone().into_owned());
+                }
+                render::stream_line(&mut self.out, self.palette, self.catalog, &report)?
+            }
+        }
+        Ok(())
+    }
+
+    fn malformed(&mut self, source: &str, line: u64, what: &str) {
+        self.tally.malformed += 1;
+        self.tally.add(Severity::Unknown);
+        self.worst = Some(worst_of(self.worst, Severity::Unknown));
+        self.problems.push(malformed_message(source, line, what));
+    }
+
+    fn detail(&self) -> bool {
+        !self.quiet && self.format != Format::Line
     }
 }
 

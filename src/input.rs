@@ -21,15 +21,30 @@ use crate::report::{Location, Report};
 /// The largest single record (a line, or one JSON value of a document) read into memory.
 pub const RECORD_CAP: usize = 64 * 1024 * 1024;
 
-/// What reading an input produces, one at a time.
-pub trait Consumer {
+/// Where records go, one at a time.
+pub trait Records {
     fn report(&mut self, report: Report<'_>) -> io::Result<()>;
     /// A record that could not be read; the run goes on.
     fn malformed(&mut self, source: &str, line: u64, what: &str);
+    /// The reader went away (closed pipe): stop reading.
+    fn stopped(&self) -> bool {
+        false
+    }
+
+    /// Whether every fact of a record is wanted, or only what decides its verdict.
+    fn detail(&self) -> bool {
+        true
+    }
+}
+
+/// What reading an input feeds: records, pauses in the input, and parts that take a chunk
+/// of a long stream on another thread and are joined back in input order.
+pub trait Consumer: Records {
+    type Part: Records + Send;
     /// The input is about to block: a good moment to flush output.
     fn idle(&mut self) -> io::Result<()>;
-    /// The reader went away (closed pipe): stop reading.
-    fn stopped(&self) -> bool;
+    fn part(&self) -> Self::Part;
+    fn join(&mut self, part: Self::Part) -> io::Result<()>;
 }
 
 #[derive(Debug)]
@@ -54,10 +69,10 @@ pub fn display_name(path: &Path) -> String {
 }
 
 /// Opens FILE (`-` is stdin) and reads it whole into `consumer`.
-pub fn read_path(
+pub fn read_path<C: Consumer>(
     path: &Path,
     catalog: &Catalog,
-    consumer: &mut dyn Consumer,
+    consumer: &mut C,
 ) -> Result<(), ReadError> {
     let name = display_name(path);
     if path == Path::new("-") {
@@ -79,7 +94,7 @@ pub fn read_path(
     read(&name, file, catalog, consumer)
 }
 
-fn input_error(name: &str, err: &io::Error) -> ReadError {
+pub(crate) fn input_error(name: &str, err: &io::Error) -> ReadError {
     let status = if err.kind() == io::ErrorKind::InvalidData {
         ExitStatus::DataError
     } else {
@@ -128,11 +143,11 @@ fn detect(peeked: &[(u64, Vec<u8>)]) -> Mode {
     Mode::BareReasons
 }
 
-pub fn read<R: Read>(
+pub fn read<R: Read, C: Consumer>(
     name: &str,
     reader: R,
     catalog: &Catalog,
-    consumer: &mut dyn Consumer,
+    consumer: &mut C,
 ) -> Result<(), ReadError> {
     let mut lines = Lines::new(reader, RECORD_CAP);
     // Look at the first lines that are not blank to tell the format.
@@ -140,6 +155,10 @@ pub fn read<R: Read>(
     let mut peeked_bytes = 0;
     let mut too_long = None;
     while peeked.len() < PEEK_LINES && peeked_bytes < PEEK_BYTES {
+        // A slow stream (`tail -f`) is judged on what has arrived, not waited for.
+        if !peeked.is_empty() && !lines.has_buffered_line() {
+            break;
+        }
         let line = {
             let mut idle = || consumer.idle();
             lines.next_line(&mut idle)
@@ -197,20 +216,29 @@ pub fn read<R: Read>(
         return text_log(name, lines, log, catalog, consumer);
     }
     let mut log = LogReader::new();
-    {
-        let mut each = |consumer: &mut dyn Consumer, text: &[u8], line_no: u64| match mode {
-            Mode::JsonLines => json_line(name, text, line_no, catalog, consumer, &mut log),
-            _ => bare_reason(name, text, line_no, catalog, consumer),
-        };
-        for (line_no, text) in &peeked {
-            if consumer.stopped() {
-                return Ok(());
-            }
-            each(consumer, text, *line_no)?;
+    for (line_no, text) in &peeked {
+        if consumer.stopped() {
+            return Ok(());
         }
-        if let Some((line_no, n)) = too_long {
-            consumer.malformed(name, line_no, &over_cap(n));
+        match mode {
+            Mode::JsonLines => json_line(name, text, *line_no, catalog, consumer, &mut log)?,
+            _ => bare_reason(name, text, *line_no, catalog, consumer)?,
         }
+    }
+    if let Some((line_no, n)) = too_long {
+        consumer.malformed(name, line_no, &over_cap(n));
+    }
+    if mode == Mode::JsonLines {
+        let next_line = lines.line_no + 1;
+        crate::parallel::json_lines(
+            name,
+            lines.into_rest(),
+            next_line,
+            catalog,
+            consumer,
+            &mut log,
+        )?;
+    } else {
         while !consumer.stopped() {
             let line = {
                 let mut idle = || consumer.idle();
@@ -219,7 +247,9 @@ pub fn read<R: Read>(
             match line.map_err(|e| input_error(name, &e))? {
                 None => break,
                 Some(Line::TooLong(line_no, n)) => consumer.malformed(name, line_no, &over_cap(n)),
-                Some(Line::Text(line_no, text)) => each(consumer, text, line_no)?,
+                Some(Line::Text(line_no, text)) => {
+                    bare_reason(name, text, line_no, catalog, consumer)?
+                }
             }
         }
     }
@@ -229,7 +259,7 @@ pub fn read<R: Read>(
     Ok(())
 }
 
-fn over_cap(n: u64) -> String {
+pub(crate) fn over_cap(n: u64) -> String {
     format!(
         "record of {n} bytes is over the {} MiB limit; skipped",
         RECORD_CAP >> 20
@@ -241,12 +271,12 @@ fn strip_bom(line: &[u8]) -> &[u8] {
 }
 
 /// One line of JSON Lines: a job, a batch of jobs, or a Logs API entry.
-fn json_line(
+pub(crate) fn json_line(
     name: &str,
     text: &[u8],
     line_no: u64,
     catalog: &Catalog,
-    consumer: &mut dyn Consumer,
+    consumer: &mut dyn Records,
     log: &mut LogReader,
 ) -> Result<(), ReadError> {
     let text = strip_bom(text);
@@ -265,7 +295,15 @@ fn json_line(
             return Ok(());
         }
     };
-    match serde_json::from_str::<Record>(text) {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let seed = crate::job::RecordSeed {
+        lazy: !consumer.detail(),
+    };
+    let parsed = serde::de::DeserializeSeed::deserialize(seed, &mut de).and_then(|record| {
+        de.end()?;
+        Ok(record)
+    });
+    match parsed {
         Ok(record) => deliver(record, name, line_no, catalog, consumer, log),
         Err(err) => {
             if let Some(stats) = crate::pyliteral::stats_from_literal(text.as_bytes()) {
@@ -300,7 +338,7 @@ fn deliver(
     name: &str,
     line_no: u64,
     catalog: &Catalog,
-    consumer: &mut dyn Consumer,
+    consumer: &mut dyn Records,
     log: &mut LogReader,
 ) -> Result<(), ReadError> {
     match record {
@@ -366,11 +404,11 @@ impl<R: Read> Read for Counting<R> {
 
 /// A JSON document that spans lines: one object (a job, an envelope, a summary), an array
 /// of jobs streamed element by element, or several pretty-printed values one after another.
-fn json_document<R: Read>(
+fn json_document<R: Read, C: Consumer>(
     name: &str,
     reader: R,
     catalog: &Catalog,
-    consumer: &mut dyn Consumer,
+    consumer: &mut C,
 ) -> Result<(), ReadError> {
     let newlines = Rc::new(Cell::new(0));
     let since_mark = Rc::new(Cell::new(0));
@@ -428,7 +466,7 @@ struct Values<'s> {
     start_line: u64,
     name: &'s str,
     catalog: &'s Catalog,
-    consumer: &'s mut dyn Consumer,
+    consumer: &'s mut dyn Records,
     log: &'s mut LogReader,
     newlines: &'s Rc<Cell<u64>>,
     since_mark: &'s Rc<Cell<u64>>,
@@ -482,7 +520,7 @@ impl<'de> Visitor<'de> for Values<'_> {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(mut self, map: A) -> Result<(), A::Error> {
-        let record = crate::job::RecordVisitor.visit_map(map)?;
+        let record = crate::job::RecordVisitor::default().visit_map(map)?;
         let line = self.start_line;
         self.take(record, line)
     }
@@ -518,7 +556,7 @@ fn bare_reason(
     text: &[u8],
     line_no: u64,
     catalog: &Catalog,
-    consumer: &mut dyn Consumer,
+    consumer: &mut dyn Records,
 ) -> Result<(), ReadError> {
     let text = strip_bom(text);
     match std::str::from_utf8(text) {
@@ -539,12 +577,12 @@ fn bare_reason(
 }
 
 /// A Scrapy log: scanned for the few lines that decide the outcome.
-fn text_log<R: Read>(
+fn text_log<R: Read, C: Consumer>(
     name: &str,
     lines: Lines<R>,
     mut log: LogReader,
     catalog: &Catalog,
-    consumer: &mut dyn Consumer,
+    consumer: &mut C,
 ) -> Result<(), ReadError> {
     let mut rest = lines.into_rest();
     log.scan(&mut rest, &mut || consumer.idle())

@@ -154,7 +154,7 @@ fn is_stat_used(key: &str) -> bool {
 }
 
 /// One job, whatever API shape it came in.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Job<'a> {
     pub key: Option<Cow<'a, str>>,
     pub spider: Option<Cow<'a, str>>,
@@ -171,6 +171,8 @@ pub struct Job<'a> {
     pub stats: Stats<'a>,
     /// From a log: the limit named in `Memory usage exceeded NMiB`, in bytes.
     pub memory_limit: Option<u64>,
+    /// `scrapystats` not read yet: read only when the verdict or the output needs it.
+    pub raw_stats: Option<&'a serde_json::value::RawValue>,
 }
 
 impl<'a> Job<'a> {
@@ -209,7 +211,17 @@ impl<'a> Job<'a> {
         }
     }
 
-    pub fn into_owned(self) -> Job<'static> {
+    /// Reads `scrapystats` if it was left for later.
+    pub fn read_stats(&mut self) {
+        if let Some(raw) = self.raw_stats.take() {
+            if let Ok(stats) = serde_json::from_str::<Stats<'a>>(raw.get()) {
+                self.stats = stats;
+            }
+        }
+    }
+
+    pub fn into_owned(mut self) -> Job<'static> {
+        self.read_stats();
         let own = |v: Option<Cow<'a, str>>| v.map(|s| Cow::Owned(s.into_owned()));
         Job {
             key: own(self.key),
@@ -230,6 +242,7 @@ impl<'a> Job<'a> {
                 .collect(),
             stats: self.stats.into_owned(),
             memory_limit: self.memory_limit,
+            raw_stats: None,
         }
     }
 }
@@ -248,11 +261,28 @@ pub enum Record<'a> {
 
 impl<'de: 'a, 'a> Deserialize<'de> for Record<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(RecordVisitor)
+        deserializer.deserialize_any(RecordVisitor::default())
     }
 }
 
-pub(crate) struct RecordVisitor;
+/// Reads a record from borrowed text, leaving `scrapystats` unread when `lazy`.
+pub struct RecordSeed {
+    pub lazy: bool,
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for RecordSeed {
+    type Value = Record<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Record<'de>, D::Error> {
+        deserializer.deserialize_any(RecordVisitor { lazy: self.lazy })
+    }
+}
+
+#[derive(Default)]
+pub(crate) struct RecordVisitor {
+    /// Keep `scrapystats` as raw text (only possible when the input is borrowed).
+    lazy: bool,
+}
 
 /// A list of records, used for `jobs` and `summary`.
 struct RecordList<'a>(Option<Vec<Record<'a>>>);
@@ -349,6 +379,7 @@ impl<'de> Visitor<'de> for RecordVisitor {
                 "running_time" => job.running_time = map.next_value::<Number>()?.0,
                 "finished_time" => job.finished_time = map.next_value::<Number>()?.0,
                 "tags" => job.tags = map.next_value::<TextList>()?.0,
+                "scrapystats" if self.lazy => job.raw_stats = Some(map.next_value()?),
                 "scrapystats" => job.stats = map.next_value::<Stats>()?,
                 "jobs" | "summary" => {
                     job_field = false;
@@ -397,7 +428,7 @@ impl<'de> Visitor<'de> for RecordVisitor {
         job.items = items.or(items_scraped);
         job.errors = errors.or(errors_count);
         job.pages = pages.or(responses);
-        if job.stats.is_empty() {
+        if job.stats.is_empty() && job.raw_stats.is_none() {
             if let Some(mut stats) = crawler_stats {
                 // logparser writes "N/A" when it found no reason.
                 if stats.finish_reason.is_none() {

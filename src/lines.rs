@@ -110,6 +110,11 @@ impl<R: Read> Lines<R> {
         }
     }
 
+    /// Whether a whole line is waiting in the buffer, so the next line needs no read.
+    pub fn has_buffered_line(&self) -> bool {
+        memchr::memchr(b'\n', &self.buf[self.start..self.end]).is_some()
+    }
+
     /// What has not been read as lines yet, followed by the rest of the input.
     pub fn into_rest(self) -> io::Chain<io::Cursor<Vec<u8>>, R> {
         let mut buffered = self.buf;

@@ -176,6 +176,35 @@ impl LogReader {
         }
     }
 
+    /// Adds what a later stretch of the same log saw (a chunk read on another thread).
+    pub fn absorb(&mut self, later: LogReader) {
+        if later.lines == 0 {
+            return;
+        }
+        if self.lines == 0 {
+            *self = later;
+            return;
+        }
+        self.lines += later.lines;
+        for reason in later.closing.iter() {
+            self.engine(reason, true);
+        }
+        for reason in later.closed.iter() {
+            self.engine(reason, false);
+        }
+        for reason in &later.other_reasons {
+            self.engine(reason, false);
+        }
+        if self.stats.is_none() {
+            self.stats = later.stats;
+        }
+        self.stats_error = self.stats_error.take().or(later.stats_error);
+        self.memory_limit_mib = self.memory_limit_mib.or(later.memory_limit_mib);
+        self.signals += later.signals;
+        self.forced |= later.forced;
+        self.start_error |= later.start_error;
+    }
+
     fn start_stats(&mut self, rest: &[u8]) {
         let mut collect = Collect::default();
         let done = collect.push(rest);

@@ -11,6 +11,7 @@ mod lenient;
 mod lines;
 mod log;
 mod output;
+mod parallel;
 mod pyliteral;
 mod reason;
 mod render;

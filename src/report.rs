@@ -66,7 +66,12 @@ impl<'a> Report<'a> {
     }
 
     /// The verdict for a job record: its state, its outcome, and the facts that qualify it.
-    pub fn for_job(catalog: &Catalog, job: Job<'a>) -> Report<'a> {
+    pub fn for_job(catalog: &Catalog, mut job: Job<'a>) -> Report<'a> {
+        if job.raw_stats.is_some()
+            && (job.close_reason.is_none() || job.items.is_none() || job.errors.is_none())
+        {
+            job.read_stats();
+        }
         let unfinished = job.state.as_deref().and_then(|state| {
             ["pending", "running", "deleted"]
                 .into_iter()
@@ -91,12 +96,12 @@ impl<'a> Report<'a> {
                 }
             },
         };
-        report.judge_facts(catalog, &job);
+        report.judge_facts(catalog, &mut job);
         report.job = Some(job);
         report
     }
 
-    fn judge_facts(&mut self, catalog: &Catalog, job: &Job<'_>) {
+    fn judge_facts(&mut self, catalog: &Catalog, job: &mut Job<'a>) {
         let entry = &catalog.entries[self.found.entry];
         let known = matches!(self.found.how, How::Exact | How::Alias | How::Normalized);
         if known && entry.name == "finished" {

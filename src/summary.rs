@@ -7,40 +7,76 @@ use serde::Serialize;
 
 use crate::catalog::{Catalog, Severity};
 use crate::cli::{ByField, Global, Summary};
-use crate::commands::{final_status, read_all, sources, stderr_palette, stdout_palette, warn};
+use crate::commands::{
+    final_status, malformed_message, read_all, sources, stderr_palette, stdout_palette, warn,
+};
 use crate::exit::{ExitStatus, Failure};
-use crate::input::Consumer;
+use crate::input::{Consumer, Records};
 use crate::output::Sink;
 use crate::render::safe::safe;
 use crate::render::{closing_count, Format, Tally};
 use crate::report::Report;
 
+/// Counts for one outcome, by severity (a `finished` can be OK or WARNING).
+#[derive(Debug, Clone)]
+struct Counts {
+    entry: usize,
+    by_severity: [u64; 4],
+}
+
+fn slot(severity: Severity) -> usize {
+    match severity {
+        Severity::Critical => 0,
+        Severity::Warning => 1,
+        Severity::Unknown => 2,
+        Severity::Ok => 3,
+    }
+}
+
 #[derive(Debug, Default)]
-struct Group {
+pub struct Group {
     tally: Tally,
-    /// (outcome, severity) -> (count, catalog entry)
-    outcomes: HashMap<(String, Severity), (u64, usize)>,
+    outcomes: HashMap<String, Counts>,
 }
 
 impl Group {
     fn add(&mut self, outcome: &str, severity: Severity, entry: usize) {
         self.tally.add(severity);
-        // Look up before inserting so the common case allocates nothing.
-        if let Some(slot) = self.outcomes.get_mut(&(outcome.to_string(), severity)) {
-            slot.0 += 1;
-        } else {
-            self.outcomes
-                .insert((outcome.to_string(), severity), (1, entry));
+        // Look up by &str first so the common case allocates nothing.
+        let counts = match self.outcomes.get_mut(outcome) {
+            Some(counts) => counts,
+            None => self.outcomes.entry(outcome.to_string()).or_insert(Counts {
+                entry,
+                by_severity: [0; 4],
+            }),
+        };
+        counts.by_severity[slot(severity)] += 1;
+    }
+
+    fn merge(&mut self, other: Group) {
+        self.tally.merge(&other.tally);
+        for (outcome, counts) in other.outcomes {
+            let mine = self.outcomes.entry(outcome).or_insert(Counts {
+                entry: counts.entry,
+                by_severity: [0; 4],
+            });
+            for (a, b) in mine.by_severity.iter_mut().zip(counts.by_severity) {
+                *a += b;
+            }
         }
     }
 
     /// Rows worst first, then most frequent, then by name.
     fn rows(&self) -> Vec<(&str, Severity, u64, usize)> {
-        let mut rows: Vec<_> = self
-            .outcomes
-            .iter()
-            .map(|((name, sev), (count, entry))| (name.as_str(), *sev, *count, *entry))
-            .collect();
+        let mut rows = Vec::new();
+        for (name, counts) in &self.outcomes {
+            for severity in Severity::ALL {
+                let count = counts.by_severity[slot(severity)];
+                if count > 0 {
+                    rows.push((name.as_str(), severity, count, counts.entry));
+                }
+            }
+        }
         rows.sort_by(|a, b| {
             b.1.rank()
                 .cmp(&a.1.rank())
@@ -55,50 +91,108 @@ impl Group {
     }
 }
 
-struct Summarizer<'c> {
+/// The counts of a run, whole or for one chunk of a stream.
+pub struct Counter<'c> {
     catalog: &'c Catalog,
-    errors: crate::render::color::Palette,
     all: Group,
     by_spider: Option<HashMap<String, Group>>,
+    problems: Vec<String>,
 }
 
-impl Consumer for Summarizer<'_> {
-    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
-        let entry = report.found.entry;
-        let fallback = &self.catalog.entries[entry].name;
-        let outcome = report.outcome(self.catalog).unwrap_or(fallback);
-        self.all.add(outcome, report.severity, entry);
+impl<'c> Counter<'c> {
+    fn new(catalog: &'c Catalog, by_spider: bool) -> Self {
+        Counter {
+            catalog,
+            all: Group::default(),
+            by_spider: by_spider.then(HashMap::new),
+            problems: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, outcome: &str, severity: Severity, entry: usize, spider: Option<&str>) {
+        self.all.add(outcome, severity, entry);
         if let Some(groups) = &mut self.by_spider {
-            let spider = report
-                .job
-                .as_ref()
-                .and_then(|j| j.spider.as_deref())
-                .unwrap_or("-");
+            let spider = spider.unwrap_or("-");
             let group = match groups.get_mut(spider) {
                 Some(group) => group,
                 None => groups.entry(spider.to_string()).or_default(),
             };
-            group.add(outcome, report.severity, entry);
+            group.add(outcome, severity, entry);
         }
+    }
+}
+
+impl Records for Counter<'_> {
+    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
+        let entry = report.found.entry;
+        let fallback = &self.catalog.entries[entry].name;
+        let outcome = report.outcome(self.catalog).unwrap_or(fallback);
+        let spider = report.job.as_ref().and_then(|j| j.spider.as_deref());
+        self.add(outcome, report.severity, entry, spider);
         Ok(())
     }
 
     fn malformed(&mut self, source: &str, line: u64, what: &str) {
         self.all.tally.malformed += 1;
         let unknown = self.catalog.index_of(crate::catalog::Fallback::NoOutcome);
-        self.all.add("(malformed)", Severity::Unknown, unknown);
-        warn(
-            self.errors,
-            &format!("{}: line {line}: {}", safe(source), safe(what)),
-        );
+        self.add("(malformed)", Severity::Unknown, unknown, None);
+        self.problems.push(malformed_message(source, line, what));
     }
+
+    fn detail(&self) -> bool {
+        false
+    }
+}
+
+struct Summarizer<'c> {
+    counter: Counter<'c>,
+    errors: crate::render::color::Palette,
+}
+
+impl Summarizer<'_> {
+    fn report_problems(&mut self) {
+        for problem in self.counter.problems.drain(..) {
+            warn(self.errors, &problem);
+        }
+    }
+}
+
+impl Records for Summarizer<'_> {
+    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
+        self.counter.report(report)
+    }
+
+    fn malformed(&mut self, source: &str, line: u64, what: &str) {
+        self.counter.malformed(source, line, what);
+        self.report_problems();
+    }
+
+    fn detail(&self) -> bool {
+        false
+    }
+}
+
+impl<'c> Consumer for Summarizer<'c> {
+    type Part = Counter<'c>;
 
     fn idle(&mut self) -> io::Result<()> {
         Ok(())
     }
 
-    fn stopped(&self) -> bool {
-        false
+    fn part(&self) -> Counter<'c> {
+        Counter::new(self.counter.catalog, self.counter.by_spider.is_some())
+    }
+
+    fn join(&mut self, part: Counter<'c>) -> io::Result<()> {
+        self.counter.all.merge(part.all);
+        if let (Some(mine), Some(theirs)) = (&mut self.counter.by_spider, part.by_spider) {
+            for (spider, group) in theirs {
+                mine.entry(spider).or_default().merge(group);
+            }
+        }
+        self.counter.problems.extend(part.problems);
+        self.report_problems();
+        Ok(())
     }
 }
 
@@ -107,25 +201,29 @@ pub fn run(global: &Global, args: &Summary) -> anyhow::Result<ExitStatus> {
     let sources = sources(&args.inputs)?;
     let errors = stderr_palette(global);
     let mut summarizer = Summarizer {
-        catalog: &catalog,
+        counter: Counter::new(&catalog, args.by == Some(ByField::Spider)),
         errors,
-        all: Group::default(),
-        by_spider: (args.by == Some(ByField::Spider)).then(HashMap::new),
     };
     let failure = read_all(&sources, &catalog, &mut summarizer, errors)?;
     let mut sink = Sink::stdout();
     let palette = stdout_palette(global, &sink);
     if !global.quiet {
-        let mut groups: Vec<(&str, &Group)> = match &summarizer.by_spider {
+        let mut groups: Vec<(&str, &Group)> = match &summarizer.counter.by_spider {
             Some(groups) => groups.iter().map(|(k, g)| (k.as_str(), g)).collect(),
             None => Vec::new(),
         };
         groups.sort_by(|a, b| a.0.cmp(b.0));
         let written = match global.format {
-            Format::Human => human(&mut sink, palette, &catalog, &summarizer.all, &groups),
-            Format::Json => json(&mut sink, &catalog, &summarizer.all, &groups),
-            Format::Line => tsv(&mut sink, &catalog, &summarizer.all, &groups),
-            Format::Nagios => nagios(&mut sink, &summarizer.all),
+            Format::Human => human(
+                &mut sink,
+                palette,
+                &catalog,
+                &summarizer.counter.all,
+                &groups,
+            ),
+            Format::Json => json(&mut sink, &catalog, &summarizer.counter.all, &groups),
+            Format::Line => tsv(&mut sink, &catalog, &summarizer.counter.all, &groups),
+            Format::Nagios => nagios(&mut sink, &summarizer.counter.all),
         };
         written.and_then(|()| sink.flush()).map_err(|err| {
             Failure::new(
@@ -134,8 +232,13 @@ pub fn run(global: &Global, args: &Summary) -> anyhow::Result<ExitStatus> {
             )
         })?;
     }
-    let worst = summarizer.all.worst().or(Some(Severity::Unknown));
-    Ok(final_status(global, worst, failure, &summarizer.all.tally))
+    let worst = summarizer.counter.all.worst().or(Some(Severity::Unknown));
+    Ok(final_status(
+        global,
+        worst,
+        failure,
+        &summarizer.counter.all.tally,
+    ))
 }
 
 fn human(

@@ -400,3 +400,66 @@ fn an_empty_input_has_nothing_to_explain() {
         .stdout("")
         .stderr(predicate::str::contains("nothing to explain"));
 }
+
+#[test]
+fn a_slow_stream_is_answered_as_it_arrives() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let mut child = common::std_outcome()
+        .args(["explain", "--format", "line"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut stdin = child.stdin.take().expect("piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().expect("piped");
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            if tx.send(line.expect("utf-8")).is_err() {
+                break;
+            }
+        }
+    });
+    let wait = std::time::Duration::from_secs(10);
+    for (i, reason) in ["finished", "banned", "shutdown"].iter().enumerate() {
+        writeln!(stdin, r#"{{"key":"1/1/{i}","close_reason":"{reason}"}}"#).expect("writes");
+        stdin.flush().expect("flushes");
+        let line = rx
+            .recv_timeout(wait)
+            .expect("answered before the input ended");
+        assert!(line.starts_with(&format!("1/1/{i}\t{reason}\t")), "{line}");
+    }
+    drop(stdin);
+    assert_eq!(child.wait().expect("exits").code(), Some(2));
+}
+
+#[test]
+fn a_long_stream_keeps_order_and_counts_on_every_core() {
+    let mut input = String::new();
+    let reasons = ["finished", "banned", "shutdown", "my_reason"];
+    for i in 0..30_000 {
+        input.push_str(&format!(
+            "{{\"key\":\"1/1/{i}\",\"spider\":\"s{}\",\"close_reason\":\"{}\",\"items\":1}}\n",
+            i % 3,
+            reasons[i % 4]
+        ));
+    }
+    let output = outcome()
+        .args(["explain", "--format", "line"])
+        .write_stdin(input.clone())
+        .output()
+        .expect("runs");
+    let keys: Vec<String> = rows(&output).into_iter().map(|r| r[0].clone()).collect();
+    let expected: Vec<String> = (0..30_000).map(|i| format!("1/1/{i}")).collect();
+    assert_eq!(keys, expected);
+    let output = outcome()
+        .args(["summary", "--format", "json"])
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    let value = &json_lines(&output)[0];
+    assert_eq!(value["total"], 30_000);
+    assert_eq!(value["critical"], 7_500);
+    assert_eq!(value["unknown"], 7_500);
+}

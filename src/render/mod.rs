@@ -66,6 +66,14 @@ impl Tally {
         }
     }
 
+    pub fn merge(&mut self, other: &Tally) {
+        self.ok += other.ok;
+        self.warning += other.warning;
+        self.critical += other.critical;
+        self.unknown += other.unknown;
+        self.malformed += other.malformed;
+    }
+
     pub fn total(&self) -> u64 {
         self.ok + self.warning + self.critical + self.unknown
     }

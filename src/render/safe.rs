@@ -6,7 +6,11 @@ use std::borrow::Cow;
 use std::fmt::Write;
 
 pub fn safe(text: &str) -> Cow<'_, str> {
-    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+    // Without short-circuiting, so that the check runs on whole vectors of bytes.
+    let unusual = text
+        .bytes()
+        .fold(false, |seen, b| seen | !(0x20..0x7f).contains(&b));
+    if !unusual {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);

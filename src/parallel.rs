@@ -1,0 +1,313 @@
+//! Long JSON Lines streams on every core. The reading thread cuts the input into blocks of
+//! whole lines; workers parse and judge them into parts (rendered output, counts); the
+//! reading thread joins the parts back in input order. Memory stays bounded: a few blocks
+//! are in flight at a time.
+
+use std::collections::BTreeMap;
+use std::io::{self, Read};
+use std::sync::mpsc;
+
+use crate::catalog::Catalog;
+use crate::input::{input_error, json_line, over_cap, Consumer, ReadError, RECORD_CAP};
+use crate::log::LogReader;
+
+/// A block is dispatched once it holds this much; small enough that the blocks in flight
+/// stay well under a couple of MiB.
+const BLOCK: usize = 128 * 1024;
+
+struct Job<P> {
+    seq: u64,
+    block: Vec<u8>,
+    first_line: u64,
+    part: P,
+}
+
+struct Done<P> {
+    seq: u64,
+    /// The block's buffer, handed back for reuse.
+    block: Vec<u8>,
+    part: P,
+    log: LogReader,
+    result: Result<(), ReadError>,
+}
+
+fn workers() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8)
+}
+
+/// Reads the rest of a JSON Lines input whose first line is `first_line`.
+pub fn json_lines<R: Read, C: Consumer>(
+    name: &str,
+    mut reader: R,
+    first_line: u64,
+    catalog: &Catalog,
+    consumer: &mut C,
+    log: &mut LogReader,
+) -> Result<(), ReadError> {
+    let mut reader = BlockReader::new(&mut reader, first_line);
+    // Short inputs never pay for threads.
+    let Some(first) = reader.next_block(name, consumer, None)? else {
+        return Ok(());
+    };
+    if reader.eof {
+        return process(name, first.1, first.0, catalog, consumer, log);
+    }
+    let count = workers();
+    std::thread::scope(|scope| {
+        let (done_tx, done_rx) = mpsc::channel::<Done<C::Part>>();
+        let mut senders = Vec::with_capacity(count);
+        for _ in 0..count {
+            let (tx, rx) = mpsc::sync_channel::<Job<C::Part>>(1);
+            senders.push(tx);
+            let done_tx = done_tx.clone();
+            scope.spawn(move || {
+                for mut job in rx {
+                    let mut log = LogReader::new();
+                    let result = run_block(
+                        name,
+                        &job.block,
+                        job.first_line,
+                        catalog,
+                        &mut job.part,
+                        &mut log,
+                    );
+                    let done = Done {
+                        seq: job.seq,
+                        block: job.block,
+                        part: job.part,
+                        log,
+                        result,
+                    };
+                    if done_tx.send(done).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let mut joiner = Joiner {
+            next: 0,
+            waiting: BTreeMap::new(),
+            in_flight: 0,
+            free: Vec::new(),
+        };
+        let mut seq = 0;
+        let mut pending = Some(first);
+        let outcome = loop {
+            let (first_line, block) = match pending.take() {
+                Some(block) => block,
+                None => {
+                    if reader.slow {
+                        // The input is pausing: show everything read so far first.
+                        if let Err(err) = joiner.drain(&done_rx, consumer, log, 0) {
+                            break Err(err);
+                        }
+                        if let Err(err) = consumer.idle() {
+                            break Err(ReadError::Output(err));
+                        }
+                    }
+                    match reader.next_block(name, consumer, joiner.free.pop()) {
+                        Ok(Some(block)) => block,
+                        Ok(None) => break Ok(()),
+                        Err(err) => break Err(err),
+                    }
+                }
+            };
+            if consumer.stopped() {
+                break Ok(());
+            }
+            let job = Job {
+                seq,
+                block,
+                first_line,
+                part: consumer.part(),
+            };
+            let worker = (seq % count as u64) as usize;
+            seq += 1;
+            if senders[worker].send(job).is_err() {
+                break Ok(());
+            }
+            joiner.in_flight += 1;
+            if let Err(err) = joiner.drain(&done_rx, consumer, log, 2 * count) {
+                break Err(err);
+            }
+        };
+        drop(senders);
+        let finished = joiner.drain(&done_rx, consumer, log, 0);
+        outcome.and(finished)
+    })
+}
+
+/// Joins finished parts in input order, waiting while more than `keep` are in flight.
+struct Joiner<P> {
+    next: u64,
+    waiting: BTreeMap<u64, (P, LogReader, Result<(), ReadError>)>,
+    in_flight: usize,
+    /// Buffers of finished blocks, reused so that a long stream allocates nothing.
+    free: Vec<Vec<u8>>,
+}
+
+impl<P> Joiner<P> {
+    fn drain<C: Consumer<Part = P>>(
+        &mut self,
+        done: &mpsc::Receiver<Done<P>>,
+        consumer: &mut C,
+        log: &mut LogReader,
+        keep: usize,
+    ) -> Result<(), ReadError> {
+        loop {
+            let received = if self.in_flight > keep {
+                match done.recv() {
+                    Ok(done) => Some(done),
+                    Err(_) => return Ok(()),
+                }
+            } else {
+                done.try_recv().ok()
+            };
+            let Some(done) = received else {
+                return Ok(());
+            };
+            self.free.push(done.block);
+            self.waiting
+                .insert(done.seq, (done.part, done.log, done.result));
+            while let Some((part, part_log, result)) = self.waiting.remove(&self.next) {
+                self.next += 1;
+                self.in_flight -= 1;
+                result?;
+                consumer.join(part)?;
+                log.absorb(part_log);
+            }
+        }
+    }
+}
+
+fn run_block<P: crate::input::Records>(
+    name: &str,
+    block: &[u8],
+    first_line: u64,
+    catalog: &Catalog,
+    part: &mut P,
+    log: &mut LogReader,
+) -> Result<(), ReadError> {
+    for (line_no, line) in (first_line..).zip(block.split(|&b| b == b'\n')) {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        json_line(name, line, line_no, catalog, part, log)?;
+    }
+    Ok(())
+}
+
+/// A whole block on this thread (short inputs).
+fn process<C: Consumer>(
+    name: &str,
+    block: Vec<u8>,
+    first_line: u64,
+    catalog: &Catalog,
+    consumer: &mut C,
+    log: &mut LogReader,
+) -> Result<(), ReadError> {
+    run_block(name, &block, first_line, catalog, consumer, log)
+}
+
+/// Cuts the input into blocks of whole lines, numbering them; a line over the record cap
+/// is reported and skipped without being kept.
+struct BlockReader<'r, R> {
+    reader: &'r mut R,
+    carry: Vec<u8>,
+    next_line: u64,
+    eof: bool,
+    /// The last read returned less than asked: the input is arriving slowly.
+    slow: bool,
+    /// Bytes of an over-long line dropped so far.
+    skipping: Option<u64>,
+}
+
+impl<'r, R: Read> BlockReader<'r, R> {
+    fn new(reader: &'r mut R, first_line: u64) -> Self {
+        BlockReader {
+            reader,
+            carry: Vec::new(),
+            next_line: first_line,
+            eof: false,
+            slow: false,
+            skipping: None,
+        }
+    }
+
+    /// The next block of whole lines and the number of its first line, filled into
+    /// `buffer` when one is given for reuse.
+    fn next_block<C: Consumer>(
+        &mut self,
+        name: &str,
+        consumer: &mut C,
+        buffer: Option<Vec<u8>>,
+    ) -> Result<Option<(u64, Vec<u8>)>, ReadError> {
+        let mut block = buffer.unwrap_or_else(|| Vec::with_capacity(2 * BLOCK));
+        block.clear();
+        block.extend_from_slice(&self.carry);
+        self.carry.clear();
+        loop {
+            if let Some(skipped) = self.skipping {
+                if let Some(at) = memchr::memchr(b'\n', &block) {
+                    consumer.malformed(name, self.next_line, &over_cap(skipped + at as u64));
+                    self.next_line += 1;
+                    self.skipping = None;
+                    block.drain(..=at);
+                } else {
+                    self.skipping = Some(skipped + block.len() as u64);
+                    block.clear();
+                }
+            }
+            let complete = memchr::memrchr(b'\n', &block);
+            let enough = block.len() >= BLOCK || self.slow || self.eof;
+            if self.eof || (enough && complete.is_some()) {
+                let cut = if self.eof {
+                    block.len()
+                } else {
+                    complete.map_or(0, |at| at + 1)
+                };
+                self.carry.extend_from_slice(&block[cut..]);
+                block.truncate(cut);
+                if block.is_empty() {
+                    if self.eof {
+                        if let Some(skipped) = self.skipping.take() {
+                            consumer.malformed(name, self.next_line, &over_cap(skipped));
+                        }
+                        return Ok(None);
+                    }
+                } else {
+                    // A final line without `\n` is still a line.
+                    let lines = memchr::memchr_iter(b'\n', &block).count() as u64;
+                    let first = self.next_line;
+                    self.next_line += lines;
+                    if block.last() == Some(&b'\n') {
+                        block.pop();
+                    } else {
+                        self.next_line += 1;
+                    }
+                    return Ok(Some((first, block)));
+                }
+            }
+            if complete.is_none() && block.len() > RECORD_CAP {
+                self.skipping = Some(block.len() as u64);
+                block.clear();
+            }
+            // Reading may block: let what is already written be seen.
+            consumer.idle()?;
+            let start = block.len();
+            block.resize(start + BLOCK, 0);
+            let n = loop {
+                match self.reader.read(&mut block[start..]) {
+                    Ok(n) => break n,
+                    Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(err) => return Err(input_error(name, &err)),
+                }
+            };
+            block.truncate(start + n);
+            self.eof = n == 0;
+            self.slow = n > 0 && n < BLOCK / 4;
+        }
+    }
+}
