@@ -295,6 +295,22 @@ pub(crate) fn json_line(
             return Ok(());
         }
     };
+    json_text(name, text, line_no, catalog, consumer, log)
+}
+
+/// A line of JSON Lines already known to be UTF-8.
+pub(crate) fn json_text(
+    name: &str,
+    text: &str,
+    line_no: u64,
+    catalog: &Catalog,
+    consumer: &mut dyn Records,
+    log: &mut LogReader,
+) -> Result<(), ReadError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim_ascii().is_empty() {
+        return Ok(());
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let seed = crate::job::RecordSeed {
         lazy: !consumer.detail(),

@@ -360,6 +360,23 @@ impl<'de> Visitor<'de> for RecordVisitor {
         while let Some(Text(name)) = map.next_key::<Text<'de>>()? {
             let name = name.unwrap_or_default();
             let mut job_field = true;
+            // Verdict-only reading skips what only a card or JSON would show.
+            let detail_only = matches!(
+                &*name,
+                "cancelled_by"
+                    | "pages"
+                    | "responses_received"
+                    | "responses_crawled"
+                    | "units"
+                    | "running_time"
+                    | "finished_time"
+                    | "tags"
+            );
+            if self.lazy && detail_only {
+                map.next_value::<IgnoredAny>()?;
+                seen_job_field = true;
+                continue;
+            }
             match &*name {
                 "key" => key = map.next_value::<Text>()?.0,
                 "id" => id = map.next_value::<Text>()?.0,

@@ -8,7 +8,7 @@ use std::io::{self, Read};
 use std::sync::mpsc;
 
 use crate::catalog::Catalog;
-use crate::input::{input_error, json_line, over_cap, Consumer, ReadError, RECORD_CAP};
+use crate::input::{input_error, json_line, json_text, over_cap, Consumer, ReadError, RECORD_CAP};
 use crate::log::LogReader;
 
 /// A block is dispatched once it holds this much; small enough that the blocks in flight
@@ -56,34 +56,40 @@ pub fn json_lines<R: Read, C: Consumer>(
         return process(name, first.1, first.0, catalog, consumer, log);
     }
     let count = workers();
+    // One queue that every worker takes from, so a slow block never idles the others.
+    let (work_tx, work_rx) = mpsc::sync_channel::<Job<C::Part>>(count);
+    let work_rx = std::sync::Mutex::new(work_rx);
     std::thread::scope(|scope| {
         let (done_tx, done_rx) = mpsc::channel::<Done<C::Part>>();
-        let mut senders = Vec::with_capacity(count);
+        let work_rx = &work_rx;
         for _ in 0..count {
-            let (tx, rx) = mpsc::sync_channel::<Job<C::Part>>(1);
-            senders.push(tx);
             let done_tx = done_tx.clone();
-            scope.spawn(move || {
-                for mut job in rx {
-                    let mut log = LogReader::new();
-                    let result = run_block(
-                        name,
-                        &job.block,
-                        job.first_line,
-                        catalog,
-                        &mut job.part,
-                        &mut log,
-                    );
-                    let done = Done {
-                        seq: job.seq,
-                        block: job.block,
-                        part: job.part,
-                        log,
-                        result,
-                    };
-                    if done_tx.send(done).is_err() {
-                        break;
-                    }
+            scope.spawn(move || loop {
+                let job = match work_rx.lock() {
+                    Ok(queue) => queue.recv(),
+                    Err(_) => break,
+                };
+                let Ok(mut job) = job else {
+                    break;
+                };
+                let mut log = LogReader::new();
+                let result = run_block(
+                    name,
+                    &job.block,
+                    job.first_line,
+                    catalog,
+                    &mut job.part,
+                    &mut log,
+                );
+                let done = Done {
+                    seq: job.seq,
+                    block: job.block,
+                    part: job.part,
+                    log,
+                    result,
+                };
+                if done_tx.send(done).is_err() {
+                    break;
                 }
             });
         }
@@ -125,9 +131,8 @@ pub fn json_lines<R: Read, C: Consumer>(
                 first_line,
                 part: consumer.part(),
             };
-            let worker = (seq % count as u64) as usize;
             seq += 1;
-            if senders[worker].send(job).is_err() {
+            if work_tx.send(job).is_err() {
                 break Ok(());
             }
             joiner.in_flight += 1;
@@ -135,7 +140,7 @@ pub fn json_lines<R: Read, C: Consumer>(
                 break Err(err);
             }
         };
-        drop(senders);
+        drop(work_tx);
         let finished = joiner.drain(&done_rx, consumer, log, 0);
         outcome.and(finished)
     })
@@ -192,6 +197,15 @@ fn run_block<P: crate::input::Records>(
     part: &mut P,
     log: &mut LogReader,
 ) -> Result<(), ReadError> {
+    // One UTF-8 check for the whole block; lines are checked one by one only if it fails,
+    // so that a bad line is reported alone.
+    if let Ok(text) = std::str::from_utf8(block) {
+        for (line_no, line) in (first_line..).zip(text.split('\n')) {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            json_text(name, line, line_no, catalog, part, log)?;
+        }
+        return Ok(());
+    }
     for (line_no, line) in (first_line..).zip(block.split(|&b| b == b'\n')) {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         json_line(name, line, line_no, catalog, part, log)?;
