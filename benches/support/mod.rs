@@ -21,6 +21,8 @@ pub fn run(program: &str, args: &[&str], input: Option<&Path>) -> Run {
         None => Stdio::null(),
     };
     let start = Instant::now();
+    // Reaped below by wait4, which also reports the child's peak memory.
+    #[allow(clippy::zombie_processes)]
     let child = Command::new(program)
         .args(args)
         .stdin(stdin)
