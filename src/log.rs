@@ -257,7 +257,11 @@ impl LogReader {
         reader: &mut dyn Read,
         idle: &mut dyn FnMut() -> io::Result<()>,
     ) -> io::Result<()> {
-        let Ok(finder) = AhoCorasick::new(PHRASES) else {
+        // Leftmost-first lets aho-corasick use its vectorised (Teddy) prefilter.
+        let finder = AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(PHRASES);
+        let Ok(finder) = finder else {
             return Err(io::Error::other("could not build the log searcher"));
         };
         let mut buf = vec![0u8; BLOCK];
