@@ -262,6 +262,9 @@ impl<'r, R: Read> BlockReader<'r, R> {
         block.clear();
         block.extend_from_slice(&self.carry);
         self.carry.clear();
+        // Only bytes not searched yet are searched, so a long line costs linear time.
+        let mut searched = 0;
+        let mut complete = None;
         loop {
             if let Some(skipped) = self.skipping {
                 if let Some(at) = memchr::memchr(b'\n', &block) {
@@ -273,8 +276,13 @@ impl<'r, R: Read> BlockReader<'r, R> {
                     self.skipping = Some(skipped + block.len() as u64);
                     block.clear();
                 }
+                searched = 0;
+                complete = None;
             }
-            let complete = memchr::memrchr(b'\n', &block);
+            if let Some(at) = memchr::memrchr(b'\n', &block[searched..]) {
+                complete = Some(searched + at);
+            }
+            searched = block.len();
             let enough = block.len() >= BLOCK || self.slow || self.eof;
             if self.eof || (enough && complete.is_some()) {
                 let cut = if self.eof {
@@ -307,6 +315,7 @@ impl<'r, R: Read> BlockReader<'r, R> {
             if complete.is_none() && block.len() > RECORD_CAP {
                 self.skipping = Some(block.len() as u64);
                 block.clear();
+                searched = 0;
             }
             // Reading may block: let what is already written be seen.
             consumer.idle()?;
