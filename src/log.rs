@@ -156,8 +156,9 @@ impl LogReader {
         } else if let Some(reason) = engine_reason(text, CLOSED) {
             self.engine(reason, false);
         } else if let Some(at) = text.find(DUMP).or_else(|| text.find(DUMP_OLD)) {
-            let rest = &line[at + DUMP.len().min(line.len() - at)..];
-            self.start_stats(rest);
+            // Offsets are in `text`, which may differ from `line` where it was not UTF-8.
+            let rest = text.as_bytes()[at + DUMP.len()..].to_vec();
+            self.start_stats(&rest);
         } else if let Some(at) = text.find(MEMORY) {
             let digits: String = text[at + MEMORY.len()..]
                 .chars()

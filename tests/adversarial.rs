@@ -400,3 +400,29 @@ fn a_stats_dump_that_is_not_a_literal() {
         .code(3)
         .stdout(predicate::str::contains("never"));
 }
+
+/// Inputs that once crashed a fuzz target (see fuzz/), kept so they never come back.
+#[test]
+fn inputs_found_by_fuzzing() {
+    let dir = common::fixture("fuzz");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("fuzz fixtures") {
+        let path = entry.expect("entry").path();
+        for args in [
+            &["explain"][..],
+            &["explain", "--format", "line"],
+            &["explain", "--format", "json"],
+            &["summary"],
+        ] {
+            let output = outcome()
+                .args(args)
+                .arg("-i")
+                .arg(&path)
+                .output()
+                .expect("runs");
+            no_panic(&output);
+        }
+        seen += 1;
+    }
+    assert!(seen > 0);
+}

@@ -1,0 +1,72 @@
+//! Input detection and reading: any bytes, as stdin would give them, through every mode
+//! (JSON Lines, JSON documents, logs, bare reasons) must be read without a panic, and
+//! every record must end up reported or counted as malformed.
+#![no_main]
+
+use std::io;
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use outcome::catalog::Catalog;
+use outcome::input::{self, Consumer, Records};
+use outcome::render;
+use outcome::report::Report;
+
+fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| Catalog::builtin().expect("built-in catalog"))
+}
+
+#[derive(Default)]
+struct Collect {
+    out: Vec<u8>,
+    detail: bool,
+}
+
+impl Records for Collect {
+    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
+        // Every renderer runs, so rendering arbitrary records is fuzzed too.
+        let palette = render::color::Palette { on: true };
+        render::card(&mut self.out, palette, catalog(), &report)?;
+        render::stream_line(&mut self.out, palette, catalog(), &report)?;
+        render::tsv(&mut self.out, catalog(), &report)?;
+        render::report_json(&mut self.out, catalog(), &report)?;
+        self.out.clear();
+        Ok(())
+    }
+
+    fn malformed(&mut self, _source: &str, _line: u64, _what: &str) {}
+
+    fn detail(&self) -> bool {
+        self.detail
+    }
+}
+
+impl Consumer for Collect {
+    type Part = Collect;
+
+    fn idle(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn part(&self) -> Collect {
+        Collect {
+            out: Vec::new(),
+            detail: self.detail,
+        }
+    }
+
+    fn join(&mut self, _part: Collect) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fuzz_target!(|data: &[u8]| {
+    for detail in [true, false] {
+        let mut consumer = Collect {
+            out: Vec::new(),
+            detail,
+        };
+        let _ = input::read("fuzz", data, catalog(), &mut consumer);
+    }
+});
