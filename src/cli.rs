@@ -13,8 +13,9 @@ const EXAMPLES: &str = "\
 Examples:
   outcome explain memusage_exceeded
   outcome explain 'killed by oom' banned --format line
-  shub items ... | outcome explain -i -            (job JSON, JSON Lines or a log)
   outcome explain -i job.json --format json | jq .severity
+  outcome explain < jobs.jl                   (job JSON, JSON Lines, reasons or a log)
+  outcome explain -i crawl.log                (a Scrapy log, from scrapy crawl or Scrapyd)
   outcome summary -i jobs.jl --format nagios
   outcome list --severity critical";
 
@@ -83,7 +84,7 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct Explain {
     /// Close reasons to explain; none, or `-`, reads from stdin
-    #[arg(value_name = "REASON", value_parser = ReasonParser)]
+    #[arg(value_name = "REASON", value_parser = ReasonParser, hide_possible_values = true)]
     pub reasons: Vec<String>,
 
     /// Read job JSON, JSON Lines, bare reasons or a Scrapy log from FILE (`-` = stdin)

@@ -341,17 +341,18 @@ fn explain(global: &Global, args: &cli::Explain) -> anyhow::Result<ExitStatus> {
         cards: false,
     };
     let reasons: Vec<&String> = args.reasons.iter().filter(|r| r.as_str() != "-").collect();
+    // `-` among the reasons reads stdin too, after them.
+    let reads_stdin = reasons.len() < args.reasons.len() || reasons.is_empty();
     let mut input_failure = None;
-    if !reasons.is_empty() {
-        explainer.cards = true;
-        for reason in reasons {
-            if explainer.stopped() {
-                break;
-            }
-            let report = Report::for_reason(&catalog, Cow::Borrowed(reason.as_str()));
-            explainer.report(report).map_err(output_failed)?;
+    explainer.cards = !reads_stdin;
+    for reason in reasons {
+        if explainer.stopped() {
+            break;
         }
-    } else {
+        let report = Report::for_reason(&catalog, Cow::Borrowed(reason.as_str()));
+        explainer.report(report).map_err(output_failed)?;
+    }
+    if reads_stdin {
         let sources = sources(&args.inputs)?;
         input_failure = read_all(&sources, &catalog, &mut explainer, errors)?;
         if explainer.tally.total() == 0 && input_failure.is_none() {

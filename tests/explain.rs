@@ -321,3 +321,15 @@ fn list_filters_by_severity() {
     assert!(!text.contains("closespider_itemcount"));
     assert_eq!(stderr_of(&critical), "");
 }
+
+#[test]
+fn a_dash_among_reasons_reads_stdin_after_them() {
+    let output = outcome()
+        .args(["explain", "finished", "-", "--format", "line"])
+        .write_stdin("banned\n")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let outcomes: Vec<String> = rows(&output).into_iter().map(|r| r[1].clone()).collect();
+    assert_eq!(outcomes, ["finished", "banned"]);
+}
