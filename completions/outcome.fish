@@ -33,7 +33,7 @@ always\t''
 never\t''"
 complete -c outcome -n "__fish_outcome_needs_command" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries' -r -F
 complete -c outcome -n "__fish_outcome_needs_command" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
-complete -c outcome -n "__fish_outcome_needs_command" -s q -l quiet -d 'Print nothing; the exit status is the answer'
+complete -c outcome -n "__fish_outcome_needs_command" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
 complete -c outcome -n "__fish_outcome_needs_command" -l strict -d 'End with status 65 if any record in the input was malformed'
 complete -c outcome -n "__fish_outcome_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c outcome -n "__fish_outcome_needs_command" -s V -l version -d 'Print version'
@@ -51,7 +51,7 @@ always\t''
 never\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
-complete -c outcome -n "__fish_outcome_using_subcommand explain" -s q -l quiet -d 'Print nothing; the exit status is the answer'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l strict -d 'End with status 65 if any record in the input was malformed'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -s V -l version -d 'Print version'
@@ -68,7 +68,7 @@ always\t''
 never\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
-complete -c outcome -n "__fish_outcome_using_subcommand list" -s q -l quiet -d 'Print nothing; the exit status is the answer'
+complete -c outcome -n "__fish_outcome_using_subcommand list" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l strict -d 'End with status 65 if any record in the input was malformed'
 complete -c outcome -n "__fish_outcome_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c outcome -n "__fish_outcome_using_subcommand list" -s V -l version -d 'Print version'
@@ -83,7 +83,7 @@ always\t''
 never\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
-complete -c outcome -n "__fish_outcome_using_subcommand summary" -s q -l quiet -d 'Print nothing; the exit status is the answer'
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l strict -d 'End with status 65 if any record in the input was malformed'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s V -l version -d 'Print version'
@@ -96,7 +96,7 @@ always\t''
 never\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
-complete -c outcome -n "__fish_outcome_using_subcommand completions" -s q -l quiet -d 'Print nothing; the exit status is the answer'
+complete -c outcome -n "__fish_outcome_using_subcommand completions" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -l strict -d 'End with status 65 if any record in the input was malformed'
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -s V -l version -d 'Print version'

@@ -55,7 +55,7 @@ pub struct Global {
     #[arg(long, global = true)]
     pub exit_zero: bool,
 
-    /// Print nothing; the exit status is the answer
+    /// Print nothing on stdout; the exit status is the answer (errors still go to stderr)
     #[arg(short, long, global = true)]
     pub quiet: bool,
 

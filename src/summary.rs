@@ -1,5 +1,6 @@
 //! `outcome summary`: many jobs in, counts per outcome out, worst first.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, Write};
 
@@ -269,7 +270,7 @@ fn human(
                 "{indent}{}{pad}  {count:>count_width$}  {}{name_pad}  {}",
                 palette.badge(severity),
                 palette.strong(&name),
-                catalog.entries[entry].title
+                row_title(catalog, entry, severity)
             )?;
         }
         Ok(())
@@ -288,12 +289,26 @@ fn human(
     Ok(())
 }
 
+/// The entry's title, or, where a record's facts changed the verdict (a `finished` job
+/// with errors), a title that says so.
+fn row_title(catalog: &Catalog, entry: usize, severity: Severity) -> Cow<'_, str> {
+    let entry = &catalog.entries[entry];
+    if severity == entry.severity {
+        Cow::Borrowed(&entry.title)
+    } else {
+        Cow::Owned(format!(
+            "{}, but the record shows errors or no items",
+            entry.title
+        ))
+    }
+}
+
 #[derive(Serialize)]
 struct JsonRow<'a> {
     outcome: &'a str,
     severity: &'static str,
     count: u64,
-    title: &'a str,
+    title: Cow<'a, str>,
 }
 
 #[derive(Serialize)]
@@ -336,7 +351,7 @@ fn json_group<'a>(
                 outcome,
                 severity: severity.as_str(),
                 count,
-                title: &catalog.entries[entry].title,
+                title: row_title(catalog, entry, severity),
             })
             .collect(),
         by_spider: None,
@@ -374,7 +389,7 @@ fn tsv(
                 out,
                 "{}\t{severity}\t{count}\t{}",
                 safe(outcome),
-                catalog.entries[entry].title
+                row_title(catalog, entry, severity)
             )?;
         }
         return Ok(());
@@ -386,7 +401,7 @@ fn tsv(
                 "{}\t{}\t{severity}\t{count}\t{}",
                 safe(spider),
                 safe(outcome),
-                catalog.entries[entry].title
+                row_title(catalog, entry, severity)
             )?;
         }
     }

@@ -1,0 +1,112 @@
+//! Whole renderings that are part of the contract, compared with files in
+//! tests/snapshots/. After an intended change, rewrite them with
+//! `OUTCOME_BLESS=1 cargo test --test snapshots` and review the diff.
+
+mod common;
+
+use common::{fixture, outcome, stdout_of};
+
+fn check(name: &str, args: &[&str], stdin: Option<&str>) {
+    let mut cmd = outcome();
+    cmd.args(args);
+    if let Some(input) = stdin {
+        cmd.write_stdin(input);
+    }
+    let output = cmd.output().expect("runs");
+    let actual = format!(
+        "exit status: {}\n---\n{}",
+        output.status.code().unwrap_or(-1),
+        stdout_of(&output)
+    );
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(format!("{name}.txt"));
+    if std::env::var_os("OUTCOME_BLESS").is_some() {
+        std::fs::write(&path, &actual).expect("snapshot written");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_default();
+    if expected != actual {
+        let first = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(expected.lines().count().min(actual.lines().count()));
+        panic!(
+            "{name}: output differs from tests/snapshots/{name}.txt from line {}\n\
+             --- expected ---\n{expected}\n--- actual ---\n{actual}\n\
+             (if the change is intended: OUTCOME_BLESS=1 cargo test --test snapshots)",
+            first + 1
+        );
+    }
+}
+
+#[test]
+fn card_for_a_reason() {
+    check(
+        "explain-memusage_exceeded",
+        &["explain", "memusage_exceeded"],
+        None,
+    );
+}
+
+#[test]
+fn card_for_a_typo() {
+    check("explain-typo", &["explain", "memusage_exceed"], None);
+}
+
+#[test]
+fn card_for_a_family() {
+    check("explain-family", &["explain", "closespider_foo"], None);
+}
+
+#[test]
+fn card_for_a_job_record() {
+    let path = fixture("job_memusage.json");
+    check(
+        "explain-job",
+        &["explain", "-i", &path.display().to_string()],
+        None,
+    );
+}
+
+#[test]
+fn card_for_a_log_that_never_closed() {
+    let path = fixture("log_killed.log");
+    check(
+        "explain-never-closed",
+        &["explain", "-i", &path.display().to_string()],
+        None,
+    );
+}
+
+#[test]
+fn stream_of_jobs() {
+    let path = fixture("jobs_mixed.jl");
+    check(
+        "explain-stream",
+        &["explain", "-i", &path.display().to_string()],
+        None,
+    );
+}
+
+#[test]
+fn the_catalog() {
+    check("list", &["list"], None);
+}
+
+#[test]
+fn summary_by_spider() {
+    let path = fixture("jobs_mixed.jl");
+    check(
+        "summary-by-spider",
+        &[
+            "summary",
+            "--by",
+            "spider",
+            "-i",
+            &path.display().to_string(),
+        ],
+        None,
+    );
+}
