@@ -10,7 +10,7 @@ use crate::exit::{fail, ExitStatus, Failure};
 use crate::input::{self, Consumer, ReadError, Records};
 use crate::output::Sink;
 use crate::render::color::{self, Palette};
-use crate::render::{self, Format, Tally};
+use crate::render::{self, Format, Tally, Verdicts};
 use crate::report::Report;
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
@@ -130,8 +130,7 @@ struct Explainer<'c> {
     palette: Palette,
     errors: Palette,
     quiet: bool,
-    tally: Tally,
-    worst: Option<Severity>,
+    verdicts: Verdicts,
     /// Human output of a stream holds back its first report: one report is a card, more
     /// are one line each.
     first: Option<Report<'static>>,
@@ -142,12 +141,12 @@ impl Explainer<'_> {
     fn human(&mut self, report: &Report) -> io::Result<()> {
         let (palette, catalog) = (self.palette, self.catalog);
         if self.cards {
-            if self.tally.total() > 1 {
+            if self.verdicts.tally.total() > 1 {
                 writeln!(self.sink)?;
             }
             return render::card(&mut self.sink, palette, catalog, report);
         }
-        match self.tally.total() {
+        match self.verdicts.tally.total() {
             1 => {
                 self.first = Some(report.clone().into_owned());
                 Ok(())
@@ -168,8 +167,8 @@ impl Explainer<'_> {
         }
         if let Some(first) = self.first.take() {
             render::card(&mut self.sink, self.palette, self.catalog, &first)?;
-        } else if self.tally.total() > 1 {
-            render::closing_count(&mut self.sink, self.palette, &self.tally)?;
+        } else if self.verdicts.tally.total() > 1 {
+            render::closing_count(&mut self.sink, self.palette, &self.verdicts.tally)?;
         }
         self.sink.flush()
     }
@@ -177,23 +176,19 @@ impl Explainer<'_> {
 
 impl Records for Explainer<'_> {
     fn report(&mut self, report: Report<'_>) -> io::Result<()> {
-        self.tally.add(report.severity);
-        self.worst = Some(worst_of(self.worst, report.severity));
+        self.verdicts.add(report.severity);
         if self.quiet {
             return Ok(());
         }
         match self.format {
-            Format::Json => render::report_json(&mut self.sink, self.catalog, &report)?,
-            Format::Line => render::tsv(&mut self.sink, self.catalog, &report)?,
-            _ => self.human(&report)?,
+            Format::Human => self.human(&report)?,
+            format => render::machine(&mut self.sink, format, self.catalog, &report)?,
         }
         self.sink.record_done()
     }
 
     fn malformed(&mut self, source: &str, line: u64, what: &str) {
-        self.tally.malformed += 1;
-        self.tally.add(Severity::Unknown);
-        self.worst = Some(worst_of(self.worst, Severity::Unknown));
+        self.verdicts.add_malformed();
         let _ = self.sink.flush();
         warn(self.errors, &malformed_message(source, line, what));
     }
@@ -221,24 +216,20 @@ impl<'c> Consumer for Explainer<'c> {
             format: self.format,
             palette: self.palette,
             quiet: self.quiet,
-            tally: Tally::default(),
-            worst: None,
+            verdicts: Verdicts::default(),
             problems: Vec::new(),
             first: None,
         }
     }
 
     fn join(&mut self, part: ExplainPart<'c>) -> io::Result<()> {
-        let before = self.tally.total();
-        self.tally.merge(&part.tally);
-        if let Some(worst) = part.worst {
-            self.worst = Some(worst_of(self.worst, worst));
-        }
+        let before = self.verdicts.tally.total();
+        self.verdicts.merge(&part.verdicts);
         if self.quiet {
             return self.report_problems(&part.problems);
         }
         let human_stream = self.format == Format::Human && !self.cards;
-        if human_stream && before == 0 && part.tally.total() == 1 && part.first.is_some() {
+        if human_stream && before == 0 && part.verdicts.tally.total() == 1 && part.first.is_some() {
             // Perhaps the only record: it may become a card, so hold it back.
             self.first = part.first;
         } else {
@@ -266,10 +257,6 @@ impl Explainer<'_> {
     }
 }
 
-fn worst_of(current: Option<Severity>, severity: Severity) -> Severity {
-    current.map_or(severity, |w| w.worst(severity))
-}
-
 pub fn malformed_message(source: &str, line: u64, what: &str) -> String {
     format!(
         "{}: line {line}: {}",
@@ -285,36 +272,30 @@ pub struct ExplainPart<'c> {
     format: Format,
     palette: Palette,
     quiet: bool,
-    tally: Tally,
-    worst: Option<Severity>,
+    verdicts: Verdicts,
     problems: Vec<String>,
     first: Option<Report<'static>>,
 }
 
 impl Records for ExplainPart<'_> {
     fn report(&mut self, report: Report<'_>) -> io::Result<()> {
-        self.tally.add(report.severity);
-        self.worst = Some(worst_of(self.worst, report.severity));
+        self.verdicts.add(report.severity);
         if self.quiet {
             return Ok(());
         }
         match self.format {
-            Format::Json => render::report_json(&mut self.out, self.catalog, &report)?,
-            Format::Line => render::tsv(&mut self.out, self.catalog, &report)?,
-            _ => {
-                if self.tally.total() == 1 {
+            Format::Human => {
+                if self.verdicts.tally.total() == 1 {
                     self.first = Some(report.clone().into_owned());
                 }
-                render::stream_line(&mut self.out, self.palette, self.catalog, &report)?
+                render::stream_line(&mut self.out, self.palette, self.catalog, &report)
             }
+            format => render::machine(&mut self.out, format, self.catalog, &report),
         }
-        Ok(())
     }
 
     fn malformed(&mut self, source: &str, line: u64, what: &str) {
-        self.tally.malformed += 1;
-        self.tally.add(Severity::Unknown);
-        self.worst = Some(worst_of(self.worst, Severity::Unknown));
+        self.verdicts.add_malformed();
         self.problems.push(malformed_message(source, line, what));
     }
 
@@ -335,8 +316,7 @@ fn explain(global: &Global, args: &cli::Explain) -> anyhow::Result<ExitStatus> {
         format: global.format,
         errors,
         quiet: global.quiet,
-        tally: Tally::default(),
-        worst: None,
+        verdicts: Verdicts::default(),
         first: None,
         cards: false,
     };
@@ -355,7 +335,7 @@ fn explain(global: &Global, args: &cli::Explain) -> anyhow::Result<ExitStatus> {
     if reads_stdin {
         let sources = sources(&args.inputs)?;
         input_failure = read_all(&sources, &catalog, &mut explainer, errors)?;
-        if explainer.tally.total() == 0 && input_failure.is_none() {
+        if explainer.verdicts.tally.total() == 0 && input_failure.is_none() {
             warn(
                 errors,
                 "nothing to explain: the input holds no reasons, job records or log lines",
@@ -365,9 +345,9 @@ fn explain(global: &Global, args: &cli::Explain) -> anyhow::Result<ExitStatus> {
     explainer.finish().map_err(output_failed)?;
     Ok(final_status(
         global,
-        explainer.worst,
+        explainer.verdicts.worst,
         input_failure,
-        &explainer.tally,
+        &explainer.verdicts.tally,
     ))
 }
 

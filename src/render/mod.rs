@@ -26,6 +26,19 @@ pub enum Format {
     Nagios,
 }
 
+/// A report in a machine format: a JSON line or a TSV line.
+pub fn machine(
+    out: &mut impl Write,
+    format: Format,
+    catalog: &Catalog,
+    report: &Report,
+) -> io::Result<()> {
+    match format {
+        Format::Json => report_json(out, catalog, report),
+        _ => tsv(out, catalog, report),
+    }
+}
+
 /// `job  outcome  severity  title`, tab-separated, input made terminal-safe (tabs included).
 pub fn tsv(out: &mut impl Write, catalog: &Catalog, report: &Report) -> io::Result<()> {
     let job = report
@@ -44,6 +57,33 @@ pub fn tsv(out: &mut impl Write, catalog: &Catalog, report: &Report) -> io::Resu
     out.write_all(b"\t")?;
     out.write_all(safe::safe(&entry.title).as_bytes())?;
     out.write_all(b"\n")
+}
+
+/// What a run has judged so far: counts and the worst verdict.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Verdicts {
+    pub tally: Tally,
+    pub worst: Option<Severity>,
+}
+
+impl Verdicts {
+    pub fn add(&mut self, severity: Severity) {
+        self.tally.add(severity);
+        self.worst = Some(self.worst.map_or(severity, |w| w.worst(severity)));
+    }
+
+    /// A malformed record counts as UNKNOWN.
+    pub fn add_malformed(&mut self) {
+        self.tally.malformed += 1;
+        self.add(Severity::Unknown);
+    }
+
+    pub fn merge(&mut self, other: &Verdicts) {
+        self.tally.merge(&other.tally);
+        if let Some(worst) = other.worst {
+            self.worst = Some(self.worst.map_or(worst, |w| w.worst(worst)));
+        }
+    }
 }
 
 /// Per-severity tallies for a run's closing line and for `summary`.

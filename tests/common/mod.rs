@@ -4,16 +4,19 @@ use std::path::PathBuf;
 
 use assert_cmd::Command;
 
+/// Variables that would change what the binary prints.
+const CLEAN_ENV: [&str; 5] = [
+    "OUTCOME_CATALOG",
+    "NO_COLOR",
+    "CLICOLOR_FORCE",
+    "CLICOLOR",
+    "TERM",
+];
+
 /// The binary with a clean environment: no user catalog, no colour variables.
 pub fn outcome() -> Command {
     let mut cmd = Command::cargo_bin("outcome").expect("binary is built");
-    for var in [
-        "OUTCOME_CATALOG",
-        "NO_COLOR",
-        "CLICOLOR_FORCE",
-        "CLICOLOR",
-        "TERM",
-    ] {
+    for var in CLEAN_ENV {
         cmd.env_remove(var);
     }
     cmd
@@ -52,13 +55,7 @@ pub fn rows(output: &std::process::Output) -> Vec<Vec<String>> {
 /// The binary as a std Command, for wiring stdin or stdout to a file.
 pub fn std_outcome() -> std::process::Command {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("outcome"));
-    for var in [
-        "OUTCOME_CATALOG",
-        "NO_COLOR",
-        "CLICOLOR_FORCE",
-        "CLICOLOR",
-        "TERM",
-    ] {
+    for var in CLEAN_ENV {
         cmd.env_remove(var);
     }
     cmd
