@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 use std::io::{self, Read};
+use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 
@@ -21,6 +22,20 @@ const SIGNAL: &str = "Received SIG";
 const START_ERROR: &str = "Error while reading start items and requests";
 
 const PHRASES: [&str; 7] = [CLOSING, CLOSED, DUMP, DUMP_OLD, MEMORY, SIGNAL, START_ERROR];
+
+/// The searcher for the phrases, built once per process.
+fn finder() -> Option<&'static AhoCorasick> {
+    static FINDER: OnceLock<Option<AhoCorasick>> = OnceLock::new();
+    FINDER
+        .get_or_init(|| {
+            // Leftmost-first lets aho-corasick use its vectorised (Teddy) prefilter.
+            AhoCorasick::builder()
+                .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+                .build(PHRASES)
+                .ok()
+        })
+        .as_ref()
+}
 
 /// A stats dump larger than this is not Scrapy's (and is not kept in memory).
 const STATS_CAP: usize = 16 * 1024 * 1024;
@@ -258,11 +273,7 @@ impl LogReader {
         reader: &mut dyn Read,
         idle: &mut dyn FnMut() -> io::Result<()>,
     ) -> io::Result<()> {
-        // Leftmost-first lets aho-corasick use its vectorised (Teddy) prefilter.
-        let finder = AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-            .build(PHRASES);
-        let Ok(finder) = finder else {
+        let Some(finder) = finder() else {
             return Err(io::Error::other("could not build the log searcher"));
         };
         let mut buf = vec![0u8; BLOCK];
