@@ -297,7 +297,7 @@ impl LogReader {
                     None => continue,
                 }
             };
-            self.scan_block(&finder, &buf[..upto]);
+            self.scan_block(finder, &buf[..upto]);
             buf.copy_within(upto..filled, 0);
             filled -= upto;
             if eof {
