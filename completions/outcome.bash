@@ -61,12 +61,16 @@ _outcome() {
             return 0
             ;;
         outcome__subcmd__completions)
-            opts="-q -h -V --format --color --exit-zero --quiet --strict --catalog --help --version bash elvish fish powershell zsh"
+            opts="-q -h -V --dir --format --color --exit-zero --quiet --strict --catalog --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "human json line nagios" -- "${cur}"))
                     return 0

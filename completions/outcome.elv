@@ -80,6 +80,7 @@ set edit:completion:arg-completer[outcome] = {|@words|
             cand --version 'Print version'
         }
         &'outcome;completions'= {
+            cand --dir 'Write the scripts for every shell into DIR instead, under their usual file names'
             cand --format 'Output format'
             cand --color 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)'
             cand --catalog 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries'

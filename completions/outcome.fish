@@ -87,6 +87,7 @@ complete -c outcome -n "__fish_outcome_using_subcommand summary" -s q -l quiet -
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l strict -d 'End with status 65 if any record in the input was malformed'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s V -l version -d 'Print version'
+complete -c outcome -n "__fish_outcome_using_subcommand completions" -l dir -d 'Write the scripts for every shell into DIR instead, under their usual file names' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'
 line\t'Tab-separated: job, outcome, severity, title'

@@ -116,9 +116,15 @@ pub enum ByField {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["shell", "dir"])))]
 pub struct Completions {
+    /// The shell to print a script for
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub shell: Option<clap_complete::Shell>,
+
+    /// Write the scripts for every shell into DIR instead, under their usual file names
+    #[arg(long, value_name = "DIR", conflicts_with = "shell")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -409,8 +409,24 @@ fn list(global: &Global, args: &cli::List) -> anyhow::Result<ExitStatus> {
 }
 
 fn completions(args: &cli::Completions) -> anyhow::Result<ExitStatus> {
+    if let Some(dir) = &args.dir {
+        use clap::ValueEnum;
+        for shell in clap_complete::Shell::value_variants() {
+            clap_complete::generate_to(*shell, &mut cli::command(), "outcome", dir).map_err(
+                |err| {
+                    Failure::new(
+                        ExitStatus::IoError,
+                        format!("{}: {}", dir.display(), crate::io_reason(&err)),
+                    )
+                },
+            )?;
+        }
+        return Ok(ExitStatus::Ok);
+    }
     let mut sink = Sink::stdout();
-    clap_complete::generate(args.shell, &mut cli::command(), "outcome", &mut sink);
+    if let Some(shell) = args.shell {
+        clap_complete::generate(shell, &mut cli::command(), "outcome", &mut sink);
+    }
     sink.flush().map_err(output_failed)?;
     Ok(ExitStatus::Ok)
 }

@@ -260,9 +260,8 @@ fn committed_completions_are_up_to_date() {
         let committed = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
         assert!(
             committed == stdout_of(&output),
-            "completions/{file} is stale; refresh with: \
-             for s in bash zsh fish elvish powershell; do cargo run -q -- completions $s; done \
-             (see README, 'Shell completion')"
+            "completions/{file} is stale; refresh them all with: \
+             cargo run -q -- completions --dir completions"
         );
     }
 }
@@ -336,4 +335,36 @@ fn one_missing_file_does_not_hide_the_others() {
         .expect("runs");
     assert_eq!(output.status.code(), Some(66));
     assert_eq!(stdout_of(&output).lines().count(), 2);
+}
+
+#[test]
+fn completions_dir_writes_every_shell() {
+    let dir = std::env::temp_dir().join(format!("outcome-completions-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    outcome()
+        .args(["completions", "--dir"])
+        .arg(&dir)
+        .assert()
+        .code(0)
+        .stdout("");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("listed")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(
+        names,
+        [
+            "_outcome",
+            "_outcome.ps1",
+            "outcome.bash",
+            "outcome.elv",
+            "outcome.fish"
+        ]
+    );
+    outcome()
+        .args(["completions", "--dir", "/nonexistent/dir"])
+        .assert()
+        .code(74);
 }
