@@ -48,13 +48,17 @@ pub fn json_lines<R: Read, C: Consumer>(
     log: &mut LogReader,
 ) -> Result<(), ReadError> {
     let mut reader = BlockReader::new(&mut reader, first_line);
-    // Short inputs never pay for threads.
-    let Some(first) = reader.next_block(name, consumer, None)? else {
+    // The first block is read on this thread: short inputs never pay for threads.
+    let Some((first_line, block)) = reader.next_block(name, consumer, None)? else {
         return Ok(());
     };
-    if reader.eof {
-        return process(name, first.1, first.0, catalog, consumer, log);
+    run_block(name, &block, first_line, catalog, consumer, log)?;
+    if consumer.stopped() {
+        return Ok(());
     }
+    let Some(first) = reader.next_block(name, consumer, Some(block))? else {
+        return Ok(());
+    };
     let count = workers();
     // One queue that every worker takes from, so a slow block never idles the others.
     let (work_tx, work_rx) = mpsc::sync_channel::<Job<C::Part>>(count);
@@ -211,18 +215,6 @@ fn run_block<P: crate::input::Records>(
         json_line(name, line, line_no, catalog, part, log)?;
     }
     Ok(())
-}
-
-/// A whole block on this thread (short inputs).
-fn process<C: Consumer>(
-    name: &str,
-    block: Vec<u8>,
-    first_line: u64,
-    catalog: &Catalog,
-    consumer: &mut C,
-    log: &mut LogReader,
-) -> Result<(), ReadError> {
-    run_block(name, &block, first_line, catalog, consumer, log)
 }
 
 /// Cuts the input into blocks of whole lines, numbering them; a line over the record cap
