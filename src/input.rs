@@ -2,14 +2,9 @@
 //! records handed on one at a time as they are read, so memory stays constant.
 
 use std::borrow::Cow;
-use std::cell::Cell;
-use std::fmt;
 use std::fs::File;
-use std::io::{self, BufReader, Read};
+use std::io::{self, Read};
 use std::path::Path;
-use std::rc::Rc;
-
-use serde::de::{DeserializeSeed, SeqAccess, Visitor};
 
 use crate::catalog::Catalog;
 use crate::exit::{ExitStatus, Failure};
@@ -206,7 +201,7 @@ pub fn read<R: Read, C: Consumer>(
             line_no += 1;
         }
         let rest = io::Cursor::new(prefix).chain(lines.into_rest());
-        return json_document(name, rest, catalog, consumer);
+        return crate::document::json_document(name, rest, catalog, consumer);
     }
     if mode == Mode::Log {
         let mut log = LogReader::new();
@@ -332,7 +327,7 @@ pub(crate) fn json_text(
     }
 }
 
-fn json_problem(err: &serde_json::Error) -> String {
+pub(crate) fn json_problem(err: &serde_json::Error) -> String {
     let message = err.to_string();
     let message = match message.rfind(" at line ") {
         Some(at) => &message[..at],
@@ -344,12 +339,12 @@ fn json_problem(err: &serde_json::Error) -> String {
     format!("invalid JSON at column {}: {message}", err.column())
 }
 
-fn with_location<'a>(mut report: Report<'a>, name: &'a str, line: u64) -> Report<'a> {
+pub(crate) fn with_location<'a>(mut report: Report<'a>, name: &'a str, line: u64) -> Report<'a> {
     report.location = Some(Location { source: name, line });
     report
 }
 
-fn deliver(
+pub(crate) fn deliver(
     record: Record<'_>,
     name: &str,
     line_no: u64,
@@ -392,178 +387,6 @@ fn deliver(
         Record::NotAJob(what) => consumer.malformed(name, line_no, what),
     }
     Ok(())
-}
-
-/// A byte reader that counts lines (for error positions) and refuses to let one value grow
-/// past the record cap.
-struct Counting<R> {
-    inner: R,
-    newlines: Rc<Cell<u64>>,
-    since_mark: Rc<Cell<u64>>,
-}
-
-impl<R: Read> Read for Counting<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        let lines = memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
-        self.newlines.set(self.newlines.get() + lines);
-        self.since_mark.set(self.since_mark.get() + n as u64);
-        if self.since_mark.get() > RECORD_CAP as u64 {
-            return Err(io::Error::other(format!(
-                "one JSON value is over the {} MiB limit",
-                RECORD_CAP >> 20
-            )));
-        }
-        Ok(n)
-    }
-}
-
-/// A JSON document that spans lines: one object (a job, an envelope, a summary), an array
-/// of jobs streamed element by element, or several pretty-printed values one after another.
-fn json_document<R: Read, C: Consumer>(
-    name: &str,
-    reader: R,
-    catalog: &Catalog,
-    consumer: &mut C,
-) -> Result<(), ReadError> {
-    let newlines = Rc::new(Cell::new(0));
-    let since_mark = Rc::new(Cell::new(0));
-    let counting = Counting {
-        inner: BufReader::new(reader),
-        newlines: Rc::clone(&newlines),
-        since_mark: Rc::clone(&since_mark),
-    };
-    let mut de = serde_json::Deserializer::from_reader(counting);
-    let mut log = LogReader::new();
-    loop {
-        since_mark.set(0);
-        let mut failed = None;
-        let seed = Values {
-            start_line: newlines.get() + 1,
-            name,
-            catalog,
-            consumer: &mut *consumer,
-            log: &mut log,
-            newlines: &newlines,
-            since_mark: &since_mark,
-            failed: &mut failed,
-        };
-        if let Err(err) = seed.deserialize(&mut de) {
-            if let Some(failed) = failed {
-                return Err(failed);
-            }
-            let what = if err.is_io() {
-                err.to_string()
-            } else {
-                json_problem(&err)
-            };
-            return Err(ReadError::Failure(Failure::new(
-                ExitStatus::DataError,
-                format!("{name}: line {}: {what}", err.line()),
-            )));
-        }
-        if consumer.stopped() {
-            return Ok(());
-        }
-        // Several pretty-printed values may follow one another (`jq '.[]'`).
-        if de.end().is_ok() {
-            break;
-        }
-    }
-    if let Some(report) = log.finish(catalog) {
-        consumer.report(with_location(report, name, 1))?;
-    }
-    Ok(())
-}
-
-/// Reads one top-level JSON value, streaming the elements of an array.
-struct Values<'s> {
-    /// Where the top-level value starts; array elements are placed where they end.
-    start_line: u64,
-    name: &'s str,
-    catalog: &'s Catalog,
-    consumer: &'s mut dyn Records,
-    log: &'s mut LogReader,
-    newlines: &'s Rc<Cell<u64>>,
-    since_mark: &'s Rc<Cell<u64>>,
-    failed: &'s mut Option<ReadError>,
-}
-
-impl Values<'_> {
-    fn take<E: serde::de::Error>(&mut self, record: Record<'_>, line: u64) -> Result<(), E> {
-        let result = deliver(
-            record,
-            self.name,
-            line,
-            self.catalog,
-            self.consumer,
-            self.log,
-        );
-        self.since_mark.set(0);
-        result.map_err(|err| {
-            *self.failed = Some(err);
-            E::custom("output failed")
-        })
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for Values<'_> {
-    type Value = ();
-
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for Values<'_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a job record or a list of them")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(record) = seq.next_element::<Record<'de>>()? {
-            let line = self.newlines.get() + 1;
-            self.take(record, line)?;
-            if self.consumer.stopped() {
-                // Drain without looking: the reader has gone.
-                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-                break;
-            }
-        }
-        Ok(())
-    }
-
-    fn visit_map<A: serde::de::MapAccess<'de>>(mut self, map: A) -> Result<(), A::Error> {
-        let record = crate::job::RecordVisitor::default().visit_map(map)?;
-        let line = self.start_line;
-        self.take(record, line)
-    }
-
-    fn visit_str<E: serde::de::Error>(mut self, _: &str) -> Result<(), E> {
-        self.take(Record::NotAJob(crate::job::NOT_AN_OBJECT), self.start_line)
-    }
-
-    fn visit_u64<E: serde::de::Error>(mut self, _: u64) -> Result<(), E> {
-        self.take(Record::NotAJob(crate::job::NOT_AN_OBJECT), self.start_line)
-    }
-
-    fn visit_i64<E: serde::de::Error>(mut self, _: i64) -> Result<(), E> {
-        self.take(Record::NotAJob(crate::job::NOT_AN_OBJECT), self.start_line)
-    }
-
-    fn visit_f64<E: serde::de::Error>(mut self, _: f64) -> Result<(), E> {
-        self.take(Record::NotAJob(crate::job::NOT_AN_OBJECT), self.start_line)
-    }
-
-    fn visit_bool<E: serde::de::Error>(mut self, _: bool) -> Result<(), E> {
-        self.take(Record::NotAJob(crate::job::NOT_AN_OBJECT), self.start_line)
-    }
-
-    fn visit_unit<E: serde::de::Error>(mut self) -> Result<(), E> {
-        self.take(Record::NotAJob(crate::job::NOT_AN_OBJECT), self.start_line)
-    }
 }
 
 /// One line of plain text that is not a log: a close reason.

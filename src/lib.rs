@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod cli;
 pub mod commands;
+pub mod document;
 pub mod exit;
 pub mod input;
 pub mod job;
