@@ -152,61 +152,65 @@ pub fn card(
             writeln!(out, "{}", palette.dim(&l))?;
         }
     }
+    let mut facts: Vec<(&str, String)> = Vec::new();
     if let Some(job) = &report.job {
-        writeln!(out)?;
-        let mut who = Vec::new();
-        if let Some(key) = &job.key {
-            who.push(safe(key).into_owned());
-        }
-        if let Some(spider) = &job.spider {
-            who.push(format!("spider {}", safe(spider)));
-        }
-        if let Some(location) = report.location {
-            who.push(format!("({}:{})", safe(location.source), location.line));
-        }
-        if !who.is_empty() {
-            field(out, palette, "Job", &who.join(", "))?;
-        }
-        let mut state = Vec::new();
-        if let Some(s) = &job.state {
-            state.push(safe(s).into_owned());
-        }
-        if let Some(seconds) = job.run_seconds() {
-            state.push(format!("ran {}", duration(seconds)));
-        }
-        if let Some(units) = job.units {
-            state.push(format!("{units} unit{}", crate::report::plural(units)));
-        }
-        if !state.is_empty() {
-            field(out, palette, "State", &state.join(", "))?;
-        }
-        let mut counts = Vec::new();
-        for (label, value) in [
-            ("items", job.items()),
-            ("errors", job.errors()),
-            ("pages", job.pages()),
-        ] {
-            if let Some(v) = value {
-                counts.push(format!("{} {label}", group(v)));
-            }
-        }
-        if !counts.is_empty() {
-            field(out, palette, "Counts", &counts.join(", "))?;
-        }
-        if !job.tags.is_empty() {
-            let tags: Vec<String> = job.tags.iter().map(|t| safe(t).into_owned()).collect();
-            field(out, palette, "Tags", &tags.join(", "))?;
-        }
+        job_facts(job, report, &mut facts);
     }
-    if !report.notes.is_empty() {
-        if report.job.is_none() {
-            writeln!(out)?;
-        }
-        for note in &report.notes {
-            field(out, palette, "Note", &safe(note))?;
+    for note in &report.notes {
+        facts.push(("Note", safe(note).into_owned()));
+    }
+    if !facts.is_empty() {
+        writeln!(out)?;
+        for (label, value) in &facts {
+            field(out, palette, label, value)?;
         }
     }
     entry_body(out, palette, entry)
+}
+
+/// The record's facts worth a line each: who, state, counts, tags.
+fn job_facts(job: &crate::job::Job, report: &Report, facts: &mut Vec<(&str, String)>) {
+    let mut who = Vec::new();
+    if let Some(key) = &job.key {
+        who.push(safe(key).into_owned());
+    }
+    if let Some(spider) = &job.spider {
+        who.push(format!("spider {}", safe(spider)));
+    }
+    if let Some(location) = report.location {
+        who.push(format!("({}:{})", safe(location.source), location.line));
+    }
+    let mut state = Vec::new();
+    if let Some(s) = &job.state {
+        state.push(safe(s).into_owned());
+    }
+    if let Some(seconds) = job.run_seconds() {
+        state.push(format!("ran {}", duration(seconds)));
+    }
+    if let Some(units) = job.units {
+        state.push(format!("{units} unit{}", crate::report::plural(units)));
+    }
+    let mut counts = Vec::new();
+    for (label, value) in [
+        ("items", job.items()),
+        ("errors", job.errors()),
+        ("pages", job.pages()),
+    ] {
+        if let Some(v) = value {
+            counts.push(format!("{} {label}", group(v)));
+        }
+    }
+    let tags: Vec<String> = job.tags.iter().map(|t| safe(t).into_owned()).collect();
+    for (label, parts) in [
+        ("Job", who),
+        ("State", state),
+        ("Counts", counts),
+        ("Tags", tags),
+    ] {
+        if !parts.is_empty() {
+            facts.push((label, parts.join(", ")));
+        }
+    }
 }
 
 /// One job on one line: `CRITICAL  123/4/5  memusage_exceeded  title-or-first-note`.
