@@ -204,7 +204,13 @@ fn run_block<P: crate::input::Records>(
     // One UTF-8 check for the whole block; lines are checked one by one only if it fails,
     // so that a bad line is reported alone.
     if let Ok(text) = std::str::from_utf8(block) {
-        for (line_no, line) in (first_line..).zip(text.split('\n')) {
+        // memchr finds line ends much faster than `str::split`; `\n` is ASCII, so every
+        // cut falls on a character boundary.
+        let ends = memchr::memchr_iter(b'\n', block).chain(std::iter::once(block.len()));
+        let mut start = 0;
+        for (line_no, end) in (first_line..).zip(ends) {
+            let line = &text[start..end];
+            start = end + 1;
             let line = line.strip_suffix('\r').unwrap_or(line);
             json_text(name, line, line_no, catalog, part, log)?;
         }

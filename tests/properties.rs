@@ -215,3 +215,30 @@ proptest! {
         prop_assert!((0..=3).contains(&code), "{:?} gave {}", reason, code);
     }
 }
+
+proptest! {
+    // Streams long enough to be read on several threads (blocks of 128 KiB).
+    #![proptest_config(ProptestConfig::with_cases(6))]
+
+    #[test]
+    fn a_long_stream_is_reported_once_in_order_across_threads(
+        records in prop::collection::vec(record("k".into()), 2500..3500),
+        detail in any::<bool>(),
+    ) {
+        let mut lines = String::new();
+        for (i, record) in records.iter().enumerate() {
+            let mut record = record.clone();
+            if let Some(job) = record.as_object_mut() {
+                job.remove("id");
+                job.insert("key".into(), format!("k/{i}").into());
+            }
+            lines.push_str(&record.to_string());
+            lines.push('\n');
+        }
+        prop_assert!(lines.len() > 2 * 128 * 1024, "{} bytes", lines.len());
+        let keys: Vec<String> = (0..records.len()).map(|i| format!("k/{i}")).collect();
+        let got = read(lines.as_bytes(), detail);
+        prop_assert_eq!(got.keys, keys);
+        prop_assert_eq!(got.malformed, 0);
+    }
+}
