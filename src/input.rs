@@ -318,7 +318,7 @@ pub(crate) fn json_text(
         Ok(record) => deliver(record, name, line_no, catalog, consumer, log),
         Err(err) => {
             if let Some(stats) = crate::pyliteral::stats_from_literal(text.as_bytes()) {
-                let report = Report::for_job(catalog, stats);
+                let report = Report::for_job(catalog, Box::new(stats));
                 return Ok(consumer.report(with_location(report, name, line_no))?);
             }
             consumer.malformed(name, line_no, &json_problem(&err));
@@ -354,7 +354,7 @@ pub(crate) fn deliver(
 ) -> Result<(), ReadError> {
     match record {
         Record::Job(job) => {
-            let report = Report::for_job(catalog, *job);
+            let report = Report::for_job(catalog, job);
             consumer.report(with_location(report, name, line_no))?;
         }
         Record::Batch(records) => {

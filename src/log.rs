@@ -370,7 +370,7 @@ impl LogReader {
         }
         let from_engine = engine.is_some();
         let Some(reason) = engine.or_else(|| stats_reason.clone()) else {
-            return Some(Report::never_closed(catalog, job, notes));
+            return Some(Report::never_closed(catalog, Box::new(job), notes));
         };
         if !from_engine && !self.pasted_stats {
             notes.push(
@@ -397,7 +397,7 @@ impl LogReader {
         }
         job.close_reason = Some(Cow::Owned(reason));
         job.stats.finish_reason = None;
-        let mut report = Report::for_job(catalog, job);
+        let mut report = Report::for_job(catalog, Box::new(job));
         if let Some(job) = report.job.as_mut() {
             job.stats.finish_reason = stats_reason.map(Cow::Owned);
         }

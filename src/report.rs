@@ -22,7 +22,8 @@ pub struct Report<'a> {
     pub severity: Severity,
     /// Findings from the record itself, worst first.
     pub notes: Vec<String>,
-    pub job: Option<Job<'a>>,
+    /// Boxed: a report moves through several calls per record, a job is large.
+    pub job: Option<Box<Job<'a>>>,
 }
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -58,7 +59,7 @@ impl<'a> Report<'a> {
     }
 
     /// A log that ended before the engine closed the spider.
-    pub fn never_closed(catalog: &Catalog, job: Job<'a>, notes: Vec<String>) -> Report<'a> {
+    pub fn never_closed(catalog: &Catalog, job: Box<Job<'a>>, notes: Vec<String>) -> Report<'a> {
         let mut report = Report::fallback(catalog, Fallback::NeverClosed, How::NeverClosed);
         report.notes = notes;
         report.job = Some(job);
@@ -66,7 +67,7 @@ impl<'a> Report<'a> {
     }
 
     /// The verdict for a job record: its state, its outcome, and the facts that qualify it.
-    pub fn for_job(catalog: &Catalog, mut job: Job<'a>) -> Report<'a> {
+    pub fn for_job(catalog: &Catalog, mut job: Box<Job<'a>>) -> Report<'a> {
         if job.raw_stats.is_some()
             && (job.close_reason.is_none() || job.items.is_none() || job.errors.is_none())
         {
@@ -162,7 +163,7 @@ impl<'a> Report<'a> {
             found: self.found,
             severity: self.severity,
             notes: self.notes,
-            job: self.job.map(Job::into_owned),
+            job: self.job.map(|job| Box::new(job.into_owned())),
         }
     }
 }

@@ -18,7 +18,7 @@ fn catalog() -> &'static Catalog {
 fn judge(record: Record<'_>) {
     match record {
         Record::Job(job) => {
-            let report = Report::for_job(catalog(), *job);
+            let report = Report::for_job(catalog(), job);
             let _ = report.outcome(catalog());
             let _ = report.into_owned();
         }
