@@ -256,39 +256,45 @@ impl<'r, R: Read> BlockReader<'r, R> {
         consumer: &mut C,
         buffer: Option<Vec<u8>>,
     ) -> Result<Option<(u64, Vec<u8>)>, ReadError> {
-        let mut block = buffer.unwrap_or_else(|| Vec::with_capacity(2 * BLOCK));
-        block.clear();
-        block.extend_from_slice(&self.carry);
+        // `block[..filled]` holds input; bytes past it are scratch that reads overwrite, so a
+        // reused buffer is not zeroed again for every read.
+        let mut block = buffer.unwrap_or_default();
+        let mut filled = self.carry.len();
+        if block.len() < filled {
+            block.resize(filled, 0);
+        }
+        block[..filled].copy_from_slice(&self.carry);
         self.carry.clear();
         // Only bytes not searched yet are searched, so a long line costs linear time.
         let mut searched = 0;
         let mut complete = None;
         loop {
             if let Some(skipped) = self.skipping {
-                if let Some(at) = memchr::memchr(b'\n', &block) {
+                if let Some(at) = memchr::memchr(b'\n', &block[..filled]) {
                     consumer.malformed(name, self.next_line, &over_cap(skipped + at as u64));
                     self.next_line += 1;
                     self.skipping = None;
-                    block.drain(..=at);
+                    block.copy_within(at + 1..filled, 0);
+                    filled -= at + 1;
                 } else {
-                    self.skipping = Some(skipped + block.len() as u64);
-                    block.clear();
+                    self.skipping = Some(skipped + filled as u64);
+                    filled = 0;
                 }
                 searched = 0;
                 complete = None;
             }
-            if let Some(at) = memchr::memrchr(b'\n', &block[searched..]) {
+            if let Some(at) = memchr::memrchr(b'\n', &block[searched..filled]) {
                 complete = Some(searched + at);
             }
-            searched = block.len();
-            let enough = block.len() >= BLOCK || self.slow || self.eof;
+            searched = filled;
+            let enough = filled >= BLOCK || self.slow || self.eof;
             if self.eof || (enough && complete.is_some()) {
                 let cut = if self.eof {
-                    block.len()
+                    filled
                 } else {
                     complete.map_or(0, |at| at + 1)
                 };
-                self.carry.extend_from_slice(&block[cut..]);
+                self.carry.extend_from_slice(&block[cut..filled]);
                 block.truncate(cut);
                 if block.is_empty() {
                     if self.eof {
@@ -297,6 +303,7 @@ impl<'r, R: Read> BlockReader<'r, R> {
                         }
                         return Ok(None);
                     }
+                    filled = 0;
                 } else {
                     // A final line without `\n` is still a line.
                     let lines = memchr::memchr_iter(b'\n', &block).count() as u64;
@@ -310,23 +317,24 @@ impl<'r, R: Read> BlockReader<'r, R> {
                     return Ok(Some((first, block)));
                 }
             }
-            if complete.is_none() && block.len() > RECORD_CAP {
-                self.skipping = Some(block.len() as u64);
-                block.clear();
+            if complete.is_none() && filled > RECORD_CAP {
+                self.skipping = Some(filled as u64);
+                filled = 0;
                 searched = 0;
             }
             // Reading may block: let what is already written be seen.
             consumer.idle()?;
-            let start = block.len();
-            block.resize(start + BLOCK, 0);
+            if block.len() < filled + BLOCK {
+                block.resize(filled + BLOCK, 0);
+            }
             let n = loop {
-                match self.reader.read(&mut block[start..]) {
+                match self.reader.read(&mut block[filled..filled + BLOCK]) {
                     Ok(n) => break n,
                     Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
                     Err(err) => return Err(input_error(name, &err)),
                 }
             };
-            block.truncate(start + n);
+            filled += n;
             self.eof = n == 0;
             self.slow = n > 0 && n < BLOCK / 4;
         }
