@@ -340,7 +340,10 @@ pub(crate) fn json_problem(err: &serde_json::Error) -> String {
 }
 
 pub(crate) fn with_location<'a>(mut report: Report<'a>, name: &'a str, line: u64) -> Report<'a> {
-    report.location = Some(Location { source: name, line });
+    report.location = Some(Location {
+        source: Cow::Borrowed(name),
+        line,
+    });
     report
 }
 

@@ -7,9 +7,9 @@ use crate::catalog::{Catalog, Entry, Fallback, Severity};
 use crate::job::Job;
 use crate::reason::{self, How, Match};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location<'a> {
-    pub source: &'a str,
+    pub source: Cow<'a, str>,
     pub line: u64,
 }
 
@@ -158,7 +158,10 @@ impl<'a> Report<'a> {
 
     pub fn into_owned(self) -> Report<'static> {
         Report {
-            location: None,
+            location: self.location.map(|l| Location {
+                source: Cow::Owned(l.source.into_owned()),
+                line: l.line,
+            }),
             input: self.input.map(|i| Cow::Owned(i.into_owned())),
             found: self.found,
             severity: self.severity,

@@ -177,9 +177,6 @@ fn job_facts(job: &crate::job::Job, report: &Report, facts: &mut Vec<(&str, Stri
     if let Some(spider) = &job.spider {
         who.push(format!("spider {}", safe(spider)));
     }
-    if let Some(location) = report.location {
-        who.push(format!("({}:{})", safe(location.source), location.line));
-    }
     let mut state = Vec::new();
     if let Some(s) = &job.state {
         state.push(safe(s).into_owned());
@@ -201,11 +198,17 @@ fn job_facts(job: &crate::job::Job, report: &Report, facts: &mut Vec<(&str, Stri
         }
     }
     let tags: Vec<String> = job.tags.iter().map(|t| safe(t).into_owned()).collect();
+    let source: Vec<String> = report
+        .location
+        .iter()
+        .map(|l| format!("{}:{}", safe(&l.source), l.line))
+        .collect();
     for (label, parts) in [
         ("Job", who),
         ("State", state),
         ("Counts", counts),
         ("Tags", tags),
+        ("Read from", source),
     ] {
         if !parts.is_empty() {
             facts.push((label, parts.join(", ")));
@@ -232,10 +235,10 @@ pub fn stream_line(
     write!(out, "{badge}{pad}  ")?;
     match (
         report.job.as_ref().and_then(|j| j.key.as_deref()),
-        report.location,
+        &report.location,
     ) {
         (Some(key), _) => write!(out, "{}  ", safe(key))?,
-        (None, Some(location)) => write!(out, "{}:{}  ", safe(location.source), location.line)?,
+        (None, Some(location)) => write!(out, "{}:{}  ", safe(&location.source), location.line)?,
         (None, None) => {}
     }
     writeln!(out, "{}  {}", palette.strong(&safe(outcome)), safe(what))

@@ -78,8 +78,8 @@ pub fn report_json(out: &mut impl Write, catalog: &Catalog, report: &Report) -> 
         docs: &entry.docs,
         catalog: entry.origin.as_str(),
         notes: &report.notes,
-        source: report.location.map(|l| JsonSource {
-            file: l.source,
+        source: report.location.as_ref().map(|l| JsonSource {
+            file: &l.source,
             line: l.line,
         }),
         job: report.job.as_ref().map(|job| JsonJob {
