@@ -10,7 +10,7 @@ mod support;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use support::{data_dir, median, outcome_binary, run, Rng};
+use support::{data_dir, median, outcome_binary, run, warm, Rng};
 
 fn generate(path: &Path, megabytes: u64) {
     let file = std::fs::File::create(path).expect("bench file");
@@ -114,6 +114,7 @@ fn main() {
     let (mut ours, mut grep) = (Vec::new(), Vec::new());
     let mut rss = 0;
     for _ in 0..rounds {
+        warm(&big);
         let r = run(
             &outcome,
             &["explain", "--format", "line", "-i", &big_arg],
@@ -125,6 +126,7 @@ fn main() {
         );
         ours.push(r.wall.as_secs_f64());
         rss = rss.max(r.max_rss_kib);
+        warm(&big);
         grep.push(
             run("grep", &["-F", "Spider closed", &big_arg], None)
                 .wall

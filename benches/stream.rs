@@ -10,7 +10,7 @@ mod support;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use support::{data_dir, have, median, outcome_binary, root, run, Rng};
+use support::{data_dir, have, median, outcome_binary, root, run, warm, Rng};
 
 /// Outcomes in a plausible mix (weights per thousand jobs).
 const REASONS: &[(&str, u64)] = &[
@@ -186,6 +186,7 @@ fn main() {
     for _ in 0..rounds {
         for (i, (_, program, args)) in contenders.iter().enumerate() {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            warm(&big);
             let result = run(program, &args, Some(&big));
             times[i].push(result.wall.as_secs_f64());
             rss[i] = rss[i].max(result.max_rss_kib);
