@@ -95,7 +95,7 @@ fn a_full_disk_is_an_io_error() {
     }
 }
 
-const NASTY: &str = "evil\u{1b}[31mred\u{1b}]0;title\u{7}\u{1b}]8;;http://x\u{1b}\\link\u{9b}2J\u{7f}\u{202e}txt\u{200b}\tx";
+const NASTY: &str = "evil\u{1b}]52;c;SGVsbG8=\u{7}\u{1b}[31mred\u{1b}]0;title\u{7}\u{1b}]8;;http://x\u{1b}\\link\u{9b}2J\u{7f}\u{202e}txt\u{200b}\tx";
 
 fn assert_terminal_safe(text: &str) {
     for bad in [
