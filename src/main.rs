@@ -18,6 +18,11 @@ fn main() -> ExitCode {
         );
         std::process::exit(i32::from(ExitStatus::Internal.code()));
     }));
+    // Debug builds only: lets the tests check that a bug still ends in one line and 70.
+    #[cfg(debug_assertions)]
+    if std::env::var_os("OUTCOME_DEBUG_PANIC").is_some() {
+        panic!("panic requested by OUTCOME_DEBUG_PANIC");
+    }
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => {

@@ -368,3 +368,19 @@ fn completions_dir_writes_every_shell() {
         .assert()
         .code(74);
 }
+
+#[test]
+fn a_bug_ends_in_one_line_and_status_70() {
+    // The hook that provokes it exists in debug builds only, which is what tests run.
+    let output = outcome()
+        .args(["explain", "finished"])
+        .env("OUTCOME_DEBUG_PANIC", "1")
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(70));
+    let stderr = stderr_of(&output);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("outcome: internal error"), "{stderr}");
+    assert_eq!(stdout_of(&output), "");
+}
