@@ -12,9 +12,21 @@ use outcome::{cli, commands};
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
+        // One line, whatever the payload: a bug report, not a backtrace.
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .copied()
+            .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+            .unwrap_or("unknown panic");
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         let _ = writeln!(
             std::io::stderr(),
-            "outcome: internal error (a bug, please report it): {info}"
+            "outcome: internal error (a bug, please report it): {}{place}",
+            message.replace('\n', " ")
         );
         std::process::exit(i32::from(ExitStatus::Internal.code()));
     }));
