@@ -42,7 +42,7 @@ _outcome() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "human json line nagios" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json line" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -72,7 +72,7 @@ _outcome() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "human json line nagios" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json line" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -106,7 +106,7 @@ _outcome() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "human json line nagios" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json line" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -136,7 +136,7 @@ _outcome() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "human json line nagios" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json line" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -174,7 +174,7 @@ _outcome() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "human json line nagios" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json line" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -26,12 +26,11 @@ end
 
 complete -c outcome -n "__fish_outcome_needs_command" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'
-line\t'Tab-separated: job, outcome, severity, title'
-nagios\t'One Monitoring Plugins status line (summary only)'"
-complete -c outcome -n "__fish_outcome_needs_command" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+line\t'Tab-separated: job, outcome, severity, title'"
+complete -c outcome -n "__fish_outcome_needs_command" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c outcome -n "__fish_outcome_needs_command" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries' -r -F
+complete -c outcome -n "__fish_outcome_needs_command" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
 complete -c outcome -n "__fish_outcome_needs_command" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_needs_command" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
 complete -c outcome -n "__fish_outcome_needs_command" -l strict -d 'End with status 65 if any record in the input was malformed'
@@ -44,29 +43,27 @@ complete -c outcome -n "__fish_outcome_needs_command" -f -a "completions" -d 'Pr
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -s i -l input -d 'Read job JSON, JSON Lines, bare reasons or a Scrapy log from FILE (`-` = stdin)' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'
-line\t'Tab-separated: job, outcome, severity, title'
-nagios\t'One Monitoring Plugins status line (summary only)'"
-complete -c outcome -n "__fish_outcome_using_subcommand explain" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+line\t'Tab-separated: job, outcome, severity, title'"
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c outcome -n "__fish_outcome_using_subcommand explain" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l strict -d 'End with status 65 if any record in the input was malformed'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -s V -l version -d 'Print version'
-complete -c outcome -n "__fish_outcome_using_subcommand list" -l severity -d 'Show only entries of these severities' -r -f -a "ok\t''
+complete -c outcome -n "__fish_outcome_using_subcommand list" -l severity -d 'Show only entries of these severities (any case)' -r -f -a "ok\t''
 warning\t''
 critical\t''
 unknown\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'
-line\t'Tab-separated: job, outcome, severity, title'
-nagios\t'One Monitoring Plugins status line (summary only)'"
-complete -c outcome -n "__fish_outcome_using_subcommand list" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+line\t'Tab-separated: job, outcome, severity, title'"
+complete -c outcome -n "__fish_outcome_using_subcommand list" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c outcome -n "__fish_outcome_using_subcommand list" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand list" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand list" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l strict -d 'End with status 65 if any record in the input was malformed'
@@ -76,26 +73,24 @@ complete -c outcome -n "__fish_outcome_using_subcommand summary" -s i -l input -
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l by -d 'Break the counts down by this field' -r -f -a "spider\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'
-line\t'Tab-separated: job, outcome, severity, title'
-nagios\t'One Monitoring Plugins status line (summary only)'"
-complete -c outcome -n "__fish_outcome_using_subcommand summary" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+line\t'Tab-separated: job, outcome, severity, title'"
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c outcome -n "__fish_outcome_using_subcommand summary" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l strict -d 'End with status 65 if any record in the input was malformed'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s V -l version -d 'Print version'
-complete -c outcome -n "__fish_outcome_using_subcommand completions" -l dir -d 'Write the scripts for every shell into DIR instead, under their usual file names' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand completions" -l dir -d 'Write the scripts for every shell into DIR instead, under their usual file names (DIR is created if missing)' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'
-line\t'Tab-separated: job, outcome, severity, title'
-nagios\t'One Monitoring Plugins status line (summary only)'"
-complete -c outcome -n "__fish_outcome_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+line\t'Tab-separated: job, outcome, severity, title'"
+complete -c outcome -n "__fish_outcome_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c outcome -n "__fish_outcome_using_subcommand completions" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand completions" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -l strict -d 'End with status 65 if any record in the input was malformed'

@@ -1,80 +1,41 @@
 //! The outcome catalog: what each close reason means and what to do about it. The built-in
 //! data lives in `catalog.json`; a user catalog in the same format adds or overrides entries.
+//! How a reason is matched against it lives in `reason`; this module only keys spellings.
 
 use std::collections::HashMap;
 use std::fmt;
+use std::io::Read;
 use std::path::Path;
-use std::sync::Mutex;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use crate::exit::{fail, ExitStatus};
-use crate::reason::{normalize, Match};
+use crate::exit::{io_reason, Error, Result};
+pub use crate::severity::Severity;
 
 const BUILTIN: &str = include_str!("catalog.json");
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    #[serde(alias = "OK")]
-    Ok,
-    #[serde(alias = "WARNING")]
-    Warning,
-    #[serde(alias = "CRITICAL")]
-    Critical,
-    #[serde(alias = "UNKNOWN")]
-    Unknown,
-}
+/// The most of a user catalog that is read; a larger file (or `/dev/zero`) is refused.
+pub const USER_CATALOG_CAP: u64 = 16 * 1024 * 1024;
 
-impl Severity {
-    pub const ALL: [Severity; 4] = [
-        Severity::Critical,
-        Severity::Warning,
-        Severity::Unknown,
-        Severity::Ok,
-    ];
-
-    /// Rank for "the worst verdict wins": CRITICAL > WARNING > UNKNOWN > OK.
-    pub fn rank(self) -> u8 {
-        match self {
-            Severity::Ok => 0,
-            Severity::Unknown => 1,
-            Severity::Warning => 2,
-            Severity::Critical => 3,
-        }
-    }
-
-    pub fn worst(self, other: Severity) -> Severity {
-        if other.rank() > self.rank() {
-            other
+/// Lower case, every run of characters other than letters and digits folded to one space,
+/// trimmed: `Killed-By-OOM`, `killed_by_oom` and `KILLED BY OOM` all become `killed by oom`.
+/// Letters are lowered before they are tested, so that a lowering that yields a combining
+/// mark (`İ` gives `i` and U+0307) folds the same way the second time: idempotent.
+pub fn normalize(reason: &str) -> String {
+    let mut out = String::with_capacity(reason.len());
+    let mut pending_space = false;
+    for c in reason.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(c);
         } else {
-            self
+            pending_space = true;
         }
     }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Ok => "ok",
-            Severity::Warning => "warning",
-            Severity::Critical => "critical",
-            Severity::Unknown => "unknown",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Severity::Ok => "OK",
-            Severity::Warning => "WARNING",
-            Severity::Critical => "CRITICAL",
-            Severity::Unknown => "UNKNOWN",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
+    out
 }
 
 /// Where an entry's text comes from, so `outcome list` can say it.
@@ -149,6 +110,16 @@ pub enum Kind {
     Fallback,
 }
 
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Outcome => "outcome",
+            Kind::Family => "family",
+            Kind::Fallback => "fallback",
+        }
+    }
+}
+
 /// Replies that are not about a particular reason.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fallback {
@@ -156,15 +127,25 @@ pub enum Fallback {
     NotFinished,
     NoOutcome,
     NeverClosed,
+    Malformed,
 }
 
 impl Fallback {
-    fn name(self) -> &'static str {
+    pub const ALL: [Fallback; 5] = [
+        Fallback::Custom,
+        Fallback::NotFinished,
+        Fallback::NoOutcome,
+        Fallback::NeverClosed,
+        Fallback::Malformed,
+    ];
+
+    pub fn name(self) -> &'static str {
         match self {
             Fallback::Custom => "(custom)",
             Fallback::NotFinished => "(not finished)",
             Fallback::NoOutcome => "(no outcome)",
             Fallback::NeverClosed => "(never closed)",
+            Fallback::Malformed => "(malformed)",
         }
     }
 }
@@ -182,85 +163,83 @@ pub struct Catalog {
     pub entries: Vec<Entry>,
     pub kinds: Vec<Kind>,
     pub families: Vec<Family>,
+    by_name: HashMap<String, usize>,
     exact: HashMap<String, usize>,
     normalized: HashMap<String, usize>,
-    /// Matches of reasons that are not exact names, so a stream pays for each once.
-    memo: Mutex<HashMap<String, Match>>,
+    fallbacks: [usize; 5],
 }
 
-const MEMO_CAP: usize = 4096;
-
 impl Catalog {
-    pub fn builtin() -> anyhow::Result<Catalog> {
-        let spec: CatalogSpec = serde_json::from_str(BUILTIN).map_err(|err| {
-            crate::exit::Failure::new(ExitStatus::Internal, format!("built-in catalog: {err}"))
-        })?;
+    pub fn builtin() -> Result<Catalog> {
+        let spec: CatalogSpec = serde_json::from_str(BUILTIN)
+            .map_err(|err| Error::internal(format!("built-in catalog: {err}")))?;
         let mut catalog = Catalog {
             entries: Vec::new(),
             kinds: Vec::new(),
             families: Vec::new(),
+            by_name: HashMap::new(),
             exact: HashMap::new(),
             normalized: HashMap::new(),
-            memo: Mutex::new(HashMap::new()),
+            fallbacks: [0; 5],
         };
         catalog.merge(spec, &Origin::Builtin, BUILTIN)?;
+        for (slot, which) in Fallback::ALL.into_iter().enumerate() {
+            catalog.fallbacks[slot] =
+                catalog.by_name.get(which.name()).copied().ok_or_else(|| {
+                    Error::internal(format!("built-in catalog lacks {}", which.name()))
+                })?;
+        }
         Ok(catalog)
     }
 
     /// The built-in catalog with the user's file layered on top.
-    pub fn load(user: Option<&Path>) -> anyhow::Result<Catalog> {
+    pub fn load(user: Option<&Path>) -> Result<Catalog> {
         let mut catalog = Catalog::builtin()?;
         if let Some(path) = user {
             let shown = path.display().to_string();
-            let text = match std::fs::read(path) {
-                Ok(bytes) => match String::from_utf8(bytes) {
-                    Ok(text) => text,
-                    Err(err) => {
-                        let (line, column) = position(
-                            &String::from_utf8_lossy(err.as_bytes()),
-                            err.utf8_error().valid_up_to(),
-                        );
-                        return fail(
-                            ExitStatus::Config,
-                            format!("{shown}:{line}:{column}: catalog is not valid UTF-8"),
-                        );
-                    }
-                },
-                Err(err) => {
-                    return fail(
-                        ExitStatus::Config,
-                        format!("{shown}: cannot read catalog: {}", crate::io_reason(&err)),
-                    )
-                }
-            };
+            let text =
+                read_capped(path).map_err(|what| Error::config(format!("{shown}: {what}")))?;
+            let text = String::from_utf8(text).map_err(|err| {
+                let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+                let (line, column) = position(&String::from_utf8_lossy(valid), valid.len());
+                Error::config(format!(
+                    "{shown}:{line}:{column}: catalog is not valid UTF-8"
+                ))
+            })?;
             let spec: CatalogSpec = serde_json::from_str(&text).map_err(|err| {
-                crate::exit::Failure::new(
-                    ExitStatus::Config,
-                    format!(
-                        "{shown}:{}:{}: {}",
-                        err.line(),
-                        err.column(),
-                        strip_position(&err.to_string())
-                    ),
-                )
+                Error::config(format!(
+                    "{shown}:{}:{}: {}",
+                    err.line(),
+                    err.column(),
+                    strip_position(&err.to_string())
+                ))
             })?;
             catalog.merge(spec, &Origin::User(shown), &text)?;
         }
         Ok(catalog)
     }
 
-    fn merge(&mut self, spec: CatalogSpec, origin: &Origin, text: &str) -> anyhow::Result<()> {
+    fn merge(&mut self, spec: CatalogSpec, origin: &Origin, text: &str) -> Result<()> {
         let lists = [
             (Kind::Outcome, spec.outcomes),
             (Kind::Family, spec.families),
             (Kind::Fallback, spec.fallbacks),
         ];
+        let mut named_here: HashMap<String, ()> = HashMap::new();
+        let locator = Locator::new(text);
         for (kind, specs) in lists {
             for spec in specs {
-                self.merge_entry(kind, spec, origin, text)?;
+                if named_here.insert(spec.name.clone(), ()).is_some() {
+                    let (first, second) = locator.two_places(&spec.name);
+                    return Err(Error::config(format!(
+                        "{origin}:{second}: `{}` is named twice in this file (also at line {first})",
+                        spec.name
+                    )));
+                }
+                self.merge_entry(kind, spec, origin, &locator)?;
             }
         }
-        Ok(())
+        self.reindex(origin, &locator)
     }
 
     fn merge_entry(
@@ -268,111 +247,98 @@ impl Catalog {
         kind: Kind,
         spec: EntrySpec,
         origin: &Origin,
-        text: &str,
-    ) -> anyhow::Result<()> {
-        let name = spec.name.clone();
-        let where_ = || {
-            let (line, column) = locate_name(text, &name);
+        locator: &Locator,
+    ) -> Result<()> {
+        let at = |name: &str| {
+            let (line, column) = locator.place(name);
             format!("{origin}:{line}:{column}")
         };
         if spec.name.trim().is_empty() {
-            return fail(ExitStatus::Config, format!("{}: empty name", where_()));
+            return Err(Error::config(format!("{}: empty name", at(&spec.name))));
         }
         if kind == Kind::Family && spec.name.matches('*').count() != 1 {
-            return fail(
-                ExitStatus::Config,
-                format!(
-                    "{}: family `{}` needs exactly one `*` for the unknown tail",
-                    where_(),
-                    spec.name
-                ),
-            );
+            return Err(Error::config(format!(
+                "{}: family `{}` needs exactly one `*` for the unknown tail",
+                at(&spec.name),
+                spec.name
+            )));
         }
-        let existing = self
-            .entries
-            .iter()
-            .position(|entry| entry.name == spec.name);
-        let index = match existing {
+        match self.by_name.get(&spec.name).copied() {
             Some(index) => {
                 if self.kinds[index] != kind {
-                    return fail(
-                        ExitStatus::Config,
-                        format!(
-                            "{}: `{}` is listed under another section",
-                            where_(),
-                            spec.name
-                        ),
-                    );
+                    return Err(Error::config(format!(
+                        "{}: `{}` is listed under another section",
+                        at(&spec.name),
+                        spec.name
+                    )));
                 }
                 let entry = &mut self.entries[index];
                 override_entry(entry, spec);
                 entry.origin = origin.clone();
-                index
             }
             None => {
-                let entry = complete(spec, origin).map_err(|what| {
-                    crate::exit::Failure::new(ExitStatus::Config, format!("{}: {what}", where_()))
-                })?;
+                let name = spec.name.clone();
+                let entry = complete(spec, origin)
+                    .map_err(|what| Error::config(format!("{}: {what}", at(&name))))?;
+                self.by_name.insert(name, self.entries.len());
                 self.entries.push(entry);
                 self.kinds.push(kind);
-                self.entries.len() - 1
-            }
-        };
-        self.index(index, kind).map_err(|what| {
-            crate::exit::Failure::new(ExitStatus::Config, format!("{}: {what}", where_())).into()
-        })
-    }
-
-    /// Registers an entry's spellings, refusing one that already means another entry.
-    fn index(&mut self, index: usize, kind: Kind) -> Result<(), String> {
-        let entry = &self.entries[index];
-        match kind {
-            Kind::Fallback => return Ok(()),
-            Kind::Family => {
-                let (prefix, suffix) = entry.name.split_once('*').unwrap_or((&entry.name, ""));
-                let family = Family {
-                    entry: index,
-                    prefix: prefix.to_string(),
-                    suffix: suffix.to_string(),
-                };
-                self.families.retain(|f| f.entry != index);
-                self.families.push(family);
-                return Ok(());
-            }
-            Kind::Outcome => {}
-        }
-        let spellings: Vec<String> = std::iter::once(entry.name.clone())
-            .chain(entry.aliases.iter().cloned())
-            .collect();
-        for spelling in spellings {
-            for (map, key) in [
-                (&mut self.exact, spelling.clone()),
-                (&mut self.normalized, normalize(&spelling)),
-            ] {
-                if let Some(&other) = map.get(&key) {
-                    if other != index {
-                        return Err(format!(
-                            "`{spelling}` already names `{}`",
-                            self.entries[other].name
-                        ));
-                    }
-                }
-                map.insert(key, index);
             }
         }
         Ok(())
     }
 
-    pub fn remembered(&self, reason: &str) -> Option<Match> {
-        self.memo.lock().ok()?.get(reason).cloned()
-    }
-
-    pub fn remember(&self, reason: &str, found: &Match) {
-        if let Ok(mut memo) = self.memo.lock() {
-            if memo.len() < MEMO_CAP {
-                memo.insert(reason.to_string(), found.clone());
+    /// Registers every entry's spellings afresh, so that a user catalog can take an alias
+    /// away or give it to another entry; a spelling that means two entries is refused.
+    fn reindex(&mut self, origin: &Origin, locator: &Locator) -> Result<()> {
+        self.exact.clear();
+        self.normalized.clear();
+        self.families.clear();
+        for index in 0..self.entries.len() {
+            let entry = &self.entries[index];
+            match self.kinds[index] {
+                Kind::Fallback => continue,
+                Kind::Family => {
+                    let (prefix, suffix) = entry.name.split_once('*').unwrap_or((&entry.name, ""));
+                    self.families.push(Family {
+                        entry: index,
+                        prefix: prefix.to_string(),
+                        suffix: suffix.to_string(),
+                    });
+                    continue;
+                }
+                Kind::Outcome => {}
+            }
+            for spelling in std::iter::once(&entry.name).chain(&entry.aliases) {
+                let normalized = normalize(spelling);
+                let keys = [(true, spelling.clone()), (false, normalized)];
+                for (exact, key) in keys {
+                    // A spelling with no letter or digit has no normalized form: it matches
+                    // only as written, never `""` or `!!!`.
+                    if key.is_empty() {
+                        continue;
+                    }
+                    let map = if exact {
+                        &mut self.exact
+                    } else {
+                        &mut self.normalized
+                    };
+                    match map.get(&key) {
+                        Some(&other) if other != index => {
+                            let (line, column) = locator.place(spelling);
+                            return Err(Error::config(format!(
+                                "{origin}:{line}:{column}: `{spelling}` already names `{}`",
+                                self.entries[other].name
+                            )));
+                        }
+                        _ => {
+                            map.insert(key, index);
+                        }
+                    }
+                }
             }
         }
+        Ok(())
     }
 
     pub fn exact(&self, reason: &str) -> Option<usize> {
@@ -383,24 +349,23 @@ impl Catalog {
         self.normalized.get(normalized).copied()
     }
 
+    /// An entry by its name as written in the catalog.
+    pub fn by_name(&self, name: &str) -> Option<usize> {
+        self.by_name.get(name).copied()
+    }
+
     /// Every spelling that matching knows, with the entry it names.
     pub fn spellings(&self) -> impl Iterator<Item = (&str, usize)> {
         self.normalized.iter().map(|(k, &v)| (k.as_str(), v))
     }
 
-    #[cfg(test)]
-    pub fn fallback(&self, which: Fallback) -> &Entry {
-        &self.entries[self.index_of(which)]
+    pub fn index_of(&self, which: Fallback) -> usize {
+        let slot = Fallback::ALL.iter().position(|&f| f == which).unwrap_or(0);
+        self.fallbacks[slot]
     }
 
-    pub fn index_of(&self, which: Fallback) -> usize {
-        let name = which.name();
-        // The built-in catalog holds every fallback (a test checks it), so the search
-        // cannot come back empty; 0 keeps this total without a panic path.
-        self.entries
-            .iter()
-            .position(|entry| entry.name == name)
-            .unwrap_or(0)
+    pub fn fallback(&self, which: Fallback) -> &Entry {
+        &self.entries[self.index_of(which)]
     }
 
     pub fn outcomes(&self) -> impl Iterator<Item = (&Entry, Kind)> {
@@ -409,6 +374,26 @@ impl Catalog {
             .zip(self.kinds.iter().copied())
             .filter(|(_, kind)| *kind != Kind::Fallback)
     }
+}
+
+/// Reads at most the cap; more is an error, not a hang or a heap the size of the disk.
+fn read_capped(path: &Path) -> std::result::Result<Vec<u8>, String> {
+    let file = std::fs::File::open(path)
+        .map_err(|err| format!("cannot read catalog: {}", io_reason(&err)))?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err("cannot read catalog: is a directory".to_string());
+    }
+    let mut text = Vec::new();
+    file.take(USER_CATALOG_CAP + 1)
+        .read_to_end(&mut text)
+        .map_err(|err| format!("cannot read catalog: {}", io_reason(&err)))?;
+    if text.len() as u64 > USER_CATALOG_CAP {
+        return Err(format!(
+            "catalog is over the {} MiB limit",
+            USER_CATALOG_CAP >> 20
+        ));
+    }
+    Ok(text)
 }
 
 fn override_entry(entry: &mut Entry, spec: EntrySpec) {
@@ -438,7 +423,7 @@ fn override_entry(entry: &mut Entry, spec: EntrySpec) {
     }
 }
 
-fn complete(spec: EntrySpec, origin: &Origin) -> Result<Entry, String> {
+fn complete(spec: EntrySpec, origin: &Origin) -> std::result::Result<Entry, String> {
     let missing = |field: &str| format!("new entry `{}` needs a `{field}`", spec.name);
     let severity = spec.severity.ok_or_else(|| missing("severity"))?;
     let title = spec.title.clone().ok_or_else(|| missing("title"))?;
@@ -470,12 +455,39 @@ fn strip_position(message: &str) -> &str {
     }
 }
 
-/// Where an entry is written, for errors found after parsing (serde_json keeps no spans).
-fn locate_name(text: &str, name: &str) -> (usize, usize) {
-    let quoted = serde_json::to_string(name).unwrap_or_default();
-    match text.find(&quoted) {
-        Some(offset) => position(text, offset),
-        None => (1, 1),
+/// Finds where a name is written, for errors found after parsing (serde_json keeps no
+/// spans). Only runs on the error path and once per file, so loading stays linear.
+struct Locator<'t> {
+    text: &'t str,
+}
+
+impl<'t> Locator<'t> {
+    fn new(text: &'t str) -> Self {
+        Locator { text }
+    }
+
+    fn offsets(&self, name: &str) -> Vec<usize> {
+        let quoted = serde_json::to_string(name).unwrap_or_default();
+        self.text
+            .match_indices(&quoted)
+            .map(|(at, _)| at)
+            .take(2)
+            .collect()
+    }
+
+    fn place(&self, name: &str) -> (usize, usize) {
+        match self.offsets(name).first() {
+            Some(&offset) => position(self.text, offset),
+            None => (1, 1),
+        }
+    }
+
+    /// The lines of a name's first two appearances, the second as `line:column`.
+    fn two_places(&self, name: &str) -> (usize, String) {
+        let offsets = self.offsets(name);
+        let first = offsets.first().map_or((1, 1), |&o| position(self.text, o));
+        let second = offsets.get(1).map_or(first, |&o| position(self.text, o));
+        (first.0, format!("{}:{}", second.0, second.1))
     }
 }
 

@@ -1,13 +1,27 @@
 //! The command line, as clap derive definitions.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
-use crate::catalog::Severity;
-use crate::render::color::ColorChoice;
-use crate::render::Format;
+const EXPLAIN_EXAMPLES: &str = "\
+Examples:
+  outcome explain memusage_exceeded
+  outcome explain 'killed by oom' banned --format line
+  outcome explain -i job.json --format json | jq .severity
+  outcome explain < jobs.jl                   (job JSON, JSON Lines, reasons or a log)
+  outcome explain -i crawl.log                (a Scrapy log, from scrapy crawl or Scrapyd)";
+
+const SUMMARY_EXAMPLES: &str = "\
+Formats: human, json, line, and nagios (one Monitoring Plugins status line; any error is
+one `OUTCOME UNKNOWN - ...` line and status 3).
+
+Examples:
+  outcome summary -i jobs.jl
+  outcome summary -i jobs.jl --by spider --format line
+  outcome summary -i jobs.jl --format nagios";
 
 const EXAMPLES: &str = "\
 Examples:
@@ -44,12 +58,12 @@ fn after_help() -> String {
 #[derive(Debug, Args)]
 pub struct Global {
     /// Output format
-    #[arg(long, global = true, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, global = true, value_enum, default_value_t = FormatArg::Human)]
+    pub format: FormatArg,
 
-    /// When to use colour (NO_COLOR and CLICOLOR_FORCE are honoured with auto)
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
+    /// When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)
+    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
 
     /// Exit 0 whatever the verdict, as long as the explanation itself succeeded
     #[arg(long, global = true)]
@@ -63,19 +77,59 @@ pub struct Global {
     #[arg(long, global = true)]
     pub strict: bool,
 
-    /// A user catalog (JSON, same format as the built-in one) that adds or overrides entries
-    #[arg(long, global = true, env = "OUTCOME_CATALOG", value_name = "FILE")]
+    /// A user catalog (JSON, same format as the built-in one) that adds or overrides
+    /// entries [default: $OUTCOME_CATALOG, when set and not empty]
+    #[arg(long, global = true, value_name = "FILE")]
     pub catalog: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// Cards for people; one line per job for a stream
+    Human,
+    /// One JSON object per item (JSON Lines for several)
+    Json,
+    /// Tab-separated: job, outcome, severity, title
+    Line,
+    /// One Monitoring Plugins status line (summary only)
+    #[value(hide = true)]
+    Nagios,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether the words on the command line ask for nagios output, read without clap so that
+/// even a command line clap refuses gets its error as a status line.
+pub fn asks_for_nagios(args: &[OsString]) -> bool {
+    let mut words = args.iter().map(|a| a.to_string_lossy());
+    while let Some(word) = words.next() {
+        if word == "--" {
+            return false;
+        }
+        if word == "--format=nagios" {
+            return true;
+        }
+        if word == "--format" && words.next().is_some_and(|v| v == "nagios") {
+            return true;
+        }
+    }
+    false
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Explain close reasons, job records or Scrapy logs
-    #[command(after_help = EXAMPLES)]
+    #[command(after_help = EXPLAIN_EXAMPLES)]
     Explain(Explain),
     /// Show the whole catalog of known outcomes
     List(List),
     /// Aggregate many jobs into counts per outcome
+    #[command(after_help = SUMMARY_EXAMPLES)]
     Summary(Summary),
     /// Print a shell completion script
     Completions(Completions),
@@ -94,8 +148,14 @@ pub struct Explain {
 
 #[derive(Debug, Args)]
 pub struct List {
-    /// Show only entries of these severities
-    #[arg(long, value_enum, value_delimiter = ',', value_name = "SEVERITY")]
+    /// Show only entries of these severities (any case)
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "SEVERITY",
+        ignore_case = true
+    )]
     pub severity: Vec<SeverityArg>,
 }
 
@@ -123,6 +183,7 @@ pub struct Completions {
     pub shell: Option<clap_complete::Shell>,
 
     /// Write the scripts for every shell into DIR instead, under their usual file names
+    /// (DIR is created if missing)
     #[arg(long, value_name = "DIR", conflicts_with = "shell")]
     pub dir: Option<PathBuf>,
 }
@@ -135,8 +196,9 @@ pub enum SeverityArg {
     Unknown,
 }
 
-impl From<SeverityArg> for Severity {
-    fn from(arg: SeverityArg) -> Severity {
+impl From<SeverityArg> for crate::severity::Severity {
+    fn from(arg: SeverityArg) -> Self {
+        use crate::severity::Severity;
         match arg {
             SeverityArg::Ok => Severity::Ok,
             SeverityArg::Warning => Severity::Warning,
@@ -180,7 +242,7 @@ impl TypedValueParser for ReasonParser {
 }
 
 fn completion_name(name: &str) -> String {
-    crate::reason::normalize(name).replace(' ', "_")
+    crate::catalog::normalize(name).replace(' ', "_")
 }
 
 pub fn command() -> clap::Command {

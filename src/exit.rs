@@ -1,9 +1,10 @@
-//! The exit-status contract. Scripts depend on these numbers: change them only with a major
-//! version. Verdicts follow the Nagios/Monitoring Plugins convention, errors BSD `sysexits.h`.
+//! The exit-status contract and the typed error that carries a status to `main`. Scripts
+//! depend on these numbers: change them only with a major version. Verdicts follow the
+//! Nagios/Monitoring Plugins convention, errors BSD `sysexits.h`.
 
 use std::fmt;
 
-use crate::catalog::Severity;
+use crate::severity::Severity;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
@@ -32,6 +33,11 @@ impl ExitStatus {
             Severity::Unknown => ExitStatus::Unknown,
         }
     }
+
+    /// An input, output or configuration error rather than a verdict.
+    pub fn is_error(self) -> bool {
+        self.code() >= 64
+    }
 }
 
 /// The table shown by `--help` and kept in step with the README by a test.
@@ -42,40 +48,91 @@ Exit status:
   2   CRITICAL: failed or killed by a fault that will recur until fixed
   3   UNKNOWN: reason not in the catalog, job not finished, or no outcome in the record
   64  usage error (bad option or argument)
-  65  input data error: not JSON, not a job record, not UTF-8, nested too deep, record too large
+  65  input data error: not JSON, not a job record, not UTF-8, binary, nested too deep, record too large
   66  no input: a file is missing or unreadable, or no REASON and stdin is a terminal
   70  internal error (a bug: please report it)
   74  I/O error writing output (a closed pipe is not an error)
   78  configuration error: a user catalog that cannot be read or is invalid
 With several inputs the verdict is the worst one: CRITICAL > WARNING > UNKNOWN > OK.
-An input or output error (64-78) outranks any verdict.";
+An input or output error (64-78) outranks any verdict.
+With --format nagios every error is one `OUTCOME UNKNOWN - ...` line and status 3.";
 
-/// An error that ends the run with a particular status. Everything that is not one of
-/// these is a bug and exits 70.
-#[derive(Debug)]
-pub struct Failure {
+/// An error that ends the run with a particular status, and its one-line message (already
+/// terminal-safe: whoever builds one escapes what came from outside).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
     pub status: ExitStatus,
     pub message: String,
+    /// Already written to stderr where it happened; `main` only maps the status.
+    pub reported: bool,
 }
 
-impl Failure {
-    pub fn new(status: ExitStatus, message: impl Into<String>) -> Failure {
-        Failure {
+impl Error {
+    pub fn new(status: ExitStatus, message: impl Into<String>) -> Error {
+        Error {
             status,
             message: message.into(),
+            reported: false,
         }
+    }
+
+    /// The same error, marked as already shown on stderr.
+    pub fn already_reported(mut self) -> Error {
+        self.reported = true;
+        self
+    }
+
+    pub fn usage(message: impl Into<String>) -> Error {
+        Error::new(ExitStatus::Usage, message)
+    }
+
+    pub fn data(message: impl Into<String>) -> Error {
+        Error::new(ExitStatus::DataError, message)
+    }
+
+    pub fn no_input(message: impl Into<String>) -> Error {
+        Error::new(ExitStatus::NoInput, message)
+    }
+
+    pub fn config(message: impl Into<String>) -> Error {
+        Error::new(ExitStatus::Config, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Error {
+        Error::new(ExitStatus::Internal, message)
+    }
+
+    /// Writing output failed (not a closed pipe: that stops quietly).
+    pub fn output(err: &std::io::Error) -> Error {
+        Error::new(
+            ExitStatus::IoError,
+            format!("error writing output: {}", io_reason(err)),
+        )
     }
 }
 
-impl fmt::Display for Failure {
+impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.message)
     }
 }
 
-impl std::error::Error for Failure {}
+impl std::error::Error for Error {}
 
-/// Builds `Err(Failure)` in one expression.
-pub fn fail<T>(status: ExitStatus, message: impl Into<String>) -> anyhow::Result<T> {
-    Err(Failure::new(status, message).into())
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// An OS error in words, without Rust's "(os error 2)" suffix.
+pub fn io_reason(err: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match err.kind() {
+        K::NotFound => "no such file".to_string(),
+        K::PermissionDenied => "permission denied".to_string(),
+        _ => {
+            let text = err.to_string();
+            match text.find(" (os error") {
+                Some(at) => text[..at].to_string(),
+                None => text,
+            }
+        }
+    }
 }

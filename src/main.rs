@@ -1,13 +1,14 @@
 //! `outcome`: explain Scrapy and Scrapy Cloud job outcomes. This file only parses the
 //! command line, runs it, and turns the result into an exit status.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::error::ErrorKind;
 use clap::Parser;
 
-use outcome::exit::{ExitStatus, Failure};
+use outcome::exit::{Error, ExitStatus};
+use outcome::render::{self, color, nagios};
 use outcome::{cli, commands};
 
 fn main() -> ExitCode {
@@ -26,7 +27,7 @@ fn main() -> ExitCode {
         let _ = writeln!(
             std::io::stderr(),
             "outcome: internal error (a bug, please report it): {}{place}",
-            message.replace('\n', " ")
+            render::safe::safe(message)
         );
         std::process::exit(i32::from(ExitStatus::Internal.code()));
     }));
@@ -35,26 +36,54 @@ fn main() -> ExitCode {
     if std::env::var_os("OUTCOME_DEBUG_PANIC").is_some() {
         panic!("panic requested by OUTCOME_DEBUG_PANIC");
     }
-    let cli = match cli::Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(err) => {
-            let _ = err.print();
-            return match err.kind() {
-                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => ExitCode::SUCCESS,
-                _ => ExitCode::from(ExitStatus::Usage.code()),
-            };
-        }
+    let args: Vec<_> = std::env::args_os().collect();
+    let nagios_output = cli::asks_for_nagios(&args);
+    let result = match cli::Cli::try_parse_from(&args) {
+        Ok(cli) => commands::run(cli),
+        Err(err) => match err.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                let _ = err.print();
+                return ExitCode::SUCCESS;
+            }
+            _ if nagios_output => Err(Error::usage(clap_summary(&err))),
+            _ => {
+                let _ = err.print();
+                return ExitCode::from(ExitStatus::Usage.code());
+            }
+        },
     };
-    let status = match commands::run(cli) {
+    let status = match result {
         Ok(status) => status,
         Err(err) => {
-            let status = match err.downcast_ref::<Failure>() {
-                Some(failure) => failure.status,
-                None => ExitStatus::Internal,
+            let palette = color::Palette {
+                on: color::decide(color::ColorChoice::Auto, std::io::stderr().is_terminal()),
             };
-            let _ = writeln!(std::io::stderr(), "outcome: {err}");
-            status
+            if !err.reported {
+                render::warn(palette, &err.message);
+            }
+            // A plugin that could not check says so on stdout, as UNKNOWN; if even that
+            // line cannot be written, the output error stands.
+            let mut stdout = std::io::stdout().lock();
+            let said = nagios_output
+                && nagios::error_line(&mut stdout, &err.message)
+                    .and_then(|()| stdout.flush())
+                    .is_ok();
+            if said {
+                ExitStatus::Unknown
+            } else {
+                err.status
+            }
         }
     };
     ExitCode::from(status.code())
+}
+
+/// clap's message, on one line and without its `error: ` label.
+fn clap_summary(err: &clap::Error) -> String {
+    let text = err
+        .kind()
+        .as_str()
+        .map_or_else(|| err.to_string(), |_| err.to_string());
+    let first = text.lines().next().unwrap_or("invalid command line");
+    first.trim_start_matches("error: ").to_string()
 }

@@ -373,7 +373,23 @@ fn datetime_ms(args: &[Py]) -> Option<f64> {
         return None;
     }
     let [y, m, d, h, mi, s, us] = parts;
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    // Python's own bounds (datetime.MINYEAR..MAXYEAR, real calendar days): anything else
+    // could not have been printed by Scrapy, and would overflow or wrap into a wrong date.
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let month_days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    let in_bounds = (1..=9999).contains(&y)
+        && (1..=month_days).contains(&d)
+        && (0..24).contains(&h)
+        && (0..60).contains(&mi)
+        && (0..60).contains(&s)
+        && (0..1_000_000).contains(&us);
+    if !in_bounds {
         return None;
     }
     // Days from civil, after Howard Hinnant's algorithm.

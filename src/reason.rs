@@ -1,7 +1,10 @@
-//! Normalising a close reason and finding its catalog entry, in the order the contract
-//! gives: exact, case and separators ignored, family, likely typo, custom.
+//! Finding a close reason's catalog entry, in the order the contract gives: exact, case
+//! and separators ignored, family, likely typo, custom. The matcher remembers its answers.
 
-use crate::catalog::{Catalog, Fallback};
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use crate::catalog::{normalize, Catalog, Fallback};
 
 /// How a reason was matched; shown in every output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,57 +47,74 @@ pub struct Match {
     pub suggestion: Option<usize>,
 }
 
-/// Lower case, every run of characters other than letters and digits folded to one space,
-/// trimmed: `Killed-By-OOM`, `killed_by_oom` and `KILLED BY OOM` all become `killed by oom`.
-pub fn normalize(reason: &str) -> String {
-    let mut out = String::with_capacity(reason.len());
-    let mut pending_space = false;
-    for c in reason.chars() {
-        if c.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-            out.extend(c.to_lowercase());
-        } else {
-            pending_space = true;
-        }
-    }
-    out
+/// Reasons longer than this are matched every time instead of remembered: Scrapy Cloud
+/// caps a close reason at 255 characters, so longer ones are rare and would crowd the memo.
+const MEMO_KEY_CAP: usize = 256;
+/// How many distinct reasons are remembered: a stream repeats a few custom reasons many
+/// times; past this many, new ones are matched afresh. At most 4096 x 256 bytes of keys.
+const MEMO_ENTRIES: usize = 4096;
+
+/// The catalog and what matching has learnt about it. Shared by every worker thread.
+#[derive(Debug)]
+pub struct Matcher {
+    catalog: Catalog,
+    memo: Mutex<HashMap<String, Match>>,
 }
 
-pub fn find(catalog: &Catalog, reason: &str) -> Match {
-    let simple = |entry, how| Match {
-        entry,
-        how,
-        tail: None,
-        suggestion: None,
-    };
-    if let Some(index) = catalog.exact(reason) {
-        let how = if catalog.entries[index].name == reason {
-            How::Exact
-        } else {
-            How::Alias
-        };
-        return simple(index, how);
+impl Matcher {
+    pub fn new(catalog: Catalog) -> Matcher {
+        Matcher {
+            catalog,
+            memo: Mutex::new(HashMap::new()),
+        }
     }
-    if let Some(found) = catalog.remembered(reason) {
-        return found;
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
-    let found = find_slow(catalog, reason);
-    catalog.remember(reason, &found);
-    found
+
+    /// The catalog entry for a reason, and how it matched.
+    pub fn find(&self, reason: &str) -> Match {
+        let catalog = &self.catalog;
+        if let Some(index) = catalog.exact(reason) {
+            let how = if catalog.entries[index].name == reason {
+                How::Exact
+            } else {
+                How::Alias
+            };
+            return Match::simple(index, how);
+        }
+        if reason.len() > MEMO_KEY_CAP {
+            return find_slow(catalog, reason);
+        }
+        if let Some(found) = self.memo.lock().ok().and_then(|m| m.get(reason).cloned()) {
+            return found;
+        }
+        let found = find_slow(catalog, reason);
+        if let Ok(mut memo) = self.memo.lock() {
+            if memo.len() < MEMO_ENTRIES {
+                memo.insert(reason.to_string(), found.clone());
+            }
+        }
+        found
+    }
+}
+
+impl Match {
+    fn simple(entry: usize, how: How) -> Match {
+        Match {
+            entry,
+            how,
+            tail: None,
+            suggestion: None,
+        }
+    }
 }
 
 /// Everything after the exact look-up; its results are remembered per reason, since a
 /// stream repeats the same few custom reasons many times.
 fn find_slow(catalog: &Catalog, reason: &str) -> Match {
-    let simple = |entry, how| Match {
-        entry,
-        how,
-        tail: None,
-        suggestion: None,
-    };
+    let simple = Match::simple;
     let normalized = normalize(reason);
     if let Some(index) = catalog.by_normalized(&normalized) {
         return simple(index, How::Normalized);
@@ -246,6 +266,8 @@ mod tests {
             "cancelled (stalled)",
             "ÉTÉ__x",
             "a\u{1b}[31mb",
+            "KİLLED BY OOM",
+            "ǅ\u{130}\u{307}x",
             "",
         ] {
             let once = normalize(input);

@@ -3,9 +3,11 @@
 
 use std::borrow::Cow;
 
-use crate::catalog::{Catalog, Entry, Fallback, Severity};
+use crate::catalog::{Catalog, Entry, Fallback};
 use crate::job::Job;
-use crate::reason::{self, How, Match};
+use crate::reason::{How, Match, Matcher};
+use crate::severity::Severity;
+use crate::text::{group, plural};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location<'a> {
@@ -29,11 +31,11 @@ pub struct Report<'a> {
 const MIB: f64 = 1024.0 * 1024.0;
 
 impl<'a> Report<'a> {
-    pub fn for_reason(catalog: &Catalog, reason: Cow<'a, str>) -> Report<'a> {
-        let found = reason::find(catalog, &reason);
+    pub fn for_reason(matcher: &Matcher, reason: Cow<'a, str>) -> Report<'a> {
+        let found = matcher.find(&reason);
         Report {
             location: None,
-            severity: catalog.entries[found.entry].severity,
+            severity: matcher.catalog().entries[found.entry].severity,
             input: Some(reason),
             found,
             notes: Vec::new(),
@@ -59,15 +61,17 @@ impl<'a> Report<'a> {
     }
 
     /// A log that ended before the engine closed the spider.
-    pub fn never_closed(catalog: &Catalog, job: Box<Job<'a>>, notes: Vec<String>) -> Report<'a> {
-        let mut report = Report::fallback(catalog, Fallback::NeverClosed, How::NeverClosed);
+    pub fn never_closed(matcher: &Matcher, job: Box<Job<'a>>, notes: Vec<String>) -> Report<'a> {
+        let mut report =
+            Report::fallback(matcher.catalog(), Fallback::NeverClosed, How::NeverClosed);
         report.notes = notes;
         report.job = Some(job);
         report
     }
 
     /// The verdict for a job record: its state, its outcome, and the facts that qualify it.
-    pub fn for_job(catalog: &Catalog, mut job: Box<Job<'a>>) -> Report<'a> {
+    pub fn for_job(matcher: &Matcher, mut job: Box<Job<'a>>) -> Report<'a> {
+        let catalog = matcher.catalog();
         if job.raw_stats.is_some()
             && (job.close_reason.is_none() || job.items.is_none() || job.errors.is_none())
         {
@@ -93,7 +97,7 @@ impl<'a> Report<'a> {
                         }
                         _ => Cow::Owned(reason.to_string()),
                     };
-                    Report::for_reason(catalog, reason)
+                    Report::for_reason(matcher, reason)
                 }
             },
         };
@@ -107,7 +111,7 @@ impl<'a> Report<'a> {
         let known = matches!(self.found.how, How::Exact | How::Alias | How::Normalized);
         if known && entry.name == "finished" {
             if let Some(errors) = job.errors().filter(|&e| e > 0) {
-                self.severity = self.severity.worst(Severity::Warning);
+                self.severity = self.severity.max(Severity::Warning);
                 self.notes.push(format!(
                     "finished with {} error{} logged; the data may be incomplete",
                     group(errors),
@@ -115,7 +119,7 @@ impl<'a> Report<'a> {
                 ));
             }
             if job.items() == Some(0) {
-                self.severity = self.severity.worst(Severity::Warning);
+                self.severity = self.severity.max(Severity::Warning);
                 self.notes
                     .push("finished without scraping a single item".to_string());
             }
@@ -196,65 +200,4 @@ fn memory_note(job: &Job<'_>) -> Option<String> {
         parts.push("memusage/limit_reached is set".to_string());
     }
     (!parts.is_empty()).then(|| parts.join("; "))
-}
-
-pub fn plural(n: u64) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
-/// 1234567 as "1,234,567".
-pub fn group(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// 3725.4 seconds as "1h 2m 5s".
-pub fn duration(seconds: f64) -> String {
-    if !seconds.is_finite() || seconds < 0.0 {
-        return "?".to_string();
-    }
-    let total = seconds.round() as u64;
-    let (d, h, m, s) = (
-        total / 86400,
-        total / 3600 % 24,
-        total / 60 % 60,
-        total % 60,
-    );
-    match (d, h, m) {
-        (0, 0, 0) => format!("{s}s"),
-        (0, 0, _) => format!("{m}m {s}s"),
-        (0, _, _) => format!("{h}h {m}m {s}s"),
-        _ => format!("{d}d {h}h {m}m"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_are_grouped() {
-        assert_eq!(group(0), "0");
-        assert_eq!(group(999), "999");
-        assert_eq!(group(1000), "1,000");
-        assert_eq!(group(1234567), "1,234,567");
-    }
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration(42.4), "42s");
-        assert_eq!(duration(3725.0), "1h 2m 5s");
-        assert_eq!(duration(90061.0), "1d 1h 1m");
-    }
 }

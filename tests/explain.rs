@@ -274,10 +274,12 @@ fn usage_errors_exit_64_not_2() {
         .code(64);
     outcome().args(["explain", "--nope"]).assert().code(64);
     outcome().assert().code(64);
+    // With --format nagios an error is an UNKNOWN status line (3), as plugins report one.
     outcome()
         .args(["explain", "finished", "--format", "nagios"])
         .assert()
-        .code(64)
+        .code(3)
+        .stdout(predicate::str::starts_with("OUTCOME UNKNOWN - "))
         .stderr(predicate::str::contains("summary"));
 }
 

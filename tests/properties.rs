@@ -1,80 +1,61 @@
-//! Properties over generated inputs: nothing panics, normalising is idempotent, the exit
-//! status is always documented, and every record of a valid stream is reported once, in
-//! order.
+//! Properties over generated inputs, through the real binary and so the real explain and
+//! summary consumers: every record of a valid stream is reported once and in order, in every
+//! shape and on every thread; the exit status is always documented and the same whatever
+//! the format or -q; TSV rows keep their fields; nothing unsafe reaches the terminal. And
+//! two pure functions: normalising is idempotent, matching always finds an entry.
 
 mod common;
 
-use std::io;
 use std::sync::OnceLock;
 
-use outcome::catalog::Catalog;
-use outcome::input::{self, Consumer, Records};
-use outcome::reason;
-use outcome::report::Report;
+use outcome::catalog::{normalize, Catalog};
+use outcome::reason::Matcher;
 use proptest::prelude::*;
 
-fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| Catalog::builtin().expect("built-in catalog"))
+fn matcher() -> &'static Matcher {
+    static MATCHER: OnceLock<Matcher> = OnceLock::new();
+    MATCHER.get_or_init(|| Matcher::new(Catalog::builtin().expect("built-in catalog")))
 }
 
-/// Keeps what was reported: each record's key (or reason) and the malformed count.
-#[derive(Default)]
-struct Collect {
-    keys: Vec<String>,
-    malformed: u64,
-    detail: bool,
+/// The keys `outcome explain --format line` reports, in order, and its exit status.
+fn explained_keys(input: &[u8]) -> (Vec<String>, Option<i32>) {
+    let output = common::outcome()
+        .args(["explain", "--format", "line"])
+        .write_stdin(input.to_vec())
+        .output()
+        .expect("runs");
+    let keys = common::rows(&output)
+        .into_iter()
+        .map(|row| row[0].clone())
+        .collect();
+    (keys, output.status.code())
 }
 
-impl Records for Collect {
-    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
-        let key = report
-            .job
-            .as_ref()
-            .and_then(|j| j.key.as_deref())
-            .or(report.input.as_deref())
-            .unwrap_or("-");
-        self.keys.push(key.to_string());
-        Ok(())
-    }
-
-    fn malformed(&mut self, _source: &str, _line: u64, _what: &str) {
-        self.malformed += 1;
-    }
-
-    fn detail(&self) -> bool {
-        self.detail
-    }
+/// The keys of `--format json` output (which reads every field of every record).
+fn explained_json_keys(input: &[u8]) -> Vec<String> {
+    let output = common::outcome()
+        .args(["explain", "--format", "json"])
+        .write_stdin(input.to_vec())
+        .output()
+        .expect("runs");
+    common::json_lines(&output)
+        .into_iter()
+        .map(|r| r["job"]["key"].as_str().unwrap_or("-").to_string())
+        .collect()
 }
 
-impl Consumer for Collect {
-    type Part = Collect;
-
-    fn idle(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn part(&self) -> Collect {
-        Collect {
-            detail: self.detail,
-            ..Collect::default()
-        }
-    }
-
-    fn join(&mut self, part: Collect) -> io::Result<()> {
-        self.keys.extend(part.keys);
-        self.malformed += part.malformed;
-        Ok(())
-    }
-}
-
-fn read(bytes: &[u8], detail: bool) -> Collect {
-    let mut collect = Collect {
-        detail,
-        ..Collect::default()
-    };
-    let _ = input::read("prop", bytes, catalog(), &mut collect);
-    collect
+/// `outcome summary --format json`: how many jobs it counted, and how many malformed.
+fn summarised(input: &[u8]) -> (u64, u64) {
+    let output = common::outcome()
+        .args(["summary", "--format", "json"])
+        .write_stdin(input.to_vec())
+        .output()
+        .expect("runs");
+    let value = &common::json_lines(&output)[0];
+    (
+        value["total"].as_u64().unwrap_or(0),
+        value["malformed"].as_u64().unwrap_or(0),
+    )
 }
 
 const REASONS: &[&str] = &[
@@ -143,77 +124,100 @@ proptest! {
 
     #[test]
     fn normalising_is_idempotent(text in any::<String>()) {
-        let once = reason::normalize(&text);
-        prop_assert_eq!(reason::normalize(&once), once);
+        let once = normalize(&text);
+        prop_assert_eq!(normalize(&once), once);
     }
 
     #[test]
-    fn matching_never_panics(text in any::<String>()) {
-        let found = reason::find(catalog(), &text);
-        prop_assert!(found.entry < catalog().entries.len());
+    fn matching_always_finds_an_entry(text in any::<String>()) {
+        let found = matcher().find(&text);
+        prop_assert!(found.entry < matcher().catalog().entries.len());
     }
+}
 
-    #[test]
-    fn reading_arbitrary_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
-        read(&bytes, true);
-        read(&bytes, false);
-    }
-
-    #[test]
-    fn reading_json_like_text_never_panics(text in r#"[\[\]{}":,0-9a-z \n\\'.-]{0,400}"#) {
-        read(text.as_bytes(), true);
-    }
+proptest! {
+    // Each case starts the binary several times, so fewer of them.
+    #![proptest_config(ProptestConfig::with_cases(40))]
 
     #[test]
     fn every_record_of_a_stream_is_reported_once_in_order(
         records in stream(),
         crlf in any::<bool>(),
-        detail in any::<bool>(),
     ) {
         let keys: Vec<String> = (0..records.len()).map(|i| format!("p/s/{i}")).collect();
         let newline = if crlf { "\r\n" } else { "\n" };
         let lines: String = records.iter().map(|r| format!("{r}{newline}")).collect();
-        let got = read(lines.as_bytes(), detail);
-        prop_assert_eq!(&got.keys, &keys);
-        prop_assert_eq!(got.malformed, 0);
+        prop_assert_eq!(&explained_keys(lines.as_bytes()).0, &keys);
+        prop_assert_eq!(&explained_json_keys(lines.as_bytes()), &keys);
+        prop_assert_eq!(summarised(lines.as_bytes()), (keys.len() as u64, 0));
 
         let array = serde_json::to_string_pretty(&records).expect("serialises");
-        prop_assert_eq!(&read(array.as_bytes(), detail).keys, &keys);
+        prop_assert_eq!(&explained_keys(array.as_bytes()).0, &keys);
+        let compact = serde_json::to_string(&records).expect("serialises");
+        prop_assert_eq!(&explained_json_keys(compact.as_bytes()), &keys);
 
         let envelope = serde_json::json!({"status": "ok", "count": records.len(), "jobs": records});
-        prop_assert_eq!(&read(envelope.to_string().as_bytes(), detail).keys, &keys);
+        prop_assert_eq!(&explained_keys(envelope.to_string().as_bytes()).0, &keys);
+        let pretty = serde_json::to_string_pretty(&envelope).expect("serialises");
+        prop_assert_eq!(summarised(pretty.as_bytes()), (keys.len() as u64, 0));
     }
-}
-
-proptest! {
-    // Each case starts the binary, so fewer of them.
-    #![proptest_config(ProptestConfig::with_cases(48))]
 
     #[test]
-    fn the_exit_status_is_always_documented(
+    fn the_exit_status_is_documented_and_the_same_in_every_format(
         bytes in prop::collection::vec(any::<u8>(), 0..512),
-        format in prop::sample::select(&["human", "json", "line"][..]),
     ) {
         for command in ["explain", "summary"] {
-            let output = common::outcome()
-                .args([command, "--format", format])
-                .write_stdin(bytes.clone())
-                .output()
-                .expect("runs");
-            let code = output.status.code().expect("exited");
-            prop_assert!([0, 1, 2, 3, 65, 66].contains(&code), "{} gave {}", command, code);
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            prop_assert!(!stderr.contains("panicked"), "{}", stderr);
+            let mut codes = Vec::new();
+            for args in [&["--format", "human"][..], &["--format", "json"], &["--format", "line"], &["-q"]] {
+                let output = common::outcome()
+                    .arg(command)
+                    .args(args)
+                    .write_stdin(bytes.clone())
+                    .output()
+                    .expect("runs");
+                let code = output.status.code().expect("exited");
+                prop_assert!([0, 1, 2, 3, 65, 66].contains(&code), "{} gave {}", command, code);
+                let stderr = String::from_utf8_lossy(&output.stderr);
+                prop_assert!(!stderr.contains("panicked"), "{}", stderr);
+                if args[0] != "--format" || args[1] != "json" {
+                    assert_terminal_safe(&output.stdout)?;
+                }
+                assert_terminal_safe(&output.stderr)?;
+                if args.get(1) == Some(&"line") && command == "explain" {
+                    for row in common::rows(&output) {
+                        prop_assert_eq!(row.len(), 4, "{:?}", row);
+                        prop_assert!(row.iter().all(|f| !f.is_empty()), "{:?}", row);
+                    }
+                }
+                codes.push(code);
+            }
+            prop_assert!(codes.windows(2).all(|w| w[0] == w[1]), "{}: {:?}", command, codes);
         }
     }
 
     #[test]
     fn any_reason_argument_gets_a_verdict(reason in any::<String>()) {
         prop_assume!(!reason.starts_with('-'));
+        prop_assume!(std::path::Path::new(&reason).symlink_metadata().is_err());
         let output = common::outcome().args(["explain", "--", &reason]).output().expect("runs");
         let code = output.status.code().expect("exited");
         prop_assert!((0..=3).contains(&code), "{:?} gave {}", reason, code);
+        assert_terminal_safe(&output.stdout)?;
     }
+}
+
+/// No C0 control but tab and newline, no DEL, no C1 control, no Unicode format character.
+fn assert_terminal_safe(bytes: &[u8]) -> Result<(), TestCaseError> {
+    let text = String::from_utf8_lossy(bytes);
+    for c in text.chars() {
+        let code = c as u32;
+        let control = (code < 0x20 && c != '\t' && c != '\n') || (0x7f..=0x9f).contains(&code);
+        let format = matches!(code, 0xad | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x890..=0x891
+            | 0x8e2 | 0x180e | 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x2064
+            | 0x2066..=0x206f | 0xfeff | 0xfff9..=0xfffb | 0xe0001..=0xe007f);
+        prop_assert!(!control && !format, "U+{:04X} in {:?}", code, text);
+    }
+    Ok(())
 }
 
 proptest! {
@@ -223,7 +227,6 @@ proptest! {
     #[test]
     fn a_long_stream_is_reported_once_in_order_across_threads(
         records in prop::collection::vec(record("k".into()), 2500..3500),
-        detail in any::<bool>(),
     ) {
         let mut lines = String::new();
         for (i, record) in records.iter().enumerate() {
@@ -237,8 +240,8 @@ proptest! {
         }
         prop_assert!(lines.len() > 2 * 128 * 1024, "{} bytes", lines.len());
         let keys: Vec<String> = (0..records.len()).map(|i| format!("k/{i}")).collect();
-        let got = read(lines.as_bytes(), detail);
-        prop_assert_eq!(got.keys, keys);
-        prop_assert_eq!(got.malformed, 0);
+        prop_assert_eq!(&explained_keys(lines.as_bytes()).0, &keys);
+        prop_assert_eq!(&explained_json_keys(lines.as_bytes()), &keys);
+        prop_assert_eq!(summarised(lines.as_bytes()), (keys.len() as u64, 0));
     }
 }

@@ -363,10 +363,12 @@ fn completions_dir_writes_every_shell() {
             "outcome.fish"
         ]
     );
+    // A directory that cannot be made (below a file): 74, naming it.
     outcome()
-        .args(["completions", "--dir", "/nonexistent/dir"])
+        .args(["completions", "--dir", "/dev/null/completions"])
         .assert()
-        .code(74);
+        .code(74)
+        .stderr(predicates::str::contains("/dev/null/completions"));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{fixture, outcome, stdout_of};
+use common::{fixture, outcome, stderr_of, stdout_of};
 
 fn check(name: &str, args: &[&str], stdin: Option<&str>) {
     let mut cmd = outcome();
@@ -15,9 +15,10 @@ fn check(name: &str, args: &[&str], stdin: Option<&str>) {
     }
     let output = cmd.output().expect("runs");
     let actual = format!(
-        "exit status: {}\n---\n{}",
+        "exit status: {}\n--- stdout\n{}--- stderr\n{}",
         output.status.code().unwrap_or(-1),
-        stdout_of(&output)
+        stdout_of(&output),
+        stderr_of(&output)
     );
     let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("tests/snapshots")
@@ -90,6 +91,26 @@ fn summary_by_spider() {
     check(
         "summary-by-spider",
         &["summary", "--by", "spider", "-i", "jobs_mixed.jl"],
+        None,
+    );
+}
+
+#[test]
+fn stream_with_a_malformed_record() {
+    check(
+        "explain-stream-malformed",
+        &["explain"],
+        Some(
+            "{\"key\":\"a\",\"close_reason\":\"finished\",\"items\":1}\n{\"key\": \n{\"key\":\"b\",\"close_reason\":\"banned\"}\n",
+        ),
+    );
+}
+
+#[test]
+fn nagios_error() {
+    check(
+        "summary-nagios-error",
+        &["summary", "--format", "nagios", "-i", "missing.jl"],
         None,
     );
 }

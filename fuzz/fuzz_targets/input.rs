@@ -7,14 +7,19 @@ use std::io;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use outcome::catalog::Catalog;
+use outcome::catalog::{Catalog, Fallback};
 use outcome::input::{self, Consumer, Records};
-use outcome::render;
+use outcome::reason::Matcher;
+use outcome::render::{self, human};
 use outcome::report::Report;
 
+fn matcher() -> &'static Matcher {
+    static MATCHER: OnceLock<Matcher> = OnceLock::new();
+    MATCHER.get_or_init(|| Matcher::new(Catalog::builtin().expect("built-in catalog")))
+}
+
 fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| Catalog::builtin().expect("built-in catalog"))
+    matcher().catalog()
 }
 
 #[derive(Default)]
@@ -27,10 +32,11 @@ impl Records for Collect {
     fn report(&mut self, report: Report<'_>) -> io::Result<()> {
         // Every renderer runs, so rendering arbitrary records is fuzzed too.
         let palette = render::color::Palette { on: true };
-        render::card(&mut self.out, palette, catalog(), &report)?;
-        render::stream_line(&mut self.out, palette, catalog(), &report)?;
+        human::card(&mut self.out, palette, catalog(), &report)?;
+        human::stream_line(&mut self.out, palette, catalog(), &report)?;
         render::tsv(&mut self.out, catalog(), &report)?;
-        render::report_json(&mut self.out, catalog(), &report)?;
+        render::json::report_json(&mut self.out, catalog(), &report)?;
+        let _ = catalog().fallback(Fallback::Malformed);
         self.out.clear();
         Ok(())
     }
@@ -67,6 +73,6 @@ fuzz_target!(|data: &[u8]| {
             out: Vec::new(),
             detail,
         };
-        let _ = input::read("fuzz", data, catalog(), &mut consumer);
+        let _ = input::read("fuzz", data, matcher(), &mut consumer);
     }
 });

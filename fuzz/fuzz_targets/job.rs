@@ -5,20 +5,25 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use outcome::catalog::Catalog;
+use outcome::catalog::{normalize, Catalog};
 use outcome::job::{Record, RecordSeed};
+use outcome::reason::Matcher;
 use outcome::report::Report;
 use serde::de::DeserializeSeed;
 
+fn matcher() -> &'static Matcher {
+    static MATCHER: OnceLock<Matcher> = OnceLock::new();
+    MATCHER.get_or_init(|| Matcher::new(Catalog::builtin().expect("built-in catalog")))
+}
+
 fn catalog() -> &'static Catalog {
-    static CATALOG: OnceLock<Catalog> = OnceLock::new();
-    CATALOG.get_or_init(|| Catalog::builtin().expect("built-in catalog"))
+    matcher().catalog()
 }
 
 fn judge(record: Record<'_>) {
     match record {
         Record::Job(job) => {
-            let report = Report::for_job(catalog(), job);
+            let report = Report::for_job(matcher(), job);
             let _ = report.outcome(catalog());
             let _ = report.into_owned();
         }
@@ -38,8 +43,8 @@ fuzz_target!(|data: &[u8]| {
                 judge(record);
             }
         }
-        let _ = outcome::reason::find(catalog(), text);
-        let once = outcome::reason::normalize(text);
-        assert_eq!(outcome::reason::normalize(&once), once);
+        let _ = matcher().find(text);
+        let once = normalize(text);
+        assert_eq!(normalize(&once), once);
     }
 });

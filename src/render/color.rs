@@ -7,25 +7,34 @@ use std::ffi::OsStr;
 
 use colored::Colorize;
 
-use crate::catalog::Severity;
+use crate::severity::Severity;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColorChoice {
     Auto,
     Always,
     Never,
 }
 
+/// The environment variables that bear on colour.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ColorEnv<'a> {
+    pub no_color: Option<&'a OsStr>,
+    pub clicolor: Option<&'a OsStr>,
+    pub clicolor_force: Option<&'a OsStr>,
+    pub term: Option<&'a OsStr>,
+}
+
 /// `--color always|never` wins; otherwise a non-empty NO_COLOR turns colour off, a
-/// CLICOLOR_FORCE other than empty or `0` turns it on, and else only a terminal that is
-/// not `TERM=dumb` gets colour.
-pub fn should_color(
-    choice: ColorChoice,
-    is_terminal: bool,
-    no_color: Option<&OsStr>,
-    clicolor_force: Option<&OsStr>,
-    term: Option<&OsStr>,
-) -> bool {
+/// CLICOLOR_FORCE other than empty or `0` turns it on, CLICOLOR=0 turns it off, and else
+/// only a terminal that is not `TERM=dumb` gets colour.
+pub fn should_color(choice: ColorChoice, is_terminal: bool, env: ColorEnv<'_>) -> bool {
+    let ColorEnv {
+        no_color,
+        clicolor,
+        clicolor_force,
+        term,
+    } = env;
     match choice {
         ColorChoice::Always => return true,
         ColorChoice::Never => return false,
@@ -37,16 +46,28 @@ pub fn should_color(
     if clicolor_force.is_some_and(|v| !v.is_empty() && v != "0") {
         return true;
     }
+    if clicolor.is_some_and(|v| v == "0") {
+        return false;
+    }
     is_terminal && term != Some(OsStr::new("dumb"))
 }
 
 pub fn decide(choice: ColorChoice, is_terminal: bool) -> bool {
+    let (no_color, clicolor, clicolor_force, term) = (
+        std::env::var_os("NO_COLOR"),
+        std::env::var_os("CLICOLOR"),
+        std::env::var_os("CLICOLOR_FORCE"),
+        std::env::var_os("TERM"),
+    );
     should_color(
         choice,
         is_terminal,
-        std::env::var_os("NO_COLOR").as_deref(),
-        std::env::var_os("CLICOLOR_FORCE").as_deref(),
-        std::env::var_os("TERM").as_deref(),
+        ColorEnv {
+            no_color: no_color.as_deref(),
+            clicolor: clicolor.as_deref(),
+            clicolor_force: clicolor_force.as_deref(),
+            term: term.as_deref(),
+        },
     )
 }
 
@@ -106,8 +127,18 @@ impl Palette {
 mod tests {
     use super::*;
 
-    fn os(s: &str) -> Option<&OsStr> {
-        Some(OsStr::new(s))
+    fn env<'a>(
+        no_color: Option<&'a str>,
+        clicolor: Option<&'a str>,
+        force: Option<&'a str>,
+        term: Option<&'a str>,
+    ) -> ColorEnv<'a> {
+        ColorEnv {
+            no_color: no_color.map(OsStr::new),
+            clicolor: clicolor.map(OsStr::new),
+            clicolor_force: force.map(OsStr::new),
+            term: term.map(OsStr::new),
+        }
     }
 
     #[test]
@@ -115,11 +146,13 @@ mod tests {
         assert!(should_color(
             ColorChoice::Always,
             false,
-            os("1"),
-            None,
-            None
+            env(Some("1"), Some("0"), None, None)
         ));
-        assert!(!should_color(ColorChoice::Never, true, None, os("1"), None));
+        assert!(!should_color(
+            ColorChoice::Never,
+            true,
+            env(None, None, Some("1"), None)
+        ));
     }
 
     #[test]
@@ -127,43 +160,74 @@ mod tests {
         assert!(should_color(
             ColorChoice::Auto,
             true,
-            None,
-            None,
-            os("xterm")
+            env(None, None, None, Some("xterm"))
         ));
         assert!(!should_color(
             ColorChoice::Auto,
             false,
-            None,
-            None,
-            os("xterm")
+            env(None, None, None, Some("xterm"))
         ));
         assert!(!should_color(
             ColorChoice::Auto,
             true,
-            None,
-            None,
-            os("dumb")
+            env(None, None, None, Some("dumb"))
         ));
     }
 
     #[test]
     fn no_color_counts_only_when_non_empty() {
-        assert!(!should_color(ColorChoice::Auto, true, os("1"), None, None));
-        assert!(should_color(ColorChoice::Auto, true, os(""), None, None));
+        assert!(!should_color(
+            ColorChoice::Auto,
+            true,
+            env(Some("1"), None, None, None)
+        ));
+        assert!(should_color(
+            ColorChoice::Auto,
+            true,
+            env(Some(""), None, None, None)
+        ));
+    }
+
+    #[test]
+    fn clicolor_zero_turns_a_terminal_off_and_force_wins_over_it() {
+        assert!(!should_color(
+            ColorChoice::Auto,
+            true,
+            env(None, Some("0"), None, None)
+        ));
+        assert!(should_color(
+            ColorChoice::Auto,
+            true,
+            env(None, Some("1"), None, None)
+        ));
+        assert!(should_color(
+            ColorChoice::Auto,
+            false,
+            env(None, Some("0"), Some("1"), None)
+        ));
     }
 
     #[test]
     fn clicolor_force_colours_a_pipe_unless_zero_or_no_color() {
-        assert!(should_color(ColorChoice::Auto, false, None, os("1"), None));
-        assert!(!should_color(ColorChoice::Auto, false, None, os("0"), None));
-        assert!(!should_color(ColorChoice::Auto, false, None, os(""), None));
+        assert!(should_color(
+            ColorChoice::Auto,
+            false,
+            env(None, None, Some("1"), None)
+        ));
         assert!(!should_color(
             ColorChoice::Auto,
             false,
-            os("1"),
-            os("1"),
-            None
+            env(None, None, Some("0"), None)
+        ));
+        assert!(!should_color(
+            ColorChoice::Auto,
+            false,
+            env(None, None, Some(""), None)
+        ));
+        assert!(!should_color(
+            ColorChoice::Auto,
+            false,
+            env(Some("1"), None, Some("1"), None)
         ));
     }
 }

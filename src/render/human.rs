@@ -1,5 +1,7 @@
-//! Human output: a card per item, sized for an 80-column terminal, and a one-line form for
-//! streams. Text from input goes through `safe`; catalog text is ours and printed as is.
+//! Human output: a card per item, sized for an 80-column terminal, a one-line form for
+//! streams, and the policy between them (`CardOrLines`). Everything but our own constant
+//! words goes through `safe`: input, and catalog text too, since a user catalog can say
+//! anything.
 
 use std::io::{self, Write};
 
@@ -7,7 +9,9 @@ use super::color::Palette;
 use super::safe::safe;
 use crate::catalog::{Catalog, Entry};
 use crate::reason::How;
-use crate::report::{duration, group, Report};
+use crate::report::Report;
+use crate::severity::{Severity, Tally};
+use crate::text::{count, duration};
 
 const WIDTH: usize = 80;
 const LABEL: usize = 11;
@@ -76,19 +80,24 @@ fn numbered(out: &mut impl Write, steps: &[String]) -> io::Result<()> {
 
 fn entry_body(out: &mut impl Write, palette: Palette, entry: &Entry) -> io::Result<()> {
     writeln!(out)?;
-    paragraph(out, &entry.explanation, 2)?;
+    paragraph(out, &safe(&entry.explanation), 2)?;
     if !entry.next_steps.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", palette.heading("Next steps"))?;
-        numbered(out, &entry.next_steps)?;
+        let steps: Vec<String> = entry
+            .next_steps
+            .iter()
+            .map(|s| safe(s).into_owned())
+            .collect();
+        numbered(out, &steps)?;
     }
     writeln!(out)?;
     if !entry.settings.is_empty() {
-        field(out, palette, "Settings", &entry.settings.join(", "))?;
+        field(out, palette, "Settings", &safe(&entry.settings.join(", ")))?;
     }
-    field(out, palette, "Set by", &entry.set_by)?;
+    field(out, palette, "Set by", &safe(&entry.set_by))?;
     for (i, url) in entry.docs.iter().enumerate() {
-        field(out, palette, if i == 0 { "Docs" } else { "" }, url)?;
+        field(out, palette, if i == 0 { "Docs" } else { "" }, &safe(url))?;
     }
     Ok(())
 }
@@ -101,28 +110,27 @@ fn matched_line(catalog: &Catalog, report: &Report) -> Option<String> {
     let suggestion = report
         .found
         .suggestion
-        .map(|i| catalog.entries[i].name.as_str());
+        .map(|i| safe(&catalog.entries[i].name).into_owned());
+    let name = safe(&entry.name);
     match report.found.how {
         How::Exact => None,
-        How::Alias => Some(format!("`{input}` is another spelling of `{}`", entry.name)),
+        How::Alias => Some(format!("`{input}` is another spelling of `{name}`")),
         How::Normalized => Some(format!(
-            "`{input}` matched `{}` with case and separators ignored",
-            entry.name
+            "`{input}` matched `{name}` with case and separators ignored"
         )),
         How::Family => {
             let tail = report.found.tail.as_deref().map(safe).unwrap_or_default();
             let mut line = format!(
-                "`{input}` is not in the catalog: explained as the `{}` family (tail `{tail}`)",
-                entry.name
+                "`{input}` is not in the catalog: explained as the `{name}` family (tail `{tail}`)"
             );
-            if let Some(s) = suggestion {
+            if let Some(s) = &suggestion {
                 line.push_str(&format!("; did you mean `{s}`?"));
             }
             Some(line)
         }
         How::Suggestion => Some(format!(
             "`{input}` is not in the catalog. Did you mean `{}`?",
-            suggestion.unwrap_or("?")
+            suggestion.as_deref().unwrap_or("?")
         )),
         How::Custom => Some(format!("`{input}` is not in the catalog")),
         How::NotFinished | How::NoOutcome | How::NeverClosed => None,
@@ -136,17 +144,14 @@ pub fn card(
     report: &Report,
 ) -> io::Result<()> {
     let entry = report.entry(catalog);
-    let name = report
-        .outcome(catalog)
-        .map(|o| safe(o).into_owned())
-        .unwrap_or_else(|| entry.name.clone());
+    let name = report.outcome(catalog).unwrap_or(&entry.name);
     writeln!(
         out,
         "{}  {}",
-        palette.strong(&name),
+        palette.strong(&safe(name)),
         palette.badge(report.severity)
     )?;
-    writeln!(out, "{}", entry.title)?;
+    writeln!(out, "{}", safe(&entry.title))?;
     if let Some(line) = matched_line(catalog, report) {
         for l in wrap(&line, 0, WIDTH) {
             writeln!(out, "{}", palette.dim(&l))?;
@@ -185,16 +190,16 @@ fn job_facts(job: &crate::job::Job, report: &Report, facts: &mut Vec<(&str, Stri
         state.push(format!("ran {}", duration(seconds)));
     }
     if let Some(units) = job.units {
-        state.push(format!("{units} unit{}", crate::report::plural(units)));
+        state.push(count(units, "unit"));
     }
     let mut counts = Vec::new();
-    for (label, value) in [
-        ("items", job.items()),
-        ("errors", job.errors()),
-        ("pages", job.pages()),
+    for (noun, value) in [
+        ("item", job.items()),
+        ("error", job.errors()),
+        ("page", job.pages()),
     ] {
         if let Some(v) = value {
-            counts.push(format!("{} {label}", group(v)));
+            counts.push(count(v, noun));
         }
     }
     let tags: Vec<String> = job.tags.iter().map(|t| safe(t).into_owned()).collect();
@@ -224,13 +229,13 @@ pub fn stream_line(
     report: &Report,
 ) -> io::Result<()> {
     let badge = palette.badge(report.severity);
-    let pad = " ".repeat(8 - report.severity.label().len());
     let entry = report.entry(catalog);
     let what = report
         .notes
         .first()
         .map(String::as_str)
         .unwrap_or(&entry.title);
+    let pad = " ".repeat(Severity::LABEL_WIDTH - report.severity.label().len());
     let outcome = report.outcome(catalog).unwrap_or("-");
     write!(out, "{badge}{pad}  ")?;
     match (
@@ -242,6 +247,89 @@ pub fn stream_line(
         (None, None) => {}
     }
     writeln!(out, "{}  {}", palette.strong(&safe(outcome)), safe(what))
+}
+
+/// The policy for human output of a stream: one record is a card, several are one line
+/// each and a closing count. The first record is held back until a second arrives or the
+/// input ends; records that could not be read are not records here (they are reported on
+/// stderr and counted in the closing line).
+#[derive(Debug, Default)]
+pub struct CardOrLines {
+    held: Option<Report<'static>>,
+    reports: u64,
+}
+
+impl CardOrLines {
+    pub fn report(
+        &mut self,
+        out: &mut impl Write,
+        palette: Palette,
+        catalog: &Catalog,
+        report: &Report,
+    ) -> io::Result<()> {
+        self.reports += 1;
+        match self.reports {
+            1 => {
+                self.held = Some(report.clone().into_owned());
+                Ok(())
+            }
+            _ => {
+                self.release(out, palette, catalog)?;
+                stream_line(out, palette, catalog, report)
+            }
+        }
+    }
+
+    /// Reports rendered elsewhere as lines (a chunk of a stream from a worker thread):
+    /// `lines` holds `n` of them, the first of which is `first`.
+    pub fn join(
+        &mut self,
+        out: &mut impl Write,
+        palette: Palette,
+        catalog: &Catalog,
+        n: u64,
+        first: Option<Report<'static>>,
+        lines: &[u8],
+    ) -> io::Result<()> {
+        if n == 0 {
+            return Ok(());
+        }
+        if self.reports == 0 && n == 1 {
+            self.reports = 1;
+            self.held = first;
+            return Ok(());
+        }
+        self.release(out, palette, catalog)?;
+        self.reports += n;
+        out.write_all(lines)
+    }
+
+    fn release(
+        &mut self,
+        out: &mut impl Write,
+        palette: Palette,
+        catalog: &Catalog,
+    ) -> io::Result<()> {
+        match self.held.take() {
+            Some(first) => stream_line(out, palette, catalog, &first),
+            None => Ok(()),
+        }
+    }
+
+    /// The input has ended: the only record as a card, or the closing count after lines.
+    pub fn finish(
+        &mut self,
+        out: &mut impl Write,
+        palette: Palette,
+        catalog: &Catalog,
+        tally: &Tally,
+    ) -> io::Result<()> {
+        match self.held.take() {
+            Some(only) => card(out, palette, catalog, &only),
+            None if self.reports > 1 => super::closing_count(out, palette, tally),
+            None => Ok(()),
+        }
+    }
 }
 
 #[cfg(test)]

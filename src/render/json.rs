@@ -123,11 +123,7 @@ struct JsonEntry<'r> {
 pub fn entry_json(out: &mut impl Write, entry: &Entry, kind: Kind) -> io::Result<()> {
     let value = JsonEntry {
         name: &entry.name,
-        kind: match kind {
-            Kind::Outcome => "outcome",
-            Kind::Family => "family",
-            Kind::Fallback => "fallback",
-        },
+        kind: kind.as_str(),
         aliases: &entry.aliases,
         severity: entry.severity.as_str(),
         exit_code: crate::exit::ExitStatus::from_severity(entry.severity).code(),

@@ -1,6 +1,7 @@
-//! Terminal-safe text. Anything that came from input (a reason, a job key, a log line) goes
-//! through `safe` before human or line output, so that escape sequences, control characters
-//! and bidi overrides are shown as escapes instead of acting on the terminal.
+//! Terminal-safe text. Anything that is not a compile-time constant (a reason, a job key, a
+//! log line, a file name, a user catalog's text) goes through `safe` before it reaches a
+//! terminal, on stdout or stderr, so that escape sequences, control characters, bidi
+//! overrides and invisible format characters are shown as escapes instead of acting.
 
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -31,18 +32,41 @@ pub fn safe(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// C1 controls (0x9b is a one-byte CSI on some terminals), bidi controls that reorder what
-/// follows (Trojan Source), zero-width characters that hide text, and the line and
-/// paragraph separators.
+/// A path as the user wrote it, made safe; `-` is standard input.
+pub fn safe_path(path: &std::path::Path) -> String {
+    if path == std::path::Path::new("-") {
+        return "<stdin>".to_string();
+    }
+    safe(&path.to_string_lossy()).into_owned()
+}
+
+/// C1 controls (0x9b is a one-byte CSI on some terminals), the line and paragraph
+/// separators, and every character of Unicode's general category Cf (format characters:
+/// bidi controls that reorder what follows, zero-width characters that hide text, the soft
+/// hyphen, tag characters), as of Unicode 15.1.
 fn is_invisible_or_reordering(c: char) -> bool {
     matches!(c as u32,
         0x80..=0x9f
-        | 0x061c
+        | 0xad
+        | 0x600..=0x605
+        | 0x61c
+        | 0x6dd
+        | 0x70f
+        | 0x890..=0x891
+        | 0x8e2
+        | 0x180e
         | 0x200b..=0x200f
         | 0x2028..=0x202e
-        | 0x2060..=0x2069
+        | 0x2060..=0x2064
+        | 0x2066..=0x206f
         | 0xfeff
-        | 0xfff9..=0xfffb)
+        | 0xfff9..=0xfffb
+        | 0x110bd
+        | 0x110cd
+        | 0x13430..=0x1343f
+        | 0x1bca0..=0x1bca3
+        | 0x1d173..=0x1d17a
+        | 0xe0000..=0xe007f)
 }
 
 #[cfg(test)]
@@ -66,5 +90,12 @@ mod tests {
         assert_eq!(safe("abc\u{202e}def"), "abc\\u{202e}def");
         assert_eq!(safe("zero\u{200b}width"), "zero\\u{200b}width");
         assert_eq!(safe("a\tb\nc"), "a\\tb\\nc");
+    }
+
+    #[test]
+    fn format_characters_are_escaped_and_neighbours_are_not() {
+        assert_eq!(safe("a\u{ad}b\u{e0041}"), "a\\u{ad}b\\u{e0041}");
+        assert_eq!(safe("\u{2065}"), "\u{2065}");
+        assert_eq!(safe("\u{ae}\u{5ff}"), "\u{ae}\u{5ff}");
     }
 }

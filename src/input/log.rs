@@ -1,6 +1,6 @@
 //! Scrapy logs: the engine's close lines, the stats dump and the few lines that explain a
-//! kill. A log can be gigabytes long, so `scan` searches for the phrases that matter and
-//! only looks at the lines that hold one.
+//! kill. A log can be gigabytes long, so `scan` searches whole lines from the shared reader
+//! for the phrases that matter and only looks at the lines that hold one.
 
 use std::borrow::Cow;
 use std::io::{self, Read};
@@ -8,9 +8,10 @@ use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 
-use crate::catalog::Catalog;
+use super::reader::{count_newlines, Reader};
 use crate::job::{Job, Stats};
 use crate::pyliteral;
+use crate::reason::Matcher;
 use crate::report::Report;
 
 const CLOSING: &str = "Closing spider (";
@@ -20,8 +21,19 @@ const DUMP_OLD: &str = "Dumping spider stats:";
 const MEMORY: &str = "Memory usage exceeded ";
 const SIGNAL: &str = "Received SIG";
 const START_ERROR: &str = "Error while reading start items and requests";
+/// The same failure as worded up to Scrapy 2.12.
+const START_ERROR_OLD: &str = "Error while obtaining start requests";
 
-const PHRASES: [&str; 7] = [CLOSING, CLOSED, DUMP, DUMP_OLD, MEMORY, SIGNAL, START_ERROR];
+const PHRASES: [&str; 8] = [
+    CLOSING,
+    CLOSED,
+    DUMP,
+    DUMP_OLD,
+    MEMORY,
+    SIGNAL,
+    START_ERROR,
+    START_ERROR_OLD,
+];
 
 /// The searcher for the phrases, built once per process.
 fn finder() -> Option<&'static AhoCorasick> {
@@ -39,21 +51,36 @@ fn finder() -> Option<&'static AhoCorasick> {
 
 /// A stats dump larger than this is not Scrapy's (and is not kept in memory).
 const STATS_CAP: usize = 16 * 1024 * 1024;
-const BLOCK: usize = 1024 * 1024;
+/// How much of a log is searched at a time.
+pub const SCAN_BLOCK: usize = 1024 * 1024;
+/// The longest quotation of a log line in a note.
+const QUOTE_CAP: usize = 160;
 
 #[derive(Debug, Default)]
 pub struct LogReader {
     closing: Option<String>,
     closed: Option<String>,
+    /// The line of the first engine close line.
+    close_line: Option<u64>,
     /// Later engine close lines that disagree with the first.
     other_reasons: Vec<String>,
     stats: Option<Stats<'static>>,
     stats_error: Option<String>,
-    memory_limit_mib: Option<u64>,
-    signals: u32,
+    stats_line: Option<u64>,
+    /// `Memory usage exceeded ...` as the log words it, and the limit it names in bytes.
+    memory_quote: Option<String>,
+    memory_limit: Option<u64>,
+    /// The last `Received SIG...` line, as written.
+    signal_quote: Option<String>,
     forced: bool,
-    start_error: bool,
+    start_error: Option<String>,
+    /// Lines over the record cap that were skipped.
+    skipped_lines: u64,
+    /// What stands before the logger field in this log's lines, digits folded to `9`:
+    /// learnt from its first Scrapy line, so that a quoted engine line is not the engine.
+    prefix_shape: Option<String>,
     lines: u64,
+    last_line: u64,
     /// The input was a stats dump on its own, not a log.
     pasted_stats: bool,
     /// The stats literal being collected, and its bracket depth so far.
@@ -141,9 +168,10 @@ impl LogReader {
         stamp && (levelled || memchr::memchr(b'[', line).is_some())
     }
 
-    /// One log line (or one Logs API message).
-    pub fn line(&mut self, line: &[u8]) {
+    /// One log line (or one Logs API message) and its line number.
+    pub fn line(&mut self, line: &[u8], line_no: u64) {
         self.lines += 1;
+        self.last_line = self.last_line.max(line_no);
         if let Some(collect) = &mut self.collecting {
             if collect.push(line) {
                 self.finish_stats();
@@ -163,33 +191,103 @@ impl LogReader {
         if self.lines == 1 && text.trim_start().starts_with('{') {
             // A stats dump pasted on its own.
             self.pasted_stats = true;
+            self.stats_line = Some(line_no);
             self.start_stats(line);
             return;
         }
-        if let Some(reason) = engine_reason(text, CLOSING) {
-            self.engine(reason, true);
-        } else if let Some(reason) = engine_reason(text, CLOSED) {
-            self.engine(reason, false);
+        if self.prefix_shape.is_none() {
+            self.learn_prefix(text);
+        }
+        if let Some(reason) = self.engine_reason(text, CLOSING) {
+            self.engine(reason, true, line_no);
+        } else if let Some(reason) = self.engine_reason(text, CLOSED) {
+            self.engine(reason, false, line_no);
         } else if let Some(at) = text.find(DUMP).or_else(|| text.find(DUMP_OLD)) {
             // Offsets are in `text`, which may differ from `line` where it was not UTF-8.
             let rest = text.as_bytes()[at + DUMP.len()..].to_vec();
+            self.stats_line.get_or_insert(line_no);
             self.start_stats(&rest);
         } else if let Some(at) = text.find(MEMORY) {
-            let digits: String = text[at + MEMORY.len()..]
-                .chars()
-                .take_while(char::is_ascii_digit)
-                .collect();
-            if let Ok(mib) = digits.parse() {
-                self.memory_limit_mib.get_or_insert(mib);
+            if self.memory_quote.is_none() {
+                let words = quote_sentence(&text[at..]);
+                self.memory_limit = memory_limit(&text[at + MEMORY.len()..]);
+                self.memory_quote = Some(words);
             }
-        } else if text.contains("Received SIGTERM twice") || text.contains("Received SIGINT twice")
+        } else if let Some(at) = text.find(SIGNAL) {
+            let words = quote_sentence_pair(&text[at..]);
+            if words.contains(" twice") {
+                self.forced = true;
+            }
+            if words.contains(" twice") || words.contains("shutting down") {
+                self.signal_quote = Some(words);
+            }
+        } else if let Some(at) = text
+            .find(START_ERROR)
+            .or_else(|| text.find(START_ERROR_OLD))
         {
-            self.forced = true;
-        } else if text.contains("shutting down gracefully") && text.contains(SIGNAL) {
-            self.signals += 1;
-        } else if text.contains(START_ERROR) {
-            self.start_error = true;
+            self.start_error.get_or_insert_with(|| quote(&text[at..]));
         }
+    }
+
+    /// Learns the log's prefix from one of its first lines, before the search starts.
+    pub fn learn(&mut self, line: &[u8]) {
+        if self.prefix_shape.is_none() {
+            self.learn_prefix(&String::from_utf8_lossy(line));
+        }
+    }
+
+    /// Lines skipped by the reader for being over the record cap.
+    pub fn skipped(&mut self, lines: u64) {
+        self.skipped_lines += lines;
+    }
+
+    /// Learns where this log's format puts the logger, from a line naming a Scrapy logger
+    /// after something that can only be a timestamp (or nothing).
+    fn learn_prefix(&mut self, text: &str) {
+        for logger in ["[scrapy.", "[scrapy]"] {
+            if let Some(at) = text.find(logger) {
+                let prefix = &text[..at];
+                if plausible_prefix(prefix) {
+                    self.prefix_shape = Some(shape(prefix));
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The reason in an engine close line, and only the engine's: `[scrapy.core.engine]`
+    /// (or `[scrapy]` before 1.3, or the spider's name in 0.x logs, which carry a `+HHMM`
+    /// offset), after a prefix of this log's own shape; a spider's own `Spider closed: x
+    /// because y`, or an engine line quoted in an item or another message, does not count.
+    fn engine_reason<'t>(&mut self, line: &'t str, phrase: &str) -> Option<&'t str> {
+        let at = line.find(phrase)?;
+        let before = line[..at].trim_end();
+        let before = before
+            .strip_suffix("INFO:")
+            .map(str::trim_end)
+            .unwrap_or(before);
+        let logger_end = before.strip_suffix(']')?;
+        let open = logger_end.rfind('[')?;
+        let logger = &logger_end[open + 1..];
+        let prefix = &logger_end[..open];
+        let old_format = prefix.trim_end().len() >= 24 && {
+            let stamp = prefix.trim_end().as_bytes();
+            let tz = &stamp[stamp.len() - 5..];
+            (tz[0] == b'+' || tz[0] == b'-') && tz[1..].iter().all(u8::is_ascii_digit)
+        };
+        if logger != "scrapy.core.engine" && logger != "scrapy" && !old_format {
+            return None;
+        }
+        match &self.prefix_shape {
+            Some(known) if *known != shape(prefix) => return None,
+            Some(_) => {}
+            None if !plausible_prefix(prefix) => return None,
+            None => self.prefix_shape = Some(shape(prefix)),
+        }
+        let rest = &line[at + phrase.len()..];
+        let close = rest.rfind(')')?;
+        let reason = &rest[..close];
+        (!reason.is_empty()).then_some(reason)
     }
 
     /// Adds what a later stretch of the same log saw (a chunk read on another thread).
@@ -202,23 +300,31 @@ impl LogReader {
             return;
         }
         self.lines += later.lines;
+        self.last_line = self.last_line.max(later.last_line);
+        let line = later.close_line.unwrap_or(later.last_line);
         for reason in later.closing.iter() {
-            self.engine(reason, true);
+            self.engine(reason, true, line);
         }
         for reason in later.closed.iter() {
-            self.engine(reason, false);
+            self.engine(reason, false, line);
         }
         for reason in &later.other_reasons {
-            self.engine(reason, false);
+            self.engine(reason, false, line);
         }
         if self.stats.is_none() {
             self.stats = later.stats;
+            self.stats_line = self.stats_line.or(later.stats_line);
         }
         self.stats_error = self.stats_error.take().or(later.stats_error);
-        self.memory_limit_mib = self.memory_limit_mib.or(later.memory_limit_mib);
-        self.signals += later.signals;
+        if self.memory_quote.is_none() {
+            self.memory_quote = later.memory_quote;
+            self.memory_limit = later.memory_limit;
+        }
+        self.signal_quote = later.signal_quote.or(self.signal_quote.take());
         self.forced |= later.forced;
-        self.start_error |= later.start_error;
+        self.start_error = self.start_error.take().or(later.start_error);
+        self.skipped_lines += later.skipped_lines;
+        self.prefix_shape = self.prefix_shape.take().or(later.prefix_shape);
     }
 
     fn start_stats(&mut self, rest: &[u8]) {
@@ -250,7 +356,8 @@ impl LogReader {
         }
     }
 
-    fn engine(&mut self, reason: &str, closing: bool) {
+    fn engine(&mut self, reason: &str, closing: bool, line_no: u64) {
+        self.close_line.get_or_insert(line_no);
         let first = self.closing.as_deref().or(self.closed.as_deref());
         if let Some(first) = first {
             if first != reason && !self.other_reasons.iter().any(|r| r == reason) {
@@ -267,52 +374,55 @@ impl LogReader {
         }
     }
 
-    /// Reads the rest of a log, looking only at lines that hold one of the phrases.
-    pub fn scan(
+    /// Reads a log, looking only at lines that hold one of the phrases.
+    pub fn scan<R: Read>(
         &mut self,
-        reader: &mut dyn Read,
+        reader: &mut Reader<R>,
         idle: &mut dyn FnMut() -> io::Result<()>,
     ) -> io::Result<()> {
         let Some(finder) = finder() else {
             return Err(io::Error::other("could not build the log searcher"));
         };
-        let mut buf = vec![0u8; BLOCK];
-        let mut filled = 0;
         loop {
-            idle()?;
-            let n = match reader.read(&mut buf[filled..]) {
-                Ok(n) => n,
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) => return Err(err),
-            };
-            filled += n;
-            let eof = n == 0;
-            // Work on whole lines only; keep a partial last line for the next read.
-            let upto = if eof {
-                filled
-            } else {
-                match memchr::memrchr(b'\n', &buf[..filled]) {
-                    Some(at) => at + 1,
-                    None if filled == buf.len() => filled,
-                    None => continue,
-                }
-            };
-            self.scan_block(finder, &buf[..upto]);
-            buf.copy_within(upto..filled, 0);
-            filled -= upto;
-            if eof {
+            let mut skipped = 0;
+            let Some(block) = reader.next_block(SCAN_BLOCK, idle, &mut |_, _| skipped += 1)? else {
+                self.skipped(skipped);
                 return Ok(());
-            }
+            };
+            let (text, first_line) = (block.text, block.first_line);
+            self.scan_block(finder, text, first_line);
+            self.skipped(skipped);
         }
     }
 
-    fn scan_block(&mut self, finder: &AhoCorasick, block: &[u8]) {
+    fn scan_block(&mut self, finder: &AhoCorasick, block: &[u8], first_line: u64) {
+        // Line numbers are counted only up to each hit, in one pass over the block.
+        let mut counted_to = 0;
+        let mut line_no = first_line;
+        let mut number = |upto: usize| {
+            line_no += count_newlines(&block[counted_to..upto]);
+            counted_to = upto;
+            line_no
+        };
         let mut at = 0;
+        if self.lines == 0 {
+            // The first line with something on it is always read: a stats dump pasted on
+            // its own starts there, with no phrase to find it by.
+            let blank = block.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            let start = memchr::memrchr(b'\n', &block[..blank]).map_or(0, |i| i + 1);
+            if start < block.len() {
+                let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
+                let line = &block[start..end];
+                self.line(line.strip_suffix(b"\r").unwrap_or(line), number(start));
+                at = end + 1;
+            }
+        }
         while at < block.len() {
             if self.collecting.is_some() {
                 // Inside a stats dump: every line counts until it closes.
                 let end = memchr::memchr(b'\n', &block[at..]).map_or(block.len(), |i| at + i);
-                self.line(&block[at..end]);
+                let line = &block[at..end];
+                self.line(line.strip_suffix(b"\r").unwrap_or(line), number(at));
                 at = end + 1;
                 continue;
             }
@@ -323,13 +433,14 @@ impl LogReader {
             let start = memchr::memrchr(b'\n', &block[..hit]).map_or(0, |i| i + 1);
             let end = memchr::memchr(b'\n', &block[hit..]).map_or(block.len(), |i| hit + i);
             let line = &block[start..end];
-            self.line(line.strip_suffix(b"\r").unwrap_or(line));
+            self.line(line.strip_suffix(b"\r").unwrap_or(line), number(start));
             at = end + 1;
         }
     }
 
-    /// The log's verdict, or `None` when nothing log-like was seen (no lines at all).
-    pub fn finish(mut self, catalog: &Catalog) -> Option<Report<'static>> {
+    /// The log's verdict and the line it rests on (the first close line, else the stats
+    /// dump, else the last line), or `None` when nothing log-like was seen.
+    pub fn finish(mut self, matcher: &Matcher) -> Option<(Report<'static>, u64)> {
         if self.lines == 0 {
             return None;
         }
@@ -338,39 +449,55 @@ impl LogReader {
             self.stats_error
                 .get_or_insert_with(|| "the stats dump is cut off".to_string());
         }
+        let line = self
+            .close_line
+            .or(self.stats_line)
+            .unwrap_or(self.last_line.max(1));
         let mut notes = Vec::new();
         let engine = self.closing.clone().or_else(|| self.closed.clone());
         let stats = self.stats.take().unwrap_or_default();
         let stats_reason = stats.finish_reason.as_deref().map(str::to_string);
         let mut job = Job {
             stats,
-            memory_limit: self.memory_limit_mib.map(|m| m * 1024 * 1024),
+            memory_limit: self.memory_limit,
             ..Job::default()
         };
-        if self.forced {
-            notes.push(
-                "`Received SIGTERM twice, forcing unclean shutdown`: the process was forced to stop"
-                    .to_string(),
-            );
-        } else if self.signals > 0 {
-            notes.push("a shutdown signal (SIGTERM or SIGINT) was received".to_string());
+        if let Some(words) = &self.signal_quote {
+            if self.forced {
+                notes.push(format!(
+                    "`{words}` is in the log: the process was forced to stop, so it may have ended without closing"
+                ));
+            } else {
+                notes.push(format!("`{words}` is in the log: a shutdown was asked for"));
+            }
         }
-        if let Some(mib) = self.memory_limit_mib {
-            notes.push(format!("`Memory usage exceeded {mib}MiB` is in the log"));
+        if let Some(words) = &self.memory_quote {
+            notes.push(format!("`{words}` is in the log"));
         }
-        if self.start_error {
-            notes.push(
-                "`Error while reading start items and requests` is in the log: start() failed \
-                 (Scrapy 2.18 and later close such runs as start_error)"
-                    .to_string(),
-            );
+        if let Some(words) = &self.start_error {
+            notes.push(format!(
+                "`{words}` is in the log: start() failed (Scrapy 2.18 and later close such runs as start_error)"
+            ));
         }
         if let Some(error) = self.stats_error.take() {
             notes.push(error);
         }
+        if self.skipped_lines > 0 {
+            notes.push(format!(
+                "{} line{} over the {} MiB limit {} skipped",
+                self.skipped_lines,
+                if self.skipped_lines == 1 { "" } else { "s" },
+                super::reader::RECORD_CAP >> 20,
+                if self.skipped_lines == 1 {
+                    "was"
+                } else {
+                    "were"
+                },
+            ));
+        }
         let from_engine = engine.is_some();
         let Some(reason) = engine.or_else(|| stats_reason.clone()) else {
-            return Some(Report::never_closed(catalog, Box::new(job), notes));
+            return Some((Report::never_closed(matcher, Box::new(job), notes), line));
         };
         if !from_engine && !self.pasted_stats {
             notes.push(
@@ -397,41 +524,66 @@ impl LogReader {
         }
         job.close_reason = Some(Cow::Owned(reason));
         job.stats.finish_reason = None;
-        let mut report = Report::for_job(catalog, Box::new(job));
+        let mut report = Report::for_job(matcher, Box::new(job));
         if let Some(job) = report.job.as_mut() {
             job.stats.finish_reason = stats_reason.map(Cow::Owned);
         }
         report.notes.extend(notes);
-        Some(report)
+        Some((report, line))
     }
 }
 
-/// The reason in an engine close line, and only the engine's: `[scrapy.core.engine]`
-/// (or `[scrapy]` before 1.3, or the spider's name in 0.x logs, which carry a `+HHMM`
-/// offset); a spider's own `Spider closed: x because y` does not count.
-fn engine_reason<'t>(line: &'t str, phrase: &str) -> Option<&'t str> {
-    let at = line.find(phrase)?;
-    let before = line[..at].trim_end();
-    let before = before
-        .strip_suffix("INFO:")
-        .map(str::trim_end)
-        .unwrap_or(before);
-    let logger_end = before.strip_suffix(']')?;
-    let open = logger_end.rfind('[')?;
-    let logger = &logger_end[open + 1..];
-    let prefix = &logger_end[..open];
-    let old_format = prefix.trim_end().len() >= 24 && {
-        let stamp = prefix.trim_end().as_bytes();
-        let tz = &stamp[stamp.len() - 5..];
-        (tz[0] == b'+' || tz[0] == b'-') && tz[1..].iter().all(u8::is_ascii_digit)
-    };
-    if logger != "scrapy.core.engine" && logger != "scrapy" && !old_format {
-        return None;
+/// Before the logger field, only what a timestamp or a level can hold: digits, spaces
+/// and the punctuation of dates and times. A quote, a brace or a word is not a prefix.
+fn plausible_prefix(prefix: &str) -> bool {
+    prefix.bytes().all(|b| {
+        b.is_ascii_digit()
+            || matches!(
+                b,
+                b' ' | b'-' | b':' | b'.' | b',' | b'+' | b'T' | b'Z' | b'/'
+            )
+    })
+}
+
+/// Digits folded to `9`, the rest kept: the shape a log's format gives every line.
+fn shape(prefix: &str) -> String {
+    prefix
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '9' } else { c })
+        .collect()
+}
+
+/// Up to the end of the first sentence (its full stop included), or of the line.
+fn quote_sentence(text: &str) -> String {
+    match text.find(". ") {
+        Some(at) => quote(&text[..=at]),
+        None => quote(text.trim_end()),
     }
-    let rest = &line[at + phrase.len()..];
-    let close = rest.rfind(')')?;
-    let reason = &rest[..close];
-    (!reason.is_empty()).then_some(reason)
+}
+
+/// `Received SIGINT, shutting down gracefully. Send again to force`: two short sentences.
+fn quote_sentence_pair(text: &str) -> String {
+    quote(text.trim_end())
+}
+
+fn quote(text: &str) -> String {
+    let text = text.trim();
+    if text.len() <= QUOTE_CAP {
+        return text.to_string();
+    }
+    let mut cut = QUOTE_CAP;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}...", &text[..cut])
+}
+
+/// The limit in `Memory usage exceeded 2048MiB.` (or `2048M.` before Scrapy 2.8), in bytes;
+/// `None` when it does not fit.
+fn memory_limit(after: &str) -> Option<u64> {
+    let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+    let mib: u64 = digits.parse().ok()?;
+    mib.checked_mul(1024 * 1024)
 }
 
 #[cfg(test)]
@@ -472,7 +624,7 @@ mod tests {
             } else {
                 CLOSED
             };
-            assert_eq!(engine_reason(line, phrase), want, "{line}");
+            assert_eq!(LogReader::new().engine_reason(line, phrase), want, "{line}");
         }
     }
 

@@ -1,19 +1,17 @@
-//! Long JSON Lines streams on every core. The reading thread cuts the input into blocks of
-//! whole lines; workers parse and judge them into parts (rendered output, counts); the
-//! reading thread joins the parts back in input order. Memory stays bounded: a few blocks
-//! are in flight at a time.
+//! Long JSON Lines streams on every core. The reading thread takes blocks of whole lines
+//! from the shared reader; workers parse and judge them into parts (rendered output,
+//! counts); the reading thread joins the parts back in input order. Memory stays bounded:
+//! a few blocks are in flight at a time.
 
 use std::collections::BTreeMap;
-use std::io::{self, Read};
+use std::io::Read;
 use std::sync::mpsc;
 
-use crate::catalog::Catalog;
-use crate::input::{input_error, json_line, json_text, over_cap, Consumer, ReadError, RECORD_CAP};
-use crate::log::LogReader;
-
-/// A block is dispatched once it holds this much; small enough that the blocks in flight
-/// stay well under a couple of MiB.
-const BLOCK: usize = 128 * 1024;
+use super::input_error;
+use super::log::LogReader;
+use super::reader::{trim_cr, Reader};
+use super::records::{json_text, json_value, not_utf8, over_cap, Consumer, ReadError, Records};
+use crate::reason::Matcher;
 
 struct Job<P> {
     seq: u64,
@@ -38,25 +36,24 @@ fn workers() -> usize {
         .clamp(1, 8)
 }
 
-/// Reads the rest of a JSON Lines input whose first line is `first_line`.
+/// Reads a JSON Lines input whose format was told from its first lines.
 pub fn json_lines<R: Read, C: Consumer>(
     name: &str,
-    mut reader: R,
-    first_line: u64,
-    catalog: &Catalog,
+    reader: &mut Reader<R>,
+    matcher: &Matcher,
     consumer: &mut C,
     log: &mut LogReader,
 ) -> Result<(), ReadError> {
-    let mut reader = BlockReader::new(&mut reader, first_line);
-    // The first block is read on this thread: short inputs never pay for threads.
-    let Some((first_line, block)) = reader.next_block(name, consumer, None)? else {
+    let mut blocks = Blocks { reader, name };
+    // The first block is judged on this thread: short inputs never pay for threads.
+    let Some((first_line, block)) = blocks.next(consumer, Vec::new())? else {
         return Ok(());
     };
-    run_block(name, &block, first_line, catalog, consumer, log)?;
+    run_block(name, &block, first_line, matcher, consumer, log)?;
     if consumer.stopped() {
         return Ok(());
     }
-    let Some(first) = reader.next_block(name, consumer, Some(block))? else {
+    let Some(first) = blocks.next(consumer, block)? else {
         return Ok(());
     };
     let count = workers();
@@ -81,7 +78,7 @@ pub fn json_lines<R: Read, C: Consumer>(
                     name,
                     &job.block,
                     job.first_line,
-                    catalog,
+                    matcher,
                     &mut job.part,
                     &mut log,
                 );
@@ -110,7 +107,7 @@ pub fn json_lines<R: Read, C: Consumer>(
             let (first_line, block) = match pending.take() {
                 Some(block) => block,
                 None => {
-                    if reader.slow {
+                    if blocks.reader.is_slow() {
                         // The input is pausing: show everything read so far first.
                         if let Err(err) = joiner.drain(&done_rx, consumer, log, 0) {
                             break Err(err);
@@ -119,7 +116,7 @@ pub fn json_lines<R: Read, C: Consumer>(
                             break Err(ReadError::Output(err));
                         }
                     }
-                    match reader.next_block(name, consumer, joiner.free.pop()) {
+                    match blocks.next(consumer, joiner.free.pop().unwrap_or_default()) {
                         Ok(Some(block)) => block,
                         Ok(None) => break Ok(()),
                         Err(err) => break Err(err),
@@ -193,11 +190,11 @@ impl<P> Joiner<P> {
     }
 }
 
-fn run_block<P: crate::input::Records>(
+fn run_block<P: Records>(
     name: &str,
     block: &[u8],
     first_line: u64,
-    catalog: &Catalog,
+    matcher: &Matcher,
     part: &mut P,
     log: &mut LogReader,
 ) -> Result<(), ReadError> {
@@ -212,131 +209,56 @@ fn run_block<P: crate::input::Records>(
             let line = &text[start..end];
             start = end + 1;
             let line = line.strip_suffix('\r').unwrap_or(line);
-            json_text(name, line, line_no, catalog, part, log)?;
+            json_text(name, line, line_no, 1, matcher, part, log)?;
         }
         return Ok(());
     }
     for (line_no, line) in (first_line..).zip(block.split(|&b| b == b'\n')) {
-        let line = line.strip_suffix(b"\r").unwrap_or(line);
-        json_line(name, line, line_no, catalog, part, log)?;
+        let line = trim_cr(line);
+        match std::str::from_utf8(line) {
+            Ok(_) => json_value(name, line, line_no, 1, matcher, part, log)?,
+            Err(err) => part.malformed(name, line_no, &not_utf8(&err)),
+        }
     }
     Ok(())
 }
 
-/// Cuts the input into blocks of whole lines, numbering them; a line over the record cap
-/// is reported and skipped without being kept.
-struct BlockReader<'r, R> {
-    reader: &'r mut R,
-    carry: Vec<u8>,
-    next_line: u64,
-    eof: bool,
-    /// The last read returned less than asked: the input is arriving slowly.
-    slow: bool,
-    /// Bytes of an over-long line dropped so far.
-    skipping: Option<u64>,
+/// Blocks of whole lines copied out of the shared reader into buffers that are handed to
+/// workers and reused; lines over the record cap are reported and left out.
+struct Blocks<'r, 'n, R> {
+    reader: &'r mut Reader<R>,
+    name: &'n str,
 }
 
-impl<'r, R: Read> BlockReader<'r, R> {
-    fn new(reader: &'r mut R, first_line: u64) -> Self {
-        BlockReader {
-            reader,
-            carry: Vec::new(),
-            next_line: first_line,
-            eof: false,
-            slow: false,
-            skipping: None,
-        }
-    }
+/// A block is dispatched once it holds this much; small enough that the blocks in flight
+/// stay well under a couple of MiB.
+pub const BLOCK: usize = 128 * 1024;
 
-    /// The next block of whole lines and the number of its first line, filled into
-    /// `buffer` when one is given for reuse.
-    fn next_block<C: Consumer>(
+impl<R: Read> Blocks<'_, '_, R> {
+    fn next<C: Consumer>(
         &mut self,
-        name: &str,
         consumer: &mut C,
-        buffer: Option<Vec<u8>>,
+        mut buffer: Vec<u8>,
     ) -> Result<Option<(u64, Vec<u8>)>, ReadError> {
-        // `block[..filled]` holds input; bytes past it are scratch that reads overwrite, so a
-        // reused buffer is not zeroed again for every read.
-        let mut block = buffer.unwrap_or_default();
-        let mut filled = self.carry.len();
-        if block.len() < filled {
-            block.resize(filled, 0);
+        let name = self.name;
+        let mut too_long = Vec::new();
+        let block = {
+            let (consumer_ref, too_long_ref) = (&mut *consumer, &mut too_long);
+            let mut idle = || consumer_ref.idle();
+            self.reader
+                .next_block(BLOCK, &mut idle, &mut |line, length| {
+                    too_long_ref.push((line, length))
+                })
+                .map_err(|err| input_error(name, &err))?
+                .map(|block| {
+                    buffer.clear();
+                    buffer.extend_from_slice(block.text);
+                    block.first_line
+                })
+        };
+        for (line, length) in too_long {
+            consumer.malformed(name, line, &over_cap(length));
         }
-        block[..filled].copy_from_slice(&self.carry);
-        self.carry.clear();
-        // Only bytes not searched yet are searched, so a long line costs linear time.
-        let mut searched = 0;
-        let mut complete = None;
-        loop {
-            if let Some(skipped) = self.skipping {
-                if let Some(at) = memchr::memchr(b'\n', &block[..filled]) {
-                    consumer.malformed(name, self.next_line, &over_cap(skipped + at as u64));
-                    self.next_line += 1;
-                    self.skipping = None;
-                    block.copy_within(at + 1..filled, 0);
-                    filled -= at + 1;
-                } else {
-                    self.skipping = Some(skipped + filled as u64);
-                    filled = 0;
-                }
-                searched = 0;
-                complete = None;
-            }
-            if let Some(at) = memchr::memrchr(b'\n', &block[searched..filled]) {
-                complete = Some(searched + at);
-            }
-            searched = filled;
-            let enough = filled >= BLOCK || self.slow || self.eof;
-            if self.eof || (enough && complete.is_some()) {
-                let cut = if self.eof {
-                    filled
-                } else {
-                    complete.map_or(0, |at| at + 1)
-                };
-                self.carry.extend_from_slice(&block[cut..filled]);
-                block.truncate(cut);
-                if block.is_empty() {
-                    if self.eof {
-                        if let Some(skipped) = self.skipping.take() {
-                            consumer.malformed(name, self.next_line, &over_cap(skipped));
-                        }
-                        return Ok(None);
-                    }
-                    filled = 0;
-                } else {
-                    // A final line without `\n` is still a line.
-                    let lines = memchr::memchr_iter(b'\n', &block).count() as u64;
-                    let first = self.next_line;
-                    self.next_line += lines;
-                    if block.last() == Some(&b'\n') {
-                        block.pop();
-                    } else {
-                        self.next_line += 1;
-                    }
-                    return Ok(Some((first, block)));
-                }
-            }
-            if complete.is_none() && filled > RECORD_CAP {
-                self.skipping = Some(filled as u64);
-                filled = 0;
-                searched = 0;
-            }
-            // Reading may block: let what is already written be seen.
-            consumer.idle()?;
-            if block.len() < filled + BLOCK {
-                block.resize(filled + BLOCK, 0);
-            }
-            let n = loop {
-                match self.reader.read(&mut block[filled..filled + BLOCK]) {
-                    Ok(n) => break n,
-                    Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(err) => return Err(input_error(name, &err)),
-                }
-            };
-            filled += n;
-            self.eof = n == 0;
-            self.slow = n > 0 && n < BLOCK / 4;
-        }
+        Ok(block.map(|first| (first, buffer)))
     }
 }

@@ -1,0 +1,223 @@
+//! `outcome explain`: reasons from the command line, or records from inputs, each judged
+//! and rendered as it arrives.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use super::reading::{is_existing_path, read_all, refuse_nagios, sources};
+use crate::catalog::Catalog;
+use crate::cli;
+use crate::config::Config;
+use crate::exit::{Error, ExitStatus, Result};
+use crate::input::{Consumer, Records};
+use crate::output::Sink;
+use crate::reason::{How, Matcher};
+use crate::render::{self, human, Format};
+use crate::report::Report;
+use crate::severity::Tally;
+
+const NO_INPUT: &str = "no input: give a REASON, or pipe job JSON, JSON Lines, close reasons or a Scrapy log to stdin, or name a file with -i FILE (see --help)";
+
+pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<ExitStatus> {
+    refuse_nagios(config, "explain")?;
+    let matcher = config.matcher()?;
+    let reasons: Vec<&String> = args.reasons.iter().filter(|r| r.as_str() != "-").collect();
+    // `-` among the reasons reads stdin too, after them.
+    let reads_stdin = reasons.len() < args.reasons.len() || reasons.is_empty();
+    for reason in &reasons {
+        refuse_file_name(&matcher, reason)?;
+    }
+    let mut explainer = Explainer {
+        sink,
+        config,
+        catalog: matcher.catalog(),
+        tally: Tally::default(),
+        lines: human::CardOrLines::default(),
+        cards: !reads_stdin,
+    };
+    for reason in reasons {
+        if explainer.stopped() {
+            break;
+        }
+        let report = Report::for_reason(&matcher, Cow::Borrowed(reason.as_str()));
+        explainer
+            .report(report)
+            .map_err(|err| Error::output(&err))?;
+    }
+    let mut input_failure = None;
+    if reads_stdin {
+        let sources = sources(&args.inputs, NO_INPUT)?;
+        input_failure = read_all(&sources, &matcher, &mut explainer, config)?;
+        if explainer.tally.total() == 0 && input_failure.is_none() {
+            render::warn(
+                config.err,
+                "nothing to explain: the input holds no reasons, job records or log lines",
+            );
+        }
+    }
+    explainer.finish().map_err(|err| Error::output(&err))?;
+    Ok(config.final_status(&explainer.tally, input_failure.map(|e| e.status)))
+}
+
+/// `outcome explain crawl.log` most likely forgot the `-i`: say so rather than explain a
+/// file name as a custom close reason. A reason the catalog knows is a reason, whatever
+/// files the current directory holds.
+fn refuse_file_name(matcher: &Matcher, reason: &str) -> Result<()> {
+    let unknown = matches!(matcher.find(reason).how, How::Custom | How::Suggestion);
+    if unknown && is_existing_path(reason) {
+        return Err(Error::usage(format!(
+            "`{reason}` is a file, not a close reason; to read it: outcome explain -i {reason}"
+        )));
+    }
+    Ok(())
+}
+
+struct Explainer<'a> {
+    sink: &'a mut Sink,
+    config: &'a Config,
+    catalog: &'a Catalog,
+    tally: Tally,
+    lines: human::CardOrLines,
+    /// Reasons from the command line: each gets a card, however many.
+    cards: bool,
+}
+
+impl Explainer<'_> {
+    fn finish(&mut self) -> io::Result<()> {
+        let human_stream = !self.config.quiet && self.config.format == Format::Human && !self.cards;
+        if human_stream {
+            self.lines
+                .finish(&mut *self.sink, self.config.out, self.catalog, &self.tally)?;
+        }
+        self.sink.flush()
+    }
+
+    fn report_problems(&mut self, problems: &[String]) -> io::Result<()> {
+        if !problems.is_empty() {
+            self.sink.flush()?;
+            for problem in problems {
+                render::warn(self.config.err, problem);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn malformed_message(source: &str, line: u64, what: &str) -> String {
+    format!("{source}: line {line}: {what}")
+}
+
+impl Records for Explainer<'_> {
+    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
+        self.tally.add(report.severity);
+        if self.config.quiet {
+            return Ok(());
+        }
+        let (palette, catalog) = (self.config.out, self.catalog);
+        match self.config.format {
+            Format::Human if self.cards => {
+                if self.tally.read() > 1 {
+                    writeln!(self.sink)?;
+                }
+                human::card(&mut *self.sink, palette, catalog, &report)?;
+            }
+            Format::Human => self
+                .lines
+                .report(&mut *self.sink, palette, catalog, &report)?,
+            format => render::machine(&mut *self.sink, format, catalog, &report)?,
+        }
+        self.sink.record_done()
+    }
+
+    fn malformed(&mut self, source: &str, line: u64, what: &str) {
+        self.tally.add_malformed();
+        let _ = self.sink.flush();
+        render::warn(self.config.err, &malformed_message(source, line, what));
+    }
+
+    fn stopped(&self) -> bool {
+        self.sink.is_closed()
+    }
+
+    fn detail(&self) -> bool {
+        !self.config.quiet && self.config.format != Format::Line
+    }
+}
+
+impl<'a> Consumer for Explainer<'a> {
+    type Part = ExplainPart<'a>;
+
+    fn idle(&mut self) -> io::Result<()> {
+        self.sink.flush()
+    }
+
+    fn part(&self) -> ExplainPart<'a> {
+        ExplainPart {
+            out: Vec::with_capacity(if self.config.quiet { 0 } else { 16 * 1024 }),
+            catalog: self.catalog,
+            config: self.config,
+            tally: Tally::default(),
+            problems: Vec::new(),
+            first: None,
+        }
+    }
+
+    fn join(&mut self, part: ExplainPart<'a>) -> io::Result<()> {
+        self.tally.merge(&part.tally);
+        if !self.config.quiet {
+            if self.config.format == Format::Human {
+                let (palette, catalog) = (self.config.out, self.catalog);
+                self.lines.join(
+                    &mut *self.sink,
+                    palette,
+                    catalog,
+                    part.tally.read(),
+                    part.first,
+                    &part.out,
+                )?;
+            } else {
+                self.sink.write_all(&part.out)?;
+            }
+        }
+        self.report_problems(&part.problems)?;
+        self.sink.record_done()
+    }
+}
+
+/// A chunk of a stream explained on a worker thread: output rendered into memory.
+pub struct ExplainPart<'a> {
+    out: Vec<u8>,
+    catalog: &'a Catalog,
+    config: &'a Config,
+    tally: Tally,
+    problems: Vec<String>,
+    /// Human output: the chunk's first report, in case it is the stream's only one.
+    first: Option<Report<'static>>,
+}
+
+impl Records for ExplainPart<'_> {
+    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
+        self.tally.add(report.severity);
+        if self.config.quiet {
+            return Ok(());
+        }
+        match self.config.format {
+            Format::Human => {
+                if self.tally.read() == 1 {
+                    self.first = Some(report.clone().into_owned());
+                }
+                human::stream_line(&mut self.out, self.config.out, self.catalog, &report)
+            }
+            format => render::machine(&mut self.out, format, self.catalog, &report),
+        }
+    }
+
+    fn malformed(&mut self, source: &str, line: u64, what: &str) {
+        self.tally.add_malformed();
+        self.problems.push(malformed_message(source, line, what));
+    }
+
+    fn detail(&self) -> bool {
+        !self.config.quiet && self.config.format != Format::Line
+    }
+}

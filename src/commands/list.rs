@@ -1,0 +1,28 @@
+//! `outcome list`: the whole catalog, or the entries of some severities.
+
+use std::io::Write;
+
+use super::reading::refuse_nagios;
+use crate::cli;
+use crate::config::Config;
+use crate::exit::{Error, ExitStatus, Result};
+use crate::output::Sink;
+use crate::render;
+use crate::severity::Severity;
+
+pub fn run(config: &Config, sink: &mut Sink, args: &cli::List) -> Result<ExitStatus> {
+    refuse_nagios(config, "list")?;
+    let matcher = config.matcher()?;
+    let wanted: Vec<Severity> = args.severity.iter().map(|&s| s.into()).collect();
+    let entries: Vec<_> = matcher
+        .catalog()
+        .outcomes()
+        .filter(|(entry, _)| wanted.is_empty() || wanted.contains(&entry.severity))
+        .collect();
+    if !config.quiet {
+        render::list::entries(&mut *sink, config.format, config.out, &entries)
+            .and_then(|()| sink.flush())
+            .map_err(|err| Error::output(&err))?;
+    }
+    Ok(ExitStatus::Ok)
+}

@@ -1,0 +1,170 @@
+//! `outcome summary`: many jobs in, counts per outcome out, worst first.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use super::reading::{read_all, sources};
+use crate::catalog::{Catalog, Fallback};
+use crate::cli::{ByField, Summary};
+use crate::config::Config;
+use crate::exit::{Error, ExitStatus, Result};
+use crate::input::{Consumer, Records};
+use crate::output::Sink;
+use crate::render::{self, Format};
+use crate::report::Report;
+use crate::summary::Group;
+
+const NO_INPUT: &str = "no input: pipe job JSON, JSON Lines or Scrapy logs into `outcome summary`, or name files with -i FILE (see --help)";
+
+pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatus> {
+    let matcher = config.matcher()?;
+    let sources = sources(&args.inputs, NO_INPUT)?;
+    let catalog = matcher.catalog();
+    let mut summarizer = Summarizer {
+        counter: Counter::new(catalog, args.by == Some(ByField::Spider)),
+        config,
+    };
+    let failure = read_all(&sources, &matcher, &mut summarizer, config)?;
+    let counter = summarizer.counter;
+    let status = config.final_status(&counter.all.tally, failure.as_ref().map(|e| e.status));
+    if status.is_error() && config.format == Format::Nagios {
+        // A check that could not be made: one UNKNOWN line, whatever went wrong.
+        let message = match &failure {
+            Some(error) => error.message.clone(),
+            None => format!(
+                "{} malformed record{} in the input",
+                counter.all.tally.malformed,
+                crate::text::plural(counter.all.tally.malformed)
+            ),
+        };
+        return Err(Error::new(status, message).already_reported());
+    }
+    if !config.quiet {
+        let mut spiders: Vec<(&str, &Group)> = match &counter.by_spider {
+            Some(groups) => groups.iter().map(|(k, g)| (k.as_str(), g)).collect(),
+            None => Vec::new(),
+        };
+        spiders.sort_by(|a, b| a.0.cmp(b.0));
+        render::summary::render(
+            &mut *sink,
+            config.format,
+            config.out,
+            catalog,
+            &counter.all,
+            &spiders,
+        )
+        .and_then(|()| sink.flush())
+        .map_err(|err| Error::output(&err))?;
+    }
+    Ok(status)
+}
+
+/// The counts of a run, whole or for one chunk of a stream.
+pub struct Counter<'c> {
+    catalog: &'c Catalog,
+    all: Group,
+    by_spider: Option<HashMap<String, Group>>,
+    problems: Vec<String>,
+}
+
+impl<'c> Counter<'c> {
+    fn new(catalog: &'c Catalog, by_spider: bool) -> Self {
+        Counter {
+            catalog,
+            all: Group::default(),
+            by_spider: by_spider.then(HashMap::new),
+            problems: Vec::new(),
+        }
+    }
+
+    fn spider_group(&mut self, spider: Option<&str>) -> Option<&mut Group> {
+        let groups = self.by_spider.as_mut()?;
+        let spider = spider.unwrap_or("-");
+        if !groups.contains_key(spider) {
+            groups.insert(spider.to_string(), Group::default());
+        }
+        groups.get_mut(spider)
+    }
+}
+
+impl Records for Counter<'_> {
+    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
+        let entry = report.found.entry;
+        let catalog = self.catalog;
+        let outcome = report
+            .outcome(catalog)
+            .unwrap_or(&catalog.entries[entry].name);
+        let spider = report.job.as_ref().and_then(|j| j.spider.as_deref());
+        self.all.add(outcome, report.severity, entry);
+        if let Some(group) = self.spider_group(spider) {
+            group.add(outcome, report.severity, entry);
+        }
+        Ok(())
+    }
+
+    fn malformed(&mut self, source: &str, line: u64, what: &str) {
+        let entry = self.catalog.index_of(Fallback::Malformed);
+        let name = Fallback::Malformed.name();
+        self.all.add_malformed(name, entry);
+        if let Some(group) = self.spider_group(None) {
+            group.add_malformed(name, entry);
+        }
+        self.problems.push(format!("{source}: line {line}: {what}"));
+    }
+
+    fn detail(&self) -> bool {
+        false
+    }
+}
+
+struct Summarizer<'c> {
+    counter: Counter<'c>,
+    config: &'c Config,
+}
+
+impl Summarizer<'_> {
+    fn report_problems(&mut self) {
+        for problem in self.counter.problems.drain(..) {
+            render::warn(self.config.err, &problem);
+        }
+    }
+}
+
+impl Records for Summarizer<'_> {
+    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
+        self.counter.report(report)
+    }
+
+    fn malformed(&mut self, source: &str, line: u64, what: &str) {
+        self.counter.malformed(source, line, what);
+        self.report_problems();
+    }
+
+    fn detail(&self) -> bool {
+        false
+    }
+}
+
+impl<'c> Consumer for Summarizer<'c> {
+    type Part = Counter<'c>;
+
+    fn idle(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn part(&self) -> Counter<'c> {
+        Counter::new(self.counter.catalog, self.counter.by_spider.is_some())
+    }
+
+    fn join(&mut self, part: Counter<'c>) -> io::Result<()> {
+        self.counter.all.merge(part.all);
+        if let (Some(mine), Some(theirs)) = (&mut self.counter.by_spider, part.by_spider) {
+            for (spider, group) in theirs {
+                mine.entry(spider).or_default().merge(group);
+            }
+        }
+        self.counter.problems.extend(part.problems);
+        self.report_problems();
+        Ok(())
+    }
+}

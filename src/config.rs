@@ -1,0 +1,81 @@
+//! The command line resolved once: output format, colour for each stream, policy flags and
+//! where the catalog comes from. Commands read this, never the raw arguments.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::catalog::Catalog;
+use crate::cli::{ColorArg, FormatArg, Global};
+use crate::exit::{ExitStatus, Result};
+use crate::reason::Matcher;
+use crate::render::color::{self, ColorChoice, Palette};
+use crate::render::Format;
+use crate::severity::{Severity, Tally};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub format: Format,
+    /// Styles for stdout and for stderr, each decided for its own stream.
+    pub out: Palette,
+    pub err: Palette,
+    pub quiet: bool,
+    pub strict: bool,
+    pub exit_zero: bool,
+    /// `--catalog`, else `OUTCOME_CATALOG` when set and not empty.
+    pub catalog: Option<PathBuf>,
+}
+
+impl Config {
+    pub fn resolve(global: &Global, stdout_is_terminal: bool) -> Config {
+        let choice = match global.color {
+            ColorArg::Auto => ColorChoice::Auto,
+            ColorArg::Always => ColorChoice::Always,
+            ColorArg::Never => ColorChoice::Never,
+        };
+        let catalog = global.catalog.clone().or_else(|| {
+            std::env::var_os("OUTCOME_CATALOG")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
+        Config {
+            format: match global.format {
+                FormatArg::Human => Format::Human,
+                FormatArg::Json => Format::Json,
+                FormatArg::Line => Format::Line,
+                FormatArg::Nagios => Format::Nagios,
+            },
+            out: Palette {
+                on: color::decide(choice, stdout_is_terminal),
+            },
+            err: Palette {
+                on: color::decide(choice, std::io::stderr().is_terminal()),
+            },
+            quiet: global.quiet,
+            strict: global.strict,
+            exit_zero: global.exit_zero,
+            catalog,
+        }
+    }
+
+    /// The built-in catalog with the user's on top, ready for matching.
+    pub fn matcher(&self) -> Result<Matcher> {
+        Ok(Matcher::new(Catalog::load(self.catalog.as_deref())?))
+    }
+
+    /// The run's status: an input error outranks the verdict; input that held nothing but
+    /// malformed records, or any malformed record under --strict, is 65; --exit-zero hides
+    /// the verdict (never an error).
+    pub fn final_status(&self, tally: &Tally, input_failure: Option<ExitStatus>) -> ExitStatus {
+        if let Some(status) = input_failure {
+            return status;
+        }
+        let only_malformed = tally.malformed > 0 && tally.read() == 0;
+        if only_malformed || (self.strict && tally.malformed > 0) {
+            return ExitStatus::DataError;
+        }
+        if self.exit_zero {
+            return ExitStatus::Ok;
+        }
+        ExitStatus::from_severity(tally.worst().unwrap_or(Severity::Unknown))
+    }
+}

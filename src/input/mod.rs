@@ -1,0 +1,263 @@
+//! Reading inputs: files or stdin, the format told from the content (never the name), and
+//! records handed on one at a time as they are read, so memory stays constant. Every
+//! format reads through the one `reader::Reader`.
+
+pub mod document;
+pub mod log;
+pub mod reader;
+pub mod records;
+pub mod stream;
+
+use std::fs::File;
+use std::io::{self, IsTerminal, Read};
+use std::path::Path;
+
+use crate::exit::{io_reason, Error};
+use crate::reason::Matcher;
+use log::LogReader;
+use reader::{Line, Reader, RECORD_CAP};
+use records::{bare_reason, over_cap, with_location};
+pub use records::{Consumer, ReadError, Records};
+
+/// How much of an input is looked at to tell its format.
+pub const PEEK_BYTES: usize = 1024 * 1024;
+/// How many of its first lines are looked at.
+const PEEK_LINES: usize = 64;
+/// Each read of a file or stream.
+const CHUNK: usize = 256 * 1024;
+
+pub fn display_name(path: &Path) -> String {
+    if path == Path::new("-") {
+        "<stdin>".to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Opens FILE (`-` is stdin) and reads it whole into `consumer`.
+pub fn read_path<C: Consumer>(
+    path: &Path,
+    matcher: &Matcher,
+    consumer: &mut C,
+) -> Result<(), ReadError> {
+    let name = display_name(path);
+    if path == Path::new("-") {
+        let stdin = io::stdin();
+        if stdin.is_terminal() {
+            return Err(ReadError::Input(Error::no_input(format!(
+                "{name}: is a terminal; pipe the input in, or name a file with -i FILE"
+            ))));
+        }
+        return read(&name, stdin.lock(), matcher, consumer);
+    }
+    let file = File::open(path).map_err(|err| input_error(&name, &err))?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(ReadError::Input(Error::no_input(format!(
+            "{name}: is a directory"
+        ))));
+    }
+    read(&name, file, matcher, consumer)
+}
+
+pub fn input_error(name: &str, err: &io::Error) -> ReadError {
+    let make = if err.kind() == io::ErrorKind::InvalidData {
+        Error::data
+    } else {
+        Error::no_input
+    };
+    ReadError::Input(make(format!("{name}: {}", io_reason(err))))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    JsonLines,
+    JsonDocument,
+    Log,
+    BareReasons,
+}
+
+/// Binary data announces itself: a compression format's magic number, an executable's, or
+/// many NUL bytes or bytes that are not UTF-8 at all. Refused once, with what it is.
+fn binary(window: &[u8]) -> Option<&'static str> {
+    const MAGIC: [(&[u8], &str); 7] = [
+        (
+            b"\x1f\x8b",
+            "gzip-compressed data; decompress it first (zcat FILE | outcome ...)",
+        ),
+        (
+            b"BZh",
+            "bzip2-compressed data; decompress it first (bzcat FILE | outcome ...)",
+        ),
+        (
+            b"\xfd7zXZ\x00",
+            "xz-compressed data; decompress it first (xzcat FILE | outcome ...)",
+        ),
+        (
+            b"\x28\xb5\x2f\xfd",
+            "zstd-compressed data; decompress it first (zstdcat FILE | outcome ...)",
+        ),
+        (b"PK\x03\x04", "a zip archive, not text; unpack it first"),
+        (b"\x7fELF", "binary data (an executable), not text"),
+        (b"%PDF-", "binary data (a PDF document), not text"),
+    ];
+    for (magic, what) in MAGIC {
+        if window.starts_with(magic) {
+            // `BZh` could begin a word; bzip2 follows it with a block size, 1 to 9.
+            let text_like =
+                magic == b"BZh" && window.get(3).is_some_and(|b| !(b'1'..=b'9').contains(b));
+            if !text_like {
+                return Some(what);
+            }
+        }
+    }
+    let sample = &window[..window.len().min(64 * 1024)];
+    let nuls = sample.iter().filter(|&&b| b == 0).count();
+    let invalid: usize = sample
+        .utf8_chunks()
+        .map(|chunk| chunk.invalid().len())
+        .sum();
+    let many = |n: usize| n >= 4 && n * 100 >= sample.len();
+    if many(nuls) || (invalid >= 16 && invalid * 10 >= sample.len()) {
+        return Some("binary data, not text");
+    }
+    None
+}
+
+fn detect(window: &[u8]) -> Mode {
+    // Whole lines only, unless the window holds no whole line at all.
+    let complete = match memchr::memrchr(b'\n', window) {
+        Some(at) => &window[..at],
+        None => window,
+    };
+    let lines: Vec<&[u8]> = complete
+        .split(|&b| b == b'\n')
+        .map(<[u8]>::trim_ascii)
+        .filter(|l| !l.is_empty())
+        .take(PEEK_LINES)
+        .collect();
+    let Some(first) = lines.first().copied() else {
+        return Mode::BareReasons;
+    };
+    if lines.iter().any(|line| LogReader::looks_like_log(line)) {
+        return Mode::Log;
+    }
+    let second = lines.get(1).copied().unwrap_or(b"");
+    let python_key = |l: &[u8]| l.starts_with(b"'") || l.starts_with(b"b'");
+    if first.starts_with(b"{'")
+        || first.starts_with(b"{b'")
+        || (first == b"{" && python_key(second))
+    {
+        return Mode::Log;
+    }
+    // JSON Lines when most lines are whole values: one cut or broken line among good ones
+    // does not turn the stream into one bad document.
+    let whole = lines
+        .iter()
+        .filter(|l| l.starts_with(b"{") && l.ends_with(b"}"))
+        .count();
+    if whole > 0 && whole * 2 >= lines.len() {
+        return Mode::JsonLines;
+    }
+    if first.starts_with(b"{") || first.starts_with(b"[") {
+        return Mode::JsonDocument;
+    }
+    Mode::BareReasons
+}
+
+pub fn read<R: Read, C: Consumer>(
+    name: &str,
+    inner: R,
+    matcher: &Matcher,
+    consumer: &mut C,
+) -> Result<(), ReadError> {
+    let mut reader = Reader::new(inner, CHUNK, RECORD_CAP);
+    let mut log = LogReader::new();
+    let mode = {
+        let mut idle = || consumer.idle();
+        let window = reader
+            .peek(PEEK_BYTES, &mut idle)
+            .map_err(|err| input_error(name, &err))?;
+        if window.trim_ascii().is_empty() {
+            return Ok(());
+        }
+        if let Some(what) = binary(window) {
+            return Err(ReadError::Input(Error::data(format!("{name}: {what}"))));
+        }
+        let mode = detect(window);
+        if mode == Mode::Log {
+            for line in window.split(|&b| b == b'\n').take(PEEK_LINES) {
+                log.learn(line);
+            }
+        }
+        mode
+    };
+    match mode {
+        Mode::JsonDocument => document::json_document(name, &mut reader, matcher, consumer)?,
+        Mode::JsonLines => stream::json_lines(name, &mut reader, matcher, consumer, &mut log)?,
+        Mode::Log => {
+            let mut idle = || consumer.idle();
+            log.scan(&mut reader, &mut idle)
+                .map_err(|err| input_error(name, &err))?;
+        }
+        Mode::BareReasons => bare_reasons(name, &mut reader, matcher, consumer)?,
+    }
+    if let Some((report, line)) = log.finish(matcher) {
+        consumer.report(with_location(report, name, line))?;
+    }
+    Ok(())
+}
+
+fn bare_reasons<R: Read, C: Consumer>(
+    name: &str,
+    reader: &mut Reader<R>,
+    matcher: &Matcher,
+    consumer: &mut C,
+) -> Result<(), ReadError> {
+    while !consumer.stopped() {
+        let line = {
+            let mut idle = || consumer.idle();
+            match reader
+                .next_line(&mut idle)
+                .map_err(|err| input_error(name, &err))?
+            {
+                None => return Ok(()),
+                Some(Line::TooLong(line, length)) => Err((line, length)),
+                Some(Line::Text(line, text)) => Ok((line, text)),
+            }
+        };
+        match line {
+            Err((line, length)) => consumer.malformed(name, line, &over_cap(length)),
+            Ok((line, text)) => bare_reason(name, text, line, matcher, consumer)?,
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_told_from_the_whole_window() {
+        assert_eq!(detect(b"{\"a\":1}\n{\"b\":2}\n"), Mode::JsonLines);
+        assert_eq!(detect(b"{\"a\":\n{\"b\":2}\n{\"c\":3}\n"), Mode::JsonLines);
+        assert_eq!(
+            detect(b"[\n  {\"a\": 1},\n  {\"b\": 2}\n]\n"),
+            Mode::JsonDocument
+        );
+        assert_eq!(detect(b"{\n  \"key\": \"1/2/3\"\n}\n"), Mode::JsonDocument);
+        assert_eq!(detect(b"finished\nbanned\n"), Mode::BareReasons);
+        assert_eq!(detect(b"{'finish_reason': 'finished'}\n"), Mode::Log);
+    }
+
+    #[test]
+    fn binary_is_told_from_text() {
+        assert!(binary(b"\x1f\x8b\x08\x00").is_some());
+        assert!(binary(b"BZh91AY&SY").is_some());
+        assert!(binary(b"BZhello there\n").is_none());
+        assert!(binary(b"PKG_CONFIG finished\n").is_none());
+        assert!(binary(b"fini\0shed\n").is_none());
+        assert!(binary("caf\u{e9} finished\n".as_bytes()).is_none());
+        assert!(binary(&[0u8; 100]).is_some());
+    }
+}

@@ -1,0 +1,213 @@
+//! Where records go, and how one record is read: a JSON value (a job, a batch of jobs, a
+//! Logs API entry), or a bare close reason. Shared by JSON Lines, documents and streams.
+
+use std::borrow::Cow;
+use std::io;
+
+use super::log::LogReader;
+use crate::exit::Error;
+use crate::job::{Record, RecordSeed};
+use crate::reason::Matcher;
+use crate::report::{Location, Report};
+
+/// Where records go, one at a time.
+pub trait Records {
+    fn report(&mut self, report: Report<'_>) -> io::Result<()>;
+    /// A record that could not be read; the run goes on.
+    fn malformed(&mut self, source: &str, line: u64, what: &str);
+    /// The reader went away (closed pipe): stop reading.
+    fn stopped(&self) -> bool {
+        false
+    }
+    /// Whether every fact of a record is wanted, or only what decides its verdict.
+    fn detail(&self) -> bool {
+        true
+    }
+}
+
+/// What reading an input feeds: records, pauses in the input, and parts that take a chunk
+/// of a long stream on another thread and are joined back in input order.
+pub trait Consumer: Records {
+    type Part: Records + Send;
+    /// The input is about to block: a good moment to flush output.
+    fn idle(&mut self) -> io::Result<()>;
+    fn part(&self) -> Self::Part;
+    fn join(&mut self, part: Self::Part) -> io::Result<()>;
+}
+
+#[derive(Debug)]
+pub enum ReadError {
+    /// Writing output failed; not the input's fault.
+    Output(io::Error),
+    /// The input cannot be read at all (missing, binary, ...).
+    Input(Error),
+}
+
+impl From<io::Error> for ReadError {
+    fn from(err: io::Error) -> ReadError {
+        ReadError::Output(err)
+    }
+}
+
+pub fn over_cap(n: u64) -> String {
+    format!(
+        "record of {n} bytes is over the {} MiB limit; skipped",
+        super::reader::RECORD_CAP >> 20
+    )
+}
+
+pub fn not_utf8(err: &std::str::Utf8Error) -> String {
+    format!("not valid UTF-8 at column {}", err.valid_up_to() + 1)
+}
+
+/// One line of JSON Lines, or one JSON value of a document: a job, a batch of jobs, or a
+/// Logs API entry. `column` is where the value starts on its first line, for error places.
+pub fn json_value(
+    name: &str,
+    text: &[u8],
+    line_no: u64,
+    column: u64,
+    matcher: &Matcher,
+    consumer: &mut dyn Records,
+    log: &mut LogReader,
+) -> Result<(), ReadError> {
+    // One UTF-8 check for the whole value is much cheaper than serde_json's per string.
+    match std::str::from_utf8(text) {
+        Ok(text) => json_text(name, text, line_no, column, matcher, consumer, log),
+        Err(err) => {
+            consumer.malformed(name, line_no, &not_utf8(&err));
+            Ok(())
+        }
+    }
+}
+
+/// A JSON value already known to be UTF-8.
+pub fn json_text(
+    name: &str,
+    text: &str,
+    line_no: u64,
+    column: u64,
+    matcher: &Matcher,
+    consumer: &mut dyn Records,
+    log: &mut LogReader,
+) -> Result<(), ReadError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim_ascii().is_empty() {
+        return Ok(());
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let seed = RecordSeed {
+        lazy: !consumer.detail(),
+    };
+    let parsed = serde::de::DeserializeSeed::deserialize(seed, &mut de).and_then(|record| {
+        de.end()?;
+        Ok(record)
+    });
+    match parsed {
+        Ok(record) => deliver(record, name, line_no, matcher, consumer, log),
+        Err(err) => {
+            if let Some(stats) = crate::pyliteral::stats_from_literal(text.as_bytes()) {
+                let report = Report::for_job(matcher, Box::new(stats));
+                return Ok(consumer.report(with_location(report, name, line_no))?);
+            }
+            let (line, what) = json_problem(&err, line_no, column);
+            consumer.malformed(name, line, &what);
+            Ok(())
+        }
+    }
+}
+
+/// serde_json's complaint, placed in the input: the line it is on, and the words with the
+/// column. `column` is where the value started on `first_line`.
+pub fn json_problem(err: &serde_json::Error, first_line: u64, column: u64) -> (u64, String) {
+    let message = err.to_string();
+    let message = match message.rfind(" at line ") {
+        Some(at) => &message[..at],
+        None => &message,
+    };
+    let on_first = err.line() <= 1;
+    let line = first_line.saturating_add((err.line() as u64).saturating_sub(1));
+    let column = if on_first {
+        column.saturating_add((err.column() as u64).saturating_sub(1))
+    } else {
+        err.column() as u64
+    };
+    if message.contains("recursion limit") {
+        return (line, format!("nested too deep at column {column}"));
+    }
+    (line, format!("invalid JSON at column {column}: {message}"))
+}
+
+pub fn with_location<'a>(mut report: Report<'a>, name: &'a str, line: u64) -> Report<'a> {
+    report.location = Some(Location {
+        source: Cow::Borrowed(name),
+        line,
+    });
+    report
+}
+
+pub fn deliver(
+    record: Record<'_>,
+    name: &str,
+    line_no: u64,
+    matcher: &Matcher,
+    consumer: &mut dyn Records,
+    log: &mut LogReader,
+) -> Result<(), ReadError> {
+    match record {
+        Record::Job(job) => {
+            let report = Report::for_job(matcher, job);
+            consumer.report(with_location(report, name, line_no))?;
+        }
+        Record::Batch(records) => {
+            // One complaint per line, however many bad values the line holds.
+            let mut not_jobs = 0;
+            let mut what = "";
+            for record in records {
+                if consumer.stopped() {
+                    break;
+                }
+                match record {
+                    Record::NotAJob(problem) => {
+                        not_jobs += 1;
+                        what = problem;
+                    }
+                    record => deliver(record, name, line_no, matcher, consumer, log)?,
+                }
+            }
+            if not_jobs == 1 {
+                consumer.malformed(name, line_no, what);
+            } else if not_jobs > 1 {
+                consumer.malformed(name, line_no, &format!("{what} ({not_jobs} such values)"));
+            }
+        }
+        Record::LogLine(message) => {
+            for part in message.split('\n') {
+                log.line(part.as_bytes(), line_no);
+            }
+        }
+        Record::NotAJob(what) => consumer.malformed(name, line_no, what),
+    }
+    Ok(())
+}
+
+/// One line of plain text that is not a log: a close reason.
+pub fn bare_reason(
+    name: &str,
+    text: &[u8],
+    line_no: u64,
+    matcher: &Matcher,
+    consumer: &mut dyn Records,
+) -> Result<(), ReadError> {
+    match std::str::from_utf8(text) {
+        Ok(reason) => {
+            let reason = reason.trim();
+            if !reason.is_empty() {
+                let report = Report::for_reason(matcher, Cow::Borrowed(reason));
+                consumer.report(with_location(report, name, line_no))?;
+            }
+        }
+        Err(err) => consumer.malformed(name, line_no, &not_utf8(&err)),
+    }
+    Ok(())
+}

@@ -1,0 +1,240 @@
+//! `outcome summary` in every format: a table worst first, one JSON object, TSV rows, or
+//! one Nagios status line.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::color::Palette;
+use super::safe::safe;
+use super::{closing_count, nagios, tsv_row, Format};
+use crate::catalog::Catalog;
+use crate::exit::ExitStatus;
+use crate::severity::Severity;
+use crate::summary::{Group, Row};
+
+/// One spider's group, by its name.
+pub type Spiders<'g> = [(&'g str, &'g Group)];
+
+pub fn render(
+    out: &mut impl Write,
+    format: Format,
+    palette: Palette,
+    catalog: &Catalog,
+    all: &Group,
+    spiders: &Spiders<'_>,
+) -> io::Result<()> {
+    match format {
+        Format::Human => human(out, palette, catalog, all, spiders),
+        Format::Json => json(out, catalog, all, spiders),
+        Format::Line => tsv(out, catalog, all, spiders),
+        Format::Nagios => nagios_line(out, all),
+    }
+}
+
+fn table(
+    out: &mut impl Write,
+    palette: Palette,
+    catalog: &Catalog,
+    group: &Group,
+    indent: &str,
+) -> io::Result<()> {
+    let rows = group.rows();
+    let width = rows
+        .iter()
+        .map(|r| safe(r.outcome).chars().count())
+        .max()
+        .unwrap_or(0);
+    let count_width = rows
+        .iter()
+        .map(|r| r.count.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for row in rows {
+        let pad = " ".repeat(Severity::LABEL_WIDTH - row.severity.label().len());
+        let name = safe(row.outcome);
+        let name_pad = " ".repeat(width - name.chars().count());
+        writeln!(
+            out,
+            "{indent}{}{pad}  {:>count_width$}  {}{name_pad}  {}",
+            palette.badge(row.severity),
+            row.count,
+            palette.strong(&name),
+            safe(&row_title(catalog, &row))
+        )?;
+    }
+    Ok(())
+}
+
+fn human(
+    out: &mut impl Write,
+    palette: Palette,
+    catalog: &Catalog,
+    all: &Group,
+    spiders: &Spiders<'_>,
+) -> io::Result<()> {
+    closing_count(out, palette, &all.tally)?;
+    if all.tally.total() > 0 {
+        writeln!(out)?;
+        table(out, palette, catalog, all, "")?;
+    }
+    for (spider, group) in spiders {
+        writeln!(out)?;
+        write!(out, "{}  ", palette.heading(&safe(spider)))?;
+        closing_count(out, palette, &group.tally)?;
+        table(out, palette, catalog, group, "  ")?;
+    }
+    Ok(())
+}
+
+/// The entry's title, or, where a record's facts changed the verdict (a `finished` job
+/// with errors), a title that says so.
+fn row_title<'c>(catalog: &'c Catalog, row: &Row<'_>) -> Cow<'c, str> {
+    let entry = &catalog.entries[row.entry];
+    if row.severity == entry.severity {
+        Cow::Borrowed(&entry.title)
+    } else {
+        Cow::Owned(format!(
+            "{}, but the record shows errors or no items",
+            entry.title
+        ))
+    }
+}
+
+#[derive(Serialize)]
+struct JsonRow<'a> {
+    outcome: &'a str,
+    severity: &'static str,
+    count: u64,
+    title: Cow<'a, str>,
+}
+
+#[derive(Serialize)]
+struct JsonGroup<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    spider: Option<&'a str>,
+    total: u64,
+    ok: u64,
+    warning: u64,
+    critical: u64,
+    unknown: u64,
+    malformed: u64,
+    severity: &'static str,
+    exit_code: u8,
+    outcomes: Vec<JsonRow<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    by_spider: Option<Vec<JsonGroup<'a>>>,
+}
+
+fn json_group<'a>(
+    catalog: &'a Catalog,
+    group: &'a Group,
+    spider: Option<&'a str>,
+) -> JsonGroup<'a> {
+    let severity = group.worst().unwrap_or(Severity::Unknown);
+    let tally = &group.tally;
+    JsonGroup {
+        spider,
+        total: tally.total(),
+        ok: tally.count(Severity::Ok),
+        warning: tally.count(Severity::Warning),
+        critical: tally.count(Severity::Critical),
+        unknown: tally.count(Severity::Unknown),
+        malformed: tally.malformed,
+        severity: severity.as_str(),
+        exit_code: ExitStatus::from_severity(severity).code(),
+        outcomes: group
+            .rows()
+            .into_iter()
+            .map(|row| JsonRow {
+                outcome: row.outcome,
+                severity: row.severity.as_str(),
+                count: row.count,
+                title: row_title(catalog, &row),
+            })
+            .collect(),
+        by_spider: None,
+    }
+}
+
+fn json(
+    out: &mut impl Write,
+    catalog: &Catalog,
+    all: &Group,
+    spiders: &Spiders<'_>,
+) -> io::Result<()> {
+    let mut value = json_group(catalog, all, None);
+    if !spiders.is_empty() {
+        value.by_spider = Some(
+            spiders
+                .iter()
+                .map(|(spider, group)| json_group(catalog, group, Some(spider)))
+                .collect(),
+        );
+    }
+    serde_json::to_writer(&mut *out, &value).map_err(io::Error::from)?;
+    writeln!(out)
+}
+
+/// `outcome severity count title`, or with `--by spider` the spider first.
+fn tsv(
+    out: &mut impl Write,
+    catalog: &Catalog,
+    all: &Group,
+    spiders: &Spiders<'_>,
+) -> io::Result<()> {
+    if spiders.is_empty() {
+        for row in all.rows() {
+            let count = row.count.to_string();
+            let title = row_title(catalog, &row);
+            tsv_row(out, &[row.outcome, row.severity.as_str(), &count, &title])?;
+        }
+        return Ok(());
+    }
+    for (spider, group) in spiders {
+        for row in group.rows() {
+            let count = row.count.to_string();
+            let title = row_title(catalog, &row);
+            tsv_row(
+                out,
+                &[spider, row.outcome, row.severity.as_str(), &count, &title],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// `OUTCOME CRITICAL - 3 of 120 jobs critical (memusage_exceeded 2, banned 1) | ok=110 ...`
+fn nagios_line(out: &mut impl Write, all: &Group) -> io::Result<()> {
+    let tally = &all.tally;
+    let total = tally.total();
+    let worst = all.worst().unwrap_or(Severity::Unknown);
+    let noun = if total == 1 { "job" } else { "jobs" };
+    let mut listed = Vec::new();
+    let text = if total == 0 {
+        "no jobs in the input".to_string()
+    } else if worst == Severity::Ok {
+        format!("{total} {noun} ok")
+    } else {
+        listed = all
+            .rows()
+            .into_iter()
+            .filter(|r| r.severity == worst)
+            .map(|r| format!("{} {}", r.outcome, r.count))
+            .collect();
+        format!(
+            "{} of {total} {noun} {}",
+            tally.count(worst),
+            worst.as_str()
+        )
+    };
+    let perfdata = format!(
+        "ok={} warning={} critical={} unknown={}",
+        tally.count(Severity::Ok),
+        tally.count(Severity::Warning),
+        tally.count(Severity::Critical),
+        tally.count(Severity::Unknown)
+    );
+    nagios::status_line(out, worst, &text, &listed, &perfdata)
+}
