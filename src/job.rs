@@ -217,8 +217,17 @@ impl<'a> Job<'a> {
     /// Reads `scrapystats` if it was left for later.
     pub fn read_stats(&mut self) {
         if let Some(raw) = self.raw_stats.take() {
-            if let Ok(stats) = serde_json::from_str::<Stats<'a>>(raw.get()) {
-                self.stats = stats;
+            match serde_json::from_str::<Stats<'a>>(raw.get()) {
+                Ok(stats) => self.stats = stats,
+                Err(_) => {
+                    // The same fallback as for whole records, so that a number JSON cannot
+                    // hold costs one stat, in every output format.
+                    if let Some(fixed) = crate::lenient::without_unreadable_numbers(raw.get()) {
+                        if let Ok(stats) = serde_json::from_str::<Stats>(&fixed) {
+                            self.stats = stats.into_owned();
+                        }
+                    }
+                }
             }
         }
     }

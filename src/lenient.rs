@@ -211,3 +211,75 @@ impl<'de: 'a, 'a> Deserialize<'de> for TextList<'a> {
         deserializer.deserialize_any(ListVisitor)
     }
 }
+
+/// A record that failed to parse because of a number JSON cannot hold (`1e400`) or a
+/// token only Python writes (`NaN`, `Infinity`, `-Infinity`, as `json.dumps` does), with
+/// each such value replaced by `null`: the field becomes unknown and the record is kept.
+/// `None` when there was nothing to replace. Runs only after a parse has failed.
+pub fn without_unreadable_numbers(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut changed = false;
+    let mut at = 0;
+    let mut copied = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'"' => {
+                // Skip the string, escapes included.
+                at += 1;
+                while at < bytes.len() && bytes[at] != b'"' {
+                    at += if bytes[at] == b'\\' { 2 } else { 1 };
+                }
+                at += 1;
+            }
+            b'-' | b'0'..=b'9' | b'N' | b'I' => {
+                let start = at;
+                while at < bytes.len()
+                    && matches!(bytes[at], b'-' | b'+' | b'.' | b'0'..=b'9' | b'e' | b'E' | b'a'..=b'z' | b'A'..=b'Z')
+                {
+                    at += 1;
+                }
+                let token = &text[start..at];
+                let unreadable = matches!(token, "NaN" | "Infinity" | "-Infinity")
+                    || (!token.contains(char::is_alphabetic) || token.contains(['e', 'E']))
+                        && token.parse::<f64>().is_ok_and(|v| !v.is_finite());
+                if unreadable {
+                    out.push_str(&text[copied..start]);
+                    out.push_str("null");
+                    copied = at;
+                    changed = true;
+                }
+            }
+            _ => at += 1,
+        }
+    }
+    if !changed {
+        return None;
+    }
+    out.push_str(&text[copied.min(text.len())..]);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_unreadable_numbers as fix;
+
+    #[test]
+    fn unreadable_numbers_become_null() {
+        assert_eq!(fix(r#"{"a":1e400}"#).as_deref(), Some(r#"{"a":null}"#));
+        assert_eq!(
+            fix(r#"{"a":-1E999,"b":2}"#).as_deref(),
+            Some(r#"{"a":null,"b":2}"#)
+        );
+        assert_eq!(
+            fix(r#"[NaN, Infinity, -Infinity]"#).as_deref(),
+            Some("[null, null, null]")
+        );
+        assert_eq!(fix(r#"{"s":"NaN 1e400","n":5}"#), None);
+        assert_eq!(
+            fix(r#"{"s":"a\"NaN","n":1e400}"#).as_deref(),
+            Some(r#"{"s":"a\"NaN","n":null}"#)
+        );
+        assert_eq!(fix(r#"{"a":true,"b":null,"c":1.5e3}"#), None);
+    }
+}

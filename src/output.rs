@@ -21,6 +21,27 @@ impl Sink {
         }
     }
 
+    /// Standard output was closed before we started (`outcome explain x >&-`). Rust's
+    /// runtime reopens a closed standard descriptor on `/dev/null` for reading and writing
+    /// before `main`, so writes would vanish and an output error would pass for a verdict.
+    /// A shell's `> /dev/null` opens it for writing only, which tells the two apart (Linux,
+    /// through /proc; elsewhere this says false).
+    pub fn is_missing(&self) -> bool {
+        let target = std::fs::read_link("/proc/self/fd/1");
+        if !target.is_ok_and(|t| t == std::path::Path::new("/dev/null")) {
+            return false;
+        }
+        let Ok(info) = std::fs::read_to_string("/proc/self/fdinfo/1") else {
+            return false;
+        };
+        let flags = info
+            .lines()
+            .find_map(|l| l.strip_prefix("flags:"))
+            .and_then(|f| u32::from_str_radix(f.trim(), 8).ok());
+        // O_ACCMODE is 3; O_RDWR is 2.
+        flags.is_some_and(|f| f & 3 == 2)
+    }
+
     /// True once the reader has gone away; producers should stop reading input.
     pub fn is_closed(&self) -> bool {
         self.closed

@@ -16,6 +16,12 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
     colored::control::set_override(true);
     let mut sink = Sink::stdout();
     let config = Config::resolve(&cli.global, sink.terminal);
+    if !config.quiet && sink.is_missing() {
+        return Err(crate::exit::Error::new(
+            ExitStatus::IoError,
+            "error writing output: standard output is closed",
+        ));
+    }
     match &cli.command {
         Command::Explain(args) => explain::run(&config, &mut sink, args),
         Command::List(args) => list::run(&config, &mut sink, args),

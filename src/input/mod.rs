@@ -21,8 +21,9 @@ pub use records::{Consumer, ReadError, Records};
 
 /// How much of an input is looked at to tell its format.
 pub const PEEK_BYTES: usize = 1024 * 1024;
-/// How many of its first lines are looked at.
-const PEEK_LINES: usize = 64;
+/// How many of its first lines are looked at, at most: enough to see past a wrapper's
+/// banner or a screen of warnings before a log's first Scrapy line.
+const PEEK_LINES: usize = 4096;
 /// Each read of a file or stream.
 const CHUNK: usize = 256 * 1024;
 

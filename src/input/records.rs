@@ -106,6 +106,17 @@ pub fn json_text(
     match parsed {
         Ok(record) => deliver(record, name, line_no, matcher, consumer, log),
         Err(err) => {
+            if let Some(fixed) = crate::lenient::without_unreadable_numbers(text) {
+                let mut de = serde_json::Deserializer::from_str(&fixed);
+                let seed = RecordSeed {
+                    lazy: !consumer.detail(),
+                };
+                let retried = serde::de::DeserializeSeed::deserialize(seed, &mut de)
+                    .and_then(|record| de.end().map(|()| record));
+                if let Ok(record) = retried {
+                    return deliver(record, name, line_no, matcher, consumer, log);
+                }
+            }
             if let Some(stats) = crate::pyliteral::stats_from_literal(text.as_bytes()) {
                 let report = Report::for_job(matcher, Box::new(stats));
                 return Ok(consumer.report(with_location(report, name, line_no))?);

@@ -28,9 +28,11 @@ pub fn status_line(
     if !items.is_empty() {
         body.push_str(" (");
         let mut shown = 0;
+        // Room for ", and 123456 more)" after the last item shown.
+        const TAIL: usize = 32;
         for item in items {
             let item = clean(item);
-            if body.len() + item.len() + 2 > TEXT_CAP {
+            if body.len() + item.len() + 2 + TAIL > TEXT_CAP {
                 break;
             }
             if shown > 0 {
