@@ -128,15 +128,19 @@ pub enum Fallback {
     NoOutcome,
     NeverClosed,
     Malformed,
+    FailedToStart,
+    Empty,
 }
 
 impl Fallback {
-    pub const ALL: [Fallback; 5] = [
+    pub const ALL: [Fallback; 7] = [
         Fallback::Custom,
         Fallback::NotFinished,
         Fallback::NoOutcome,
         Fallback::NeverClosed,
         Fallback::Malformed,
+        Fallback::FailedToStart,
+        Fallback::Empty,
     ];
 
     pub fn name(self) -> &'static str {
@@ -146,6 +150,8 @@ impl Fallback {
             Fallback::NoOutcome => "(no outcome)",
             Fallback::NeverClosed => "(never closed)",
             Fallback::Malformed => "(malformed)",
+            Fallback::FailedToStart => "(failed to start)",
+            Fallback::Empty => "(empty)",
         }
     }
 }
@@ -166,7 +172,7 @@ pub struct Catalog {
     by_name: HashMap<String, usize>,
     exact: HashMap<String, usize>,
     normalized: HashMap<String, usize>,
-    fallbacks: [usize; 5],
+    fallbacks: [usize; 7],
 }
 
 impl Catalog {
@@ -180,7 +186,7 @@ impl Catalog {
             by_name: HashMap::new(),
             exact: HashMap::new(),
             normalized: HashMap::new(),
-            fallbacks: [0; 5],
+            fallbacks: [0; 7],
         };
         catalog.merge(spec, &Origin::Builtin, BUILTIN)?;
         for (slot, which) in Fallback::ALL.into_iter().enumerate() {
@@ -199,24 +205,29 @@ impl Catalog {
             let shown = path.display().to_string();
             let text =
                 read_capped(path).map_err(|what| Error::config(format!("{shown}: {what}")))?;
-            let text = String::from_utf8(text).map_err(|err| {
-                let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
-                let (line, column) = position(&String::from_utf8_lossy(valid), valid.len());
-                Error::config(format!(
-                    "{shown}:{line}:{column}: catalog is not valid UTF-8"
-                ))
-            })?;
-            let spec: CatalogSpec = serde_json::from_str(&text).map_err(|err| {
-                Error::config(format!(
-                    "{shown}:{}:{}: {}",
-                    err.line(),
-                    err.column(),
-                    strip_position(&err.to_string())
-                ))
-            })?;
-            catalog.merge(spec, &Origin::User(shown), &text)?;
+            catalog.layer(&text, &shown)?;
         }
         Ok(catalog)
+    }
+
+    /// Layers a user catalog's text, named `shown` in errors and in `outcome list`.
+    pub fn layer(&mut self, text: &[u8], shown: &str) -> Result<()> {
+        let text = std::str::from_utf8(text).map_err(|err| {
+            let valid = &text[..err.valid_up_to()];
+            let (line, column) = position(&String::from_utf8_lossy(valid), valid.len());
+            Error::config(format!(
+                "{shown}:{line}:{column}: catalog is not valid UTF-8"
+            ))
+        })?;
+        let spec: CatalogSpec = serde_json::from_str(text).map_err(|err| {
+            Error::config(format!(
+                "{shown}:{}:{}: {}",
+                err.line(),
+                err.column(),
+                strip_position(&err.to_string())
+            ))
+        })?;
+        self.merge(spec, &Origin::User(shown.to_string()), text)
     }
 
     fn merge(&mut self, spec: CatalogSpec, origin: &Origin, text: &str) -> Result<()> {
@@ -528,16 +539,11 @@ mod tests {
                     entry.name
                 );
             }
-            if *kind == Kind::Fallback {
+            if *kind == Kind::Fallback && entry.name != "(failed to start)" {
                 assert_eq!(entry.severity, Severity::Unknown, "{}", entry.name);
             }
         }
-        for fallback in [
-            Fallback::Custom,
-            Fallback::NotFinished,
-            Fallback::NoOutcome,
-            Fallback::NeverClosed,
-        ] {
+        for fallback in Fallback::ALL {
             assert_eq!(catalog.fallback(fallback).name, fallback.name());
         }
     }

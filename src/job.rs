@@ -156,6 +156,21 @@ fn is_stat_used(key: &str) -> bool {
     NUMERIC_STATS.contains(&key)
 }
 
+/// What a Scrapy log says beyond its stats: the header's version and settings, and counts
+/// of its own lines.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LogFacts {
+    pub scrapy_version: Option<String>,
+    /// `Overridden settings`, as written (values shown as Python wrote them).
+    pub settings: Vec<(String, String)>,
+    pub spider_opened: u64,
+    pub error_lines: u64,
+    pub critical_lines: u64,
+    pub tracebacks: u64,
+    /// Where the item and error counts came from: `stats dump` or `log lines`.
+    pub counts_from: Option<&'static str>,
+}
+
 /// One job, whatever API shape it came in.
 #[derive(Debug, Clone, Default)]
 pub struct Job<'a> {
@@ -176,6 +191,8 @@ pub struct Job<'a> {
     pub memory_limit: Option<u64>,
     /// `scrapystats` not read yet: read only when the verdict or the output needs it.
     pub raw_stats: Option<&'a serde_json::value::RawValue>,
+    /// Facts from a log, when the job was read from one.
+    pub log: Option<Box<LogFacts>>,
 }
 
 impl<'a> Job<'a> {
@@ -255,6 +272,7 @@ impl<'a> Job<'a> {
             stats: self.stats.into_owned(),
             memory_limit: self.memory_limit,
             raw_stats: None,
+            log: self.log,
         }
     }
 }

@@ -19,6 +19,8 @@ pub enum How {
     NotFinished,
     NoOutcome,
     NeverClosed,
+    FailedToStart,
+    Empty,
 }
 
 impl How {
@@ -33,6 +35,8 @@ impl How {
             How::NotFinished => "not_finished",
             How::NoOutcome => "no_outcome",
             How::NeverClosed => "never_closed",
+            How::FailedToStart => "failed_to_start",
+            How::Empty => "empty",
         }
     }
 }

@@ -60,6 +60,23 @@ impl<'a> Report<'a> {
         }
     }
 
+    /// A log that stopped before the spider was opened, with errors: a failure to start.
+    pub fn failed_to_start(matcher: &Matcher, job: Box<Job<'a>>, notes: Vec<String>) -> Report<'a> {
+        let mut report = Report::fallback(
+            matcher.catalog(),
+            Fallback::FailedToStart,
+            How::FailedToStart,
+        );
+        report.notes = notes;
+        report.job = Some(job);
+        report
+    }
+
+    /// An input with nothing in it: still one answer, so every input gets one.
+    pub fn empty(matcher: &Matcher) -> Report<'a> {
+        Report::fallback(matcher.catalog(), Fallback::Empty, How::Empty)
+    }
+
     /// A log that ended before the engine closed the spider.
     pub fn never_closed(matcher: &Matcher, job: Box<Job<'a>>, notes: Vec<String>) -> Report<'a> {
         let mut report =
@@ -152,7 +169,11 @@ impl<'a> Report<'a> {
                 Some(catalog.entries[self.found.entry].name.as_str())
             }
             How::Family | How::Suggestion | How::Custom => self.input.as_deref(),
-            How::NotFinished | How::NoOutcome | How::NeverClosed => None,
+            How::NotFinished
+            | How::NoOutcome
+            | How::NeverClosed
+            | How::FailedToStart
+            | How::Empty => None,
         }
     }
 

@@ -30,13 +30,21 @@ fn no_panic(output: &std::process::Output) {
 }
 
 #[test]
-fn empty_and_blank_inputs_have_nothing_to_explain() {
+fn empty_and_blank_inputs_get_one_answer_that_says_so() {
+    // Every input gets an answer, so a consumer gets one record per input file.
     for input in ["", "   \n\n\t \n", "\r\n\r\n"] {
         let output = explain_stdin(input, "human");
         no_panic(&output);
         assert_eq!(output.status.code(), Some(3), "{input:?}");
-        assert_eq!(stdout_of(&output), "");
-        assert!(stderr_of(&output).contains("nothing to explain"));
+        assert!(
+            stdout_of(&output).contains("The input is empty"),
+            "{input:?}"
+        );
+        let output = explain_stdin(input, "json");
+        let items = json_lines(&output);
+        assert_eq!(items.len(), 1, "{input:?}");
+        assert_eq!(items[0]["matched"], "empty");
+        assert_eq!(items[0]["outcome"], serde_json::Value::Null);
     }
     let output = outcome()
         .args(["summary", "--format", "nagios"])
@@ -44,7 +52,11 @@ fn empty_and_blank_inputs_have_nothing_to_explain() {
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(3));
-    assert!(stdout_of(&output).starts_with("OUTCOME UNKNOWN - no jobs"));
+    assert!(
+        stdout_of(&output).starts_with("OUTCOME UNKNOWN - 1 of 1 job unknown ((empty) 1)"),
+        "{}",
+        stdout_of(&output)
+    );
 }
 
 #[test]

@@ -152,6 +152,8 @@ fn a_quoted_engine_line_in_a_logs_api_message_is_not_the_engine() {
         r#"{"time":2,"level":10,"message":"[scrapy.core.scraper] Scraped from <200 http://x/>\n{'q': '[scrapy.core.engine] Closing spider (banned)'}"}"#,
         "\n",
         r#"{"time":3,"level":20,"message":"[scrapy.core.engine] Closing spider (finished)"}"#,
+        "\n",
+        r#"{"time":4,"level":20,"message":"[scrapy.core.engine] Spider closed (finished)"}"#,
         "\n"
     );
     let output = explain_stdin(input, &["--format", "line"]);
@@ -427,6 +429,9 @@ fn a_close_line_longer_than_a_read_buffer_is_read_whole() {
     let mut log = String::from("2024-01-01 00:00:00 [scrapy.core.engine] INFO: Spider opened\n");
     log.push_str(&format!(
         "2024-01-01 00:00:01 [scrapy.core.engine] INFO: Closing spider ({reason})\n"
+    ));
+    log.push_str(&format!(
+        "2024-01-01 00:00:01 [scrapy.core.engine] INFO: Spider closed ({reason})\n"
     ));
     let output = explain_stdin(log, &["--format", "json"]);
     let report = &json_lines(&output)[0];

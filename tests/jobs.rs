@@ -391,14 +391,14 @@ fn summary_exit_status_follows_the_worst_verdict() {
 }
 
 #[test]
-fn an_empty_input_has_nothing_to_explain() {
+fn an_empty_input_gets_one_answer() {
     outcome()
-        .arg("explain")
+        .args(["explain", "--format", "line"])
         .write_stdin("")
         .assert()
         .code(3)
-        .stdout("")
-        .stderr(predicate::str::contains("nothing to explain"));
+        .stdout("-\t-\tunknown\tThe input is empty\n")
+        .stderr("");
 }
 
 #[test]

@@ -335,7 +335,7 @@ impl<C: Consumer> Splitter<'_, C> {
                 &format!("the input ends inside {what}"),
             );
         }
-        if let Some((report, line)) = std::mem::take(&mut self.log).finish(self.matcher) {
+        for (report, line) in std::mem::take(&mut self.log).finish(self.matcher) {
             self.consumer
                 .report(with_location(report, self.name, line))?;
         }

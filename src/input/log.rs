@@ -1,6 +1,8 @@
-//! Scrapy logs: the engine's close lines, the stats dump and the few lines that explain a
-//! kill. A log can be gigabytes long, so `scan` searches whole lines from the shared reader
-//! for the phrases that matter and only looks at the lines that hold one.
+//! Scrapy logs: the engine's close lines, the stats dumps, the header's version and settings,
+//! and the lines that explain a failure. A log can be gigabytes long, so `scan` searches
+//! whole lines from the shared reader for the phrases that matter and only looks at the
+//! lines that hold one. One log can hold several crawls (a `CrawlerProcess` with several
+//! spiders, or runs appended to one file): each close sequence is one crawl, one answer.
 
 use std::borrow::Cow;
 use std::io::{self, Read};
@@ -8,9 +10,10 @@ use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 
+use super::logformat::{self, LogFormat};
 use super::reader::{count_newlines, Reader};
-use crate::job::{Job, Stats};
-use crate::pyliteral;
+use crate::job::{Job, LogFacts, Stats};
+use crate::pyliteral::{self, Py};
 use crate::reason::Matcher;
 use crate::report::Report;
 
@@ -23,8 +26,15 @@ const SIGNAL: &str = "Received SIG";
 const START_ERROR: &str = "Error while reading start items and requests";
 /// The same failure as worded up to Scrapy 2.12.
 const START_ERROR_OLD: &str = "Error while obtaining start requests";
+const STARTED: &str = " started (bot: ";
+const SETTINGS: &str = "Overridden settings:";
+const OPENED: &str = "Spider opened";
+const TRACEBACK: &str = "Traceback (most recent call last):";
+const SCRAPED: &str = "Scraped from <";
+const UNHANDLED: &str = "Unhandled error in Deferred";
 
-const PHRASES: [&str; 8] = [
+const PHRASES: [&str; 16] = [
+    SCRAPED,
     CLOSING,
     CLOSED,
     DUMP,
@@ -33,6 +43,13 @@ const PHRASES: [&str; 8] = [
     SIGNAL,
     START_ERROR,
     START_ERROR_OLD,
+    STARTED,
+    SETTINGS,
+    OPENED,
+    TRACEBACK,
+    UNHANDLED,
+    "ERROR",
+    "CRITICAL",
 ];
 
 /// The searcher for the phrases, built once per process.
@@ -49,24 +66,53 @@ fn finder() -> Option<&'static AhoCorasick> {
         .as_ref()
 }
 
-/// A stats dump larger than this is not Scrapy's (and is not kept in memory).
+/// A stats dump or settings block larger than this is not Scrapy's (and is not kept).
 const STATS_CAP: usize = 16 * 1024 * 1024;
 /// How much of a log is searched at a time.
 pub const SCAN_BLOCK: usize = 1024 * 1024;
 /// The longest quotation of a log line in a note.
 const QUOTE_CAP: usize = 160;
+/// How many lines after `Traceback (most recent call last):` are read for its exception.
+const TRACEBACK_LINES: u32 = 200;
+/// The loggers whose close lines are the engine's (`scrapy` with LOG_SHORT_NAMES or before
+/// Scrapy 1.3).
+const ENGINE: [&str; 2] = ["scrapy.core.engine", "scrapy"];
+
+/// One crawl: its close sequence and stats dump.
+#[derive(Debug, Default)]
+struct Crawl {
+    closing: Option<String>,
+    closed: Option<String>,
+    /// The line of its first close line (or of its dump, when it has none).
+    line: u64,
+    stats: Option<Stats<'static>>,
+    stats_error: Option<String>,
+    /// Later engine lines of this crawl that disagree with its first.
+    other_reasons: Vec<String>,
+}
+
+impl Crawl {
+    fn reason(&self) -> Option<&str> {
+        self.closing.as_deref().or(self.closed.as_deref())
+    }
+}
+
+/// What the lines after a phrase are being read for.
+#[derive(Debug)]
+enum Collecting {
+    Stats(Collect),
+    Settings(Collect),
+    /// The exception line that ends a traceback, within so many lines.
+    Exception(u32),
+}
 
 #[derive(Debug, Default)]
 pub struct LogReader {
-    closing: Option<String>,
-    closed: Option<String>,
-    /// The line of the first engine close line.
-    close_line: Option<u64>,
-    /// Later engine close lines that disagree with the first.
-    other_reasons: Vec<String>,
-    stats: Option<Stats<'static>>,
-    stats_error: Option<String>,
-    stats_line: Option<u64>,
+    format: Option<LogFormat>,
+    version: Option<String>,
+    settings: Vec<(String, String)>,
+    crawls: Vec<Crawl>,
+    opened: u64,
     /// `Memory usage exceeded ...` as the log words it, and the limit it names in bytes.
     memory_quote: Option<String>,
     memory_limit: Option<u64>,
@@ -74,22 +120,30 @@ pub struct LogReader {
     signal_quote: Option<String>,
     forced: bool,
     start_error: Option<String>,
+    errors: u64,
+    criticals: u64,
+    scraped: u64,
+    tracebacks: u64,
+    /// The first traceback's exception line and the line it is on.
+    exception: Option<(u64, String)>,
+    unhandled: bool,
+    info_seen: bool,
     /// Lines over the record cap that were skipped.
     skipped_lines: u64,
-    /// What stands before the logger field in this log's lines, digits folded to `9`:
-    /// learnt from its first Scrapy line, so that a quoted engine line is not the engine.
-    prefix_shape: Option<String>,
     lines: u64,
     last_line: u64,
+    /// The log's last few lines, for a log that never closed.
+    tail: Vec<String>,
     /// The input was a stats dump on its own, not a log.
     pasted_stats: bool,
-    /// The stats literal being collected, and its bracket depth so far.
-    collecting: Option<Collect>,
+    collecting: Option<Collecting>,
 }
 
 #[derive(Debug, Default)]
 struct Collect {
     text: Vec<u8>,
+    /// The line the block started on.
+    line: u64,
     depth: i64,
     quote: Option<u8>,
     started: bool,
@@ -146,7 +200,7 @@ impl LogReader {
         LogReader::default()
     }
 
-    /// A line in Scrapy's log format: `2020-08-02 10:35:18 [name] LEVEL: message`.
+    /// A line in Scrapy's default log format: `2020-08-02 10:35:18 [name] LEVEL: message`.
     pub fn looks_like_log(line: &[u8]) -> bool {
         let line = line.trim_ascii_start();
         let stamp = line.len() > 20
@@ -168,53 +222,88 @@ impl LogReader {
         stamp && (levelled || memchr::memchr(b'[', line).is_some())
     }
 
+    /// A message only Scrapy writes, whatever the format around it: enough to tell a log
+    /// written with any LOG_FORMAT from a list of reasons.
+    pub fn has_scrapy_message(line: &[u8]) -> bool {
+        const MESSAGES: [&[u8]; 8] = [
+            b" started (bot: ",
+            b"Spider opened",
+            b"Closing spider (",
+            b"Spider closed (",
+            b"Dumping Scrapy stats:",
+            b"Overridden settings:",
+            b"Enabled extensions:",
+            b"Telnet console listening on",
+        ];
+        MESSAGES
+            .iter()
+            .any(|m| memchr::memmem::find(line, m).is_some())
+    }
+
+    /// Learns the log's format from one of its first lines, before the search starts.
+    pub fn learn(&mut self, line: &[u8]) {
+        if self.format.is_some() {
+            return;
+        }
+        let text = String::from_utf8_lossy(line);
+        if let Some(prefix) = header_prefix(&text) {
+            self.format = LogFormat::learn(prefix);
+        }
+    }
+
     /// One log line (or one Logs API message) and its line number.
     pub fn line(&mut self, line: &[u8], line_no: u64) {
         self.lines += 1;
         self.last_line = self.last_line.max(line_no);
-        if let Some(collect) = &mut self.collecting {
-            if collect.push(line) {
-                self.finish_stats();
-            } else if collect.text.len() > STATS_CAP {
-                self.collecting = None;
-                self.stats_error = Some("the stats dump is too large to read".to_string());
-            } else if !collect.started && LogReader::looks_like_log(line) {
-                // The dump's `{` never came: STATS_DUMP output was cut.
-                self.collecting = None;
-            }
-            if self.collecting.is_some() {
-                return;
-            }
+        if self.collect(line, line_no) {
+            return;
         }
         let text = String::from_utf8_lossy(line);
         let text = text.as_ref();
         if self.lines == 1 && text.trim_start().starts_with('{') {
             // A stats dump pasted on its own.
             self.pasted_stats = true;
-            self.stats_line = Some(line_no);
-            self.start_stats(line);
+            self.start_stats(line, line_no);
             return;
         }
-        if self.prefix_shape.is_none() {
-            self.learn_prefix(text);
-        }
-        if let Some(reason) = self.engine_reason(text, CLOSING) {
-            self.engine(reason, true, line_no);
+        self.count_level(text);
+        if let Some(prefix) = header_prefix(text) {
+            if self.format.is_none() {
+                self.format = LogFormat::learn(prefix);
+            }
+            let after = &text[prefix.len() + "Scrapy ".len()..];
+            if let Some(end) = after.find(STARTED) {
+                self.version.get_or_insert_with(|| after[..end].to_string());
+            }
+            self.info_seen = true;
+        } else if let Some(reason) = self.engine_reason(text, CLOSING) {
+            self.closing(reason, line_no);
         } else if let Some(reason) = self.engine_reason(text, CLOSED) {
-            self.engine(reason, false, line_no);
+            self.closed(reason, line_no);
         } else if let Some(at) = text.find(DUMP).or_else(|| text.find(DUMP_OLD)) {
             // Offsets are in `text`, which may differ from `line` where it was not UTF-8.
             let rest = text.as_bytes()[at + DUMP.len()..].to_vec();
-            self.stats_line.get_or_insert(line_no);
-            self.start_stats(&rest);
+            self.info_seen = true;
+            self.start_stats(&rest, line_no);
+        } else if let Some(at) = text.find(SETTINGS) {
+            let rest = text.as_bytes()[at + SETTINGS.len()..].to_vec();
+            self.info_seen = true;
+            let mut collect = Collect::default();
+            if collect.push(&rest) {
+                self.settings_from(&collect.text);
+            } else {
+                self.collecting = Some(Collecting::Settings(collect));
+            }
+        } else if text.contains(OPENED) {
+            self.opened += 1;
+            self.info_seen = true;
         } else if let Some(at) = text.find(MEMORY) {
             if self.memory_quote.is_none() {
-                let words = quote_sentence(&text[at..]);
                 self.memory_limit = memory_limit(&text[at + MEMORY.len()..]);
-                self.memory_quote = Some(words);
+                self.memory_quote = Some(quote_sentence(&text[at..]));
             }
         } else if let Some(at) = text.find(SIGNAL) {
-            let words = quote_sentence_pair(&text[at..]);
+            let words = quote(text[at..].trim_end());
             if words.contains(" twice") {
                 self.forced = true;
             }
@@ -226,13 +315,99 @@ impl LogReader {
             .or_else(|| text.find(START_ERROR_OLD))
         {
             self.start_error.get_or_insert_with(|| quote(&text[at..]));
+        } else if text.contains(UNHANDLED) {
+            self.unhandled = true;
+        } else if text.contains(SCRAPED) {
+            self.scraped += 1;
+        }
+        if text.contains(TRACEBACK) {
+            self.tracebacks += 1;
+            if self.exception.is_none() {
+                self.collecting = Some(Collecting::Exception(TRACEBACK_LINES));
+            }
         }
     }
 
-    /// Learns the log's prefix from one of its first lines, before the search starts.
-    pub fn learn(&mut self, line: &[u8]) {
-        if self.prefix_shape.is_none() {
-            self.learn_prefix(&String::from_utf8_lossy(line));
+    /// Feeds a line to what is being collected; true when the line was taken.
+    fn collect(&mut self, line: &[u8], line_no: u64) -> bool {
+        let Some(collecting) = &mut self.collecting else {
+            return false;
+        };
+        match collecting {
+            Collecting::Stats(collect) | Collecting::Settings(collect) => {
+                if collect.push(line) {
+                    match self.collecting.take() {
+                        Some(Collecting::Stats(done)) => self.finish_stats(done),
+                        Some(Collecting::Settings(done)) => self.settings_from(&done.text),
+                        _ => {}
+                    }
+                    return true;
+                }
+                if collect.text.len() > STATS_CAP {
+                    self.collecting = None;
+                    self.stats_error("the stats dump is too large to read".to_string());
+                    return true;
+                }
+                if !collect.started && LogReader::looks_like_log(line) {
+                    // The dump's `{` never came: its output was cut. Read this line as usual.
+                    self.collecting = None;
+                    return false;
+                }
+                true
+            }
+            Collecting::Exception(left) => {
+                let text = String::from_utf8_lossy(line);
+                let trimmed = text.trim_end();
+                let indented = trimmed.is_empty() || trimmed.starts_with(char::is_whitespace);
+                if indented
+                    || trimmed.starts_with("Traceback")
+                    || trimmed.starts_with("During handling")
+                {
+                    *left -= 1;
+                    if *left == 0 {
+                        self.collecting = None;
+                    }
+                    return true;
+                }
+                self.collecting = None;
+                if LogReader::looks_like_log(line) || self.format_fits_any(trimmed) {
+                    // The traceback ended without an exception line.
+                    return false;
+                }
+                self.exception = Some((line_no, quote(trimmed)));
+                true
+            }
+        }
+    }
+
+    fn format_fits_any(&self, line: &str) -> bool {
+        self.format.as_ref().is_some_and(|f| {
+            ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+                .iter()
+                .any(|l| f.level_at(line, l))
+        })
+    }
+
+    /// ERROR and CRITICAL records, told by where the format puts the level.
+    fn count_level(&mut self, text: &str) {
+        for (level, slot) in [("ERROR", 0), ("CRITICAL", 1)] {
+            if !text.contains(level) {
+                continue;
+            }
+            let counted = match &self.format {
+                Some(format) => format.level_at(text, level),
+                None => {
+                    text.contains(&format!("] {level}:")) || text.starts_with(&format!("{level}:"))
+                }
+            };
+            if counted {
+                if slot == 0 {
+                    self.errors += 1;
+                } else {
+                    self.criticals += 1;
+                }
+                return;
+            }
         }
     }
 
@@ -241,53 +416,189 @@ impl LogReader {
         self.skipped_lines += lines;
     }
 
-    /// Learns where this log's format puts the logger, from a line naming a Scrapy logger
-    /// after something that can only be a timestamp (or nothing).
-    fn learn_prefix(&mut self, text: &str) {
-        for logger in ["[scrapy.", "[scrapy]"] {
-            if let Some(at) = text.find(logger) {
-                let prefix = &text[..at];
-                if plausible_prefix(prefix) {
-                    self.prefix_shape = Some(shape(prefix));
-                    return;
-                }
-            }
-        }
-    }
-
-    /// The reason in an engine close line, and only the engine's: `[scrapy.core.engine]`
-    /// (or `[scrapy]` before 1.3, or the spider's name in 0.x logs, which carry a `+HHMM`
-    /// offset), after a prefix of this log's own shape; a spider's own `Spider closed: x
-    /// because y`, or an engine line quoted in an item or another message, does not count.
+    /// The reason in an engine close line, and only the engine's: after a prefix of this
+    /// log's own shape, with the engine's logger where the format writes loggers (`[scrapy]`
+    /// before 1.3; in 0.x logs, which carry a `+HHMM` offset, the spider's name). A spider's
+    /// `Spider closed: x because y`, or an engine line quoted inside an item or another
+    /// message, does not count.
     fn engine_reason<'t>(&mut self, line: &'t str, phrase: &str) -> Option<&'t str> {
         let at = line.find(phrase)?;
-        let before = line[..at].trim_end();
-        let before = before
-            .strip_suffix("INFO:")
-            .map(str::trim_end)
-            .unwrap_or(before);
-        let logger_end = before.strip_suffix(']')?;
-        let open = logger_end.rfind('[')?;
-        let logger = &logger_end[open + 1..];
-        let prefix = &logger_end[..open];
-        let old_format = prefix.trim_end().len() >= 24 && {
-            let stamp = prefix.trim_end().as_bytes();
-            let tz = &stamp[stamp.len() - 5..];
-            (tz[0] == b'+' || tz[0] == b'-') && tz[1..].iter().all(u8::is_ascii_digit)
-        };
-        if logger != "scrapy.core.engine" && logger != "scrapy" && !old_format {
-            return None;
-        }
-        match &self.prefix_shape {
-            Some(known) if *known != shape(prefix) => return None,
-            Some(_) => {}
-            None if !plausible_prefix(prefix) => return None,
-            None => self.prefix_shape = Some(shape(prefix)),
+        let prefix = &line[..at];
+        let old_format = old_format(prefix);
+        match &self.format {
+            Some(format) => {
+                let loggers: &[&str] = if old_format { &[] } else { &ENGINE };
+                if !format.fits(prefix, loggers) {
+                    return None;
+                }
+            }
+            None => {
+                if !logformat::plausible(prefix) {
+                    return None;
+                }
+                // Without a header to learn from, a bracketed logger must be the engine's.
+                if let (Some(open), Some(close)) = (prefix.find('['), prefix.find(']')) {
+                    let logger = prefix.get(open + 1..close).unwrap_or("");
+                    if !old_format && !ENGINE.contains(&logger) {
+                        return None;
+                    }
+                }
+                self.format = LogFormat::learn(prefix);
+            }
         }
         let rest = &line[at + phrase.len()..];
         let close = rest.rfind(')')?;
         let reason = &rest[..close];
         (!reason.is_empty()).then_some(reason)
+    }
+
+    /// Each `Closing spider` is a crawl of its own: Scrapy logs it once per crawler.
+    fn closing(&mut self, reason: &str, line_no: u64) {
+        self.info_seen = true;
+        self.crawls.push(Crawl {
+            closing: Some(reason.to_string()),
+            line: line_no,
+            ..Crawl::default()
+        });
+    }
+
+    /// `Spider closed` ends the oldest crawl still closing, in the order Scrapy closes them.
+    fn closed(&mut self, reason: &str, line_no: u64) {
+        self.info_seen = true;
+        // Crawlers do not finish closing in the order they began: the crawl still closing
+        // with the same reason, else the oldest one still closing.
+        let open = |c: &Crawl| c.closed.is_none() && c.closing.is_some();
+        let at = self
+            .crawls
+            .iter()
+            .position(|c| open(c) && c.closing.as_deref() == Some(reason))
+            .or_else(|| self.crawls.iter().position(open));
+        match at.and_then(|i| self.crawls.get_mut(i)) {
+            Some(crawl) => {
+                if crawl.reason() != Some(reason)
+                    && !crawl.other_reasons.iter().any(|r| r == reason)
+                {
+                    crawl.other_reasons.push(reason.to_string());
+                }
+                crawl.closed = Some(reason.to_string());
+            }
+            None => {
+                // An excerpt or a log that hid `Closing spider`: the crawl is known from here.
+                match self
+                    .crawls
+                    .iter_mut()
+                    .find(|c| c.closed.is_none() && c.closing.is_none())
+                {
+                    Some(crawl) => crawl.closed = Some(reason.to_string()),
+                    None => self.crawls.push(Crawl {
+                        closed: Some(reason.to_string()),
+                        line: line_no,
+                        ..Crawl::default()
+                    }),
+                }
+            }
+        }
+    }
+
+    fn stats_error(&mut self, error: String) {
+        match self.crawls.iter_mut().rev().find(|c| c.stats.is_none()) {
+            Some(crawl) => crawl.stats_error = Some(error),
+            None => self.crawls.push(Crawl {
+                stats_error: Some(error),
+                line: self.last_line,
+                ..Crawl::default()
+            }),
+        }
+    }
+
+    fn start_stats(&mut self, rest: &[u8], line_no: u64) {
+        let mut collect = Collect {
+            line: line_no,
+            ..Collect::default()
+        };
+        if collect.push(rest) {
+            self.finish_stats(collect);
+        } else {
+            self.collecting = Some(Collecting::Stats(collect));
+        }
+    }
+
+    fn finish_stats(&mut self, collect: Collect) {
+        let parsed = pyliteral::parse(&collect.text);
+        let value = match parsed {
+            Ok(value) => value,
+            Err(err) => {
+                self.stats_error(format!(
+                    "the stats dump could not be read ({} at byte {})",
+                    err.what, err.offset
+                ));
+                return;
+            }
+        };
+        // An item printed in the log is a dict too; Scrapy's stats have keys like these.
+        let stats_like = matches!(&value, Py::Dict(entries) if entries.iter().any(|(k, _)| {
+            matches!(k, Py::Str(k) if k.contains('/')
+                || matches!(k.as_str(), "finish_reason" | "start_time" | "finish_time"
+                    | "elapsed_time_seconds" | "item_scraped_count"))
+        }));
+        let mut stats = Stats::default();
+        if !stats_like || !pyliteral::fill_stats(&value, &mut stats) {
+            return;
+        }
+        // A complete dump leaves out counters that never moved (Scrapy creates a counter
+        // on its first increment): their absence means 0, not unknown.
+        stats.items.get_or_insert(0);
+        let counts_logs = matches!(&value, Py::Dict(entries)
+            if entries.iter().any(|(k, _)| matches!(k, Py::Str(k) if k.starts_with("log_count/"))));
+        if counts_logs {
+            stats.errors.get_or_insert(0);
+            stats.criticals.get_or_insert(0);
+        }
+        // The crawl still without a dump whose reason the dump names, else the oldest one
+        // without; or, for a dump on its own, a new one.
+        let waiting = |c: &Crawl| c.stats.is_none() && c.stats_error.is_none();
+        let named = stats.finish_reason.clone();
+        let at = self
+            .crawls
+            .iter()
+            .position(|c| waiting(c) && named.is_some() && c.reason() == named.as_deref())
+            .or_else(|| self.crawls.iter().position(waiting));
+        match at.and_then(|i| self.crawls.get_mut(i)) {
+            Some(crawl) => crawl.stats = Some(stats),
+            None => self.crawls.push(Crawl {
+                stats: Some(stats),
+                line: collect.line,
+                ..Crawl::default()
+            }),
+        }
+    }
+
+    fn settings_from(&mut self, text: &[u8]) {
+        let Ok(Py::Dict(entries)) = pyliteral::parse(text) else {
+            return;
+        };
+        for (key, value) in entries {
+            let Py::Str(key) = key else { continue };
+            if self.settings.iter().any(|(k, _)| *k == key) {
+                continue;
+            }
+            let value = match value {
+                Py::Str(s) => s,
+                Py::Int(i) => i.to_string(),
+                Py::Float(f) => f.to_string(),
+                Py::Bool(b) => if b { "True" } else { "False" }.to_string(),
+                Py::None => "None".to_string(),
+                other => format!("{other:?}"),
+            };
+            self.settings.push((key, value));
+        }
+    }
+
+    fn setting(&self, name: &str) -> Option<&str> {
+        self.settings
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Adds what a later stretch of the same log saw (a chunk read on another thread).
@@ -301,21 +612,20 @@ impl LogReader {
         }
         self.lines += later.lines;
         self.last_line = self.last_line.max(later.last_line);
-        let line = later.close_line.unwrap_or(later.last_line);
-        for reason in later.closing.iter() {
-            self.engine(reason, true, line);
+        self.format = self.format.take().or(later.format);
+        self.version = self.version.take().or(later.version);
+        for (k, v) in later.settings {
+            if !self.settings.iter().any(|(key, _)| *key == k) {
+                self.settings.push((k, v));
+            }
         }
-        for reason in later.closed.iter() {
-            self.engine(reason, false, line);
+        for crawl in later.crawls {
+            match (crawl.closing.as_deref(), crawl.closed.as_deref()) {
+                (None, Some(reason)) => self.closed(reason, crawl.line),
+                _ => self.crawls.push(crawl),
+            }
         }
-        for reason in &later.other_reasons {
-            self.engine(reason, false, line);
-        }
-        if self.stats.is_none() {
-            self.stats = later.stats;
-            self.stats_line = self.stats_line.or(later.stats_line);
-        }
-        self.stats_error = self.stats_error.take().or(later.stats_error);
+        self.opened += later.opened;
         if self.memory_quote.is_none() {
             self.memory_quote = later.memory_quote;
             self.memory_limit = later.memory_limit;
@@ -323,55 +633,14 @@ impl LogReader {
         self.signal_quote = later.signal_quote.or(self.signal_quote.take());
         self.forced |= later.forced;
         self.start_error = self.start_error.take().or(later.start_error);
+        self.errors += later.errors;
+        self.criticals += later.criticals;
+        self.scraped += later.scraped;
+        self.tracebacks += later.tracebacks;
+        self.exception = self.exception.take().or(later.exception);
+        self.unhandled |= later.unhandled;
+        self.info_seen |= later.info_seen;
         self.skipped_lines += later.skipped_lines;
-        self.prefix_shape = self.prefix_shape.take().or(later.prefix_shape);
-    }
-
-    fn start_stats(&mut self, rest: &[u8]) {
-        let mut collect = Collect::default();
-        let done = collect.push(rest);
-        self.collecting = Some(collect);
-        if done {
-            self.finish_stats();
-        }
-    }
-
-    fn finish_stats(&mut self) {
-        let Some(collect) = self.collecting.take() else {
-            return;
-        };
-        match pyliteral::parse(&collect.text) {
-            Ok(value) => {
-                let mut stats = Stats::default();
-                if pyliteral::fill_stats(&value, &mut stats) && self.stats.is_none() {
-                    self.stats = Some(stats);
-                }
-            }
-            Err(err) => {
-                self.stats_error = Some(format!(
-                    "the stats dump could not be read ({} at byte {})",
-                    err.what, err.offset
-                ));
-            }
-        }
-    }
-
-    fn engine(&mut self, reason: &str, closing: bool, line_no: u64) {
-        self.close_line.get_or_insert(line_no);
-        let first = self.closing.as_deref().or(self.closed.as_deref());
-        if let Some(first) = first {
-            if first != reason && !self.other_reasons.iter().any(|r| r == reason) {
-                self.other_reasons.push(reason.to_string());
-            }
-        }
-        let slot = if closing {
-            &mut self.closing
-        } else {
-            &mut self.closed
-        };
-        if slot.is_none() {
-            *slot = Some(reason.to_string());
-        }
     }
 
     /// Reads a log, looking only at lines that hold one of the phrases.
@@ -391,7 +660,31 @@ impl LogReader {
             };
             let (text, first_line) = (block.text, block.first_line);
             self.scan_block(finder, text, first_line);
+            self.keep_tail(text);
             self.skipped(skipped);
+        }
+    }
+
+    /// The last lines read, for a log that never closed.
+    fn keep_tail(&mut self, block: &[u8]) {
+        const TAIL: usize = 3;
+        let mut lines: Vec<String> = block
+            .rsplit(|&b| b == b'\n')
+            .map(|l| {
+                String::from_utf8_lossy(l.strip_suffix(b"\r").unwrap_or(l))
+                    .trim_end()
+                    .to_string()
+            })
+            .filter(|l| !l.is_empty())
+            .take(TAIL)
+            .collect();
+        lines.reverse();
+        if lines.len() >= TAIL {
+            self.tail = lines;
+        } else {
+            self.tail.extend(lines);
+            let excess = self.tail.len().saturating_sub(TAIL);
+            self.tail.drain(..excess);
         }
     }
 
@@ -419,7 +712,7 @@ impl LogReader {
         }
         while at < block.len() {
             if self.collecting.is_some() {
-                // Inside a stats dump: every line counts until it closes.
+                // Inside a stats dump, a settings block or a traceback: every line counts.
                 let end = memchr::memchr(b'\n', &block[at..]).map_or(block.len(), |i| at + i);
                 let line = &block[at..end];
                 self.line(line.strip_suffix(b"\r").unwrap_or(line), number(at));
@@ -430,38 +723,89 @@ impl LogReader {
                 return;
             };
             let hit = at + found.start();
-            let start = memchr::memrchr(b'\n', &block[..hit]).map_or(0, |i| i + 1);
             let end = memchr::memchr(b'\n', &block[hit..]).map_or(block.len(), |i| hit + i);
+            if found.pattern().as_usize() == 0 {
+                // `Scraped from <`: one item per line, a quarter of a busy log; counted
+                // without reading the line.
+                self.scraped += 1;
+                self.lines += 1;
+                at = end + 1;
+                continue;
+            }
+            let start = memchr::memrchr(b'\n', &block[..hit]).map_or(0, |i| i + 1);
             let line = &block[start..end];
             self.line(line.strip_suffix(b"\r").unwrap_or(line), number(start));
             at = end + 1;
         }
     }
 
-    /// The log's verdict and the line it rests on (the first close line, else the stats
-    /// dump, else the last line), or `None` when nothing log-like was seen.
-    pub fn finish(mut self, matcher: &Matcher) -> Option<(Report<'static>, u64)> {
+    /// One answer per crawl, each with the line it rests on (its first close line, else its
+    /// dump); for a log without any crawl, one answer that says what the log does show.
+    /// Empty when nothing log-like was seen at all.
+    pub fn finish(mut self, matcher: &Matcher) -> Vec<(Report<'static>, u64)> {
         if self.lines == 0 {
-            return None;
+            return Vec::new();
         }
-        if self.collecting.is_some() {
-            self.finish_stats();
-            self.stats_error
-                .get_or_insert_with(|| "the stats dump is cut off".to_string());
+        match self.collecting.take() {
+            Some(Collecting::Stats(collect)) => {
+                let line = collect.line;
+                self.finish_stats(collect);
+                if !self.crawls.iter().any(|c| c.stats.is_some()) {
+                    self.stats_error("the stats dump is cut off".to_string());
+                } else if let Some(crawl) = self
+                    .crawls
+                    .iter_mut()
+                    .find(|c| c.line == line || c.stats.is_some())
+                {
+                    crawl
+                        .stats_error
+                        .get_or_insert_with(|| "the stats dump is cut off".to_string());
+                }
+            }
+            Some(Collecting::Settings(collect)) => self.settings_from(&collect.text),
+            _ => {}
         }
-        let line = self
-            .close_line
-            .or(self.stats_line)
-            .unwrap_or(self.last_line.max(1));
+        let facts = self.facts();
+        let mut process_notes = self.process_notes();
+        // A dump that could not be read, with no close line: not a crawl, just a note.
+        let (crawls, fragments): (Vec<Crawl>, Vec<Crawl>) = std::mem::take(&mut self.crawls)
+            .into_iter()
+            .partition(|c| c.reason().is_some() || c.stats.is_some());
+        process_notes.extend(fragments.into_iter().filter_map(|c| c.stats_error));
+        self.crawls = crawls;
+        if self.crawls.is_empty() {
+            let line = self
+                .exception
+                .as_ref()
+                .map_or(self.last_line.max(1), |(l, _)| *l);
+            return vec![(self.never_closed(matcher, facts, process_notes), line)];
+        }
+        let single = self.crawls.len() == 1;
+        let crawls = std::mem::take(&mut self.crawls);
+        let mut out = Vec::with_capacity(crawls.len());
+        for crawl in crawls {
+            let line = crawl.line;
+            let report = self.crawl_report(matcher, crawl, single, &facts, &process_notes);
+            out.push((report, line));
+        }
+        out
+    }
+
+    fn facts(&self) -> LogFacts {
+        LogFacts {
+            scrapy_version: self.version.clone(),
+            settings: self.settings.clone(),
+            spider_opened: self.opened,
+            error_lines: self.errors,
+            critical_lines: self.criticals,
+            tracebacks: self.tracebacks,
+            counts_from: None,
+        }
+    }
+
+    /// What the process as a whole logged: signals, the memory limit, a failed start.
+    fn process_notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
-        let engine = self.closing.clone().or_else(|| self.closed.clone());
-        let stats = self.stats.take().unwrap_or_default();
-        let stats_reason = stats.finish_reason.as_deref().map(str::to_string);
-        let mut job = Job {
-            stats,
-            memory_limit: self.memory_limit,
-            ..Job::default()
-        };
         if let Some(words) = &self.signal_quote {
             if self.forced {
                 notes.push(format!(
@@ -479,9 +823,6 @@ impl LogReader {
                 "`{words}` is in the log: start() failed (Scrapy 2.18 and later close such runs as start_error)"
             ));
         }
-        if let Some(error) = self.stats_error.take() {
-            notes.push(error);
-        }
         if self.skipped_lines > 0 {
             notes.push(format!(
                 "{} line{} over the {} MiB limit {} skipped",
@@ -495,62 +836,231 @@ impl LogReader {
                 },
             ));
         }
-        let from_engine = engine.is_some();
-        let Some(reason) = engine.or_else(|| stats_reason.clone()) else {
-            return Some((Report::never_closed(matcher, Box::new(job), notes), line));
+        notes
+    }
+
+    /// The memory limit: named by the line that hit it, else the MEMUSAGE_LIMIT_MB setting.
+    fn memory_limit(&self) -> Option<u64> {
+        self.memory_limit.or_else(|| {
+            self.setting("MEMUSAGE_LIMIT_MB")
+                .and_then(|v| v.parse::<u64>().ok())
+                .and_then(|mib| mib.checked_mul(1024 * 1024))
+        })
+    }
+
+    /// LOG_LEVEL above INFO hides the close lines and the stats dump.
+    fn level_hides_info(&self) -> Option<String> {
+        match self.setting("LOG_LEVEL") {
+            Some(level @ ("WARNING" | "ERROR" | "CRITICAL")) => Some(format!(
+                "LOG_LEVEL is {level} (Overridden settings): the close lines and the stats dump are INFO, so this log cannot show how the crawl ended"
+            )),
+            _ if !self.info_seen && self.lines > 0 => Some(
+                "the log has no INFO line at all: it was probably written with LOG_LEVEL above INFO, which hides the close lines and the stats dump".to_string(),
+            ),
+            _ => None,
+        }
+    }
+
+    /// Counts from the log's own lines, when there is no stats dump to give them. Only a
+    /// log that starts at its header (`Scrapy X started`) is whole: an excerpt proves no
+    /// absence, so its counts stay unknown.
+    fn counts_from_lines(&self, job: &mut Job<'static>) -> bool {
+        if self.version.is_none() {
+            return false;
+        }
+        job.errors = Some(self.errors.saturating_add(self.criticals));
+        // Items are logged at DEBUG: only a log that shows its INFO lines and does not set
+        // LOG_LEVEL above DEBUG can say how many there were.
+        let debug = self.info_seen && matches!(self.setting("LOG_LEVEL"), None | Some("DEBUG"));
+        if debug {
+            job.items = Some(self.scraped);
+        }
+        true
+    }
+
+    fn never_closed(
+        &self,
+        matcher: &Matcher,
+        mut facts: LogFacts,
+        mut notes: Vec<String>,
+    ) -> Report<'static> {
+        let mut job = Job {
+            memory_limit: self.memory_limit(),
+            ..Job::default()
         };
+        if self.counts_from_lines(&mut job) {
+            facts.counts_from = Some("log lines");
+        }
+        if let Some((line, words)) = &self.exception {
+            notes.push(format!(
+                "the first traceback ends with `{words}` (line {line})"
+            ));
+        }
+        if self.unhandled {
+            notes.push(format!("`{UNHANDLED}` is in the log"));
+        }
+        let failures = self.errors + self.criticals + self.tracebacks;
+        if failures > 0 {
+            notes.push(format!(
+                "the log holds {} ERROR and {} CRITICAL line{} and {} traceback{}",
+                self.errors,
+                self.criticals,
+                if self.criticals == 1 { "" } else { "s" },
+                self.tracebacks,
+                if self.tracebacks == 1 { "" } else { "s" },
+            ));
+        }
+        let hidden = self.level_hides_info();
+        let hidden_note = hidden.clone();
+        let started = self.opened > 0;
+        match hidden_note {
+            Some(note) => notes.push(note),
+            None if started => notes.push(
+                "the spider was opened, so the crawl began and then stopped without closing".to_string(),
+            ),
+            None => notes.push(
+                "the spider was never opened: the process stopped (or is still starting) before the crawl began; a crash that early goes to stderr, not always to LOG_FILE".to_string(),
+            ),
+        }
+        if !self.tail.is_empty() {
+            let lines: Vec<String> = self
+                .tail
+                .iter()
+                .map(|l| format!("`{}`", quote(l)))
+                .collect();
+            notes.push(format!("the log ends with: {}", lines.join(" / ")));
+        }
+        job.log = Some(Box::new(facts));
+        // Only a log that shows INFO lines can show that the spider was never opened.
+        let failed_to_start = !started
+            && hidden.is_none()
+            && (failures > 0 || self.unhandled || self.start_error.is_some());
+        if failed_to_start {
+            Report::failed_to_start(matcher, Box::new(job), notes)
+        } else {
+            Report::never_closed(matcher, Box::new(job), notes)
+        }
+    }
+
+    fn crawl_report(
+        &self,
+        matcher: &Matcher,
+        crawl: Crawl,
+        single: bool,
+        facts: &LogFacts,
+        process_notes: &[String],
+    ) -> Report<'static> {
+        let mut facts = facts.clone();
+        let mut notes = process_notes.to_vec();
+        let has_stats = crawl.stats.is_some();
+        let stats = crawl.stats.clone().unwrap_or_default();
+        let stats_reason = stats.finish_reason.as_deref().map(str::to_string);
+        let mut job = Job {
+            stats,
+            memory_limit: self.memory_limit(),
+            ..Job::default()
+        };
+        if has_stats {
+            facts.counts_from = Some("stats dump");
+        } else if single && self.counts_from_lines(&mut job) {
+            // No dump (STATS_DUMP=False, a kill): the log's own lines, said as such.
+            facts.counts_from = Some("log lines");
+        }
+        if let Some(error) = &crawl.stats_error {
+            notes.push(error.clone());
+        }
+        let engine = crawl.reason().map(str::to_string);
+        let from_engine = engine.is_some();
+        let reason = engine.or_else(|| stats_reason.clone()).unwrap_or_default();
         if !from_engine && !self.pasted_stats {
             notes.push(
                 "no engine close line in the log; the reason comes from the stats dump".to_string(),
             );
         }
-        if self.closing.is_some() && self.closed.is_none() {
+        // Only a whole log (from its header on) shows that the close never completed; an
+        // excerpt may just end early.
+        let whole_log = self.version.is_some();
+        let unfinished_close = crawl.closing.is_some() && crawl.closed.is_none() && whole_log;
+        if unfinished_close {
+            notes.push(format!(
+                "the log has `Closing spider ({reason})` but no `Spider closed`: the process ended while closing; feed exports are written on spider_closed, so the data may be missing"
+            ));
+        } else if crawl.closing.is_some() && crawl.closed.is_none() {
             notes.push(
-                "the log has `Closing spider` but no `Spider closed`: the process ended while closing, or the log is cut"
+                "the log has `Closing spider` but no `Spider closed`: the excerpt ends early, or the process ended while closing"
                     .to_string(),
             );
         }
-        for other in &self.other_reasons {
+        for other in &crawl.other_reasons {
             notes.push(format!(
                 "a later engine line says `{other}`; the first close reason wins, as in Scrapy"
             ));
         }
         if let Some(stats_reason) = &stats_reason {
-            if *stats_reason != reason && !self.other_reasons.contains(stats_reason) {
+            if *stats_reason != reason && !crawl.other_reasons.contains(stats_reason) {
                 notes.push(format!(
                     "the stats dump says finish_reason `{stats_reason}`, the engine `{reason}`"
                 ));
             }
         }
+        if let Some(setting) = closespider_setting(&reason) {
+            if let Some(value) = self.setting(setting) {
+                notes.push(format!("{setting} is {value} (Overridden settings)"));
+            }
+        }
         job.close_reason = Some(Cow::Owned(reason));
         job.stats.finish_reason = None;
+        job.log = Some(Box::new(facts));
         let mut report = Report::for_job(matcher, Box::new(job));
         if let Some(job) = report.job.as_mut() {
             job.stats.finish_reason = stats_reason.map(Cow::Owned);
         }
+        if unfinished_close {
+            report.severity = report.severity.max(crate::severity::Severity::Warning);
+        }
         report.notes.extend(notes);
-        Some((report, line))
+        report
     }
 }
 
-/// Before the logger field, only what a timestamp or a level can hold: digits, spaces
-/// and the punctuation of dates and times. A quote, a brace or a word is not a prefix.
-fn plausible_prefix(prefix: &str) -> bool {
-    prefix.bytes().all(|b| {
-        b.is_ascii_digit()
-            || matches!(
-                b,
-                b' ' | b'-' | b':' | b'.' | b',' | b'+' | b'T' | b'Z' | b'/'
-            )
+/// The setting behind a `closespider_*` reason.
+fn closespider_setting(reason: &str) -> Option<&'static str> {
+    Some(match reason {
+        "closespider_timeout" => "CLOSESPIDER_TIMEOUT",
+        "closespider_timeout_no_item" => "CLOSESPIDER_TIMEOUT_NO_ITEM",
+        "closespider_itemcount" => "CLOSESPIDER_ITEMCOUNT",
+        "closespider_pagecount" => "CLOSESPIDER_PAGECOUNT",
+        "closespider_pagecount_no_item" => "CLOSESPIDER_PAGECOUNT_NO_ITEM",
+        "closespider_errorcount" => "CLOSESPIDER_ERRORCOUNT",
+        "memusage_exceeded" => "MEMUSAGE_LIMIT_MB",
+        _ => return None,
     })
 }
 
-/// Digits folded to `9`, the rest kept: the shape a log's format gives every line.
-fn shape(prefix: &str) -> String {
-    prefix
-        .chars()
-        .map(|c| if c.is_ascii_digit() { '9' } else { c })
-        .collect()
+/// The prefix of the header line `Scrapy 2.19.0 started (bot: name)`, if this is it.
+fn header_prefix(text: &str) -> Option<&str> {
+    let at = text.find(STARTED)?;
+    let scrapy = text[..at].rfind("Scrapy ")?;
+    let version = &text[scrapy + "Scrapy ".len()..at];
+    let looks_like_version = !version.is_empty()
+        && version.len() < 40
+        && version
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'));
+    looks_like_version.then_some(&text[..scrapy])
+}
+
+/// 0.x logs: `2011-09-19 19:06:40+0400 [spidername] INFO: ...`.
+fn old_format(prefix: &str) -> bool {
+    let stamp = prefix.trim_end();
+    let Some(open) = stamp.rfind('[') else {
+        return false;
+    };
+    let stamp = stamp[..open].trim_end().as_bytes();
+    stamp.len() >= 24 && {
+        let tz = &stamp[stamp.len() - 5..];
+        (tz[0] == b'+' || tz[0] == b'-') && tz[1..].iter().all(u8::is_ascii_digit)
+    }
 }
 
 /// Up to the end of the first sentence (its full stop included), or of the line.
@@ -559,11 +1069,6 @@ fn quote_sentence(text: &str) -> String {
         Some(at) => quote(&text[..=at]),
         None => quote(text.trim_end()),
     }
-}
-
-/// `Received SIGINT, shutting down gracefully. Send again to force`: two short sentences.
-fn quote_sentence_pair(text: &str) -> String {
-    quote(text.trim_end())
 }
 
 fn quote(text: &str) -> String {

@@ -4,6 +4,7 @@
 
 pub mod document;
 pub mod log;
+pub mod logformat;
 pub mod reader;
 pub mod records;
 pub mod stream;
@@ -139,9 +140,6 @@ fn detect(window: &[u8]) -> Mode {
     let Some(first) = lines.first().copied() else {
         return Mode::BareReasons;
     };
-    if lines.iter().any(|line| LogReader::looks_like_log(line)) {
-        return Mode::Log;
-    }
     let second = lines.get(1).copied().unwrap_or(b"");
     let python_key = |l: &[u8]| l.starts_with(b"'") || l.starts_with(b"b'");
     if first.starts_with(b"{'")
@@ -151,13 +149,24 @@ fn detect(window: &[u8]) -> Mode {
         return Mode::Log;
     }
     // JSON Lines when most lines are whole values: one cut or broken line among good ones
-    // does not turn the stream into one bad document.
-    let whole = lines
-        .iter()
-        .filter(|l| l.starts_with(b"{") && l.ends_with(b"}"))
-        .count();
+    // does not turn the stream into one bad document. Told before logs, since a Logs API
+    // line quotes Scrapy's messages.
+    // `{"`: JSON; the items a log prints after `Scraped from` are Python dicts, `{'`.
+    let json_line = |l: &[u8]| {
+        l.starts_with(b"{") && l.ends_with(b"}") && {
+            let inner = l[1..].trim_ascii_start();
+            inner.starts_with(b"\"") || inner.starts_with(b"}")
+        }
+    };
+    let whole = lines.iter().filter(|l| json_line(l)).count();
     if whole > 0 && whole * 2 >= lines.len() {
         return Mode::JsonLines;
+    }
+    // A Scrapy log by its messages, whatever LOG_FORMAT put around them.
+    if lines.iter().any(|line| {
+        LogReader::looks_like_log(line) || (!json_line(line) && LogReader::has_scrapy_message(line))
+    }) {
+        return Mode::Log;
     }
     if first.starts_with(b"{") || first.starts_with(b"[") {
         return Mode::JsonDocument;
@@ -179,6 +188,9 @@ pub fn read<R: Read, C: Consumer>(
             .peek(PEEK_BYTES, &mut idle)
             .map_err(|err| input_error(name, &err))?;
         if window.trim_ascii().is_empty() {
+            // Every input gets an answer, an empty log file included.
+            let report = crate::report::Report::empty(matcher);
+            consumer.report(with_location(report, name, 1))?;
             return Ok(());
         }
         if let Some(what) = binary(window) {
@@ -202,7 +214,7 @@ pub fn read<R: Read, C: Consumer>(
         }
         Mode::BareReasons => bare_reasons(name, &mut reader, matcher, consumer)?,
     }
-    if let Some((report, line)) = log.finish(matcher) {
+    for (report, line) in log.finish(matcher) {
         consumer.report(with_location(report, name, line))?;
     }
     Ok(())
@@ -249,6 +261,15 @@ mod tests {
         assert_eq!(detect(b"{\n  \"key\": \"1/2/3\"\n}\n"), Mode::JsonDocument);
         assert_eq!(detect(b"finished\nbanned\n"), Mode::BareReasons);
         assert_eq!(detect(b"{'finish_reason': 'finished'}\n"), Mode::Log);
+        let items = b"2024-01-01 00:00:00 [scrapy.core.scraper] DEBUG: Scraped from <200 http://x/>\n{'a': 1}\n";
+        assert_eq!(detect(&items.repeat(3)), Mode::Log);
+        assert_eq!(
+            detect(b"INFO: Spider opened\nINFO: Closing spider (finished)\n"),
+            Mode::Log
+        );
+        let logs_api =
+            br#"{"time":1,"level":20,"message":"[scrapy.core.engine] Closing spider (finished)"}"#;
+        assert_eq!(detect(&[&logs_api[..], b"\n"].concat()), Mode::JsonLines);
     }
 
     #[test]

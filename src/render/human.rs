@@ -133,7 +133,9 @@ fn matched_line(catalog: &Catalog, report: &Report) -> Option<String> {
             suggestion.as_deref().unwrap_or("?")
         )),
         How::Custom => Some(format!("`{input}` is not in the catalog")),
-        How::NotFinished | How::NoOutcome | How::NeverClosed => None,
+        How::NotFinished | How::NoOutcome | How::NeverClosed | How::FailedToStart | How::Empty => {
+            None
+        }
     }
 }
 
@@ -201,6 +203,14 @@ fn job_facts(job: &crate::job::Job, report: &Report, facts: &mut Vec<(&str, Stri
         if let Some(v) = value {
             counts.push(count(v, noun));
         }
+    }
+    if let Some(from) = job.log.as_ref().and_then(|l| l.counts_from) {
+        if !counts.is_empty() {
+            counts.push(format!("from the {from}"));
+        }
+    }
+    if let Some(version) = job.log.as_ref().and_then(|l| l.scrapy_version.as_deref()) {
+        state.push(format!("Scrapy {}", safe(version)));
     }
     let tags: Vec<String> = job.tags.iter().map(|t| safe(t).into_owned()).collect();
     let source: Vec<String> = report

@@ -53,6 +53,26 @@ struct JsonJob<'r> {
     cancelled_by: Option<&'r str>,
     run_seconds: Option<f64>,
     tags: Vec<&'r str>,
+    /// From a log: the Scrapy version its header names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scrapy_version: Option<&'r str>,
+    /// From a log: `Overridden settings`, name to value as Python wrote it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    settings: Option<serde_json::Map<String, serde_json::Value>>,
+    /// From a log: where `items` and `errors` came from, `stats dump` or `log lines`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    counts_from: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    log_lines: Option<JsonLogLines>,
+}
+
+/// Counts of a log's own lines.
+#[derive(Serialize)]
+struct JsonLogLines {
+    spider_opened: u64,
+    error: u64,
+    critical: u64,
+    tracebacks: u64,
 }
 
 pub fn report_json(out: &mut impl Write, catalog: &Catalog, report: &Report) -> io::Result<()> {
@@ -98,6 +118,24 @@ pub fn report_json(out: &mut impl Write, catalog: &Catalog, report: &Report) -> 
             cancelled_by: job.cancelled_by.as_deref(),
             run_seconds: job.run_seconds(),
             tags: job.tags.iter().map(|t| t.as_ref()).collect(),
+            scrapy_version: job.log.as_ref().and_then(|l| l.scrapy_version.as_deref()),
+            settings: job
+                .log
+                .as_ref()
+                .filter(|l| !l.settings.is_empty())
+                .map(|l| {
+                    l.settings
+                        .iter()
+                        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+                        .collect()
+                }),
+            counts_from: job.log.as_ref().and_then(|l| l.counts_from),
+            log_lines: job.log.as_ref().map(|l| JsonLogLines {
+                spider_opened: l.spider_opened,
+                error: l.error_lines,
+                critical: l.critical_lines,
+                tracebacks: l.tracebacks,
+            }),
         }),
     };
     serde_json::to_writer(&mut *out, &value).map_err(io::Error::from)?;

@@ -1,0 +1,200 @@
+//! What a log's format puts before each message. `LOG_FORMAT` and `LOG_DATEFORMAT` change
+//! that prefix, wrappers (docker, journald) add their own, but within one log every record
+//! has the same shape: learnt from the first Scrapy line, it tells the engine's own close
+//! line from one quoted inside an item or another message, and a line's level from the word
+//! ERROR inside a message.
+
+/// Scrapy's levels, as `%(levelname)s` writes them.
+const LEVELS: [&str; 5] = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token {
+    Digits,
+    Word,
+    Level,
+    Space,
+    Punct(u8),
+}
+
+/// The prefix before a message, as a sequence of token kinds: digits, words (a logger, a
+/// month, a host), level names, spaces, punctuation. Two lines of one log have the same.
+pub fn shape(prefix: &str) -> Vec<u8> {
+    tokens(prefix)
+        .iter()
+        .map(|(token, _)| code(*token))
+        .collect()
+}
+
+fn code(token: Token) -> u8 {
+    match token {
+        Token::Digits => b'9',
+        Token::Word => b'w',
+        Token::Level => b'L',
+        Token::Space => b' ',
+        Token::Punct(b) => b,
+    }
+}
+
+fn tokens(text: &str) -> Vec<(Token, &str)> {
+    tokens_upto(text, usize::MAX)
+}
+
+/// The first `most` tokens only: a line can be megabytes long, its prefix is not.
+fn tokens_upto(text: &str, most: usize) -> Vec<(Token, &str)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() && out.len() < most {
+        let start = at;
+        let b = bytes[at];
+        let token = if b.is_ascii_digit() {
+            while at < bytes.len() && bytes[at].is_ascii_digit() {
+                at += 1;
+            }
+            Token::Digits
+        } else if b.is_ascii_alphabetic() || b == b'_' {
+            while at < bytes.len()
+                && (bytes[at].is_ascii_alphanumeric() || matches!(bytes[at], b'_' | b'.' | b'-'))
+            {
+                at += 1;
+            }
+            if LEVELS.contains(&&text[start..at]) {
+                Token::Level
+            } else {
+                Token::Word
+            }
+        } else if b.is_ascii_whitespace() {
+            while at < bytes.len() && bytes[at].is_ascii_whitespace() {
+                at += 1;
+            }
+            Token::Space
+        } else {
+            // One character, whole (a prefix may hold non-ASCII punctuation).
+            let len = text[at..].chars().next().map_or(1, char::len_utf8);
+            at += len;
+            Token::Punct(if len == 1 { b } else { 0xff })
+        };
+        out.push((token, &text[start..at]));
+    }
+    out
+}
+
+/// The shape learnt from a log's first Scrapy line, and where its logger name stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogFormat {
+    shape: Vec<u8>,
+    /// Index of the logger token (`scrapy.utils.log`), when the format writes one.
+    logger: Option<usize>,
+}
+
+/// A prefix that could only be a timestamp, a level and a logger: no quotes, braces or
+/// angle brackets, which items and repr()s carry.
+pub fn plausible(prefix: &str) -> bool {
+    prefix.len() <= 200 && !prefix.contains(['\'', '"', '{', '}', '<', '>', '=', '(', ')'])
+}
+
+impl LogFormat {
+    /// Learns from a line whose message is known to start at `message` (the header's
+    /// `Scrapy X started`, a `[scrapy...]` line): its prefix is the log's.
+    pub fn learn(prefix: &str) -> Option<LogFormat> {
+        if !plausible(prefix) {
+            return None;
+        }
+        let tokens = tokens(prefix);
+        let logger = tokens.iter().position(|(t, text)| {
+            *t == Token::Word && (text.starts_with("scrapy.") || *text == "scrapy")
+        });
+        Some(LogFormat {
+            shape: tokens.iter().map(|(t, _)| code(*t)).collect(),
+            logger,
+        })
+    }
+
+    /// Whether `prefix` is this log's own, and, where the format writes the logger, the
+    /// logger is one of `loggers` (any, when `loggers` is empty).
+    pub fn fits(&self, prefix: &str, loggers: &[&str]) -> bool {
+        let tokens = tokens(prefix);
+        if tokens.len() != self.shape.len()
+            || tokens
+                .iter()
+                .zip(&self.shape)
+                .any(|((t, _), s)| code(*t) != *s)
+        {
+            return false;
+        }
+        match (self.logger, loggers.is_empty()) {
+            (Some(at), false) => tokens
+                .get(at)
+                .is_some_and(|(_, name)| loggers.contains(name)),
+            _ => true,
+        }
+    }
+
+    /// Where the level stands in a line of this format: the byte offset of the level word
+    /// `level` if the line's prefix up to it has the log's shape.
+    pub fn level_at(&self, line: &str, level: &str) -> bool {
+        let Some(level_index) = self.shape.iter().position(|&c| c == b'L') else {
+            return false;
+        };
+        let tokens = tokens_upto(line, level_index + 1);
+        tokens.len() > level_index
+            && tokens[level_index].1 == level
+            && tokens[..level_index]
+                .iter()
+                .zip(&self.shape)
+                .all(|((t, _), s)| code(*t) == *s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_shape_for_every_line_of_a_log() {
+        let a = shape("2024-01-01 00:00:00 [scrapy.core.engine] INFO: ");
+        let b = shape("2024-11-23 10:59:01 [quotes] DEBUG: ");
+        assert_eq!(a, b);
+        assert_ne!(
+            a,
+            shape("{'text': '2024-01-01 00:00:00 [scrapy.core.engine] INFO: ")
+        );
+        assert_eq!(
+            shape("24/11/2026 01:34:47 INFO     scrapy.core.engine - "),
+            shape("24/11/2026 01:34:47 WARNING  py.warnings - ")
+        );
+    }
+
+    #[test]
+    fn the_logger_must_be_the_engines_where_the_format_has_one() {
+        let format =
+            LogFormat::learn("2024-01-01 00:00:00 [scrapy.utils.log] INFO: ").expect("learns");
+        let engine = ["scrapy.core.engine", "scrapy"];
+        assert!(format.fits("2024-01-01 00:00:02 [scrapy.core.engine] INFO: ", &engine));
+        assert!(!format.fits("2024-01-01 00:00:02 [myspider] INFO: ", &engine));
+        assert!(!format.fits(
+            "{'t': '2024-01-01 00:00:02 [scrapy.core.engine] INFO: ",
+            &engine
+        ));
+        let bare = LogFormat::learn("INFO: ").expect("learns");
+        assert!(bare.fits("INFO: ", &engine));
+        assert!(!bare.fits("DEBUG: seen INFO: ", &engine));
+    }
+
+    #[test]
+    fn levels_are_found_where_the_format_puts_them() {
+        let format =
+            LogFormat::learn("2024-01-01 00:00:00 [scrapy.utils.log] INFO: ").expect("learns");
+        assert!(format.level_at(
+            "2024-01-01 00:00:05 [scrapy.core.scraper] ERROR: Spider error",
+            "ERROR"
+        ));
+        assert!(!format.level_at("2024-01-01 00:00:05 [x] DEBUG: an ERROR happened", "ERROR"));
+        let custom =
+            LogFormat::learn("24/11/2026 01:34:47 INFO     scrapy.utils.log - ").expect("learns");
+        assert!(custom.level_at(
+            "24/11/2026 01:34:48 ERROR    scrapy.core.scraper - Spider error",
+            "ERROR"
+        ));
+    }
+}

@@ -1,0 +1,399 @@
+//! Logs written by the real Scrapy (issue 9): tests/fixtures/real/<version>/, made by
+//! tests/fixtures/real/make.sh, which runs small spiders against a local site. Every test
+//! runs on both versions. Wrapped logs (docker, journald, Celery, kubectl, colours) are the
+//! real logs with each line prefixed here, as those tools do.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{json_lines, outcome, rows, stdout_of};
+
+const VERSIONS: [&str; 2] = ["2.19.0", "2.11.2"];
+
+fn real(version: &str, name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/real")
+        .join(version)
+        .join(format!("{name}.log"))
+}
+
+/// Every report for a log, as JSON, and the exit status.
+fn explain(version: &str, name: &str) -> (Vec<serde_json::Value>, Option<i32>) {
+    let output = outcome()
+        .args(["explain", "--format", "json", "-i"])
+        .arg(real(version, name))
+        .output()
+        .expect("runs");
+    (json_lines(&output), output.status.code())
+}
+
+fn only(version: &str, name: &str) -> (serde_json::Value, Option<i32>) {
+    let (reports, code) = explain(version, name);
+    assert_eq!(reports.len(), 1, "{version}/{name}: {reports:?}");
+    (reports[0].clone(), code)
+}
+
+fn notes(report: &serde_json::Value) -> String {
+    report["notes"].to_string()
+}
+
+// 1. Any LOG_FORMAT, LOG_DATEFORMAT, LOG_SHORT_NAMES.
+
+#[test]
+fn any_log_format_is_a_log() {
+    for version in VERSIONS {
+        for name in [
+            "format_levelname",
+            "format_message",
+            "format_custom_date",
+            "short_names",
+            "clean",
+        ] {
+            let (report, code) = only(version, name);
+            assert_eq!(report["outcome"], "finished", "{version}/{name}");
+            assert_eq!(report["job"]["items"], 5, "{version}/{name}");
+            assert_eq!(report["job"]["scrapy_version"], version, "{version}/{name}");
+            assert_eq!(code, Some(0), "{version}/{name}");
+        }
+    }
+}
+
+// 2. Logs wrapped by another logger.
+
+#[test]
+fn wrapped_logs_are_read_through_their_wrapper() {
+    type Wrap = fn(&str) -> String;
+    let wrappers: [(&str, Wrap); 5] = [
+        ("docker", |l| format!("2026-11-24T01:34:47.123456789Z {l}")),
+        ("journald", |l| {
+            format!("Nov 24 01:34:47 host scrapy[4242]: {l}")
+        }),
+        ("celery", |l| {
+            format!("[2021-09-08 03:10:00,380: WARNING/ForkPoolWorker-4] {l}")
+        }),
+        ("kubectl", |l| {
+            format!("[pod/crawler-7d9f/scrapy] 2026-11-24T01:34:47.123Z {l}")
+        }),
+        ("colour", |l| {
+            l.replacen(" INFO: ", " \u{1b}[32mINFO\u{1b}[0m: ", 1)
+        }),
+    ];
+    for version in VERSIONS {
+        for log in ["clean", "closespider_errorcount"] {
+            let text = std::fs::read_to_string(real(version, log)).expect("fixture");
+            for (wrapper, wrap) in wrappers {
+                let wrapped: String = text.lines().map(|l| wrap(l) + "\n").collect();
+                let output = outcome()
+                    .args(["explain", "--format", "line"])
+                    .write_stdin(wrapped)
+                    .output()
+                    .expect("runs");
+                let rows = rows(&output);
+                assert_eq!(rows.len(), 1, "{version}/{log} in {wrapper}: {rows:?}");
+                let want = if log == "clean" {
+                    "finished"
+                } else {
+                    "closespider_errorcount"
+                };
+                assert_eq!(rows[0][1], want, "{version}/{log} in {wrapper}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_celery_line_of_its_own_does_not_double_a_crawl() {
+    // Celery logs a redirected record twice: its own line and the nested Scrapy one.
+    let text = std::fs::read_to_string(real("2.19.0", "clean")).expect("fixture");
+    let mut wrapped = String::new();
+    for line in text.lines() {
+        wrapped.push_str(&format!(
+            "[2021-09-08 03:10:00,380: WARNING/ForkPoolWorker-4] {line}\n"
+        ));
+        if let Some(at) = line
+            .find("Spider closed (")
+            .or_else(|| line.find("Closing spider ("))
+        {
+            wrapped.push_str(&format!(
+                "[2021-09-08 03:10:00,380: INFO/ForkPoolWorker-4] {}\n",
+                &line[at..]
+            ));
+        }
+    }
+    let output = outcome()
+        .args(["explain", "--format", "line"])
+        .write_stdin(wrapped)
+        .output()
+        .expect("runs");
+    assert_eq!(rows(&output).len(), 1, "{}", stdout_of(&output));
+}
+
+// 4. Zero counters: a complete dump without a counter means 0.
+
+#[test]
+fn a_complete_dump_without_items_means_zero_items() {
+    for version in VERSIONS {
+        let (report, code) = only(version, "zero_items");
+        assert_eq!(report["outcome"], "finished");
+        assert_eq!(report["severity"], "warning", "{version}");
+        assert_eq!(report["job"]["items"], 0, "{version}");
+        assert_eq!(report["job"]["errors"], 0, "{version}");
+        assert_eq!(report["job"]["counts_from"], "stats dump");
+        assert!(notes(&report).contains("without scraping a single item"));
+        assert_eq!(code, Some(1));
+    }
+    // A record without scrapystats says nothing about items: unknown, not 0.
+    let output = outcome()
+        .args(["explain", "--format", "json"])
+        .write_stdin(r#"{"key":"1/2/3","close_reason":"finished"}"#)
+        .output()
+        .expect("runs");
+    assert!(json_lines(&output)[0]["job"]["items"].is_null());
+}
+
+// 5. No stats dump: counts from the log's own lines, said as such.
+
+#[test]
+fn without_a_dump_the_log_lines_are_counted() {
+    for version in VERSIONS {
+        let (report, code) = only(version, "no_stats_dump");
+        assert_eq!(report["outcome"], "finished", "{version}");
+        assert_eq!(report["job"]["counts_from"], "log lines", "{version}");
+        assert_eq!(report["job"]["errors"], 5, "{version}");
+        assert_eq!(report["job"]["log_lines"]["tracebacks"], 5, "{version}");
+        assert_eq!(report["severity"], "warning", "{version}");
+        assert_eq!(code, Some(1));
+    }
+    let output = outcome()
+        .args(["explain", "-i"])
+        .arg(real("2.19.0", "no_stats_dump"))
+        .output()
+        .expect("runs");
+    assert!(
+        stdout_of(&output).contains("from the log lines"),
+        "{}",
+        stdout_of(&output)
+    );
+}
+
+// 6. Several crawlers in one log: one answer each.
+
+#[test]
+fn every_crawl_of_a_log_gets_its_answer() {
+    for version in VERSIONS {
+        let (reports, code) = explain(version, "two_crawlers");
+        let mut outcomes: Vec<&str> = reports
+            .iter()
+            .map(|r| r["outcome"].as_str().unwrap_or(""))
+            .collect();
+        outcomes.sort();
+        assert_eq!(
+            outcomes,
+            ["closespider_errorcount", "finished"],
+            "{version}"
+        );
+        for report in &reports {
+            // Each crawl got its own dump, though crawlers finish closing in any order.
+            assert_eq!(
+                report["job"]["finish_reason"], report["outcome"],
+                "{version}: {report}"
+            );
+            if report["outcome"] == "closespider_errorcount" {
+                assert_eq!(report["severity"], "critical", "{version}");
+            }
+        }
+        // In input order: the first close line first.
+        assert!(reports[0]["source"]["line"].as_u64() < reports[1]["source"]["line"].as_u64());
+        assert_eq!(code, Some(2), "{version}: the worst crawl decides");
+    }
+}
+
+#[test]
+fn a_summary_of_real_logs_counts_crawls() {
+    for version in VERSIONS {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/real")
+            .join(version);
+        let mut logs: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .expect("fixtures")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "log"))
+            .collect();
+        logs.sort();
+        let mut cmd = outcome();
+        cmd.args(["summary", "--format", "json"]);
+        for log in &logs {
+            cmd.arg("-i").arg(log);
+        }
+        let output = cmd.output().expect("runs");
+        let summary = &json_lines(&output)[0];
+        // One answer per log, and one more for the log with two crawlers.
+        assert_eq!(
+            summary["total"],
+            logs.len() as u64 + 1,
+            "{version}: {summary}"
+        );
+        assert_eq!(summary["malformed"], 0);
+    }
+}
+
+// 7. A close that never completes is not OK.
+
+#[test]
+fn a_close_that_never_completes_is_a_warning() {
+    for version in VERSIONS {
+        let (report, code) = only(version, "killed_while_closing");
+        assert_eq!(report["outcome"], "finished");
+        assert_eq!(report["severity"], "warning", "{version}");
+        assert!(
+            notes(&report).contains("feed exports are written on spider_closed"),
+            "{version}"
+        );
+        assert_eq!(code, Some(1));
+    }
+}
+
+// 8. Logs that never closed say what they show.
+
+#[test]
+fn a_killed_crawl_says_it_began_and_how_the_log_ends() {
+    for version in VERSIONS {
+        let (report, code) = only(version, "killed");
+        assert_eq!(report["matched"], "never_closed", "{version}");
+        let notes = notes(&report);
+        assert!(
+            notes.contains("the spider was opened"),
+            "{version}: {notes}"
+        );
+        assert!(notes.contains("the log ends with"), "{version}: {notes}");
+        assert_eq!(code, Some(3));
+    }
+}
+
+#[test]
+fn a_crash_before_the_spider_opened_is_a_failure_to_start() {
+    let (report, code) = only("2.11.2", "start_error");
+    assert_eq!(report["matched"], "failed_to_start");
+    assert_eq!(report["severity"], "critical");
+    assert!(
+        notes(&report).contains("ValueError: no start URLs today"),
+        "{}",
+        notes(&report)
+    );
+    assert_eq!(code, Some(2));
+    // Scrapy 2.18 and later close such a run as start_error.
+    let (report, code) = only("2.19.0", "start_error");
+    assert_eq!(report["outcome"], "start_error");
+    assert_eq!(code, Some(2));
+}
+
+#[test]
+fn a_spider_that_was_never_opened_says_so() {
+    for version in VERSIONS {
+        let (report, code) = only(version, "spider_not_found");
+        let notes = notes(&report);
+        assert!(
+            notes.contains("the spider was never opened"),
+            "{version}: {notes}"
+        );
+        assert_eq!(code, Some(3));
+    }
+}
+
+#[test]
+fn a_log_level_that_hides_info_is_named() {
+    for version in VERSIONS {
+        let (report, code) = only(version, "level_warning");
+        assert_eq!(report["matched"], "never_closed");
+        let notes = notes(&report);
+        assert!(notes.contains("LOG_LEVEL above INFO"), "{version}: {notes}");
+        assert!(!notes.contains("never opened"), "{version}: {notes}");
+        // Without its header the log may be an excerpt: its lines are counted in a note,
+        // not taken for the run's counts.
+        assert!(
+            report["job"]["items"].is_null(),
+            "items are DEBUG lines, hidden here"
+        );
+        assert!(notes.contains("5 ERROR"), "{version}: {notes}");
+        assert_eq!(code, Some(3));
+    }
+}
+
+// 10. Every input gets an answer, an empty log too.
+
+#[test]
+fn an_empty_log_gets_one_answer() {
+    for version in VERSIONS {
+        let (report, code) = only(version, "level_error_clean");
+        assert_eq!(report["matched"], "empty");
+        assert!(report["outcome"].is_null());
+        assert_eq!(code, Some(3));
+    }
+}
+
+// 11. The header's version and settings, used where they change the answer.
+
+#[test]
+fn the_header_gives_version_and_settings() {
+    for version in VERSIONS {
+        let (report, _) = only(version, "closespider_itemcount");
+        assert_eq!(report["job"]["scrapy_version"], version);
+        assert_eq!(report["job"]["settings"]["CLOSESPIDER_ITEMCOUNT"], "3");
+        assert!(
+            notes(&report).contains("CLOSESPIDER_ITEMCOUNT is 3"),
+            "{}",
+            notes(&report)
+        );
+        let (report, code) = only(version, "memusage");
+        assert_eq!(report["outcome"], "memusage_exceeded");
+        assert_eq!(report["job"]["memory_limit_bytes"], 20 * 1024 * 1024);
+        assert!(
+            notes(&report).contains("Memory usage exceeded 20MiB."),
+            "{}",
+            notes(&report)
+        );
+        assert_eq!(code, Some(2));
+    }
+}
+
+// Signals, on every version.
+
+#[test]
+fn signals_are_quoted_as_written() {
+    for version in VERSIONS {
+        for (name, quoted) in [
+            ("sigint", "Received SIGINT, shutting down gracefully"),
+            (
+                "sigint_twice",
+                "Received SIGINT twice, forcing unclean shutdown",
+            ),
+            ("sigterm", "Received SIGTERM, shutting down gracefully"),
+        ] {
+            let (report, code) = only(version, name);
+            assert_eq!(report["outcome"], "shutdown", "{version}/{name}");
+            assert!(
+                notes(&report).contains(quoted),
+                "{version}/{name}: {}",
+                notes(&report)
+            );
+            assert_eq!(code, Some(1));
+        }
+    }
+}
+
+#[test]
+fn clean_real_runs_are_ok() {
+    for version in VERSIONS {
+        for name in ["clean", "closespider_itemcount"] {
+            let (report, code) = only(version, name);
+            assert_eq!(
+                report["severity"],
+                "ok",
+                "{version}/{name}: {}",
+                notes(&report)
+            );
+            assert_eq!(code, Some(0));
+        }
+    }
+}
