@@ -33,8 +33,10 @@ const TRACEBACK: &str = "Traceback (most recent call last):";
 const SCRAPED: &str = "Scraped from <";
 const UNHANDLED: &str = "Unhandled error in Deferred";
 
-const PHRASES: [&str; 16] = [
-    SCRAPED,
+/// What the scan looks for in every line. `Scraped from` is not among them: a quarter of
+/// a busy log's lines hold it, and counting it with `memmem` in a pass of its own costs
+/// far less than stopping the multi-phrase search on every fourth line.
+const PHRASES: [&str; 15] = [
     CLOSING,
     CLOSED,
     DUMP,
@@ -51,6 +53,41 @@ const PHRASES: [&str; 16] = [
     "ERROR",
     "CRITICAL",
 ];
+
+/// The counter of `Scraped from` lines, built once per process.
+fn scraped_finder() -> &'static memchr::memmem::Finder<'static> {
+    static FINDER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    FINDER.get_or_init(|| memchr::memmem::Finder::new(SCRAPED))
+}
+
+/// Where each phrase first stands in one line, found in one pass of the searcher: a
+/// dozen `str::find`s per line cost more than the whole search of a block.
+struct Hits([usize; PHRASES.len()]);
+
+impl Hits {
+    fn of(text: &str) -> Hits {
+        let mut at = [usize::MAX; PHRASES.len()];
+        if let Some(finder) = finder() {
+            for found in finder.find_iter(text) {
+                let slot = &mut at[found.pattern().as_usize()];
+                if *slot == usize::MAX {
+                    *slot = found.start();
+                }
+            }
+        }
+        Hits(at)
+    }
+
+    fn at(&self, phrase: &str) -> Option<usize> {
+        let index = PHRASES.iter().position(|p| *p == phrase)?;
+        let at = self.0[index];
+        (at != usize::MAX).then_some(at)
+    }
+
+    fn has(&self, phrase: &str) -> bool {
+        self.at(phrase).is_some()
+    }
+}
 
 /// The searcher for the phrases, built once per process.
 fn finder() -> Option<&'static AhoCorasick> {
@@ -137,6 +174,8 @@ pub struct LogReader {
     /// The input was a stats dump on its own, not a log.
     pasted_stats: bool,
     collecting: Option<Collecting>,
+    /// Reading through `scan`, which counts `Scraped from` lines by itself.
+    scanning: bool,
 }
 
 #[derive(Debug, Default)]
@@ -246,7 +285,7 @@ impl LogReader {
             return;
         }
         let text = String::from_utf8_lossy(line);
-        if let Some(prefix) = header_prefix(&text) {
+        if let Some(prefix) = text.find(STARTED).and_then(|at| header_prefix(&text, at)) {
             self.format = LogFormat::learn(prefix);
         }
     }
@@ -266,8 +305,9 @@ impl LogReader {
             self.start_stats(line, line_no);
             return;
         }
-        self.count_level(text);
-        if let Some(prefix) = header_prefix(text) {
+        let hits = Hits::of(text);
+        self.count_level(text, &hits);
+        if let Some(prefix) = hits.at(STARTED).and_then(|at| header_prefix(text, at)) {
             if self.format.is_none() {
                 self.format = LogFormat::learn(prefix);
             }
@@ -276,16 +316,22 @@ impl LogReader {
                 self.version.get_or_insert_with(|| after[..end].to_string());
             }
             self.info_seen = true;
-        } else if let Some(reason) = self.engine_reason(text, CLOSING) {
+        } else if let Some(reason) = hits
+            .at(CLOSING)
+            .and_then(|at| self.engine_reason(text, at, CLOSING))
+        {
             self.closing(reason, line_no);
-        } else if let Some(reason) = self.engine_reason(text, CLOSED) {
+        } else if let Some(reason) = hits
+            .at(CLOSED)
+            .and_then(|at| self.engine_reason(text, at, CLOSED))
+        {
             self.closed(reason, line_no);
-        } else if let Some(at) = text.find(DUMP).or_else(|| text.find(DUMP_OLD)) {
+        } else if let Some(at) = hits.at(DUMP).or_else(|| hits.at(DUMP_OLD)) {
             // Offsets are in `text`, which may differ from `line` where it was not UTF-8.
             let rest = text.as_bytes()[at + DUMP.len()..].to_vec();
             self.info_seen = true;
             self.start_stats(&rest, line_no);
-        } else if let Some(at) = text.find(SETTINGS) {
+        } else if let Some(at) = hits.at(SETTINGS) {
             let rest = text.as_bytes()[at + SETTINGS.len()..].to_vec();
             self.info_seen = true;
             let mut collect = Collect::default();
@@ -294,15 +340,15 @@ impl LogReader {
             } else {
                 self.collecting = Some(Collecting::Settings(collect));
             }
-        } else if text.contains(OPENED) {
+        } else if hits.has(OPENED) {
             self.opened += 1;
             self.info_seen = true;
-        } else if let Some(at) = text.find(MEMORY) {
+        } else if let Some(at) = hits.at(MEMORY) {
             if self.memory_quote.is_none() {
                 self.memory_limit = memory_limit(&text[at + MEMORY.len()..]);
                 self.memory_quote = Some(quote_sentence(&text[at..]));
             }
-        } else if let Some(at) = text.find(SIGNAL) {
+        } else if let Some(at) = hits.at(SIGNAL) {
             let words = quote(text[at..].trim_end());
             if words.contains(" twice") {
                 self.forced = true;
@@ -310,17 +356,15 @@ impl LogReader {
             if words.contains(" twice") || words.contains("shutting down") {
                 self.signal_quote = Some(words);
             }
-        } else if let Some(at) = text
-            .find(START_ERROR)
-            .or_else(|| text.find(START_ERROR_OLD))
-        {
+        } else if let Some(at) = hits.at(START_ERROR).or_else(|| hits.at(START_ERROR_OLD)) {
             self.start_error.get_or_insert_with(|| quote(&text[at..]));
-        } else if text.contains(UNHANDLED) {
+        } else if hits.has(UNHANDLED) {
             self.unhandled = true;
-        } else if text.contains(SCRAPED) {
+        } else if !self.scanning && text.contains(SCRAPED) {
+            // The scan counts these in its own pass; Logs API lines come one by one.
             self.scraped += 1;
         }
-        if text.contains(TRACEBACK) {
+        if hits.has(TRACEBACK) {
             self.tracebacks += 1;
             if self.exception.is_none() {
                 self.collecting = Some(Collecting::Exception(TRACEBACK_LINES));
@@ -389,9 +433,9 @@ impl LogReader {
     }
 
     /// ERROR and CRITICAL records, told by where the format puts the level.
-    fn count_level(&mut self, text: &str) {
+    fn count_level(&mut self, text: &str, hits: &Hits) {
         for (level, slot) in [("ERROR", 0), ("CRITICAL", 1)] {
-            if !text.contains(level) {
+            if !hits.has(level) {
                 continue;
             }
             let counted = match &self.format {
@@ -421,8 +465,7 @@ impl LogReader {
     /// before 1.3; in 0.x logs, which carry a `+HHMM` offset, the spider's name). A spider's
     /// `Spider closed: x because y`, or an engine line quoted inside an item or another
     /// message, does not count.
-    fn engine_reason<'t>(&mut self, line: &'t str, phrase: &str) -> Option<&'t str> {
-        let at = line.find(phrase)?;
+    fn engine_reason<'t>(&mut self, line: &'t str, at: usize, phrase: &str) -> Option<&'t str> {
         let prefix = &line[..at];
         let old_format = old_format(prefix);
         match &self.format {
@@ -659,7 +702,10 @@ impl LogReader {
                 return Ok(());
             };
             let (text, first_line) = (block.text, block.first_line);
+            self.scanning = true;
+            self.scraped += scraped_finder().find_iter(text).count() as u64;
             self.scan_block(finder, text, first_line);
+            self.scanning = false;
             self.keep_tail(text);
             self.skipped(skipped);
         }
@@ -724,14 +770,6 @@ impl LogReader {
             };
             let hit = at + found.start();
             let end = memchr::memchr(b'\n', &block[hit..]).map_or(block.len(), |i| hit + i);
-            if found.pattern().as_usize() == 0 {
-                // `Scraped from <`: one item per line, a quarter of a busy log; counted
-                // without reading the line.
-                self.scraped += 1;
-                self.lines += 1;
-                at = end + 1;
-                continue;
-            }
             let start = memchr::memrchr(b'\n', &block[..hit]).map_or(0, |i| i + 1);
             let line = &block[start..end];
             self.line(line.strip_suffix(b"\r").unwrap_or(line), number(start));
@@ -1038,8 +1076,7 @@ fn closespider_setting(reason: &str) -> Option<&'static str> {
 }
 
 /// The prefix of the header line `Scrapy 2.19.0 started (bot: name)`, if this is it.
-fn header_prefix(text: &str) -> Option<&str> {
-    let at = text.find(STARTED)?;
+fn header_prefix(text: &str, at: usize) -> Option<&str> {
     let scrapy = text[..at].rfind("Scrapy ")?;
     let version = &text[scrapy + "Scrapy ".len()..at];
     let looks_like_version = !version.is_empty()
@@ -1129,7 +1166,10 @@ mod tests {
             } else {
                 CLOSED
             };
-            assert_eq!(LogReader::new().engine_reason(line, phrase), want, "{line}");
+            let got = line
+                .find(phrase)
+                .and_then(|at| LogReader::new().engine_reason(line, at, phrase));
+            assert_eq!(got, want, "{line}");
         }
     }
 
