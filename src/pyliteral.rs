@@ -431,6 +431,12 @@ pub fn fill_stats(value: &Py, stats: &mut Stats<'static>) -> bool {
             (_, Py::Bool(b)) => {
                 stats.set_number(key, Number(Some(f64::from(u8::from(*b)))));
             }
+            // Python 2 era dumps may hold counts as (byte) strings: `b'log_count/ERROR': b'1'`.
+            (_, Py::Str(v)) => {
+                if let Ok(n) = v.trim().parse::<f64>() {
+                    stats.set_number(key, Number(Some(n).filter(|n| n.is_finite())));
+                }
+            }
             _ => {}
         }
     }

@@ -397,3 +397,90 @@ fn clean_real_runs_are_ok() {
         }
     }
 }
+
+// 3. Excerpts, as pasted into issues (hand-written: Scrapy does not paste).
+
+fn explain_text(text: &str) -> (Vec<serde_json::Value>, Option<i32>) {
+    let output = outcome()
+        .args(["explain", "--format", "json"])
+        .write_stdin(text.to_string())
+        .output()
+        .expect("runs");
+    (json_lines(&output), output.status.code())
+}
+
+#[test]
+fn a_paste_from_the_middle_of_a_dump_is_read() {
+    let (reports, code) = explain_text(
+        " 'downloader/response_count': 7,\n 'finish_reason': 'closespider_itemcount',\n 'item_scraped_count': 3}\n",
+    );
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0]["outcome"], "closespider_itemcount");
+    assert_eq!(reports[0]["job"]["items"], 3);
+    // Not the whole dump: a counter it does not show is unknown, not 0.
+    assert!(reports[0]["job"]["errors"].is_null());
+    assert!(reports[0]["notes"].to_string().contains("not whole"));
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn a_dump_cut_at_the_end_keeps_what_it_shows() {
+    let (reports, code) = explain_text(
+        "2024-01-01 00:00:01 [scrapy.statscollectors] INFO: Dumping Scrapy stats:\n\
+         {'downloader/response_count': 7,\n 'finish_reason': 'memusage_exceeded',\n 'item_scraped_count': 3,\n 'log_count/",
+    );
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert_eq!(reports[0]["outcome"], "memusage_exceeded");
+    assert_eq!(reports[0]["job"]["items"], 3);
+    assert!(reports[0]["job"]["errors"].is_null());
+    assert_eq!(code, Some(2));
+}
+
+#[test]
+fn python_2_and_bytes_dumps_are_read() {
+    for dump in [
+        "{u'finish_reason': u'finished',\n u'item_scraped_count': 4,\n u'log_count/ERROR': 1}\n",
+        "{b'finish_reason': b'finished',\n b'item_scraped_count': b'4',\n b'log_count/ERROR': b'1'}\n",
+    ] {
+        let text = format!("2024-01-01 00:00:01 [scrapy.statscollectors] INFO: Dumping Scrapy stats:\n{dump}");
+        let (reports, code) = explain_text(&text);
+        assert_eq!(reports[0]["outcome"], "finished", "{dump}");
+        assert_eq!(reports[0]["job"]["items"], 4, "{dump}");
+        assert_eq!(reports[0]["job"]["errors"], 1, "{dump}");
+        assert_eq!(code, Some(1), "{dump}");
+    }
+}
+
+#[test]
+fn an_indented_paste_is_read() {
+    let text = std::fs::read_to_string(real("2.19.0", "closespider_errorcount")).expect("fixture");
+    let indented: String = text.lines().map(|l| format!("    {l}\n")).collect();
+    let (reports, code) = explain_text(&indented);
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0]["outcome"], "closespider_errorcount");
+    assert_eq!(code, Some(2));
+}
+
+// 9. Wording that differs by version, quoted as the log has it.
+
+#[test]
+fn start_failures_are_read_in_each_versions_words() {
+    // Up to 2.17 such a run still ends `finished`: not OK, since the failure is hidden.
+    let (report, code) = only("2.11.2", "start_error_iter");
+    assert_eq!(report["outcome"], "finished");
+    assert_eq!(report["severity"], "warning");
+    assert!(
+        notes(&report).contains("`Error while obtaining start requests"),
+        "{}",
+        notes(&report)
+    );
+    assert_eq!(code, Some(1));
+    let (report, code) = only("2.19.0", "start_error_iter");
+    assert_eq!(report["outcome"], "start_error");
+    assert!(
+        notes(&report).contains("`Error while reading start items and requests"),
+        "{}",
+        notes(&report)
+    );
+    assert_eq!(code, Some(2));
+}

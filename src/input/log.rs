@@ -183,6 +183,8 @@ struct Collect {
     text: Vec<u8>,
     /// The line the block started on.
     line: u64,
+    /// Not the whole dump (pasted from its middle, or cut): no counter may be taken as 0.
+    partial: bool,
     depth: i64,
     quote: Option<u8>,
     started: bool,
@@ -305,6 +307,23 @@ impl LogReader {
             self.start_stats(line, line_no);
             return;
         }
+        if self.lines == 1 && starts_with_stats_key(text) {
+            // Pasted from the middle of a dump: its `{` is missing.
+            self.pasted_stats = true;
+            let mut opened = b"{".to_vec();
+            opened.extend_from_slice(line);
+            let mut collect = Collect {
+                line: line_no,
+                partial: true,
+                ..Collect::default()
+            };
+            if collect.push(&opened) {
+                self.finish_stats(collect);
+            } else {
+                self.collecting = Some(Collecting::Stats(collect));
+            }
+            return;
+        }
         let hits = Hits::of(text);
         self.count_level(text, &hits);
         if let Some(prefix) = hits.at(STARTED).and_then(|at| header_prefix(text, at)) {
@@ -374,6 +393,15 @@ impl LogReader {
 
     /// Feeds a line to what is being collected; true when the line was taken.
     fn collect(&mut self, line: &[u8], line_no: u64) -> bool {
+        if let Some(Collecting::Exception(_)) = &self.collecting {
+            // A line in the log's own shape ends a traceback, whatever its indent: it is
+            // read as usual (a pasted log may be indented throughout).
+            let text = String::from_utf8_lossy(line);
+            if LogReader::looks_like_log(line) || self.format_fits_any(text.trim_end()) {
+                self.collecting = None;
+                return false;
+            }
+        }
         let Some(collecting) = &mut self.collecting else {
             return false;
         };
@@ -403,9 +431,15 @@ impl LogReader {
                 let text = String::from_utf8_lossy(line);
                 let trimmed = text.trim_end();
                 let indented = trimmed.is_empty() || trimmed.starts_with(char::is_whitespace);
-                if indented
-                    || trimmed.starts_with("Traceback")
-                    || trimmed.starts_with("During handling")
+                let frame = trimmed.trim_start();
+                let still_frames = indented
+                    && (frame.starts_with("File ")
+                        || frame.starts_with('^')
+                        || frame.is_empty()
+                        || !frame.contains(": "));
+                if still_frames
+                    || frame.starts_with("Traceback")
+                    || frame.starts_with("During handling")
                 {
                     *left -= 1;
                     if *left == 0 {
@@ -414,10 +448,7 @@ impl LogReader {
                     return true;
                 }
                 self.collecting = None;
-                if LogReader::looks_like_log(line) || self.format_fits_any(trimmed) {
-                    // The traceback ended without an exception line.
-                    return false;
-                }
+                let trimmed = frame;
                 self.exception = Some((line_no, quote(trimmed)));
                 true
             }
@@ -566,8 +597,20 @@ impl LogReader {
         }
     }
 
-    fn finish_stats(&mut self, collect: Collect) {
-        let parsed = pyliteral::parse(&collect.text);
+    fn finish_stats(&mut self, mut collect: Collect) {
+        let mut parsed = pyliteral::parse(&collect.text);
+        if parsed.is_err() && !collect.text.is_empty() {
+            // A dump cut off at the end: what it does show can still be read, up to its
+            // last whole entry, with the brace it lacks.
+            if let Some(last) = collect.text.iter().rposition(|&b| b == b',') {
+                let mut closed = collect.text[..=last].to_vec();
+                closed.push(b'}');
+                if let Ok(value) = pyliteral::parse(&closed) {
+                    parsed = Ok(value);
+                    collect.partial = true;
+                }
+            }
+        }
         let value = match parsed {
             Ok(value) => value,
             Err(err) => {
@@ -586,6 +629,10 @@ impl LogReader {
         }));
         let mut stats = Stats::default();
         if !stats_like || !pyliteral::fill_stats(&value, &mut stats) {
+            return;
+        }
+        if collect.partial {
+            self.partial_dump(stats, collect.line);
             return;
         }
         // A complete dump leaves out counters that never moved (Scrapy creates a counter
@@ -611,6 +658,29 @@ impl LogReader {
             None => self.crawls.push(Crawl {
                 stats: Some(stats),
                 line: collect.line,
+                ..Crawl::default()
+            }),
+        }
+    }
+
+    /// A dump that is not whole: what it shows, and a note that the rest is unknown.
+    fn partial_dump(&mut self, stats: Stats<'static>, line: u64) {
+        let note = "the stats dump is not whole (an excerpt, or cut off): counts it does not show are unknown, not 0".to_string();
+        let waiting = |c: &Crawl| c.stats.is_none() && c.stats_error.is_none();
+        match self
+            .crawls
+            .iter()
+            .position(waiting)
+            .and_then(|i| self.crawls.get_mut(i))
+        {
+            Some(crawl) => {
+                crawl.stats = Some(stats);
+                crawl.stats_error = Some(note);
+            }
+            None => self.crawls.push(Crawl {
+                stats: Some(stats),
+                stats_error: Some(note),
+                line,
                 ..Crawl::default()
             }),
         }
@@ -1053,7 +1123,11 @@ impl LogReader {
         if let Some(job) = report.job.as_mut() {
             job.stats.finish_reason = stats_reason.map(Cow::Owned);
         }
-        if unfinished_close {
+        // Up to Scrapy 2.17 a failed start() still ends `finished`: the failure is hidden,
+        // and the start requests after it were never made.
+        let hidden_start_failure =
+            self.start_error.is_some() && report.outcome(matcher.catalog()) == Some("finished");
+        if unfinished_close || hidden_start_failure {
             report.severity = report.severity.max(crate::severity::Severity::Warning);
         }
         report.notes.extend(notes);
@@ -1085,6 +1159,17 @@ fn header_prefix(text: &str, at: usize) -> Option<&str> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'));
     looks_like_version.then_some(&text[..scrapy])
+}
+
+/// ` 'downloader/request_count': 534,`: a line from inside a stats dump.
+pub fn starts_with_stats_key(text: &str) -> bool {
+    let text = text.trim_start();
+    let text = text
+        .strip_prefix("b'")
+        .or_else(|| text.strip_prefix("u'"))
+        .or_else(|| text.strip_prefix('\''));
+    text.and_then(|t| t.find("': "))
+        .is_some_and(|end| end < 120)
 }
 
 /// 0.x logs: `2011-09-19 19:06:40+0400 [spidername] INFO: ...`.

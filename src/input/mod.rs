@@ -145,6 +145,7 @@ fn detect(window: &[u8]) -> Mode {
     if first.starts_with(b"{'")
         || first.starts_with(b"{b'")
         || (first == b"{" && python_key(second))
+        || log::starts_with_stats_key(&String::from_utf8_lossy(first))
     {
         return Mode::Log;
     }
