@@ -95,27 +95,13 @@ pub fn json_text(
     if text.trim_ascii().is_empty() {
         return Ok(());
     }
-    let mut de = serde_json::Deserializer::from_str(text);
-    let seed = RecordSeed {
-        lazy: !consumer.detail(),
-    };
-    let parsed = serde::de::DeserializeSeed::deserialize(seed, &mut de).and_then(|record| {
-        de.end()?;
-        Ok(record)
-    });
-    match parsed {
+    let lazy = !consumer.detail();
+    match parse_record(text, lazy) {
         Ok(record) => deliver(record, name, line_no, matcher, consumer, log),
         Err(err) => {
-            if let Some(fixed) = crate::lenient::without_unreadable_numbers(text) {
-                let mut de = serde_json::Deserializer::from_str(&fixed);
-                let seed = RecordSeed {
-                    lazy: !consumer.detail(),
-                };
-                let retried = serde::de::DeserializeSeed::deserialize(seed, &mut de)
-                    .and_then(|record| de.end().map(|()| record));
-                if let Ok(record) = retried {
-                    return deliver(record, name, line_no, matcher, consumer, log);
-                }
+            let fixed = crate::lenient::without_unreadable_numbers(text);
+            if let Some(Ok(record)) = fixed.as_deref().map(|fixed| parse_record(fixed, lazy)) {
+                return deliver(record, name, line_no, matcher, consumer, log);
             }
             if let Some(stats) = crate::pyliteral::stats_from_literal(text.as_bytes()) {
                 let report = Report::for_job(matcher, Box::new(stats));
@@ -126,6 +112,14 @@ pub fn json_text(
             Ok(())
         }
     }
+}
+
+/// One record from text, its `scrapystats` left unread when `lazy`; nothing may follow it.
+fn parse_record(text: &str, lazy: bool) -> serde_json::Result<Record<'_>> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let record = serde::de::DeserializeSeed::deserialize(RecordSeed { lazy }, &mut de)?;
+    de.end()?;
+    Ok(record)
 }
 
 /// serde_json's complaint, placed in the input: the line it is on, and the words with the
