@@ -39,8 +39,8 @@ Register-ArgumentCompleter -Native -CommandName 'outcome' -ScriptBlock {
             break
         }
         'outcome;explain' {
-            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Read job JSON, JSON Lines, bare reasons or a Scrapy log from FILE (`-` = stdin)')
-            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Read job JSON, JSON Lines, bare reasons or a Scrapy log from FILE (`-` = stdin)')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Read job JSON, JSON Lines, bare reasons or Scrapy logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such)')
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Read job JSON, JSON Lines, bare reasons or Scrapy logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)')
             [CompletionResult]::new('--catalog', '--catalog', [CompletionResultType]::ParameterName, 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]')
@@ -70,8 +70,8 @@ Register-ArgumentCompleter -Native -CommandName 'outcome' -ScriptBlock {
             break
         }
         'outcome;summary' {
-            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Read jobs from FILE (`-` = stdin); with none, stdin')
-            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Read jobs from FILE (`-` = stdin); with none, stdin')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Read jobs or logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such); with none, stdin')
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Read jobs or logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such); with none, stdin')
             [CompletionResult]::new('--by', '--by', [CompletionResultType]::ParameterName, 'Break the counts down by this field')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)')

@@ -35,8 +35,8 @@ set edit:completion:arg-completer[outcome] = {|@words|
             cand completions 'Print a shell completion script'
         }
         &'outcome;explain'= {
-            cand -i 'Read job JSON, JSON Lines, bare reasons or a Scrapy log from FILE (`-` = stdin)'
-            cand --input 'Read job JSON, JSON Lines, bare reasons or a Scrapy log from FILE (`-` = stdin)'
+            cand -i 'Read job JSON, JSON Lines, bare reasons or Scrapy logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such)'
+            cand --input 'Read job JSON, JSON Lines, bare reasons or Scrapy logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such)'
             cand --format 'Output format'
             cand --color 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)'
             cand --catalog 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]'
@@ -64,8 +64,8 @@ set edit:completion:arg-completer[outcome] = {|@words|
             cand --version 'Print version'
         }
         &'outcome;summary'= {
-            cand -i 'Read jobs from FILE (`-` = stdin); with none, stdin'
-            cand --input 'Read jobs from FILE (`-` = stdin); with none, stdin'
+            cand -i 'Read jobs or logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such); with none, stdin'
+            cand --input 'Read jobs or logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such); with none, stdin'
             cand --by 'Break the counts down by this field'
             cand --format 'Output format'
             cand --color 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)'

@@ -40,7 +40,7 @@ complete -c outcome -n "__fish_outcome_needs_command" -f -a "explain" -d 'Explai
 complete -c outcome -n "__fish_outcome_needs_command" -f -a "list" -d 'Show the whole catalog of known outcomes'
 complete -c outcome -n "__fish_outcome_needs_command" -f -a "summary" -d 'Aggregate many jobs into counts per outcome'
 complete -c outcome -n "__fish_outcome_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c outcome -n "__fish_outcome_using_subcommand explain" -s i -l input -d 'Read job JSON, JSON Lines, bare reasons or a Scrapy log from FILE (`-` = stdin)' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -s i -l input -d 'Read job JSON, JSON Lines, bare reasons or Scrapy logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such)' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'
 line\t'Tab-separated: job, outcome, severity, title'"
@@ -69,7 +69,7 @@ complete -c outcome -n "__fish_outcome_using_subcommand list" -s q -l quiet -d '
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l strict -d 'End with status 65 if any record in the input was malformed'
 complete -c outcome -n "__fish_outcome_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c outcome -n "__fish_outcome_using_subcommand list" -s V -l version -d 'Print version'
-complete -c outcome -n "__fish_outcome_using_subcommand summary" -s i -l input -d 'Read jobs from FILE (`-` = stdin); with none, stdin' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -s i -l input -d 'Read jobs or logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such); with none, stdin' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l by -d 'Break the counts down by this field' -r -f -a "spider\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'

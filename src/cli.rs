@@ -141,8 +141,9 @@ pub struct Explain {
     #[arg(value_name = "REASON", value_parser = ReasonParser, hide_possible_values = true)]
     pub reasons: Vec<String>,
 
-    /// Read job JSON, JSON Lines, bare reasons or a Scrapy log from FILE (`-` = stdin)
-    #[arg(short, long = "input", value_name = "FILE", conflicts_with = "reasons")]
+    /// Read job JSON, JSON Lines, bare reasons or Scrapy logs from FILE (`-` = stdin; a
+    /// directory: every file below it, sorted; gzip is read as such)
+    #[arg(short, long = "input", value_name = "FILE", num_args = 1.., conflicts_with = "reasons")]
     pub inputs: Vec<PathBuf>,
 }
 
@@ -161,8 +162,9 @@ pub struct List {
 
 #[derive(Debug, Args)]
 pub struct Summary {
-    /// Read jobs from FILE (`-` = stdin); with none, stdin
-    #[arg(short, long = "input", value_name = "FILE")]
+    /// Read jobs or logs from FILE (`-` = stdin; a directory: every file below it, sorted;
+    /// gzip is read as such); with none, stdin
+    #[arg(short, long = "input", value_name = "FILE", num_args = 1..)]
     pub inputs: Vec<PathBuf>,
 
     /// Break the counts down by this field

@@ -100,7 +100,7 @@ fn file_names_are_escaped_on_stderr() {
             .output()
             .expect("runs");
         assert_eq!(output.status.code(), Some(66));
-        assert!(stderr_of(&output).contains("is a directory"));
+        assert!(stderr_of(&output).contains("a directory with no file in it"));
         assert_terminal_safe(&stderr_of(&output));
         let _ = std::fs::remove_dir(&dir);
     }

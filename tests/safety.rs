@@ -308,15 +308,19 @@ fn missing_and_directory_inputs_are_66() {
         stderr_of(&output).trim(),
         "outcome: /nonexistent/file.jl: no such file"
     );
-    let dir = fixture("");
+    // A directory is read file by file; one with no file in it is the error.
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("empty-dir-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
     let output = outcome()
         .arg("explain")
         .arg("-i")
         .arg(&dir)
         .output()
         .expect("runs");
+    let _ = std::fs::remove_dir(&dir);
     assert_eq!(output.status.code(), Some(66));
-    assert!(stderr_of(&output).contains("is a directory"));
+    assert!(stderr_of(&output).contains("a directory with no file in it"));
 }
 
 #[test]

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::exit::{Error, Result};
+use crate::input::walk::{walk, Found};
 use crate::input::{self, Consumer, ReadError};
 use crate::reason::Matcher;
 use crate::render;
@@ -32,8 +33,9 @@ pub fn sources(inputs: &[PathBuf], no_input: &str) -> Result<Vec<PathBuf>> {
     Ok(inputs.to_vec())
 }
 
-/// Reads every source into `consumer`; a source that fails is reported at once and the
-/// others are still read. Returns the first failure, which decides the status.
+/// Reads every source into `consumer` (a directory: every file below it, sorted); a source
+/// that fails is reported at once and the others are still read. Returns the first
+/// failure, which decides the status.
 pub fn read_all<C: Consumer>(
     sources: &[PathBuf],
     matcher: &Matcher,
@@ -45,16 +47,42 @@ pub fn read_all<C: Consumer>(
         if consumer.stopped() {
             break;
         }
-        match input::read_path(path, matcher, consumer) {
-            Ok(()) => {}
-            Err(ReadError::Output(err)) => return Err(Error::output(&err)),
-            Err(ReadError::Input(error)) => {
-                render::warn(config.err, &error.message);
-                failed.get_or_insert(error);
-            }
+        let is_dir = path != Path::new("-") && std::fs::metadata(path).is_ok_and(|m| m.is_dir());
+        if is_dir {
+            let mut visit = |found: Found<'_>| -> Result<bool> {
+                match found {
+                    Found::File(file) => read_one(file, matcher, consumer, config, &mut failed)?,
+                    Found::Problem(error) => {
+                        render::warn(config.err, &error.message);
+                        failed.get_or_insert(error);
+                    }
+                }
+                Ok(!consumer.stopped())
+            };
+            walk(path, &mut visit)?;
+        } else {
+            read_one(path, matcher, consumer, config, &mut failed)?;
         }
     }
     Ok(failed)
+}
+
+fn read_one<C: Consumer>(
+    path: &Path,
+    matcher: &Matcher,
+    consumer: &mut C,
+    config: &Config,
+    failed: &mut Option<Error>,
+) -> Result<()> {
+    match input::read_path(path, matcher, consumer) {
+        Ok(()) => Ok(()),
+        Err(ReadError::Output(err)) => Err(Error::output(&err)),
+        Err(ReadError::Input(error)) => {
+            render::warn(config.err, &error.message);
+            failed.get_or_insert(error);
+            Ok(())
+        }
+    }
 }
 
 /// An argument that names an existing file, for the `-i` hint.

@@ -53,6 +53,8 @@ pub struct Reader<R> {
     eof: bool,
     /// The last read returned much less than it asked for: the input arrives slowly.
     slow: bool,
+    /// Bytes the last read returned.
+    last_read: usize,
     bom_decided: bool,
     chunk: usize,
     cap: usize,
@@ -85,6 +87,7 @@ impl<R: Read> Reader<R> {
             end: 0,
             eof: false,
             slow: false,
+            last_read: 0,
             bom_decided: false,
             chunk: chunk.max(16),
             cap,
@@ -132,6 +135,7 @@ impl<R: Read> Reader<R> {
             }
         };
         self.end += n;
+        self.last_read = n;
         self.eof = n == 0;
         self.slow = n > 0 && n < chunk / 4;
         self.decide_bom();
@@ -155,20 +159,24 @@ impl<R: Read> Reader<R> {
         }
     }
 
-    /// What has arrived, without consuming it: enough to hold the first non-blank line
-    /// (or `window` bytes of it), and whatever else the reads so far brought, up to
-    /// `window` bytes. A slow stream is judged on what has arrived, not waited for.
+    /// What has arrived, without consuming it: at least the first non-blank line (or
+    /// `window` bytes of it), and more while reads come back full, up to `PEEK_MORE` bytes:
+    /// a burst written into a pipe arrives a page at a time, while a slow stream
+    /// (`tail -f`) sends a line and pauses, and is judged on what has arrived.
     pub fn peek(
         &mut self,
         window: usize,
         idle: &mut dyn FnMut() -> io::Result<()>,
     ) -> io::Result<&[u8]> {
+        const PAGE: usize = 4096;
+        const PEEK_MORE: usize = 64 * 1024;
         self.settle();
         loop {
             let have = &self.buf[self.start..self.end];
             let content = have.iter().position(|b| !b.is_ascii_whitespace());
             let has_line = content.is_some_and(|at| memchr::memchr(b'\n', &have[at..]).is_some());
-            if has_line || have.len() >= window || self.eof {
+            let enough = have.len() >= window.min(PEEK_MORE) || self.last_read < PAGE;
+            if (has_line && enough) || have.len() >= window || self.eof {
                 break;
             }
             self.fill(idle)?;

@@ -1,0 +1,217 @@
+//! Many inputs at once (issue 12, first part): several values for one `-i`, directories
+//! read recursively in a sorted order, gzip told by its magic bytes, and what cannot be read
+//! reported without stopping the rest.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use common::{outcome, rows, stderr_of};
+
+/// A folder in Scrapyd's layout (`logs/<project>/<spider>/<job>.log`) of real logs, removed
+/// on drop.
+struct Tree(PathBuf);
+
+impl Tree {
+    fn new(tag: &str) -> Tree {
+        let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("inputs-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("logs/proj/books")).expect("dirs");
+        std::fs::create_dir_all(root.join("logs/proj/quotes")).expect("dirs");
+        Tree(root)
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.0.join(rel)
+    }
+
+    fn copy(&self, version: &str, log: &str, to: &str) {
+        std::fs::copy(real(version, log), self.path(to)).expect("copies");
+    }
+
+    fn gzip(&self, bytes: &[u8], to: &str) {
+        let file = std::fs::File::create(self.path(to)).expect("creates");
+        let mut encoder = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+        encoder.write_all(bytes).expect("compresses");
+        encoder.finish().expect("finishes");
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn real(version: &str, log: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/real")
+        .join(version)
+        .join(format!("{log}.log"))
+}
+
+fn outcomes(output: &std::process::Output) -> Vec<String> {
+    rows(output).into_iter().map(|r| r[1].clone()).collect()
+}
+
+#[test]
+fn a_directory_is_read_recursively_in_sorted_order() {
+    let tree = Tree::new("sorted");
+    tree.copy("2.19.0", "clean", "logs/proj/books/b.log");
+    tree.copy("2.19.0", "memusage", "logs/proj/books/a.log");
+    tree.copy("2.11.2", "two_crawlers", "logs/proj/quotes/c.log");
+    std::fs::write(
+        tree.path("logs/jobs.jl"),
+        "{\"key\":\"1/2/3\",\"close_reason\":\"banned\"}\n",
+    )
+    .expect("writes");
+    for command in ["explain", "summary"] {
+        let output = outcome()
+            .args([command, "--format", "line", "-i"])
+            .arg(tree.path("logs"))
+            .output()
+            .expect("runs");
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{command}: {}",
+            stderr_of(&output)
+        );
+        if command == "explain" {
+            assert_eq!(
+                outcomes(&output),
+                [
+                    "banned",
+                    "memusage_exceeded",
+                    "finished",
+                    "closespider_errorcount",
+                    "finished"
+                ]
+            );
+        } else {
+            let total: u64 = rows(&output)
+                .iter()
+                .map(|r| r[2].parse::<u64>().unwrap_or(0))
+                .sum();
+            assert_eq!(total, 5, "one answer per crawl of every file");
+        }
+    }
+}
+
+#[test]
+fn gzip_is_read_by_its_magic_bytes() {
+    let tree = Tree::new("gzip");
+    let log = std::fs::read(real("2.19.0", "closespider_errorcount")).expect("fixture");
+    // Named without .gz on purpose: the content decides.
+    tree.gzip(&log, "logs/proj/books/job.log");
+    let mut stream = String::new();
+    for i in 0..2000 {
+        stream.push_str(&format!(
+            "{{\"key\":\"p/s/{i}\",\"close_reason\":\"finished\",\"items\":1}}\n"
+        ));
+    }
+    tree.gzip(stream.as_bytes(), "logs/jobs.jl.gz");
+    let output = outcome()
+        .args(["explain", "--format", "line", "-i"])
+        .arg(tree.path("logs/proj/books/job.log"))
+        .output()
+        .expect("runs");
+    assert_eq!(outcomes(&output), ["closespider_errorcount"]);
+    let output = outcome()
+        .args(["summary", "--format", "json", "-i"])
+        .arg(tree.path("logs/jobs.jl.gz"))
+        .output()
+        .expect("runs");
+    assert_eq!(common::json_lines(&output)[0]["total"], 2000);
+    // On stdin too.
+    let compressed = std::fs::read(tree.path("logs/proj/books/job.log")).expect("reads");
+    let output = outcome()
+        .args(["explain", "--format", "line"])
+        .write_stdin(compressed)
+        .output()
+        .expect("runs");
+    assert_eq!(outcomes(&output), ["closespider_errorcount"]);
+}
+
+#[test]
+fn corrupt_gzip_is_a_data_error_naming_it() {
+    let tree = Tree::new("corrupt");
+    std::fs::write(
+        tree.path("logs/bad.gz"),
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage",
+    )
+    .expect("writes");
+    let output = outcome()
+        .args(["explain", "-i"])
+        .arg(tree.path("logs/bad.gz"))
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(65));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("bad.gz: gzip-compressed data that cannot be decompressed"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn loops_and_unreadable_entries_are_reported_not_fatal() {
+    let tree = Tree::new("loops");
+    tree.copy("2.19.0", "clean", "logs/proj/books/job.log");
+    std::os::unix::fs::symlink("..", tree.path("logs/proj/quotes/loop")).expect("link");
+    std::os::unix::fs::symlink("/nonexistent/outcome-test", tree.path("logs/proj/dangling"))
+        .expect("link");
+    let output = outcome()
+        .args(["explain", "--format", "line", "-i"])
+        .arg(tree.path("logs"))
+        .output()
+        .expect("runs");
+    assert_eq!(outcomes(&output), ["finished"]);
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("symbolic link loop"), "{stderr}");
+    assert!(stderr.contains("dangling: no such file"), "{stderr}");
+    assert_eq!(
+        output.status.code(),
+        Some(66),
+        "an unreadable input outranks the verdict"
+    );
+}
+
+#[test]
+fn one_input_option_takes_several_values_of_every_format() {
+    let tree = Tree::new("several");
+    tree.copy("2.19.0", "sigint", "logs/a.log");
+    std::fs::write(
+        tree.path("logs/b.json"),
+        "{\"key\":\"1/2/3\",\"close_reason\":\"failed\"}",
+    )
+    .expect("writes");
+    std::fs::write(tree.path("logs/c.txt"), "finished\nclosespider_itemcount\n").expect("writes");
+    tree.gzip(
+        b"[{\"id\":\"1/2/4\",\"close_reason\":\"finished\",\"items_scraped\":3}]",
+        "logs/d",
+    );
+    let files: Vec<PathBuf> = ["a.log", "b.json", "c.txt", "d"]
+        .iter()
+        .map(|f| tree.path("logs").join(f))
+        .collect();
+    let output = outcome()
+        .args(["explain", "--format", "line", "-i"])
+        .args(&files)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        outcomes(&output),
+        [
+            "shutdown",
+            "failed",
+            "finished",
+            "closespider_itemcount",
+            "finished"
+        ]
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(Path::new(&files[0]).exists());
+}
