@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_outcome_global_optspecs
-    string join \n format= color= exit-zero q/quiet strict catalog= h/help V/version
+    string join \n format= color= exit-zero q/quiet only= strict catalog= h/help V/version
 end
 
 function __fish_outcome_needs_command
@@ -30,6 +30,10 @@ line\t'Tab-separated: job, outcome, severity, title'"
 complete -c outcome -n "__fish_outcome_needs_command" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c outcome -n "__fish_outcome_needs_command" -l only -d 'Show only items of these severities (the exit status still covers every item)' -r -f -a "ok\t''
+warning\t''
+critical\t''
+unknown\t''"
 complete -c outcome -n "__fish_outcome_needs_command" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
 complete -c outcome -n "__fish_outcome_needs_command" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_needs_command" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
@@ -47,6 +51,10 @@ line\t'Tab-separated: job, outcome, severity, title'"
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -l only -d 'Show only items of these severities (the exit status still covers every item)' -r -f -a "ok\t''
+warning\t''
+critical\t''
+unknown\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
@@ -63,6 +71,10 @@ line\t'Tab-separated: job, outcome, severity, title'"
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c outcome -n "__fish_outcome_using_subcommand list" -l only -d 'Show only items of these severities (the exit status still covers every item)' -r -f -a "ok\t''
+warning\t''
+critical\t''
+unknown\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand list" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
@@ -71,12 +83,17 @@ complete -c outcome -n "__fish_outcome_using_subcommand list" -s h -l help -d 'P
 complete -c outcome -n "__fish_outcome_using_subcommand list" -s V -l version -d 'Print version'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s i -l input -d 'Read jobs or logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such); with none, stdin' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l by -d 'Break the counts down by this field' -r -f -a "spider\t''"
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l keys -d 'How many job keys each row names in human output (JSON lists them all; 0: none)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'
 line\t'Tab-separated: job, outcome, severity, title'"
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l only -d 'Show only items of these severities (the exit status still covers every item)' -r -f -a "ok\t''
+warning\t''
+critical\t''
+unknown\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
@@ -90,6 +107,10 @@ line\t'Tab-separated: job, outcome, severity, title'"
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c outcome -n "__fish_outcome_using_subcommand completions" -l only -d 'Show only items of these severities (the exit status still covers every item)' -r -f -a "ok\t''
+warning\t''
+critical\t''
+unknown\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'

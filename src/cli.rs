@@ -73,6 +73,17 @@ pub struct Global {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
+    /// Show only items of these severities (the exit status still covers every item)
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "SEVERITY",
+        ignore_case = true
+    )]
+    pub only: Vec<SeverityArg>,
+
     /// End with status 65 if any record in the input was malformed
     #[arg(long, global = true)]
     pub strict: bool,
@@ -170,6 +181,10 @@ pub struct Summary {
     /// Break the counts down by this field
     #[arg(long, value_enum, value_name = "FIELD")]
     pub by: Option<ByField>,
+
+    /// How many job keys each row names in human output (JSON lists them all; 0: none)
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub keys: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -21,6 +21,8 @@ pub struct Config {
     pub quiet: bool,
     pub strict: bool,
     pub exit_zero: bool,
+    /// `--only`: the severities shown; empty for all.
+    pub only: Vec<Severity>,
     /// `--catalog`, else `OUTCOME_CATALOG` when set and not empty.
     pub catalog: Option<PathBuf>,
 }
@@ -53,8 +55,14 @@ impl Config {
             quiet: global.quiet,
             strict: global.strict,
             exit_zero: global.exit_zero,
+            only: global.only.iter().map(|&s| s.into()).collect(),
             catalog,
         }
+    }
+
+    /// Whether an item of this severity is shown (`--only`).
+    pub fn shows(&self, severity: Severity) -> bool {
+        self.only.is_empty() || self.only.contains(&severity)
     }
 
     /// The built-in catalog with the user's on top, ready for matching.

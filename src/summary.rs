@@ -1,15 +1,17 @@
-//! A summary's model: counts per outcome and severity, for all jobs or one spider's, merged
-//! from chunks counted on several threads.
+//! A summary's model: counts per outcome and severity, for all jobs or one spider's, with
+//! the jobs behind each, merged from chunks counted on several threads.
 
 use std::collections::HashMap;
 
 use crate::severity::{Severity, Tally};
 
-/// Counts for one outcome, by severity (a `finished` can be OK or WARNING).
-#[derive(Debug, Clone)]
+/// Counts for one outcome, by severity (a `finished` can be OK or WARNING), and the jobs
+/// behind each count, in input order.
+#[derive(Debug, Clone, Default)]
 struct Counts {
     entry: usize,
     by_severity: [u64; 4],
+    keys: [Vec<String>; 4],
 }
 
 fn slot(severity: Severity) -> usize {
@@ -22,7 +24,7 @@ pub struct Group {
     outcomes: HashMap<String, Counts>,
 }
 
-/// One row of a summary: an outcome at one severity.
+/// One row of a summary: an outcome at one severity, and the jobs behind it.
 #[derive(Debug, Clone, Copy)]
 pub struct Row<'g> {
     pub outcome: &'g str,
@@ -30,41 +32,51 @@ pub struct Row<'g> {
     pub count: u64,
     /// The catalog entry the outcome matched.
     pub entry: usize,
+    /// Job keys, or `file:line` for a record without one; empty when not collected.
+    pub keys: &'g [String],
 }
 
 impl Group {
-    pub fn add(&mut self, outcome: &str, severity: Severity, entry: usize) {
+    /// Counts one job; `key` names it when the summary lists jobs.
+    pub fn add(&mut self, outcome: &str, severity: Severity, entry: usize, key: Option<&str>) {
         self.tally.add(severity);
-        self.row(outcome, severity, entry);
+        self.row(outcome, severity, entry, key);
     }
 
     /// A record that could not be read: UNKNOWN, under its own row.
-    pub fn add_malformed(&mut self, outcome: &str, entry: usize) {
+    pub fn add_malformed(&mut self, outcome: &str, entry: usize, key: Option<&str>) {
         self.tally.add_malformed();
-        self.row(outcome, Severity::Unknown, entry);
+        self.row(outcome, Severity::Unknown, entry, key);
     }
 
-    fn row(&mut self, outcome: &str, severity: Severity, entry: usize) {
+    fn row(&mut self, outcome: &str, severity: Severity, entry: usize, key: Option<&str>) {
         // Look up by &str first so the common case allocates nothing.
         let counts = match self.outcomes.get_mut(outcome) {
             Some(counts) => counts,
             None => self.outcomes.entry(outcome.to_string()).or_insert(Counts {
                 entry,
-                by_severity: [0; 4],
+                ..Counts::default()
             }),
         };
         counts.by_severity[slot(severity)] += 1;
+        if let Some(key) = key {
+            counts.keys[slot(severity)].push(key.to_string());
+        }
     }
 
+    /// Adds a later chunk's counts (the chunk came after these in the input).
     pub fn merge(&mut self, other: Group) {
         self.tally.merge(&other.tally);
         for (outcome, counts) in other.outcomes {
             let mine = self.outcomes.entry(outcome).or_insert(Counts {
                 entry: counts.entry,
-                by_severity: [0; 4],
+                ..Counts::default()
             });
             for (a, b) in mine.by_severity.iter_mut().zip(counts.by_severity) {
                 *a += b;
+            }
+            for (a, b) in mine.keys.iter_mut().zip(counts.keys) {
+                a.extend(b);
             }
         }
     }
@@ -81,6 +93,7 @@ impl Group {
                         severity,
                         count,
                         entry: counts.entry,
+                        keys: &counts.keys[slot(severity)],
                     });
                 }
             }

@@ -215,3 +215,99 @@ fn one_input_option_takes_several_values_of_every_format() {
     assert_eq!(output.status.code(), Some(2));
     assert!(Path::new(&files[0]).exists());
 }
+
+#[test]
+fn scrapyd_paths_give_job_keys_and_spiders() {
+    let tree = Tree::new("scrapyd");
+    tree.copy("2.19.0", "clean", "logs/proj/books/5f3a.log");
+    tree.copy("2.19.0", "memusage", "logs/proj/quotes/9c1e.log");
+    let output = outcome()
+        .args(["explain", "--format", "line", "-i"])
+        .arg(tree.path("logs"))
+        .output()
+        .expect("runs");
+    let keys: Vec<String> = rows(&output).into_iter().map(|r| r[0].clone()).collect();
+    assert_eq!(keys, ["proj/books/5f3a", "proj/quotes/9c1e"]);
+    let output = outcome()
+        .args(["summary", "--by", "spider", "--format", "line", "-i"])
+        .arg(tree.path("logs"))
+        .output()
+        .expect("runs");
+    let spiders: Vec<String> = rows(&output).into_iter().map(|r| r[0].clone()).collect();
+    assert_eq!(spiders, ["books", "quotes"]);
+}
+
+fn jobs() -> String {
+    let mut jobs = String::new();
+    for i in 0..5 {
+        jobs.push_str(&format!(
+            "{{\"key\":\"1/2/{i}\",\"close_reason\":\"banned\"}}\n"
+        ));
+    }
+    jobs.push_str("{\"key\":\"1/2/9\",\"close_reason\":\"finished\",\"items\":1}\n");
+    jobs
+}
+
+#[test]
+fn only_filters_what_is_shown_not_the_status() {
+    for format in ["line", "json", "human"] {
+        let output = outcome()
+            .args(["explain", "--only", "OK", "--format", format])
+            .write_stdin(jobs())
+            .output()
+            .expect("runs");
+        let stdout = common::stdout_of(&output);
+        assert!(!stdout.contains("banned"), "{format}: {stdout}");
+        assert!(stdout.contains("finished"), "{format}: {stdout}");
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{format}: the status covers every job"
+        );
+    }
+    let output = outcome()
+        .args(["summary", "--only", "critical", "--format", "line"])
+        .write_stdin(jobs())
+        .output()
+        .expect("runs");
+    assert_eq!(outcomes_of_summary(&output), ["banned"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+fn outcomes_of_summary(output: &std::process::Output) -> Vec<String> {
+    rows(output).into_iter().map(|r| r[0].clone()).collect()
+}
+
+#[test]
+fn summary_names_the_jobs_behind_each_row() {
+    let output = outcome()
+        .args(["summary", "--format", "json"])
+        .write_stdin(jobs())
+        .output()
+        .expect("runs");
+    let summary = &common::json_lines(&output)[0];
+    assert_eq!(
+        summary["outcomes"][0]["jobs"],
+        serde_json::json!(["1/2/0", "1/2/1", "1/2/2", "1/2/3", "1/2/4"])
+    );
+    assert_eq!(summary["outcomes"][1]["jobs"], serde_json::json!(["1/2/9"]));
+    for (keys, shown, more) in [
+        ("3", "1/2/0, 1/2/1, 1/2/2", "(and 2 more)"),
+        ("5", "1/2/0, 1/2/1, 1/2/2, 1/2/3, 1/2/4", ""),
+    ] {
+        let output = outcome()
+            .args(["summary", "--keys", keys])
+            .write_stdin(jobs())
+            .output()
+            .expect("runs");
+        let stdout = common::stdout_of(&output);
+        assert!(stdout.contains(shown), "{stdout}");
+        assert!(stdout.contains(more), "{stdout}");
+    }
+    let output = outcome()
+        .args(["summary", "--keys", "0"])
+        .write_stdin(jobs())
+        .output()
+        .expect("runs");
+    assert!(!common::stdout_of(&output).contains("1/2/0"));
+}

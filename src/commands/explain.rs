@@ -34,6 +34,7 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<Exit
         tally: Tally::default(),
         lines: human::CardOrLines::default(),
         cards: !reads_stdin,
+        cards_shown: 0,
     };
     for reason in reasons {
         if explainer.stopped() {
@@ -80,6 +81,7 @@ struct Explainer<'a> {
     lines: human::CardOrLines,
     /// Reasons from the command line: each gets a card, however many.
     cards: bool,
+    cards_shown: u64,
 }
 
 impl Explainer<'_> {
@@ -110,15 +112,16 @@ fn malformed_message(source: &str, line: u64, what: &str) -> String {
 impl Records for Explainer<'_> {
     fn report(&mut self, report: Report<'_>) -> io::Result<()> {
         self.tally.add(report.severity);
-        if self.config.quiet {
+        if self.config.quiet || !self.config.shows(report.severity) {
             return Ok(());
         }
         let (palette, catalog) = (self.config.out, self.catalog);
         match self.config.format {
             Format::Human if self.cards => {
-                if self.tally.read() > 1 {
+                if self.cards_shown > 0 {
                     writeln!(self.sink)?;
                 }
+                self.cards_shown += 1;
                 human::card(&mut *self.sink, palette, catalog, &report)?;
             }
             Format::Human => self
@@ -157,6 +160,7 @@ impl<'a> Consumer for Explainer<'a> {
             catalog: self.catalog,
             config: self.config,
             tally: Tally::default(),
+            shown: 0,
             problems: Vec::new(),
             first: None,
         }
@@ -171,7 +175,7 @@ impl<'a> Consumer for Explainer<'a> {
                     &mut *self.sink,
                     palette,
                     catalog,
-                    part.tally.read(),
+                    part.shown,
                     part.first,
                     &part.out,
                 )?;
@@ -190,6 +194,8 @@ pub struct ExplainPart<'a> {
     catalog: &'a Catalog,
     config: &'a Config,
     tally: Tally,
+    /// Reports rendered into `out` (`--only` may leave some out).
+    shown: u64,
     problems: Vec<String>,
     /// Human output: the chunk's first report, in case it is the stream's only one.
     first: Option<Report<'static>>,
@@ -198,12 +204,13 @@ pub struct ExplainPart<'a> {
 impl Records for ExplainPart<'_> {
     fn report(&mut self, report: Report<'_>) -> io::Result<()> {
         self.tally.add(report.severity);
-        if self.config.quiet {
+        if self.config.quiet || !self.config.shows(report.severity) {
             return Ok(());
         }
+        self.shown += 1;
         match self.config.format {
             Format::Human => {
-                if self.tally.read() == 1 {
+                if self.shown == 1 {
                     self.first = Some(report.clone().into_owned());
                 }
                 human::stream_line(&mut self.out, self.config.out, self.catalog, &report)

@@ -20,8 +20,10 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
     let matcher = config.matcher()?;
     let sources = sources(&args.inputs, NO_INPUT)?;
     let catalog = matcher.catalog();
+    // Jobs are named only where an output shows them: not in TSV or Nagios lines.
+    let keys = matches!(config.format, Format::Human | Format::Json);
     let mut summarizer = Summarizer {
-        counter: Counter::new(catalog, args.by == Some(ByField::Spider)),
+        counter: Counter::new(catalog, args.by == Some(ByField::Spider), keys),
         config,
     };
     let failure = read_all(&sources, &matcher, &mut summarizer, config)?;
@@ -45,11 +47,16 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
             None => Vec::new(),
         };
         spiders.sort_by(|a, b| a.0.cmp(b.0));
+        let view = render::summary::View {
+            only: &config.only,
+            keys: args.keys,
+        };
         render::summary::render(
             &mut *sink,
             config.format,
             config.out,
             catalog,
+            view,
             &counter.all,
             &spiders,
         )
@@ -62,15 +69,18 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
 /// The counts of a run, whole or for one chunk of a stream.
 pub struct Counter<'c> {
     catalog: &'c Catalog,
+    /// Whether to keep the jobs behind each row.
+    keys: bool,
     all: Group,
     by_spider: Option<HashMap<String, Group>>,
     problems: Vec<String>,
 }
 
 impl<'c> Counter<'c> {
-    fn new(catalog: &'c Catalog, by_spider: bool) -> Self {
+    fn new(catalog: &'c Catalog, by_spider: bool, keys: bool) -> Self {
         Counter {
             catalog,
+            keys,
             all: Group::default(),
             by_spider: by_spider.then(HashMap::new),
             problems: Vec::new(),
@@ -95,9 +105,11 @@ impl Records for Counter<'_> {
             .outcome(catalog)
             .unwrap_or(&catalog.entries[entry].name);
         let spider = report.job.as_ref().and_then(|j| j.spider.as_deref());
-        self.all.add(outcome, report.severity, entry);
+        let key = self.keys.then(|| job_name(&report));
+        let key = key.as_deref();
+        self.all.add(outcome, report.severity, entry, key);
         if let Some(group) = self.spider_group(spider) {
-            group.add(outcome, report.severity, entry);
+            group.add(outcome, report.severity, entry, key);
         }
         Ok(())
     }
@@ -105,9 +117,10 @@ impl Records for Counter<'_> {
     fn malformed(&mut self, source: &str, line: u64, what: &str) {
         let entry = self.catalog.index_of(Fallback::Malformed);
         let name = Fallback::Malformed.name();
-        self.all.add_malformed(name, entry);
+        let key = self.keys.then(|| format!("{source}:{line}"));
+        self.all.add_malformed(name, entry, key.as_deref());
         if let Some(group) = self.spider_group(None) {
-            group.add_malformed(name, entry);
+            group.add_malformed(name, entry, key.as_deref());
         }
         self.problems.push(format!("{source}: line {line}: {what}"));
     }
@@ -153,7 +166,11 @@ impl<'c> Consumer for Summarizer<'c> {
     }
 
     fn part(&self) -> Counter<'c> {
-        Counter::new(self.counter.catalog, self.counter.by_spider.is_some())
+        Counter::new(
+            self.counter.catalog,
+            self.counter.by_spider.is_some(),
+            self.counter.keys,
+        )
     }
 
     fn join(&mut self, part: Counter<'c>) -> io::Result<()> {
@@ -166,5 +183,16 @@ impl<'c> Consumer for Summarizer<'c> {
         self.counter.problems.extend(part.problems);
         self.report_problems();
         Ok(())
+    }
+}
+
+/// A job's key, or where it was read when it has none (`file:line`).
+fn job_name(report: &Report<'_>) -> String {
+    if let Some(key) = report.job.as_ref().and_then(|j| j.key.as_deref()) {
+        return key.to_string();
+    }
+    match &report.location {
+        Some(location) => format!("{}:{}", location.source, location.line),
+        None => report.input.as_deref().unwrap_or("-").to_string(),
     }
 }

@@ -258,10 +258,42 @@ fn read_text<R: Read, C: Consumer>(
         }
         Mode::BareReasons => bare_reasons(name, &mut reader, matcher, consumer)?,
     }
-    for (report, line) in log.finish(matcher) {
+    for (mut report, line) in log.finish(matcher) {
+        if let Some(job) = report.job.as_mut() {
+            // A log names no job: Scrapyd's layout does, in LOG_FILE or in the path read.
+            let log_file = job
+                .log
+                .as_ref()
+                .and_then(|l| l.settings.iter().find(|(k, _)| k == "LOG_FILE"))
+                .map(|(_, v)| v.clone());
+            let identity = log_file
+                .as_deref()
+                .and_then(scrapyd_identity)
+                .or_else(|| scrapyd_identity(name));
+            if let Some((key, spider)) = identity {
+                job.key.get_or_insert(std::borrow::Cow::Owned(key));
+                job.spider.get_or_insert(std::borrow::Cow::Owned(spider));
+            }
+        }
         consumer.report(with_location(report, name, line))?;
     }
     Ok(())
+}
+
+/// `.../logs/<project>/<spider>/<job>.log` (Scrapyd's default `logs_dir`): the job key
+/// `project/spider/job` and the spider.
+pub fn scrapyd_identity(path: &str) -> Option<(String, String)> {
+    let mut parts = path.rsplit(['/', '\\']);
+    let file = parts.next()?;
+    let spider = parts.next()?;
+    let project = parts.next()?;
+    let logs = parts.next()?;
+    let job = file
+        .strip_suffix(".log.gz")
+        .or_else(|| file.strip_suffix(".log"))?;
+    let named = |s: &str| !s.is_empty() && s != "." && s != "..";
+    (logs == "logs" && named(project) && named(spider) && named(job))
+        .then(|| (format!("{project}/{spider}/{job}"), spider.to_string()))
 }
 
 fn bare_reasons<R: Read, C: Consumer>(
@@ -314,6 +346,21 @@ mod tests {
         let logs_api =
             br#"{"time":1,"level":20,"message":"[scrapy.core.engine] Closing spider (finished)"}"#;
         assert_eq!(detect(&[&logs_api[..], b"\n"].concat()), Mode::JsonLines);
+    }
+
+    #[test]
+    fn scrapyd_paths_name_their_job() {
+        assert_eq!(
+            scrapyd_identity("/var/lib/scrapyd/logs/shop/books/5f3a.log"),
+            Some(("shop/books/5f3a".to_string(), "books".to_string()))
+        );
+        assert_eq!(
+            scrapyd_identity("logs/shop/books/5f3a.log.gz").map(|(k, _)| k),
+            Some("shop/books/5f3a".to_string())
+        );
+        assert_eq!(scrapyd_identity("/var/log/scrapy/crawl.log"), None);
+        assert_eq!(scrapyd_identity("logs/shop/books/notes.txt"), None);
+        assert_eq!(scrapyd_identity("crawl.log"), None);
     }
 
     #[test]

@@ -17,18 +17,32 @@ use crate::summary::{Group, Row};
 /// One spider's group, by its name.
 pub type Spiders<'g> = [(&'g str, &'g Group)];
 
+/// How to show a summary: which rows (`--only`), how many keys a human row names.
+#[derive(Debug, Clone, Copy)]
+pub struct View<'v> {
+    pub only: &'v [Severity],
+    pub keys: usize,
+}
+
+impl View<'_> {
+    fn shows(&self, row: &Row<'_>) -> bool {
+        self.only.is_empty() || self.only.contains(&row.severity)
+    }
+}
+
 pub fn render(
     out: &mut impl Write,
     format: Format,
     palette: Palette,
     catalog: &Catalog,
+    view: View<'_>,
     all: &Group,
     spiders: &Spiders<'_>,
 ) -> io::Result<()> {
     match format {
-        Format::Human => human(out, palette, catalog, all, spiders),
-        Format::Json => json(out, catalog, all, spiders),
-        Format::Line => tsv(out, catalog, all, spiders),
+        Format::Human => human(out, palette, catalog, view, all, spiders),
+        Format::Json => json(out, catalog, view, all, spiders),
+        Format::Line => tsv(out, catalog, view, all, spiders),
         Format::Nagios => nagios_line(out, all),
     }
 }
@@ -37,10 +51,11 @@ fn table(
     out: &mut impl Write,
     palette: Palette,
     catalog: &Catalog,
+    view: View<'_>,
     group: &Group,
     indent: &str,
 ) -> io::Result<()> {
-    let rows = group.rows();
+    let rows: Vec<Row<'_>> = group.rows().into_iter().filter(|r| view.shows(r)).collect();
     let width = rows
         .iter()
         .map(|r| safe(r.outcome).chars().count())
@@ -63,6 +78,22 @@ fn table(
             palette.strong(&name),
             safe(&row_title(catalog, &row))
         )?;
+        if view.keys > 0 && !row.keys.is_empty() {
+            let shown: Vec<String> = row
+                .keys
+                .iter()
+                .take(view.keys)
+                .map(|k| safe(k).into_owned())
+                .collect();
+            let more = row.keys.len().saturating_sub(view.keys);
+            let more = if more > 0 {
+                format!(" (and {more} more)")
+            } else {
+                String::new()
+            };
+            let pad = " ".repeat(Severity::LABEL_WIDTH + 2 + count_width + 2);
+            writeln!(out, "{indent}{pad}{}{more}", palette.dim(&shown.join(", ")))?;
+        }
     }
     Ok(())
 }
@@ -71,19 +102,20 @@ fn human(
     out: &mut impl Write,
     palette: Palette,
     catalog: &Catalog,
+    view: View<'_>,
     all: &Group,
     spiders: &Spiders<'_>,
 ) -> io::Result<()> {
     closing_count(out, palette, &all.tally)?;
     if all.tally.total() > 0 {
         writeln!(out)?;
-        table(out, palette, catalog, all, "")?;
+        table(out, palette, catalog, view, all, "")?;
     }
     for (spider, group) in spiders {
         writeln!(out)?;
         write!(out, "{}  ", palette.heading(&safe(spider)))?;
         closing_count(out, palette, &group.tally)?;
-        table(out, palette, catalog, group, "  ")?;
+        table(out, palette, catalog, view, group, "  ")?;
     }
     Ok(())
 }
@@ -108,6 +140,8 @@ struct JsonRow<'a> {
     severity: &'static str,
     count: u64,
     title: Cow<'a, str>,
+    /// The jobs behind the row: keys, or `file:line` where a record had none.
+    jobs: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -129,6 +163,7 @@ struct JsonGroup<'a> {
 
 fn json_group<'a>(
     catalog: &'a Catalog,
+    view: View<'_>,
     group: &'a Group,
     spider: Option<&'a str>,
 ) -> JsonGroup<'a> {
@@ -147,11 +182,13 @@ fn json_group<'a>(
         outcomes: group
             .rows()
             .into_iter()
+            .filter(|row| view.shows(row))
             .map(|row| JsonRow {
                 outcome: row.outcome,
                 severity: row.severity.as_str(),
                 count: row.count,
                 title: row_title(catalog, &row),
+                jobs: row.keys,
             })
             .collect(),
         by_spider: None,
@@ -161,15 +198,16 @@ fn json_group<'a>(
 fn json(
     out: &mut impl Write,
     catalog: &Catalog,
+    view: View<'_>,
     all: &Group,
     spiders: &Spiders<'_>,
 ) -> io::Result<()> {
-    let mut value = json_group(catalog, all, None);
+    let mut value = json_group(catalog, view, all, None);
     if !spiders.is_empty() {
         value.by_spider = Some(
             spiders
                 .iter()
-                .map(|(spider, group)| json_group(catalog, group, Some(spider)))
+                .map(|(spider, group)| json_group(catalog, view, group, Some(spider)))
                 .collect(),
         );
     }
@@ -181,11 +219,12 @@ fn json(
 fn tsv(
     out: &mut impl Write,
     catalog: &Catalog,
+    view: View<'_>,
     all: &Group,
     spiders: &Spiders<'_>,
 ) -> io::Result<()> {
     if spiders.is_empty() {
-        for row in all.rows() {
+        for row in all.rows().into_iter().filter(|r| view.shows(r)) {
             let count = row.count.to_string();
             let title = row_title(catalog, &row);
             tsv_row(out, &[row.outcome, row.severity.as_str(), &count, &title])?;
@@ -193,7 +232,7 @@ fn tsv(
         return Ok(());
     }
     for (spider, group) in spiders {
-        for row in group.rows() {
+        for row in group.rows().into_iter().filter(|r| view.shows(r)) {
             let count = row.count.to_string();
             let title = row_title(catalog, &row);
             tsv_row(
