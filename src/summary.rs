@@ -22,6 +22,9 @@ fn slot(severity: Severity) -> usize {
 pub struct Group {
     pub tally: Tally,
     outcomes: HashMap<String, Counts>,
+    /// How many jobs a row keeps: `None` for all (JSON lists every one); human output
+    /// shows a few, so it keeps only those and memory stays flat.
+    keep: Option<usize>,
 }
 
 /// One row of a summary: an outcome at one severity, and the jobs behind it.
@@ -32,11 +35,21 @@ pub struct Row<'g> {
     pub count: u64,
     /// The catalog entry the outcome matched.
     pub entry: usize,
-    /// Job keys, or `file:line` for a record without one; empty when not collected.
+    /// Job keys, or `file:line` for a record without one, in input order: all of them, or
+    /// the first few the group keeps (`count` says how many there are); empty when not
+    /// collected.
     pub keys: &'g [String],
 }
 
 impl Group {
+    /// A group that keeps at most `keep` jobs per row (`None`: all).
+    pub fn keeping(keep: Option<usize>) -> Group {
+        Group {
+            keep,
+            ..Group::default()
+        }
+    }
+
     /// Counts one job; `key` names it when the summary lists jobs.
     pub fn add(&mut self, outcome: &str, severity: Severity, entry: usize, key: Option<&str>) {
         self.tally.add(severity);
@@ -59,8 +72,9 @@ impl Group {
             }),
         };
         counts.by_severity[slot(severity)] += 1;
-        if let Some(key) = key {
-            counts.keys[slot(severity)].push(key.to_string());
+        let keys = &mut counts.keys[slot(severity)];
+        if let Some(key) = key.filter(|_| self.keep.is_none_or(|most| keys.len() < most)) {
+            keys.push(key.to_string());
         }
     }
 
@@ -77,6 +91,9 @@ impl Group {
             }
             for (a, b) in mine.keys.iter_mut().zip(counts.keys) {
                 a.extend(b);
+                if let Some(most) = self.keep {
+                    a.truncate(most);
+                }
             }
         }
     }

@@ -311,3 +311,27 @@ fn summary_names_the_jobs_behind_each_row() {
         .expect("runs");
     assert!(!common::stdout_of(&output).contains("1/2/0"));
 }
+
+#[test]
+fn a_long_summary_names_a_few_jobs_and_counts_the_rest() {
+    // Long enough to be counted on several threads, whose kept keys are merged.
+    let mut stream = String::new();
+    for i in 0..4000 {
+        stream.push_str(&format!(
+            "{{\"key\":\"9/9/{i}\",\"close_reason\":\"banned\",\"spider\":\"s\"}}\n"
+        ));
+    }
+    for by in [&[][..], &["--by", "spider"][..]] {
+        let output = outcome()
+            .arg("summary")
+            .args(by)
+            .write_stdin(stream.clone())
+            .output()
+            .expect("runs");
+        let stdout = common::stdout_of(&output);
+        assert!(
+            stdout.contains("9/9/0, 9/9/1, 9/9/2 (and 3997 more)"),
+            "{stdout}"
+        );
+    }
+}

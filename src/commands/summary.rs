@@ -20,8 +20,13 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
     let matcher = config.matcher()?;
     let sources = sources(&args.inputs, NO_INPUT)?;
     let catalog = matcher.catalog();
-    // Jobs are named only where an output shows them: not in TSV or Nagios lines.
-    let keys = matches!(config.format, Format::Human | Format::Json);
+    // Jobs are kept only where an output shows them: all for JSON, the first few for a
+    // human table, none for TSV or Nagios lines.
+    let keys = match config.format {
+        Format::Json => Some(None),
+        Format::Human if args.keys > 0 => Some(Some(args.keys)),
+        _ => None,
+    };
     let mut summarizer = Summarizer {
         counter: Counter::new(catalog, args.by == Some(ByField::Spider), keys),
         config,
@@ -69,19 +74,19 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
 /// The counts of a run, whole or for one chunk of a stream.
 pub struct Counter<'c> {
     catalog: &'c Catalog,
-    /// Whether to keep the jobs behind each row.
-    keys: bool,
+    /// Whether to keep the jobs behind each row, and how many (`Some(None)`: all).
+    keys: Option<Option<usize>>,
     all: Group,
     by_spider: Option<HashMap<String, Group>>,
     problems: Vec<String>,
 }
 
 impl<'c> Counter<'c> {
-    fn new(catalog: &'c Catalog, by_spider: bool, keys: bool) -> Self {
+    fn new(catalog: &'c Catalog, by_spider: bool, keys: Option<Option<usize>>) -> Self {
         Counter {
             catalog,
             keys,
-            all: Group::default(),
+            all: Group::keeping(keys.flatten()),
             by_spider: by_spider.then(HashMap::new),
             problems: Vec::new(),
         }
@@ -91,7 +96,7 @@ impl<'c> Counter<'c> {
         let groups = self.by_spider.as_mut()?;
         let spider = spider.unwrap_or("-");
         if !groups.contains_key(spider) {
-            groups.insert(spider.to_string(), Group::default());
+            groups.insert(spider.to_string(), Group::keeping(self.keys.flatten()));
         }
         groups.get_mut(spider)
     }
@@ -105,7 +110,7 @@ impl Records for Counter<'_> {
             .outcome(catalog)
             .unwrap_or(&catalog.entries[entry].name);
         let spider = report.job.as_ref().and_then(|j| j.spider.as_deref());
-        let key = self.keys.then(|| job_name(&report));
+        let key = self.keys.map(|_| job_name(&report));
         let key = key.as_deref();
         self.all.add(outcome, report.severity, entry, key);
         if let Some(group) = self.spider_group(spider) {
@@ -117,7 +122,7 @@ impl Records for Counter<'_> {
     fn malformed(&mut self, source: &str, line: u64, what: &str) {
         let entry = self.catalog.index_of(Fallback::Malformed);
         let name = Fallback::Malformed.name();
-        let key = self.keys.then(|| format!("{source}:{line}"));
+        let key = self.keys.map(|_| format!("{source}:{line}"));
         self.all.add_malformed(name, entry, key.as_deref());
         if let Some(group) = self.spider_group(None) {
             group.add_malformed(name, entry, key.as_deref());
@@ -177,7 +182,10 @@ impl<'c> Consumer for Summarizer<'c> {
         self.counter.all.merge(part.all);
         if let (Some(mine), Some(theirs)) = (&mut self.counter.by_spider, part.by_spider) {
             for (spider, group) in theirs {
-                mine.entry(spider).or_default().merge(group);
+                let keep = self.counter.keys.flatten();
+                mine.entry(spider)
+                    .or_insert_with(|| Group::keeping(keep))
+                    .merge(group);
             }
         }
         self.counter.problems.extend(part.problems);

@@ -85,7 +85,7 @@ fn table(
                 .take(view.keys)
                 .map(|k| safe(k).into_owned())
                 .collect();
-            let more = row.keys.len().saturating_sub(view.keys);
+            let more = (row.count as usize).saturating_sub(shown.len());
             let more = if more > 0 {
                 format!(" (and {more} more)")
             } else {
