@@ -6,13 +6,20 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
-const EXPLAIN_EXAMPLES: &str = "\
-Examples:
-  outcome explain memusage_exceeded
-  outcome explain 'killed by oom' banned --format line
-  outcome explain -i job.json --format json | jq .severity
-  outcome explain < jobs.jl                   (job JSON, JSON Lines, reasons or a log)
-  outcome explain -i crawl.log                (a Scrapy log, from scrapy crawl or Scrapyd)";
+/// The explain examples, shared by `outcome --help` and `outcome explain --help`.
+macro_rules! explain_examples {
+    () => {
+        concat!(
+            "  outcome explain memusage_exceeded\n",
+            "  outcome explain 'killed by oom' banned --format line\n",
+            "  outcome explain -i job.json --format json | jq .severity\n",
+            "  outcome explain < jobs.jl                   (job JSON, JSON Lines, reasons or a log)\n",
+            "  outcome explain -i crawl.log                (a Scrapy log, from scrapy crawl or Scrapyd)",
+        )
+    };
+}
+
+const EXPLAIN_EXAMPLES: &str = concat!("Examples:\n", explain_examples!());
 
 const SUMMARY_EXAMPLES: &str = "\
 Formats: human, json, line, and nagios (one Monitoring Plugins status line; any error is
@@ -23,15 +30,13 @@ Examples:
   outcome summary -i jobs.jl --by spider --format line
   outcome summary -i jobs.jl --format nagios";
 
-const EXAMPLES: &str = "\
-Examples:
-  outcome explain memusage_exceeded
-  outcome explain 'killed by oom' banned --format line
-  outcome explain -i job.json --format json | jq .severity
-  outcome explain < jobs.jl                   (job JSON, JSON Lines, reasons or a log)
-  outcome explain -i crawl.log                (a Scrapy log, from scrapy crawl or Scrapyd)
+const EXAMPLES: &str = concat!(
+    "Examples:\n",
+    explain_examples!(),
+    "
   outcome summary -i jobs.jl --format nagios
-  outcome list --severity critical";
+  outcome list --severity critical"
+);
 
 #[derive(Debug, Parser)]
 #[command(
