@@ -9,6 +9,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::checks::{Check, CheckSpec};
 use crate::exit::{io_reason, Error, Result};
 pub use crate::severity::Severity;
 
@@ -100,6 +101,8 @@ struct CatalogSpec {
     families: Vec<EntrySpec>,
     #[serde(default)]
     fallbacks: Vec<EntrySpec>,
+    #[serde(default)]
+    checks: Vec<CheckSpec>,
 }
 
 /// Which list of the catalog an entry belongs to.
@@ -173,6 +176,12 @@ pub struct Catalog {
     exact: HashMap<String, usize>,
     normalized: HashMap<String, usize>,
     fallbacks: [usize; 7],
+    /// The checks behind findings, in the order findings are listed.
+    pub checks: Vec<Check>,
+    /// `--expect`: outcomes that count as OK for this run, as entries for the catalog's
+    /// own reasons and as normalized text for any other.
+    expected_entries: Vec<usize>,
+    expected_reasons: Vec<String>,
 }
 
 impl Catalog {
@@ -187,6 +196,9 @@ impl Catalog {
             exact: HashMap::new(),
             normalized: HashMap::new(),
             fallbacks: [0; 7],
+            checks: Vec::new(),
+            expected_entries: Vec::new(),
+            expected_reasons: Vec::new(),
         };
         catalog.merge(spec, &Origin::Builtin, BUILTIN)?;
         for (slot, which) in Fallback::ALL.into_iter().enumerate() {
@@ -238,6 +250,7 @@ impl Catalog {
         ];
         let mut named_here: HashMap<String, ()> = HashMap::new();
         let locator = Locator::new(text);
+        self.merge_checks(spec.checks, origin, &locator)?;
         for (kind, specs) in lists {
             for spec in specs {
                 if named_here.insert(spec.name.clone(), ()).is_some() {
@@ -251,6 +264,96 @@ impl Catalog {
             }
         }
         self.reindex(origin, &locator)
+    }
+
+    fn merge_checks(
+        &mut self,
+        specs: Vec<CheckSpec>,
+        origin: &Origin,
+        locator: &Locator,
+    ) -> Result<()> {
+        let mut named_here: Vec<String> = Vec::new();
+        for spec in specs {
+            let (line, column) = locator.place(&spec.id);
+            let at = format!("{origin}:{line}:{column}");
+            if named_here.contains(&spec.id) {
+                return Err(Error::config(format!(
+                    "{at}: check `{}` is named twice in this file",
+                    spec.id
+                )));
+            }
+            named_here.push(spec.id.clone());
+            let shown = origin.as_str().to_string();
+            match self.checks.iter_mut().find(|c| c.id == spec.id) {
+                Some(check) => spec
+                    .apply_to(check, &shown)
+                    .map_err(|what| Error::config(format!("{at}: {what}")))?,
+                None if *origin == Origin::Builtin => {
+                    let check = spec
+                        .complete(&shown)
+                        .map_err(|what| Error::internal(format!("built-in catalog: {what}")))?;
+                    self.checks.push(check);
+                }
+                None => {
+                    let known: Vec<&str> = self.checks.iter().map(|c| c.id.as_str()).collect();
+                    return Err(Error::config(format!(
+                        "{at}: there is no check `{}`; a catalog can change the built-in checks ({}), not add one",
+                        spec.id,
+                        known.join(", ")
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The run's policy: `--expect` reasons count as OK, `--finding ID=LEVEL` sets a
+    /// check's severity (or turns it off). An unknown finding id is a usage error.
+    pub fn apply_policy(
+        &mut self,
+        expect: &[String],
+        findings: &[(String, Option<crate::severity::Severity>)],
+    ) -> Result<()> {
+        for (id, level) in findings {
+            let Some(check) = self.checks.iter_mut().find(|c| c.id == *id) else {
+                let known: Vec<&str> = self.checks.iter().map(|c| c.id.as_str()).collect();
+                return Err(Error::usage(format!(
+                    "--finding: there is no check `{id}` (checks: {})",
+                    known.join(", ")
+                )));
+            };
+            match level {
+                Some(severity) => {
+                    check.enabled = true;
+                    check.forced = Some(*severity);
+                }
+                None => check.enabled = false,
+            }
+        }
+        for reason in expect {
+            let entry = self
+                .exact(reason)
+                .or_else(|| self.by_normalized(&normalize(reason)));
+            match entry {
+                Some(index) => self.expected_entries.push(index),
+                None => self.expected_reasons.push(normalize(reason)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether an outcome counts as OK for this run (`--expect`): the catalog entry it
+    /// matched by name, or its own text for a reason the catalog does not know.
+    pub fn is_expected(&self, entry: Option<usize>, reason: &str) -> bool {
+        if self.expected_entries.is_empty() && self.expected_reasons.is_empty() {
+            return false;
+        }
+        entry.is_some_and(|e| self.expected_entries.contains(&e))
+            || self.expected_reasons.contains(&normalize(reason))
+    }
+
+    pub fn check(&self, id: &str) -> Option<&Check> {
+        self.checks.iter().find(|c| c.id == id)
     }
 
     fn merge_entry(

@@ -7,6 +7,7 @@ use std::fmt;
 use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
+use crate::counters::{self, Counters};
 use crate::lenient::{Flag, Number, Text, TextList};
 
 /// Scrapy's stats as far as an outcome depends on them. Filled from `scrapystats` in job
@@ -23,6 +24,9 @@ pub struct Stats<'a> {
     pub elapsed_seconds: Option<f64>,
     pub start_time: Option<f64>,
     pub finish_time: Option<f64>,
+    /// The stats findings are made from; allocated at the first such key, so a record
+    /// without any costs nothing.
+    pub counters: Option<Box<Counters>>,
 }
 
 impl<'a> Stats<'a> {
@@ -50,10 +54,27 @@ impl<'a> Stats<'a> {
                 self.memory_limit_reached = value.0.map(|v| v != 0.0);
                 return true;
             }
-            _ => return false,
+            other => {
+                if !counters::wanted(other) {
+                    return false;
+                }
+                return self
+                    .counters
+                    .get_or_insert_with(Box::default)
+                    .record(other, value.count());
+            }
         };
         *slot = value.count();
         true
+    }
+
+    /// The diagnostic counters, or an empty set when the stats had none.
+    pub fn counters(&self) -> &Counters {
+        static NONE: std::sync::OnceLock<Counters> = std::sync::OnceLock::new();
+        match &self.counters {
+            Some(counters) => counters,
+            None => NONE.get_or_init(Counters::default),
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -80,6 +101,7 @@ impl<'a> Stats<'a> {
             elapsed_seconds: self.elapsed_seconds,
             start_time: self.start_time,
             finish_time: self.finish_time,
+            counters: self.counters,
         }
     }
 }
@@ -153,7 +175,7 @@ const NUMERIC_STATS: [&str; 8] = [
 ];
 
 fn is_stat_used(key: &str) -> bool {
-    NUMERIC_STATS.contains(&key)
+    NUMERIC_STATS.contains(&key) || counters::wanted(key)
 }
 
 /// What a Scrapy log says beyond its stats: the header's version and settings, and counts
@@ -169,6 +191,8 @@ pub struct LogFacts {
     pub tracebacks: u64,
     /// Where the item and error counts came from: `stats dump` or `log lines`.
     pub counts_from: Option<&'static str>,
+    /// What the log's own lines show: error shapes, exceptions, feed and retry failures.
+    pub evidence: crate::evidence::LogEvidence,
 }
 
 /// One job, whatever API shape it came in.

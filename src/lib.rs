@@ -6,10 +6,14 @@
 //! `pyliteral` <- `report` <- `input` and `render` <- `summary`, `config` <- `commands`.
 
 pub mod catalog;
+pub mod checks;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod counters;
+pub mod evidence;
 pub mod exit;
+pub mod findings;
 pub mod input;
 pub mod job;
 pub mod lenient;

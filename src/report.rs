@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use crate::catalog::{Catalog, Entry, Fallback};
+use crate::findings::{self, Context, Finding};
 use crate::job::Job;
 use crate::reason::{How, Match, Matcher};
 use crate::severity::Severity;
@@ -21,8 +22,15 @@ pub struct Report<'a> {
     /// The reason exactly as given, if there was one.
     pub input: Option<Cow<'a, str>>,
     pub found: Match,
+    /// The verdict: the worst of the outcome's own severity and its findings'.
     pub severity: Severity,
-    /// Findings from the record itself, worst first.
+    /// The outcome's own severity (after `--expect`), before any finding.
+    pub outcome_severity: Severity,
+    /// The outcome was named by `--expect`, so it counts as OK for this run.
+    pub expected: bool,
+    /// Checks over the stats and the log that fired, worst first.
+    pub findings: Vec<Finding>,
+    /// What the record or log says beyond the findings: who cancelled, which signal.
     pub notes: Vec<String>,
     /// Boxed: a report moves through several calls per record, a job is large.
     pub job: Option<Box<Job<'a>>>,
@@ -33,9 +41,20 @@ const MIB: f64 = 1024.0 * 1024.0;
 impl<'a> Report<'a> {
     pub fn for_reason(matcher: &Matcher, reason: Cow<'a, str>) -> Report<'a> {
         let found = matcher.find(&reason);
+        let catalog = matcher.catalog();
+        let by_name = matches!(found.how, How::Exact | How::Alias | How::Normalized);
+        let expected = catalog.is_expected(by_name.then_some(found.entry), &reason);
+        let severity = if expected {
+            Severity::Ok
+        } else {
+            catalog.entries[found.entry].severity
+        };
         Report {
             location: None,
-            severity: matcher.catalog().entries[found.entry].severity,
+            severity,
+            outcome_severity: severity,
+            expected,
+            findings: Vec::new(),
             input: Some(reason),
             found,
             notes: Vec::new(),
@@ -55,6 +74,9 @@ impl<'a> Report<'a> {
                 suggestion: None,
             },
             severity: catalog.entries[entry].severity,
+            outcome_severity: catalog.entries[entry].severity,
+            expected: false,
+            findings: Vec::new(),
             notes: Vec::new(),
             job: None,
         }
@@ -68,6 +90,7 @@ impl<'a> Report<'a> {
             How::FailedToStart,
         );
         report.notes = notes;
+        report.judge_findings(matcher.catalog(), &job);
         report.job = Some(job);
         report
     }
@@ -82,6 +105,7 @@ impl<'a> Report<'a> {
         let mut report =
             Report::fallback(matcher.catalog(), Fallback::NeverClosed, How::NeverClosed);
         report.notes = notes;
+        report.judge_findings(matcher.catalog(), &job);
         report.job = Some(job);
         report
     }
@@ -119,28 +143,37 @@ impl<'a> Report<'a> {
             },
         };
         report.judge_facts(catalog, &mut job);
+        report.judge_findings(catalog, &job);
         report.job = Some(job);
         report
+    }
+
+    /// Runs the checks and lets the worst finding raise the verdict.
+    fn judge_findings(&mut self, catalog: &Catalog, job: &Job<'_>) {
+        let known = matches!(self.found.how, How::Exact | How::Alias | How::Normalized);
+        let context = Context {
+            outcome: known.then(|| catalog.entries[self.found.entry].name.as_str()),
+            accepted: self.outcome_severity == Severity::Ok,
+            unfinished: self.found.how == How::NotFinished,
+            never_closed: matches!(self.found.how, How::NeverClosed | How::FailedToStart),
+            failed_to_start: self.found.how == How::FailedToStart,
+        };
+        self.findings = findings::assess(catalog, &context, job);
+        if let Some(worst) = self.findings.first() {
+            self.severity = self.severity.max(worst.severity);
+        }
+    }
+
+    /// The finding that raised the verdict above the outcome's own severity, if one did.
+    pub fn deciding(&self) -> Option<&Finding> {
+        self.findings
+            .first()
+            .filter(|f| f.severity == self.severity && f.severity > self.outcome_severity)
     }
 
     fn judge_facts(&mut self, catalog: &Catalog, job: &mut Job<'a>) {
         let entry = &catalog.entries[self.found.entry];
         let known = matches!(self.found.how, How::Exact | How::Alias | How::Normalized);
-        if known && entry.name == "finished" {
-            if let Some(errors) = job.errors().filter(|&e| e > 0) {
-                self.severity = self.severity.max(Severity::Warning);
-                self.notes.push(format!(
-                    "finished with {} error{} logged; the data may be incomplete",
-                    group(errors),
-                    plural(errors)
-                ));
-            }
-            if job.items() == Some(0) {
-                self.severity = self.severity.max(Severity::Warning);
-                self.notes
-                    .push("finished without scraping a single item".to_string());
-            }
-        }
         if let (Some(close), Some(finish)) = (&job.close_reason, &job.stats.finish_reason) {
             if close != finish {
                 self.notes.push(format!(
@@ -155,9 +188,17 @@ impl<'a> Report<'a> {
             if let Some(note) = memory_note(job) {
                 self.notes.push(note);
             }
+            if known && entry.name == "killed by oom" {
+                self.notes.push(oom_note(job));
+            }
         }
         if let Some(by) = &job.cancelled_by {
             self.notes.push(format!("cancelled by {by}"));
+        }
+        if known {
+            if let Some(note) = who_stopped_it(entry.name.as_str(), job) {
+                self.notes.push(note);
+            }
         }
     }
 
@@ -190,10 +231,60 @@ impl<'a> Report<'a> {
             input: self.input.map(|i| Cow::Owned(i.into_owned())),
             found: self.found,
             severity: self.severity,
+            outcome_severity: self.outcome_severity,
+            expected: self.expected,
+            findings: self.findings,
             notes: self.notes,
             job: self.job.map(|job| Box::new(job.into_owned())),
         }
     }
+}
+
+/// Tells apart the outcomes that several parties can cause, where the input says which.
+fn who_stopped_it(outcome: &str, job: &Job<'_>) -> Option<String> {
+    let log = job.log.as_ref();
+    let evidence = log.map(|l| &l.evidence);
+    match outcome {
+        "cancelled" if job.cancelled_by.is_some() => None,
+        "cancelled" if log.is_some() => Some(
+            "the engine itself closed the spider as `cancelled`: the spider's own code did it (`raise CloseSpider()` without a reason, or closing the spider without one), not the platform".to_string(),
+        ),
+        "cancelled" if job.stats.finish_reason.as_deref().is_some_and(|r| r != "cancelled") => {
+            Some(format!(
+                "Scrapy closed with `{}` and the platform recorded `cancelled`: the job was cancelled from outside (dashboard, API or the platform's own limits)",
+                job.stats.finish_reason.as_deref().unwrap_or_default()
+            ))
+        }
+        "shutdown" => match evidence.and_then(|e| e.signal.as_deref()) {
+            // The log's own signal line is quoted with where such a signal comes from.
+            Some(_) => None,
+            None if log.is_some_and(|l| l.scrapy_version.is_some()) => Some(
+                "no signal is in the log: the crawler was stopped from code (crawler.stop(), an extension or a script around it)".to_string(),
+            ),
+            None => None,
+        },
+        _ => None,
+    }
+}
+
+/// Why the platform's or the kernel's killer can strike below Scrapy's own limit.
+fn oom_note(job: &Job<'_>) -> String {
+    let counters = job.stats.counters();
+    let mut note = match (job.stats.memory_peak, job.memory_limit) {
+        (Some(peak), Some(limit)) if peak < limit => format!(
+            "Scrapy's own memory check saw at most {} MiB, below its limit of {} MiB, so memusage_exceeded never fired: the memory grew between its checks (every MEMUSAGE_CHECK_INTERVAL_SECONDS, 60 s by default) or was used outside the Scrapy process",
+            group((peak as f64 / MIB).round() as u64),
+            group((limit as f64 / MIB).round() as u64)
+        ),
+        (Some(_), _) => "the process was killed from outside (the kernel or the platform), not closed by Scrapy's MemoryUsage extension; memusage/max is its last check, not the peak at the kill".to_string(),
+        _ => "the process was killed from outside (the kernel or the platform), not closed by Scrapy's MemoryUsage extension (that one would say memusage_exceeded)".to_string(),
+    };
+    if counters.playwright {
+        note.push_str("; the stats show scrapy-playwright, whose browser processes' memory Scrapy does not count");
+    } else {
+        note.push_str("; a browser started by scrapy-playwright or Splash is not counted either");
+    }
+    note
 }
 
 fn memory_note(job: &Job<'_>) -> Option<String> {
@@ -221,4 +312,160 @@ fn memory_note(job: &Job<'_>) -> Option<String> {
         parts.push("memusage/limit_reached is set".to_string());
     }
     (!parts.is_empty()).then(|| parts.join("; "))
+}
+
+/// What the input knows that the catalog's advice leaves as a placeholder.
+struct Known<'r> {
+    job_key: Option<&'r str>,
+    spider: Option<&'r str>,
+    reason: Option<&'r str>,
+}
+
+/// A value fit to stand inside a quoted shell command as written: a quote, a backslash, a
+/// `$` or a control character could change the command, so such a value is left out and
+/// the placeholder stays.
+fn quiet(value: &str) -> bool {
+    !value.is_empty()
+        && value.len() <= 200
+        && !value
+            .chars()
+            .any(|c| matches!(c, '\'' | '"' | '`' | '\\' | '$') || c.is_control())
+}
+
+/// Replaces the placeholder `name` where it stands as a word of its own.
+fn replace_word(text: &str, name: &str, value: &str) -> String {
+    let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(name) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + name.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        if before.is_some_and(word) || after.is_some_and(word) {
+            out.push_str(name);
+        } else {
+            out.push_str(value);
+        }
+        rest = &rest[at + name.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+impl Known<'_> {
+    fn fill<'s>(&self, step: &'s str) -> Cow<'s, str> {
+        let mut text = Cow::Borrowed(step);
+        if let Some(reason) = self.reason.filter(|r| quiet(r)) {
+            if text.contains("closespider_TAIL") {
+                text = Cow::Owned(text.replace("closespider_TAIL", reason));
+            }
+            if text.contains("REASON") {
+                text = Cow::Owned(replace_word(&text, "REASON", reason));
+            }
+        }
+        for (name, value) in [("JOB_KEY", self.job_key), ("SPIDER", self.spider)] {
+            if let Some(value) = value.filter(|v| quiet(v)) {
+                if text.contains(name) {
+                    text = Cow::Owned(replace_word(&text, name, value));
+                }
+            }
+        }
+        text
+    }
+}
+
+impl Report<'_> {
+    fn known(&self) -> Known<'_> {
+        let job = self.job.as_deref();
+        Known {
+            job_key: job.and_then(|j| j.key.as_deref()),
+            spider: job.and_then(|j| j.spider.as_deref()),
+            reason: self.input.as_deref(),
+        }
+    }
+
+    /// The outcome's own next steps, with what the input knows filled in and without the
+    /// ones a finding's advice replaces.
+    pub fn outcome_steps<'c>(&self, catalog: &'c Catalog) -> Vec<Cow<'c, str>> {
+        let known = self.known();
+        let superseded: Vec<&str> = self
+            .findings
+            .iter()
+            .flat_map(|f| f.check(catalog).supersedes.iter().map(String::as_str))
+            .filter(|p| !p.is_empty())
+            .collect();
+        self.entry(catalog)
+            .next_steps
+            .iter()
+            .filter(|step| !superseded.iter().any(|p| step.starts_with(p)))
+            .map(|step| match known.fill(step) {
+                Cow::Borrowed(_) => Cow::Borrowed(step.as_str()),
+                Cow::Owned(s) => Cow::Owned(s),
+            })
+            .collect()
+    }
+
+    /// A finding's next steps, with what the input knows filled in.
+    pub fn finding_steps<'c>(&self, catalog: &'c Catalog, finding: &Finding) -> Vec<Cow<'c, str>> {
+        let known = self.known();
+        finding
+            .check(catalog)
+            .next_steps
+            .iter()
+            .map(|step| match known.fill(step) {
+                Cow::Borrowed(_) => Cow::Borrowed(step.as_str()),
+                Cow::Owned(s) => Cow::Owned(s),
+            })
+            .collect()
+    }
+
+    /// Every next step for the card: the findings' first, worst finding first, then the
+    /// outcome's; a step said twice is said once.
+    pub fn all_steps<'c>(&self, catalog: &'c Catalog) -> Vec<Cow<'c, str>> {
+        let mut steps: Vec<Cow<'c, str>> = Vec::new();
+        for finding in &self.findings {
+            for step in self.finding_steps(catalog, finding) {
+                if !steps.contains(&step) {
+                    steps.push(step);
+                }
+            }
+        }
+        for step in self.outcome_steps(catalog) {
+            if !steps.contains(&step) {
+                steps.push(step);
+            }
+        }
+        steps
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_filled_only_where_they_are_words() {
+        let known = Known {
+            job_key: Some("2222222/1/1546"),
+            spider: Some("books"),
+            reason: Some("login_failed"),
+        };
+        assert_eq!(
+            known.fill("run `shub log JOB_KEY` or `scrapy crawl SPIDER`; SPIDER_MODULES stays"),
+            "run `shub log 2222222/1/1546` or `scrapy crawl books`; SPIDER_MODULES stays"
+        );
+        assert_eq!(
+            known.fill("`grep -rn 'REASON' .` and `Closing spider (REASON)`"),
+            "`grep -rn 'login_failed' .` and `Closing spider (login_failed)`"
+        );
+        let hostile = Known {
+            job_key: None,
+            spider: Some("x'; rm -rf ~; '"),
+            reason: Some("a$(id)"),
+        };
+        assert_eq!(
+            hostile.fill("`scrapy crawl SPIDER` `grep 'REASON'`"),
+            "`scrapy crawl SPIDER` `grep 'REASON'`"
+        );
+    }
 }

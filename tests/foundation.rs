@@ -672,7 +672,10 @@ fn counts_of_one_are_singular() {
     );
     let stdout = stdout_of(&output);
     assert!(stdout.contains("1 item, 1 error, 1 page"), "{stdout}");
-    assert!(stdout.contains("finished with 1 error logged"), "{stdout}");
+    assert!(
+        stdout.contains("1 error logged (the job's error count"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -71,7 +71,7 @@ fn a_stream_is_one_line_per_job_and_a_count() {
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 9, "{text}");
     assert!(
-        lines[1].starts_with("WARNING   101/1/2  finished  finished with 3 errors"),
+        lines[1].starts_with("WARNING   101/1/2  finished  errors_logged: 3 errors logged"),
         "{}",
         lines[1]
     );
@@ -98,17 +98,16 @@ fn record_facts_shape_the_verdict() {
     let with_errors = by_key("101/1/2");
     assert_eq!(with_errors["severity"], "warning");
     assert_eq!(with_errors["exit_code"], 1);
-    assert!(with_errors["notes"][0]
+    assert_eq!(with_errors["deciding"], "errors_logged");
+    assert_eq!(with_errors["findings"][0]["id"], "errors_logged");
+    assert!(with_errors["findings"][0]["evidence"][0]
         .as_str()
-        .expect("note")
+        .expect("evidence")
         .contains("3 errors"));
     // Legacy spelling: id / items_scraped / errors_count; zero items is a warning.
     let no_items = by_key("101/2/3");
     assert_eq!(no_items["severity"], "warning");
-    assert!(no_items["notes"][0]
-        .as_str()
-        .expect("note")
-        .contains("without scraping"));
+    assert_eq!(no_items["deciding"], "zero_items");
     let running = by_key("101/1/5");
     assert_eq!(running["severity"], "unknown");
     assert_eq!(running["matched"], "not_finished");

@@ -140,7 +140,16 @@ fn a_complete_dump_without_items_means_zero_items() {
         assert_eq!(report["job"]["items"], 0, "{version}");
         assert_eq!(report["job"]["errors"], 0, "{version}");
         assert_eq!(report["job"]["counts_from"], "stats dump");
-        assert!(notes(&report).contains("without scraping a single item"));
+        assert_eq!(report["deciding"], "zero_items", "{version}");
+        assert!(
+            report["findings"][0]["evidence"][0]
+                .as_str()
+                .is_some_and(|e| e.starts_with(
+                    "no item_scraped_count in a complete stats dump, so 0 items from "
+                )),
+            "{version}: {}",
+            report["findings"]
+        );
         assert_eq!(code, Some(1));
     }
     // A record without scrapystats says nothing about items: unknown, not 0.
@@ -246,10 +255,7 @@ fn a_close_that_never_completes_is_a_warning() {
         let (report, code) = only(version, "killed_while_closing");
         assert_eq!(report["outcome"], "finished");
         assert_eq!(report["severity"], "warning", "{version}");
-        assert!(
-            notes(&report).contains("feed exports are written on spider_closed"),
-            "{version}"
-        );
+        assert_eq!(report["deciding"], "close_incomplete", "{version}");
         assert_eq!(code, Some(1));
     }
 }
@@ -316,7 +322,18 @@ fn a_log_level_that_hides_info_is_named() {
             "items are DEBUG lines, hidden here"
         );
         assert!(notes.contains("5 ERROR"), "{version}: {notes}");
-        assert_eq!(code, Some(3));
+        // The ERROR lines it does show are findings: at least that many errors.
+        assert_eq!(report["deciding"], "errors_logged", "{version}");
+        assert!(
+            report["findings"][0]["evidence"][0]
+                .as_str()
+                .is_some_and(|e| e.starts_with(
+                    "5 errors logged (ERROR and CRITICAL lines in the part of the log given"
+                )),
+            "{version}: {}",
+            report["findings"]
+        );
+        assert_eq!(code, Some(1));
     }
 }
 

@@ -12,6 +12,7 @@ use aho_corasick::AhoCorasick;
 
 use super::logformat::{self, LogFormat};
 use super::reader::{count_newlines, Reader};
+use crate::evidence::{self, LogEvidence, Quote};
 use crate::job::{Job, LogFacts, Stats};
 use crate::pyliteral::{self, Py};
 use crate::reason::Matcher;
@@ -140,7 +141,21 @@ enum Collecting {
     Stats(Collect),
     Settings(Collect),
     /// The exception line that ends a traceback, within so many lines.
-    Exception(u32),
+    Exception(Traceback),
+}
+
+/// A traceback being read: its innermost frame so far, and the exception line that may
+/// end it (a chained traceback goes on after one).
+#[derive(Debug)]
+struct Traceback {
+    left: u32,
+    /// The indent of its `Traceback` line: frames are indented deeper, the exception line
+    /// that ends it is not (a pasted log may indent everything).
+    indent: usize,
+    frame: Option<String>,
+    candidate: Option<(u64, String)>,
+    /// The ERROR message on the line before the traceback, if it came right before.
+    after: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -163,6 +178,9 @@ pub struct LogReader {
     tracebacks: u64,
     /// The first traceback's exception line and the line it is on.
     exception: Option<(u64, String)>,
+    /// The last ERROR line's message, for the traceback that may follow it.
+    last_error: Option<(u64, String)>,
+    evidence: LogEvidence,
     unhandled: bool,
     info_seen: bool,
     /// Lines over the record cap that were skipped.
@@ -325,7 +343,7 @@ impl LogReader {
             return;
         }
         let hits = Hits::of(text);
-        self.count_level(text, &hits);
+        self.count_level(text, &hits, line_no);
         if let Some(prefix) = hits.at(STARTED).and_then(|at| header_prefix(text, at)) {
             if self.format.is_none() {
                 self.format = LogFormat::learn(prefix);
@@ -373,10 +391,19 @@ impl LogReader {
                 self.forced = true;
             }
             if words.contains(" twice") || words.contains("shutting down") {
+                let name: String = text[at + "Received ".len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                self.evidence.signal = Some(name);
+                self.evidence.forced = self.forced;
                 self.signal_quote = Some(words);
             }
         } else if let Some(at) = hits.at(START_ERROR).or_else(|| hits.at(START_ERROR_OLD)) {
             self.start_error.get_or_insert_with(|| quote(&text[at..]));
+            self.evidence
+                .start_error
+                .get_or_insert_with(|| Quote::new(line_no, &text[at..]));
         } else if hits.has(UNHANDLED) {
             self.unhandled = true;
         } else if !self.scanning && text.contains(SCRAPED) {
@@ -385,9 +412,25 @@ impl LogReader {
         }
         if hits.has(TRACEBACK) {
             self.tracebacks += 1;
-            if self.exception.is_none() {
-                self.collecting = Some(Collecting::Exception(TRACEBACK_LINES));
-            }
+            let after = self
+                .last_error
+                .take()
+                .filter(|(l, _)| l.saturating_add(1) >= line_no)
+                .map(|(_, m)| m);
+            let indent = hits.at(TRACEBACK).map_or(0, |at| {
+                text[..at]
+                    .chars()
+                    .rev()
+                    .take_while(|c| *c == ' ' || *c == '\t')
+                    .count()
+            });
+            self.collecting = Some(Collecting::Exception(Traceback {
+                left: TRACEBACK_LINES,
+                indent,
+                frame: None,
+                candidate: None,
+                after,
+            }));
         }
     }
 
@@ -398,7 +441,7 @@ impl LogReader {
             // read as usual (a pasted log may be indented throughout).
             let text = String::from_utf8_lossy(line);
             if LogReader::looks_like_log(line) || self.format_fits_any(text.trim_end()) {
-                self.collecting = None;
+                self.end_traceback();
                 return false;
             }
         }
@@ -427,30 +470,55 @@ impl LogReader {
                 }
                 true
             }
-            Collecting::Exception(left) => {
+            Collecting::Exception(traceback) => {
                 let text = String::from_utf8_lossy(line);
                 let trimmed = text.trim_end();
-                let indented = trimmed.is_empty() || trimmed.starts_with(char::is_whitespace);
                 let frame = trimmed.trim_start();
-                let still_frames = indented
-                    && (frame.starts_with("File ")
-                        || frame.starts_with('^')
-                        || frame.is_empty()
-                        || !frame.contains(": "));
+                if traceback.candidate.is_some() {
+                    // After an exception line only a chained traceback goes on.
+                    let chained = frame.is_empty()
+                        || frame.starts_with("During handling")
+                        || frame.starts_with("The above exception")
+                        || frame.starts_with("Traceback");
+                    if !chained {
+                        self.end_traceback();
+                        return false;
+                    }
+                    if frame.starts_with("Traceback") {
+                        traceback.candidate = None;
+                    }
+                    return true;
+                }
+                let indent = trimmed.len() - frame.len();
+                let still_frames =
+                    frame.is_empty() || frame.starts_with('^') || indent > traceback.indent;
                 if still_frames
                     || frame.starts_with("Traceback")
                     || frame.starts_with("During handling")
+                    || frame.starts_with("The above exception")
                 {
-                    *left -= 1;
-                    if *left == 0 {
+                    if let Some(at) = evidence::frame(frame) {
+                        traceback.frame = Some(at);
+                    }
+                    traceback.left -= 1;
+                    if traceback.left == 0 {
                         self.collecting = None;
                     }
                     return true;
                 }
-                self.collecting = None;
-                let trimmed = frame;
-                self.exception = Some((line_no, quote(trimmed)));
+                traceback.candidate = Some((line_no, quote(frame)));
                 true
+            }
+        }
+    }
+
+    /// A traceback is over: its last exception line is counted under its type.
+    fn end_traceback(&mut self) {
+        if let Some(Collecting::Exception(traceback)) = self.collecting.take() {
+            if let Some((line, text)) = traceback.candidate {
+                self.evidence
+                    .exception(&text, line, traceback.frame, traceback.after.as_deref());
+                self.exception.get_or_insert((line, text));
             }
         }
     }
@@ -464,7 +532,7 @@ impl LogReader {
     }
 
     /// ERROR and CRITICAL records, told by where the format puts the level.
-    fn count_level(&mut self, text: &str, hits: &Hits) {
+    fn count_level(&mut self, text: &str, hits: &Hits, line_no: u64) {
         for (level, slot) in [("ERROR", 0), ("CRITICAL", 1)] {
             if !hits.has(level) {
                 continue;
@@ -476,11 +544,23 @@ impl LogReader {
                 }
             };
             if counted {
-                if slot == 0 {
+                let level: &'static str = if slot == 0 {
                     self.errors += 1;
+                    "ERROR"
                 } else {
                     self.criticals += 1;
-                }
+                    "CRITICAL"
+                };
+                let message = text
+                    .find(level)
+                    .map(|at| {
+                        text[at + level.len()..].trim_start_matches(|c: char| {
+                            c == ':' || c == ']' || c == '-' || c.is_whitespace()
+                        })
+                    })
+                    .unwrap_or(text);
+                self.evidence.error_line(level, message, line_no);
+                self.last_error = Some((line_no, message.to_string()));
                 return;
             }
         }
@@ -751,6 +831,7 @@ impl LogReader {
         self.scraped += later.scraped;
         self.tracebacks += later.tracebacks;
         self.exception = self.exception.take().or(later.exception);
+        self.evidence.absorb(later.evidence);
         self.unhandled |= later.unhandled;
         self.info_seen |= later.info_seen;
         self.skipped_lines += later.skipped_lines;
@@ -854,6 +935,9 @@ impl LogReader {
         if self.lines == 0 {
             return Vec::new();
         }
+        if let Some(Collecting::Exception(_)) = &self.collecting {
+            self.end_traceback();
+        }
         match self.collecting.take() {
             Some(Collecting::Stats(collect)) => {
                 let line = collect.line;
@@ -908,6 +992,7 @@ impl LogReader {
             critical_lines: self.criticals,
             tracebacks: self.tracebacks,
             counts_from: None,
+            evidence: self.evidence.clone(),
         }
     }
 
@@ -920,7 +1005,14 @@ impl LogReader {
                     "`{words}` is in the log: the process was forced to stop, so it may have ended without closing"
                 ));
             } else {
-                notes.push(format!("`{words}` is in the log: a shutdown was asked for"));
+                let source = self
+                    .evidence
+                    .signal
+                    .as_deref()
+                    .map_or("a signal sent to the process", evidence::signal_source);
+                notes.push(format!(
+                    "`{words}` is in the log: a shutdown was asked for ({source})"
+                ));
             }
         }
         if let Some(words) = &self.memory_quote {
@@ -1060,6 +1152,7 @@ impl LogReader {
     ) -> Report<'static> {
         let mut facts = facts.clone();
         let mut notes = process_notes.to_vec();
+
         let has_stats = crawl.stats.is_some();
         let stats = crawl.stats.clone().unwrap_or_default();
         let stats_reason = stats.finish_reason.as_deref().map(str::to_string);
@@ -1090,9 +1183,7 @@ impl LogReader {
         let whole_log = self.version.is_some();
         let unfinished_close = crawl.closing.is_some() && crawl.closed.is_none() && whole_log;
         if unfinished_close {
-            notes.push(format!(
-                "the log has `Closing spider ({reason})` but no `Spider closed`: the process ended while closing; feed exports are written on spider_closed, so the data may be missing"
-            ));
+            facts.evidence.close_incomplete = true;
         } else if crawl.closing.is_some() && crawl.closed.is_none() {
             notes.push(
                 "the log has `Closing spider` but no `Spider closed`: the excerpt ends early, or the process ended while closing"
@@ -1122,13 +1213,6 @@ impl LogReader {
         let mut report = Report::for_job(matcher, Box::new(job));
         if let Some(job) = report.job.as_mut() {
             job.stats.finish_reason = stats_reason.map(Cow::Owned);
-        }
-        // Up to Scrapy 2.17 a failed start() still ends `finished`: the failure is hidden,
-        // and the start requests after it were never made.
-        let hidden_start_failure =
-            self.start_error.is_some() && report.outcome(matcher.catalog()) == Some("finished");
-        if unfinished_close || hidden_start_failure {
-            report.severity = report.severity.max(crate::severity::Severity::Warning);
         }
         report.notes.extend(notes);
         report

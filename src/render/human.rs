@@ -16,13 +16,48 @@ use crate::text::{count, duration};
 const WIDTH: usize = 80;
 const LABEL: usize = 11;
 
-/// Greedy word wrap to `width` columns, every line prefixed with `indent` spaces.
+/// Words to wrap at, with an inline command in backticks kept whole: `shub log 1/2/3`
+/// broken across two lines cannot be copied.
+fn unbreakable_words(text: &str, room: usize) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut open: Option<String> = None;
+    for word in text.split_whitespace() {
+        let ticks = word.matches('`').count();
+        match open.take() {
+            Some(mut span) => {
+                span.push(' ');
+                span.push_str(word);
+                if ticks % 2 == 1 {
+                    // A quotation longer than a line (a log line) wraps like prose.
+                    if span.chars().count() <= room {
+                        words.push(span);
+                    } else {
+                        words.extend(span.split(' ').map(str::to_string));
+                    }
+                } else {
+                    open = Some(span);
+                }
+            }
+            None if ticks % 2 == 1 => open = Some(word.to_string()),
+            None => words.push(word.to_string()),
+        }
+    }
+    // An unclosed backtick: the rest is still words.
+    if let Some(span) = open {
+        words.extend(span.split(' ').map(str::to_string));
+    }
+    words
+}
+
+/// Greedy word wrap to `width` columns, every line prefixed with `indent` spaces. A word
+/// (or a command in backticks) longer than the room stands on a line of its own, unbroken.
 pub fn wrap(text: &str, indent: usize, width: usize) -> Vec<String> {
     let room = width.saturating_sub(indent).max(20);
     let mut lines = Vec::new();
     let mut line = String::new();
     let mut used = 0;
-    for word in text.split_whitespace() {
+    for word in unbreakable_words(text, room) {
+        let word = word.as_str();
         let len = word.chars().count();
         if used > 0 && used + 1 + len > room {
             lines.push(std::mem::take(&mut line));
@@ -78,17 +113,18 @@ fn numbered(out: &mut impl Write, steps: &[String]) -> io::Result<()> {
     Ok(())
 }
 
-fn entry_body(out: &mut impl Write, palette: Palette, entry: &Entry) -> io::Result<()> {
+fn entry_body(
+    out: &mut impl Write,
+    palette: Palette,
+    entry: &Entry,
+    steps: &[String],
+) -> io::Result<()> {
     writeln!(out)?;
     paragraph(out, &safe(&entry.explanation), 2)?;
-    if !entry.next_steps.is_empty() {
+    if !steps.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", palette.heading("Next steps"))?;
-        let steps: Vec<String> = entry
-            .next_steps
-            .iter()
-            .map(|s| safe(s).into_owned())
-            .collect();
+        let steps: Vec<String> = steps.iter().map(|s| safe(s).into_owned()).collect();
         numbered(out, &steps)?;
     }
     writeln!(out)?;
@@ -160,6 +196,9 @@ pub fn card(
         }
     }
     let mut facts: Vec<(&str, String)> = Vec::new();
+    if let Some(verdict) = verdict_line(catalog, report) {
+        facts.push(("Verdict", verdict));
+    }
     if let Some(job) = &report.job {
         job_facts(job, report, &mut facts);
     }
@@ -172,7 +211,77 @@ pub fn card(
             field(out, palette, label, value)?;
         }
     }
-    entry_body(out, palette, entry)
+    findings_block(out, palette, catalog, report)?;
+    let steps: Vec<String> = report
+        .all_steps(catalog)
+        .into_iter()
+        .map(|s| s.into_owned())
+        .collect();
+    entry_body(out, palette, entry, &steps)
+}
+
+/// Why the verdict is not the outcome's own: a finding raised it, or --expect lowered it.
+fn verdict_line(catalog: &Catalog, report: &Report) -> Option<String> {
+    if let Some(finding) = report.deciding() {
+        return Some(format!(
+            "{}, raised by {} (the outcome alone is {})",
+            report.severity.label(),
+            safe(&finding.check(catalog).id),
+            report.outcome_severity.label()
+        ));
+    }
+    if report.expected {
+        return Some(format!(
+            "{}: this outcome is expected for this run (--expect)",
+            report.outcome_severity.label()
+        ));
+    }
+    None
+}
+
+/// The label a finding shows: an OK-level finding is information, not a pass.
+fn finding_label(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Ok => "INFO",
+        other => other.label(),
+    }
+}
+
+fn findings_block(
+    out: &mut impl Write,
+    palette: Palette,
+    catalog: &Catalog,
+    report: &Report,
+) -> io::Result<()> {
+    if report.findings.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", palette.heading("Findings"))?;
+    const INDENT: usize = 2 + Severity::LABEL_WIDTH + 2;
+    for finding in &report.findings {
+        let check = finding.check(catalog);
+        let label = finding_label(finding.severity);
+        let badge = match finding.severity {
+            Severity::Ok => palette.dim(label),
+            other => palette.badge(other),
+        };
+        let pad = " ".repeat(Severity::LABEL_WIDTH.saturating_sub(label.len()));
+        let head = format!("{}: {}", safe(&check.id), safe(&check.title));
+        for (i, line) in wrap(&head, INDENT, WIDTH).iter().enumerate() {
+            if i == 0 {
+                writeln!(out, "  {badge}{pad}  {}", &line[INDENT..])?;
+            } else {
+                writeln!(out, "{line}")?;
+            }
+        }
+        for item in &finding.evidence {
+            for line in wrap(&safe(item), INDENT, WIDTH) {
+                writeln!(out, "{}", palette.dim(&line))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The record's facts worth a line each: who, state, counts, tags.
@@ -240,10 +349,13 @@ pub fn stream_line(
 ) -> io::Result<()> {
     let badge = palette.badge(report.severity);
     let entry = report.entry(catalog);
-    let what = report
-        .notes
-        .first()
-        .map(String::as_str)
+    let deciding = report.deciding().map(|f| {
+        let headline = f.evidence.first().map(String::as_str).unwrap_or("");
+        format!("{}: {headline}", f.check(catalog).id)
+    });
+    let what = deciding
+        .as_deref()
+        .or(report.notes.first().map(String::as_str))
         .unwrap_or(&entry.title);
     let pad = " ".repeat(Severity::LABEL_WIDTH - report.severity.label().len());
     let outcome = report.outcome(catalog).unwrap_or("-");
@@ -345,6 +457,24 @@ impl CardOrLines {
 #[cfg(test)]
 mod tests {
     use super::wrap;
+
+    #[test]
+    fn a_command_in_backticks_is_never_broken() {
+        let text = "Run it again with `scrapy crawl books -a category=fiction` to see, and then more words here";
+        // Wherever the command fits on a line of its own.
+        for width in 44..90 {
+            let lines = wrap(text, 4, width);
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| l.contains("`scrapy crawl books -a category=fiction`")),
+                "{width}: {lines:?}"
+            );
+        }
+        // A quotation longer than the line wraps like prose.
+        let long = format!("the log ends with `{}`", "word ".repeat(40).trim_end());
+        assert!(wrap(&long, 2, 60).iter().all(|l| l.chars().count() <= 60));
+    }
 
     #[test]
     fn wrap_respects_width_and_indent() {

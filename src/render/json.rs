@@ -3,6 +3,8 @@
 
 use std::io::{self, Write};
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::catalog::{Catalog, Entry, Kind};
@@ -18,16 +20,46 @@ struct JsonReport<'r> {
     family_tail: Option<&'r str>,
     severity: &'static str,
     exit_code: u8,
+    /// The outcome's own severity, before findings (after --expect).
+    outcome_severity: &'static str,
+    /// The outcome was named by --expect.
+    expected: bool,
+    /// The id of the finding that raised the verdict above the outcome's own, if one did.
+    deciding: Option<&'r str>,
     title: &'r str,
     explanation: &'r str,
-    next_steps: &'r [String],
+    next_steps: Vec<Cow<'r, str>>,
     settings: &'r [String],
     set_by: &'r str,
     docs: &'r [String],
     catalog: &'r str,
+    findings: Vec<JsonFinding<'r>>,
     notes: &'r [String],
     source: Option<JsonSource<'r>>,
     job: Option<JsonJob<'r>>,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'r> {
+    id: &'r str,
+    severity: &'static str,
+    title: &'r str,
+    /// What the check measured: a count, a share from 0 to 1, or 1 for a flag.
+    value: f64,
+    /// The thresholds it fires at, by severity (`ok`, `warning`, `critical`).
+    levels: JsonLevels,
+    evidence: &'r [String],
+    next_steps: Vec<Cow<'r, str>>,
+}
+
+#[derive(Serialize)]
+struct JsonLevels {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ok: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    warning: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    critical: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -90,9 +122,32 @@ pub fn report_json(out: &mut impl Write, catalog: &Catalog, report: &Report) -> 
         family_tail: report.found.tail.as_deref(),
         severity: report.severity.as_str(),
         exit_code: crate::exit::ExitStatus::from_severity(report.severity).code(),
+        outcome_severity: report.outcome_severity.as_str(),
+        expected: report.expected,
+        deciding: report.deciding().map(|f| f.check(catalog).id.as_str()),
         title: &entry.title,
         explanation: &entry.explanation,
-        next_steps: &entry.next_steps,
+        next_steps: report.outcome_steps(catalog),
+        findings: report
+            .findings
+            .iter()
+            .map(|f| {
+                let check = f.check(catalog);
+                JsonFinding {
+                    id: &check.id,
+                    severity: f.severity.as_str(),
+                    title: &check.title,
+                    value: f.value,
+                    levels: JsonLevels {
+                        ok: check.levels.ok,
+                        warning: check.levels.warning,
+                        critical: check.levels.critical,
+                    },
+                    evidence: &f.evidence,
+                    next_steps: report.finding_steps(catalog, f),
+                }
+            })
+            .collect(),
         settings: &entry.settings,
         set_by: &entry.set_by,
         docs: &entry.docs,

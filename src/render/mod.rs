@@ -45,13 +45,18 @@ pub fn tsv(out: &mut impl Write, catalog: &Catalog, report: &Report) -> io::Resu
     let job = report.job.as_ref().and_then(|j| j.key.as_deref());
     let outcome = report.outcome(catalog);
     let entry = report.entry(catalog);
+    // The title column names the finding that decided the verdict, when one did.
+    let deciding = report.deciding().map(|f| {
+        let check = f.check(catalog);
+        format!("{}: {}", check.id, check.title)
+    });
     tsv_row(
         out,
         &[
             job.unwrap_or(""),
             outcome.unwrap_or(""),
             report.severity.as_str(),
-            &entry.title,
+            deciding.as_deref().unwrap_or(&entry.title),
         ],
     )
 }

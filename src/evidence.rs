@@ -1,0 +1,409 @@
+//! What a log's own lines show beyond its stats: ERROR lines grouped by the shape of their
+//! message, the exceptions its tracebacks end with, feed and retry failures, the signal
+//! that stopped it. Collected by `input::log` as it scans, judged in `findings`. Every list
+//! has a cap, so a log with a million distinct errors costs the same as one with forty.
+
+/// Distinct ERROR message shapes kept; later new shapes are only counted.
+pub const GROUPS_CAP: usize = 32;
+/// Distinct exception types kept.
+pub const EXCEPTIONS_CAP: usize = 32;
+/// The longest quotation of a log line, and of a message shape.
+pub const QUOTE_CAP: usize = 160;
+
+/// A line of the log, quoted: its number and its text (capped).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    pub line: u64,
+    pub text: String,
+}
+
+impl Quote {
+    pub fn new(line: u64, text: &str) -> Quote {
+        Quote {
+            line,
+            text: cap(&redact_credentials(text.trim())),
+        }
+    }
+}
+
+/// ERROR (or CRITICAL) lines whose messages have one shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineGroup {
+    pub level: &'static str,
+    pub pattern: String,
+    pub count: u64,
+    pub first: Quote,
+}
+
+/// Tracebacks that end with one exception type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExceptionGroup {
+    /// As the traceback names it: `ValueError`, `twisted.internet.error.DNSLookupError`.
+    pub kind: String,
+    pub count: u64,
+    /// The first one's exception line.
+    pub first: Quote,
+    /// The innermost frame of the first one: `path/to/file.py:38 in parse_page`.
+    pub frame: Option<String>,
+    /// The ERROR message just before the first one (`Spider error processing <GET ...>`).
+    pub after: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogEvidence {
+    pub error_groups: Vec<LineGroup>,
+    /// ERROR lines of shapes past the cap.
+    pub errors_ungrouped: u64,
+    pub exceptions: Vec<ExceptionGroup>,
+    /// `Spider error processing` lines: callbacks that raised.
+    pub spider_errors: u64,
+    /// `Gave up retrying` lines, and the first.
+    pub gave_up: u64,
+    pub gave_up_first: Option<Quote>,
+    /// `Error downloading` lines.
+    pub download_errors: u64,
+    /// `Error storing ... feed` lines and FeedExporter errors, and the first.
+    pub feed_errors: u64,
+    pub feed_first: Option<Quote>,
+    /// `Error while reading start items and requests` (or the older wording).
+    pub start_error: Option<Quote>,
+    /// The signal named by `Received SIG...`, and whether it came twice (forced).
+    pub signal: Option<String>,
+    pub forced: bool,
+    /// `Closing spider` without `Spider closed` in a whole log (set per crawl).
+    pub close_incomplete: bool,
+}
+
+impl LogEvidence {
+    /// One ERROR or CRITICAL line: `message` is what follows the level.
+    pub fn error_line(&mut self, level: &'static str, message: &str, line: u64) {
+        let message = message.trim();
+        if message.starts_with("Spider error processing") {
+            self.spider_errors += 1;
+        } else if message.starts_with("Gave up retrying") {
+            self.gave_up += 1;
+            self.gave_up_first
+                .get_or_insert_with(|| Quote::new(line, message));
+        } else if message.starts_with("Error downloading") {
+            self.download_errors += 1;
+        }
+        if is_feed_failure(message) {
+            self.feed_errors += 1;
+            self.feed_first
+                .get_or_insert_with(|| Quote::new(line, message));
+        }
+        let pattern = shape(message);
+        if let Some(group) = self
+            .error_groups
+            .iter_mut()
+            .find(|g| g.level == level && g.pattern == pattern)
+        {
+            group.count += 1;
+        } else if self.error_groups.len() < GROUPS_CAP {
+            self.error_groups.push(LineGroup {
+                level,
+                pattern,
+                count: 1,
+                first: Quote::new(line, message),
+            });
+        } else {
+            self.errors_ungrouped += 1;
+        }
+    }
+
+    /// A traceback's last exception line, with its innermost frame and the ERROR message
+    /// it belongs to.
+    pub fn exception(&mut self, text: &str, line: u64, frame: Option<String>, after: Option<&str>) {
+        let kind = exception_kind(text);
+        if let Some(group) = self.exceptions.iter_mut().find(|g| g.kind == kind) {
+            group.count += 1;
+        } else if self.exceptions.len() < EXCEPTIONS_CAP {
+            self.exceptions.push(ExceptionGroup {
+                kind,
+                count: 1,
+                first: Quote::new(line, text),
+                frame,
+                after: after.map(|a| cap(&redact_credentials(a))),
+            });
+        }
+    }
+
+    /// Adds what a later stretch of the same log saw.
+    pub fn absorb(&mut self, later: LogEvidence) {
+        for group in later.error_groups {
+            let same = |g: &LineGroup| g.level == group.level && g.pattern == group.pattern;
+            match self.error_groups.iter().position(same) {
+                Some(at) => self.error_groups[at].count += group.count,
+                None if self.error_groups.len() < GROUPS_CAP => self.error_groups.push(group),
+                None => self.errors_ungrouped += group.count,
+            }
+        }
+        self.errors_ungrouped += later.errors_ungrouped;
+        for group in later.exceptions {
+            match self.exceptions.iter().position(|g| g.kind == group.kind) {
+                Some(at) => self.exceptions[at].count += group.count,
+                None if self.exceptions.len() < EXCEPTIONS_CAP => self.exceptions.push(group),
+                None => {}
+            }
+        }
+        self.spider_errors += later.spider_errors;
+        self.gave_up += later.gave_up;
+        self.gave_up_first = self.gave_up_first.take().or(later.gave_up_first);
+        self.download_errors += later.download_errors;
+        self.feed_errors += later.feed_errors;
+        self.feed_first = self.feed_first.take().or(later.feed_first);
+        self.start_error = self.start_error.take().or(later.start_error);
+        self.signal = later.signal.or(self.signal.take());
+        self.forced |= later.forced;
+    }
+
+    /// Groups most frequent first (first seen first among equals).
+    pub fn groups_by_count(&self) -> Vec<&LineGroup> {
+        let mut groups: Vec<&LineGroup> = self.error_groups.iter().collect();
+        groups.sort_by(|a, b| b.count.cmp(&a.count).then(a.first.line.cmp(&b.first.line)));
+        groups
+    }
+
+    pub fn exceptions_by_count(&self) -> Vec<&ExceptionGroup> {
+        let mut groups: Vec<&ExceptionGroup> = self.exceptions.iter().collect();
+        groups.sort_by(|a, b| b.count.cmp(&a.count).then(a.first.line.cmp(&b.first.line)));
+        groups
+    }
+}
+
+/// The feed exporter's failures: `Error storing json feed (5 items) in: ...` (2.x), and
+/// errors raised inside FeedExporter's signal handlers (a storage that cannot be opened).
+fn is_feed_failure(message: &str) -> bool {
+    (message.starts_with("Error storing ") && message.contains(" feed"))
+        || message.contains("FeedExporter")
+}
+
+/// A message's shape: what stays the same from one occurrence to the next. URLs, numbers,
+/// addresses and the insides of `<...>` vary, so they are folded.
+pub fn shape(message: &str) -> String {
+    let mut out = String::with_capacity(message.len().min(QUOTE_CAP));
+    let mut chars = message.chars().peekable();
+    let mut depth = 0usize;
+    let mut kept_in_bracket = 0usize;
+    while let Some(c) = chars.next() {
+        if out.len() >= QUOTE_CAP {
+            out.push('…');
+            break;
+        }
+        match c {
+            '<' => {
+                if depth == 0 {
+                    out.push('<');
+                    kept_in_bracket = 0;
+                }
+                depth += 1;
+            }
+            '>' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    out.push_str(" …>");
+                }
+            }
+            _ if depth > 0 => {
+                // Keep the first word inside brackets (`<GET …>`, `<bound …>`).
+                if kept_in_bracket == 0 && c.is_whitespace() {
+                    kept_in_bracket = 1;
+                } else if kept_in_bracket == 0 {
+                    out.push(c);
+                }
+            }
+            _ if c.is_ascii_digit() => {
+                if c == '0' && chars.peek() == Some(&'x') {
+                    chars.next();
+                    while chars.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
+                        chars.next();
+                    }
+                    out.push_str("0x…");
+                } else {
+                    while chars
+                        .peek()
+                        .is_some_and(|c| c.is_ascii_digit() || *c == '.')
+                    {
+                        chars.next();
+                    }
+                    out.push('N');
+                }
+            }
+            'h' if starts_url(c, &mut chars.clone()) => {
+                while chars
+                    .peek()
+                    .is_some_and(|c| !c.is_whitespace() && *c != ')')
+                {
+                    chars.next();
+                }
+                out.push_str("URL");
+            }
+            _ => out.push(c),
+        }
+    }
+    if depth > 0 {
+        out.push_str(" …>");
+    }
+    out
+}
+
+fn starts_url(first: char, rest: &mut std::iter::Peekable<std::str::Chars>) -> bool {
+    let mut word = String::from(first);
+    for c in rest.by_ref().take(7) {
+        word.push(c);
+    }
+    word.starts_with("http://") || word.starts_with("https://")
+}
+
+/// Where a signal that stops Scrapy usually comes from.
+pub fn signal_source(signal: &str) -> &'static str {
+    match signal {
+        "SIGINT" => "Ctrl-C in a terminal, or a Scrapyd cancel (cancel.json sends INT)",
+        "SIGTERM" => "kill, docker stop, systemd, Kubernetes or a platform stopping the job",
+        "SIGBREAK" => "Ctrl-Break on Windows, or a Scrapyd cancel there",
+        "SIGHUP" => "the terminal or session it ran in closing",
+        _ => "a signal sent to the process",
+    }
+}
+
+/// `ValueError: cannot parse x` is a `ValueError`; `KeyboardInterrupt` alone is one too.
+pub fn exception_kind(text: &str) -> String {
+    let text = text.trim();
+    let head = text.split_once(':').map_or(text, |(head, _)| head).trim();
+    let plausible = !head.is_empty()
+        && head.len() <= 120
+        && head
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
+    if plausible {
+        head.to_string()
+    } else {
+        "(unnamed exception)".to_string()
+    }
+}
+
+/// `File "/x/proj/spiders/books.py", line 38, in parse` as `/x/proj/spiders/books.py:38 in parse`.
+pub fn frame(line: &str) -> Option<String> {
+    let rest = line.trim().strip_prefix("File \"")?;
+    let (path, rest) = rest.split_once('"')?;
+    let rest = rest.trim_start_matches(',').trim();
+    let number = rest.strip_prefix("line ")?;
+    let (number, func) = match number.split_once(',') {
+        Some((n, f)) => (n.trim(), f.trim().strip_prefix("in ").map(str::trim)),
+        None => (number.trim(), None),
+    };
+    if number.is_empty() || !number.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(cap(&match func {
+        Some(func) => format!("{path}:{number} in {func}"),
+        None => format!("{path}:{number}"),
+    }))
+}
+
+/// `ftp://user:secret@host/x` as `ftp://user:***@host/x`: a feed URI in a quoted log line
+/// should not put a password on somebody's screen.
+pub fn redact_credentials(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (before, after) = rest.split_at(at + 3);
+        out.push_str(before);
+        let authority_end = after
+            .find(|c: char| c == '/' || c.is_whitespace() || c == '>')
+            .unwrap_or(after.len());
+        let authority = &after[..authority_end];
+        match authority.rfind('@') {
+            Some(at_sign) => {
+                let userinfo = &authority[..at_sign];
+                match userinfo.split_once(':') {
+                    Some((user, _)) => {
+                        out.push_str(user);
+                        out.push_str(":***");
+                    }
+                    None => out.push_str(userinfo),
+                }
+                out.push_str(&authority[at_sign..]);
+            }
+            None => out.push_str(authority),
+        }
+        rest = &after[authority_end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn cap(text: &str) -> String {
+    match text.char_indices().nth(QUOTE_CAP) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_of_one_kind_share_a_shape() {
+        let a = shape("Gave up retrying <GET http://127.0.0.1:37591/status/429?2> (failed 2 times): 429 Unknown Status");
+        let b = shape("Gave up retrying <GET http://127.0.0.1:37591/status/429?0> (failed 3 times): 429 Unknown Status");
+        assert_eq!(a, b);
+        assert_eq!(
+            a,
+            "Gave up retrying <GET …> (failed N times): N Unknown Status"
+        );
+        assert_eq!(
+            shape("Error caught on signal handler: <bound method FeedExporter.item_scraped of <scrapy.extensions.feedexport.FeedExporter object at 0x7f950fd1d8d0>>"),
+            "Error caught on signal handler: <bound …>"
+        );
+        assert_eq!(
+            shape("Error storing json feed (5 items) in: ftp://u:p@h/x.json"),
+            "Error storing json feed (N items) in: ftp://u:p@h/x.json"
+        );
+        assert_eq!(shape("see https://example.com/a?b=1 now"), "see URL now");
+        assert!(shape(&"x".repeat(10_000)).chars().count() <= QUOTE_CAP + 1);
+    }
+
+    #[test]
+    fn exception_kinds_and_frames() {
+        assert_eq!(exception_kind("ValueError: cannot parse x"), "ValueError");
+        assert_eq!(
+            exception_kind("twisted.internet.error.DNSLookupError: DNS lookup failed: x"),
+            "twisted.internet.error.DNSLookupError"
+        );
+        assert_eq!(exception_kind("KeyboardInterrupt"), "KeyboardInterrupt");
+        assert_eq!(
+            exception_kind("a sentence: with words"),
+            "(unnamed exception)"
+        );
+        assert_eq!(
+            frame(r#"  File "/tmp/p/spiders/__init__.py", line 38, in parse_page"#).as_deref(),
+            Some("/tmp/p/spiders/__init__.py:38 in parse_page")
+        );
+        assert_eq!(frame("  raise ValueError()"), None);
+    }
+
+    #[test]
+    fn credentials_are_masked() {
+        assert_eq!(
+            redact_credentials("in: ftp://user:pass@127.0.0.1:41201/items.json"),
+            "in: ftp://user:***@127.0.0.1:41201/items.json"
+        );
+        assert_eq!(
+            redact_credentials("s3://bucket/x http://h:80/p"),
+            "s3://bucket/x http://h:80/p"
+        );
+    }
+
+    #[test]
+    fn groups_are_capped_and_counted() {
+        let mut evidence = LogEvidence::default();
+        for i in 0..100u64 {
+            let message = format!("problem kind {}", "x".repeat(i as usize));
+            evidence.error_line("ERROR", &message, i);
+        }
+        assert_eq!(evidence.error_groups.len(), GROUPS_CAP);
+        assert_eq!(evidence.errors_ungrouped, 100 - GROUPS_CAP as u64);
+    }
+}

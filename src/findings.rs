@@ -1,0 +1,632 @@
+//! Findings: named checks over a job's stats and its log's own lines, each with the
+//! evidence it rests on. What each check measures is here; when it fires, at which
+//! severity, with which title and advice, is catalog data (`checks`). The verdict is the
+//! worst of the outcome's severity and its findings (`report`).
+
+use crate::catalog::Catalog;
+use crate::checks::{percent, Check};
+use crate::counters::{largest_first, Counters};
+use crate::evidence::LogEvidence;
+use crate::job::Job;
+use crate::severity::Severity;
+use crate::text::group;
+
+/// One check that fired.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// Index into the catalog's checks.
+    pub check: usize,
+    pub severity: Severity,
+    /// What the check measured (a count, a share from 0 to 1, or 1 for a flag).
+    pub value: f64,
+    /// What it rests on, the headline first: stat values, ratios, quoted log lines.
+    pub evidence: Vec<String>,
+}
+
+impl Finding {
+    pub fn check<'c>(&self, catalog: &'c Catalog) -> &'c Check {
+        &catalog.checks[self.check]
+    }
+}
+
+/// What the verdict so far says about the job, which decides where a check makes sense.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Context<'c> {
+    /// The catalog's name for the outcome, when the reason matched one by name.
+    pub outcome: Option<&'c str>,
+    /// The outcome counts as OK (in the catalog, or by --expect).
+    pub accepted: bool,
+    /// The job is pending or running: its stats are a snapshot, nothing to judge yet.
+    pub unfinished: bool,
+    /// The log stops before the spider closed, or before it opened.
+    pub never_closed: bool,
+    pub failed_to_start: bool,
+}
+
+struct Measured {
+    value: f64,
+    evidence: Vec<String>,
+}
+
+type Measure = fn(&Context, &Job, &Counters, &LogEvidence) -> Option<Measured>;
+
+/// Every check the code knows, by the id the catalog uses.
+const MEASURES: [(&str, Measure); 16] = [
+    ("feed_export_failed", feed_export_failed),
+    ("blocked_responses", blocked_responses),
+    ("server_errors", server_errors),
+    ("downloader_exceptions", downloader_exceptions),
+    ("retries_exhausted", retries_exhausted),
+    ("zero_items", zero_items),
+    ("items_dropped", items_dropped),
+    ("robots_forbidden", robots_forbidden),
+    ("spider_exceptions", spider_exceptions),
+    ("errors_logged", errors_logged),
+    ("start_failed", start_failed),
+    ("close_incomplete", close_incomplete),
+    ("queue_not_drained", queue_not_drained),
+    ("memory_near_limit", memory_near_limit),
+    ("zyte_api_fatal_errors", zyte_api_fatal_errors),
+    ("log_counts_unreliable", log_counts_unreliable),
+];
+
+/// The ids of every check the code implements (the catalog must describe each one).
+pub fn implemented() -> impl Iterator<Item = &'static str> {
+    MEASURES.iter().map(|(id, _)| *id)
+}
+
+/// Runs every enabled check of the catalog over a job: the findings, worst first (in
+/// catalog order among equals).
+pub fn assess(catalog: &Catalog, context: &Context, job: &Job) -> Vec<Finding> {
+    if context.unfinished {
+        return Vec::new();
+    }
+    let counters = job.stats.counters();
+    static NO_LOG: std::sync::OnceLock<LogEvidence> = std::sync::OnceLock::new();
+    let log = job
+        .log
+        .as_ref()
+        .map(|l| &l.evidence)
+        .unwrap_or_else(|| NO_LOG.get_or_init(LogEvidence::default));
+    let mut findings = Vec::new();
+    for (index, check) in catalog.checks.iter().enumerate() {
+        if !check.enabled {
+            continue;
+        }
+        let Some((_, measure)) = MEASURES.iter().find(|(id, _)| *id == check.id) else {
+            continue;
+        };
+        let Some(measured) = measure(context, job, counters, log) else {
+            continue;
+        };
+        let Some(severity) = check.judge(measured.value) else {
+            continue;
+        };
+        let mut evidence = measured.evidence;
+        if check.measure != crate::checks::Measure::Flag {
+            if let Some(first) = evidence.first_mut() {
+                with_thresholds(first, &check.levels.describe(check.measure));
+            }
+        }
+        findings.push(Finding {
+            check: index,
+            severity,
+            value: measured.value,
+            evidence,
+        });
+    }
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+    findings
+}
+
+/// `18 of 21 responses (86%)` becomes `18 of 21 responses (86%; warning at 10%)`.
+fn with_thresholds(headline: &mut String, thresholds: &str) {
+    if headline.ends_with(')') {
+        headline.pop();
+        headline.push_str(&format!("; {thresholds})"));
+    } else {
+        headline.push_str(&format!(" ({thresholds})"));
+    }
+}
+
+fn share(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+/// `403 ×12, 429 ×6`
+fn list_counts<T: std::fmt::Display>(items: &[(T, u64)], most: usize) -> String {
+    let mut parts: Vec<String> = items
+        .iter()
+        .take(most)
+        .map(|(kind, n)| format!("{kind} ×{}", group(*n)))
+        .collect();
+    if items.len() > most {
+        parts.push(format!("and {} more", items.len() - most));
+    }
+    parts.join(", ")
+}
+
+fn sum(items: &[(String, u64)]) -> u64 {
+    items.iter().fold(0u64, |s, (_, n)| s.saturating_add(*n))
+}
+
+/// The response total the status shares are taken of.
+fn responses(job: &Job, counters: &Counters) -> Option<u64> {
+    counters.responses_by_status().or(job.stats.responses)
+}
+
+fn statuses(
+    job: &Job,
+    counters: &Counters,
+    codes: fn(u16) -> bool,
+    what: &str,
+) -> Option<Measured> {
+    let total = responses(job, counters)?;
+    let (hit, by_code) = counters.statuses_in(codes);
+    let value = share(hit, total)?;
+    if hit == 0 {
+        return None;
+    }
+    Some(Measured {
+        value,
+        evidence: vec![
+            format!(
+                "{} of {} responses were {what} ({})",
+                group(hit),
+                group(total),
+                percent(value)
+            ),
+            format!(
+                "downloader/response_status_count: {}",
+                list_counts(&by_code, 6)
+            ),
+        ],
+    })
+}
+
+fn blocked_responses(_: &Context, job: &Job, c: &Counters, _: &LogEvidence) -> Option<Measured> {
+    statuses(
+        job,
+        c,
+        |code| matches!(code, 403 | 407 | 429),
+        "refusals (403, 407 or 429)",
+    )
+}
+
+fn server_errors(_: &Context, job: &Job, c: &Counters, _: &LogEvidence) -> Option<Measured> {
+    statuses(
+        job,
+        c,
+        |code| (500..600).contains(&code),
+        "server errors (5xx)",
+    )
+}
+
+fn downloader_exceptions(_: &Context, _: &Job, c: &Counters, _: &LogEvidence) -> Option<Measured> {
+    let (failed, kinds) = c.failed_downloads();
+    if failed == 0 {
+        return None;
+    }
+    let requests = c.requests?;
+    let value = share(failed, requests)?;
+    let mut evidence = vec![format!(
+        "{} of {} requests failed with a download exception ({})",
+        group(failed),
+        group(requests),
+        percent(value)
+    )];
+    if !kinds.is_empty() {
+        evidence.push(format!(
+            "downloader/exception_type_count: {}",
+            list_counts(&kinds, 4)
+        ));
+    }
+    Some(Measured { value, evidence })
+}
+
+fn retries_exhausted(_: &Context, _: &Job, c: &Counters, log: &LogEvidence) -> Option<Measured> {
+    let (count, from_stats) = match c.retry_max_reached {
+        Some(n) => (n, true),
+        None => (log.gave_up, false),
+    };
+    if count == 0 {
+        return None;
+    }
+    let mut evidence = vec![match (from_stats, c.requests) {
+        (true, Some(requests)) if requests > 0 => format!(
+            "{} request{} given up after retrying (retry/max_reached), {} of {} requests",
+            group(count),
+            crate::text::plural(count),
+            percent(count as f64 / requests as f64),
+            group(requests)
+        ),
+        (true, _) => format!(
+            "{} request{} given up after retrying (retry/max_reached)",
+            group(count),
+            crate::text::plural(count)
+        ),
+        (false, _) => format!(
+            "{} `Gave up retrying` line{} in the log",
+            group(count),
+            crate::text::plural(count)
+        ),
+    }];
+    let mut reasons = c.retry_reasons.clone();
+    largest_first(&mut reasons);
+    if !reasons.is_empty() {
+        evidence.push(format!("retry/reason_count: {}", list_counts(&reasons, 4)));
+    }
+    if let Some(first) = &log.gave_up_first {
+        evidence.push(format!("line {}: `{}`", first.line, first.text));
+    }
+    Some(Measured {
+        value: count as f64,
+        evidence,
+    })
+}
+
+fn feed_export_failed(_: &Context, _: &Job, c: &Counters, log: &LogEvidence) -> Option<Measured> {
+    let failed = sum(&c.feeds_failed);
+    let count = if failed > 0 { failed } else { log.feed_errors };
+    if count == 0 {
+        return None;
+    }
+    let mut evidence = Vec::new();
+    if failed > 0 {
+        evidence.push(format!(
+            "feedexport/failed_count: {}",
+            list_counts(&c.feeds_failed, 4)
+        ));
+        if !c.feeds_stored.is_empty() {
+            evidence.push(format!(
+                "feedexport/success_count: {}",
+                list_counts(&c.feeds_stored, 4)
+            ));
+        }
+    } else {
+        evidence.push(format!(
+            "{} feed export error{} in the log, and no feedexport/failed_count (the storage failed before the export could count it)",
+            group(log.feed_errors),
+            crate::text::plural(log.feed_errors)
+        ));
+    }
+    if let Some(first) = &log.feed_first {
+        evidence.push(format!("line {}: `{}`", first.line, first.text));
+    }
+    Some(Measured {
+        value: count as f64,
+        evidence,
+    })
+}
+
+fn zero_items(context: &Context, job: &Job, _: &Counters, _: &LogEvidence) -> Option<Measured> {
+    // A log that stops before the close may be of a crawl that is still running.
+    if context.failed_to_start || context.never_closed {
+        return None;
+    }
+    // Outcomes that already say so (closespider_timeout_no_item, slybot_fewitems_scraped).
+    if context
+        .outcome
+        .is_some_and(|o| o.contains("no_item") || o.contains("fewitems"))
+    {
+        return None;
+    }
+    if job.items() != Some(0) {
+        return None;
+    }
+    let source = match job.log.as_ref().and_then(|l| l.counts_from) {
+        Some("stats dump") => "no item_scraped_count in a complete stats dump, so 0 items",
+        Some(_) => "no `Scraped from` line in the log",
+        None => "the job's item count is 0",
+    };
+    let pages = match job.pages() {
+        Some(0) => ", and no page was crawled either".to_string(),
+        Some(pages) => format!(" from {} page{}", group(pages), crate::text::plural(pages)),
+        None => String::new(),
+    };
+    Some(Measured {
+        value: 1.0,
+        evidence: vec![format!("{source}{pages}")],
+    })
+}
+
+fn items_dropped(_: &Context, job: &Job, c: &Counters, _: &LogEvidence) -> Option<Measured> {
+    let dropped = c.items_dropped.filter(|&n| n > 0)?;
+    let scraped = job.items().unwrap_or(0);
+    let whole = scraped.saturating_add(dropped);
+    let value = share(dropped, whole)?;
+    let mut evidence = vec![format!(
+        "{} of {} items dropped by pipelines ({}; item_dropped_count {}, item_scraped_count {})",
+        group(dropped),
+        group(whole),
+        percent(value),
+        group(dropped),
+        group(scraped)
+    )];
+    if !c.drop_reasons.is_empty() {
+        let mut reasons = c.drop_reasons.clone();
+        largest_first(&mut reasons);
+        evidence.push(format!(
+            "item_dropped_reasons_count: {}",
+            list_counts(&reasons, 4)
+        ));
+    }
+    Some(Measured { value, evidence })
+}
+
+fn robots_forbidden(_: &Context, _: &Job, c: &Counters, _: &LogEvidence) -> Option<Measured> {
+    let forbidden = c.robots_forbidden.filter(|&n| n > 0)?;
+    // Refused requests never reach the downloader, so they are not in its request count.
+    let whole = c.requests.unwrap_or(0).saturating_add(forbidden);
+    let value = share(forbidden, whole)?;
+    Some(Measured {
+        value,
+        evidence: vec![format!(
+            "{} of {} requests refused by robots.txt ({}; robotstxt/forbidden {})",
+            group(forbidden),
+            group(whole),
+            percent(value),
+            group(forbidden)
+        )],
+    })
+}
+
+fn spider_exceptions(_: &Context, _: &Job, c: &Counters, log: &LogEvidence) -> Option<Measured> {
+    let mut kinds = c.spider_exception_types.clone();
+    largest_first(&mut kinds);
+    let count = c
+        .spider_exceptions
+        .or_else(|| (!kinds.is_empty()).then(|| sum(&kinds)))
+        .unwrap_or(log.spider_errors);
+    if count == 0 {
+        return None;
+    }
+    let mut evidence = vec![if c.spider_exceptions.is_some() || !kinds.is_empty() {
+        format!(
+            "{} unhandled exception{} in callbacks (spider_exceptions){}",
+            group(count),
+            crate::text::plural(count),
+            if kinds.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", list_counts(&kinds, 4))
+            }
+        )
+    } else {
+        format!(
+            "{} `Spider error processing` line{} in the log",
+            group(count),
+            crate::text::plural(count)
+        )
+    }];
+    // The first traceback that followed a spider error names the file and line.
+    if let Some(first) = log.exceptions_by_count().into_iter().find(|e| {
+        e.after
+            .as_deref()
+            .is_some_and(|a| a.starts_with("Spider error"))
+    }) {
+        evidence.push(exception_line(first));
+    }
+    Some(Measured {
+        value: count as f64,
+        evidence,
+    })
+}
+
+/// `line 84: ValueError: cannot parse ... (at spiders/books.py:38 in parse, after `Spider error processing <GET ...>`)`
+fn exception_line(e: &crate::evidence::ExceptionGroup) -> String {
+    let mut line = format!(
+        "{} ×{}, first at line {}: `{}`",
+        e.kind,
+        group(e.count),
+        e.first.line,
+        e.first.text
+    );
+    if let Some(frame) = &e.frame {
+        line.push_str(&format!(", raised at `{frame}`"));
+    }
+    line
+}
+
+fn errors_logged(_: &Context, job: &Job, _: &Counters, log: &LogEvidence) -> Option<Measured> {
+    // An excerpt's own lines prove at least that many errors, though not how many in all.
+    let seen = job
+        .log
+        .as_ref()
+        .map(|l| l.error_lines.saturating_add(l.critical_lines))
+        .filter(|&n| n > 0);
+    let (errors, source) = match (job.errors(), job.errors, seen) {
+        (Some(n), Some(_), _) if n > 0 => match job.log.as_ref().and_then(|l| l.counts_from) {
+            Some("log lines") => (n, "counted from the log's own lines"),
+            _ => (n, "the job's error count"),
+        },
+        (Some(n), None, _) if n > 0 => (n, "log_count/ERROR plus log_count/CRITICAL"),
+        (None, _, Some(n)) => (n, "ERROR and CRITICAL lines in the part of the log given; the whole run's count is unknown"),
+        _ => return None,
+    };
+    let mut evidence = vec![format!(
+        "{} error{} logged ({source})",
+        group(errors),
+        crate::text::plural(errors)
+    )];
+    let groups = log.groups_by_count();
+    for g in groups.iter().take(3) {
+        evidence.push(format!(
+            "{} ×{}: `{}`, first at line {}",
+            g.level,
+            group(g.count),
+            g.pattern,
+            g.first.line
+        ));
+    }
+    if groups.len() > 3 || log.errors_ungrouped > 0 {
+        evidence.push(format!(
+            "and {} more kind{} of error line",
+            groups.len().saturating_sub(3) as u64 + u64::from(log.errors_ungrouped > 0),
+            if groups.len().saturating_sub(3) == 1 && log.errors_ungrouped == 0 {
+                ""
+            } else {
+                "s"
+            }
+        ));
+    }
+    // Exceptions that no more specific check quotes.
+    for e in log
+        .exceptions_by_count()
+        .into_iter()
+        .filter(|e| {
+            !e.after
+                .as_deref()
+                .is_some_and(|a| a.starts_with("Spider error"))
+        })
+        .take(2)
+    {
+        evidence.push(exception_line(e));
+    }
+    Some(Measured {
+        value: errors as f64,
+        evidence,
+    })
+}
+
+fn start_failed(context: &Context, _: &Job, _: &Counters, log: &LogEvidence) -> Option<Measured> {
+    // Only where the close reason hides it: 2.18+ says start_error itself.
+    if context.outcome != Some("finished") {
+        return None;
+    }
+    let quote = log.start_error.as_ref()?;
+    Some(Measured {
+        value: 1.0,
+        evidence: vec![format!("line {}: `{}`", quote.line, quote.text)],
+    })
+}
+
+fn close_incomplete(_: &Context, _: &Job, _: &Counters, log: &LogEvidence) -> Option<Measured> {
+    if !log.close_incomplete {
+        return None;
+    }
+    let mut evidence =
+        vec!["`Closing spider` is in the log, `Spider closed` is not, and the log is whole (it starts at `Scrapy ... started`)".to_string()];
+    if log.forced {
+        if let Some(signal) = &log.signal {
+            evidence.push(format!(
+                "{signal} came twice: the process was forced to stop"
+            ));
+        }
+    }
+    Some(Measured {
+        value: 1.0,
+        evidence,
+    })
+}
+
+fn queue_not_drained(
+    context: &Context,
+    _: &Job,
+    c: &Counters,
+    _: &LogEvidence,
+) -> Option<Measured> {
+    // A limit the run was meant to stop at leaves work behind by design.
+    if context.accepted && context.outcome != Some("finished") {
+        return None;
+    }
+    let (enqueued, dequeued) = (c.enqueued?, c.dequeued?);
+    let left = enqueued.checked_sub(dequeued).filter(|&n| n > 0)?;
+    Some(Measured {
+        value: left as f64,
+        evidence: vec![format!(
+            "{} of {} requests never left the scheduler (scheduler/enqueued {}, scheduler/dequeued {})",
+            group(left),
+            group(enqueued),
+            group(enqueued),
+            group(dequeued)
+        )],
+    })
+}
+
+fn memory_near_limit(
+    context: &Context,
+    job: &Job,
+    _: &Counters,
+    _: &LogEvidence,
+) -> Option<Measured> {
+    if matches!(context.outcome, Some("memusage_exceeded" | "killed by oom")) {
+        return None;
+    }
+    let peak = job.stats.memory_peak?;
+    let limit = job.memory_limit.filter(|&l| l > 0)?;
+    let value = peak as f64 / limit as f64;
+    const MIB: f64 = 1024.0 * 1024.0;
+    Some(Measured {
+        value,
+        evidence: vec![format!(
+            "peak {} MiB (memusage/max) against a limit of {} MiB, {} of it",
+            group((peak as f64 / MIB).round() as u64),
+            group((limit as f64 / MIB).round() as u64),
+            percent(value)
+        )],
+    })
+}
+
+fn zyte_api_fatal_errors(_: &Context, _: &Job, c: &Counters, _: &LogEvidence) -> Option<Measured> {
+    let fatal = c.zyte_api_fatal.filter(|&n| n > 0)?;
+    Some(Measured {
+        value: fatal as f64,
+        evidence: vec![format!("scrapy-zyte-api/fatal_errors: {}", group(fatal))],
+    })
+}
+
+fn log_counts_unreliable(
+    context: &Context,
+    job: &Job,
+    c: &Counters,
+    _: &LogEvidence,
+) -> Option<Measured> {
+    if context.never_closed || job.errors().is_some_and(|e| e > 0) {
+        return None;
+    }
+    let level = job.log.as_ref().and_then(|l| {
+        l.settings
+            .iter()
+            .find(|(k, _)| k == "LOG_LEVEL")
+            .map(|(_, v)| v.as_str())
+    });
+    if level.is_some_and(|l| l.eq_ignore_ascii_case("CRITICAL")) {
+        return Some(Measured {
+            value: 1.0,
+            evidence: vec!["LOG_LEVEL is CRITICAL (Overridden settings): ERROR lines are neither written nor counted".to_string()],
+        });
+    }
+    let has_stats = job.stats.counters.is_some() || job.stats.items.is_some();
+    if has_stats && !c.log_counts && job.errors().is_none() {
+        return Some(Measured {
+            value: 1.0,
+            evidence: vec!["the stats have no log_count/* key: log counting was off (the LogCount extension, Scrapy 2.14+, disabled), so the error count is unknown".to_string()],
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_check_is_described_and_every_description_is_implemented() {
+        let catalog = Catalog::builtin().expect("built-in catalog");
+        let described: Vec<&str> = catalog.checks.iter().map(|c| c.id.as_str()).collect();
+        let mut implemented: Vec<&str> = implemented().collect();
+        let mut sorted = described.clone();
+        sorted.sort_unstable();
+        implemented.sort_unstable();
+        assert_eq!(sorted, implemented);
+        for check in &catalog.checks {
+            assert!(
+                !check.title.is_empty() && !check.next_steps.is_empty(),
+                "{}",
+                check.id
+            );
+            assert!(check.levels.lowest().is_some(), "{}", check.id);
+        }
+    }
+}
