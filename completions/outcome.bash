@@ -35,7 +35,7 @@ _outcome() {
 
     case "${cmd}" in
         outcome)
-            opts="-q -h -V --format --color --exit-zero --quiet --only --strict --catalog --help --version explain list summary completions"
+            opts="-q -h -V --format --color --exit-zero --quiet --only --strict --expect --finding --catalog --help --version explain list summary completions"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -53,6 +53,14 @@ _outcome() {
                     COMPREPLY=($(compgen -W "ok warning critical unknown" -- "${cur}"))
                     return 0
                     ;;
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --finding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --catalog)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -65,7 +73,7 @@ _outcome() {
             return 0
             ;;
         outcome__subcmd__completions)
-            opts="-q -h -V --dir --format --color --exit-zero --quiet --only --strict --catalog --help --version bash elvish fish powershell zsh"
+            opts="-q -h -V --dir --format --color --exit-zero --quiet --only --strict --expect --finding --catalog --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -87,6 +95,14 @@ _outcome() {
                     COMPREPLY=($(compgen -W "ok warning critical unknown" -- "${cur}"))
                     return 0
                     ;;
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --finding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --catalog)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -99,7 +115,7 @@ _outcome() {
             return 0
             ;;
         outcome__subcmd__explain)
-            opts="-i -q -h -V --input --format --color --exit-zero --quiet --only --strict --catalog --help --version finished start_error cancelled shutdown closespider_timeout closespider_timeout_no_item closespider_itemcount closespider_pagecount closespider_pagecount_no_item closespider_errorcount memusage_exceeded killed_by_oom diskusage_exceeded failed cancelled_stalled cancelled_24h_limit cancelled_watchdog cancel_timeout banned slybot_fewitems_scraped project_deleted no_reason closespider_max_zapi_requests plugin_conflict failed_forbidden_domain zyte_api_bad_key zyte_api_suspended_account bad_session_inits pool_error unsupported_set_location"
+            opts="-i -q -h -V --input --format --color --exit-zero --quiet --only --strict --expect --finding --catalog --help --version finished start_error cancelled shutdown closespider_timeout closespider_timeout_no_item closespider_itemcount closespider_pagecount closespider_pagecount_no_item closespider_errorcount memusage_exceeded killed_by_oom diskusage_exceeded failed cancelled_stalled cancelled_24h_limit cancelled_watchdog cancel_timeout banned slybot_fewitems_scraped project_deleted no_reason closespider_max_zapi_requests plugin_conflict failed_forbidden_domain zyte_api_bad_key zyte_api_suspended_account bad_session_inits pool_error unsupported_set_location"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -125,6 +141,14 @@ _outcome() {
                     COMPREPLY=($(compgen -W "ok warning critical unknown" -- "${cur}"))
                     return 0
                     ;;
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --finding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --catalog)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -137,7 +161,7 @@ _outcome() {
             return 0
             ;;
         outcome__subcmd__list)
-            opts="-q -h -V --severity --format --color --exit-zero --quiet --only --strict --catalog --help --version"
+            opts="-q -h -V --severity --checks --format --color --exit-zero --quiet --only --strict --expect --finding --catalog --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -159,6 +183,14 @@ _outcome() {
                     COMPREPLY=($(compgen -W "ok warning critical unknown" -- "${cur}"))
                     return 0
                     ;;
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --finding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --catalog)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -171,7 +203,7 @@ _outcome() {
             return 0
             ;;
         outcome__subcmd__summary)
-            opts="-i -q -h -V --input --by --keys --format --color --exit-zero --quiet --only --strict --catalog --help --version"
+            opts="-i -q -h -V --input --by --keys --findings --format --color --exit-zero --quiet --only --strict --expect --finding --catalog --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -203,6 +235,14 @@ _outcome() {
                     ;;
                 --only)
                     COMPREPLY=($(compgen -W "ok warning critical unknown" -- "${cur}"))
+                    return 0
+                    ;;
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --finding)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --catalog)

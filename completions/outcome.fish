@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_outcome_global_optspecs
-    string join \n format= color= exit-zero q/quiet only= strict catalog= h/help V/version
+    string join \n format= color= exit-zero q/quiet only= strict expect= finding= catalog= h/help V/version
 end
 
 function __fish_outcome_needs_command
@@ -34,6 +34,8 @@ complete -c outcome -n "__fish_outcome_needs_command" -l only -d 'Show only item
 warning\t''
 critical\t''
 unknown\t''"
+complete -c outcome -n "__fish_outcome_needs_command" -l expect -d 'Outcomes that count as OK for this run (custom reasons too); findings still apply' -r
+complete -c outcome -n "__fish_outcome_needs_command" -l finding -d 'A finding\'s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)' -r
 complete -c outcome -n "__fish_outcome_needs_command" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
 complete -c outcome -n "__fish_outcome_needs_command" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_needs_command" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
@@ -55,6 +57,8 @@ complete -c outcome -n "__fish_outcome_using_subcommand explain" -l only -d 'Sho
 warning\t''
 critical\t''
 unknown\t''"
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -l expect -d 'Outcomes that count as OK for this run (custom reasons too); findings still apply' -r
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -l finding -d 'A finding\'s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
@@ -75,7 +79,10 @@ complete -c outcome -n "__fish_outcome_using_subcommand list" -l only -d 'Show o
 warning\t''
 critical\t''
 unknown\t''"
+complete -c outcome -n "__fish_outcome_using_subcommand list" -l expect -d 'Outcomes that count as OK for this run (custom reasons too); findings still apply' -r
+complete -c outcome -n "__fish_outcome_using_subcommand list" -l finding -d 'A finding\'s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand list" -l checks -d 'List the checks behind findings instead: id, thresholds, title'
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand list" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l strict -d 'End with status 65 if any record in the input was malformed'
@@ -94,7 +101,10 @@ complete -c outcome -n "__fish_outcome_using_subcommand summary" -l only -d 'Sho
 warning\t''
 critical\t''
 unknown\t''"
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l expect -d 'Outcomes that count as OK for this run (custom reasons too); findings still apply' -r
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l finding -d 'A finding\'s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l findings -d 'With --format line: one row per finding (id, severity, jobs, title) instead of one per outcome; human and JSON output always show both'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l strict -d 'End with status 65 if any record in the input was malformed'
@@ -111,6 +121,8 @@ complete -c outcome -n "__fish_outcome_using_subcommand completions" -l only -d 
 warning\t''
 critical\t''
 unknown\t''"
+complete -c outcome -n "__fish_outcome_using_subcommand completions" -l expect -d 'Outcomes that count as OK for this run (custom reasons too); findings still apply' -r
+complete -c outcome -n "__fish_outcome_using_subcommand completions" -l finding -d 'A finding\'s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'

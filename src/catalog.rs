@@ -277,8 +277,9 @@ impl Catalog {
             let (line, column) = locator.place(&spec.id);
             let at = format!("{origin}:{line}:{column}");
             if named_here.contains(&spec.id) {
+                let (first, second) = locator.two_places(&spec.id);
                 return Err(Error::config(format!(
-                    "{at}: check `{}` is named twice in this file",
+                    "{origin}:{second}: check `{}` is named twice in this file (also at line {first})",
                     spec.id
                 )));
             }

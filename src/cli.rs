@@ -93,6 +93,20 @@ pub struct Global {
     #[arg(long, global = true)]
     pub strict: bool,
 
+    /// Outcomes that count as OK for this run (custom reasons too); findings still apply
+    #[arg(long, global = true, value_delimiter = ',', value_name = "REASON")]
+    pub expect: Vec<String>,
+
+    /// A finding's severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)
+    #[arg(
+        long,
+        global = true,
+        value_delimiter = ',',
+        value_name = "ID=LEVEL",
+        value_parser = parse_finding
+    )]
+    pub finding: Vec<(String, Option<crate::severity::Severity>)>,
+
     /// A user catalog (JSON, same format as the built-in one) that adds or overrides
     /// entries [default: $OUTCOME_CATALOG, when set and not empty]
     #[arg(long, global = true, value_name = "FILE")]
@@ -117,6 +131,10 @@ pub enum ColorArg {
     Auto,
     Always,
     Never,
+}
+
+fn parse_finding(text: &str) -> Result<(String, Option<crate::severity::Severity>), String> {
+    crate::checks::parse_override(text)
 }
 
 /// Whether the words on the command line ask for nagios output, read without clap so that
@@ -174,6 +192,10 @@ pub struct List {
         ignore_case = true
     )]
     pub severity: Vec<SeverityArg>,
+
+    /// List the checks behind findings instead: id, thresholds, title
+    #[arg(long, conflicts_with = "severity")]
+    pub checks: bool,
 }
 
 #[derive(Debug, Args)]
@@ -190,6 +212,11 @@ pub struct Summary {
     /// How many job keys each row names in human output (JSON lists them all; 0: none)
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub keys: usize,
+
+    /// With --format line: one row per finding (id, severity, jobs, title) instead of one
+    /// per outcome; human and JSON output always show both
+    #[arg(long)]
+    pub findings: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

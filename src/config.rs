@@ -25,6 +25,10 @@ pub struct Config {
     pub only: Vec<Severity>,
     /// `--catalog`, else `OUTCOME_CATALOG` when set and not empty.
     pub catalog: Option<PathBuf>,
+    /// `--expect`: outcomes that count as OK for this run.
+    pub expect: Vec<String>,
+    /// `--finding ID=LEVEL`: a check's severity for this run, `None` for off.
+    pub findings: Vec<(String, Option<Severity>)>,
 }
 
 impl Config {
@@ -57,6 +61,8 @@ impl Config {
             exit_zero: global.exit_zero,
             only: global.only.iter().map(|&s| s.into()).collect(),
             catalog,
+            expect: global.expect.clone(),
+            findings: global.finding.clone(),
         }
     }
 
@@ -67,7 +73,9 @@ impl Config {
 
     /// The built-in catalog with the user's on top, ready for matching.
     pub fn matcher(&self) -> Result<Matcher> {
-        Ok(Matcher::new(Catalog::load(self.catalog.as_deref())?))
+        let mut catalog = Catalog::load(self.catalog.as_deref())?;
+        catalog.apply_policy(&self.expect, &self.findings)?;
+        Ok(Matcher::new(catalog))
     }
 
     /// The run's status: an input error outranks the verdict; input that held nothing but

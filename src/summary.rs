@@ -22,9 +22,21 @@ fn slot(severity: Severity) -> usize {
 pub struct Group {
     pub tally: Tally,
     outcomes: HashMap<String, Counts>,
+    /// By check index: how many jobs each finding fired on, by severity.
+    findings: Vec<Counts>,
     /// How many jobs a row keeps: `None` for all (JSON lists every one); human output
     /// shows a few, so it keeps only those and memory stays flat.
     keep: Option<usize>,
+}
+
+/// A finding at one severity across the jobs, and the jobs it fired on.
+#[derive(Debug, Clone, Copy)]
+pub struct FindingRow<'g> {
+    /// The check's index in the catalog.
+    pub check: usize,
+    pub severity: Severity,
+    pub count: u64,
+    pub keys: &'g [String],
 }
 
 /// One row of a summary: an outcome at one severity, and the jobs behind it.
@@ -56,6 +68,47 @@ impl Group {
         self.row(outcome, severity, entry, key);
     }
 
+    /// Counts the findings of one job (check index and severity each).
+    pub fn add_findings(&mut self, findings: &[(usize, Severity)], key: Option<&str>) {
+        for &(check, severity) in findings {
+            if self.findings.len() <= check {
+                self.findings.resize_with(check + 1, Counts::default);
+            }
+            let counts = &mut self.findings[check];
+            counts.entry = check;
+            counts.by_severity[slot(severity)] += 1;
+            let keys = &mut counts.keys[slot(severity)];
+            if let Some(key) = key.filter(|_| self.keep.is_none_or(|most| keys.len() < most)) {
+                keys.push(key.to_string());
+            }
+        }
+    }
+
+    /// Findings worst first, then most frequent, then in catalog order.
+    pub fn finding_rows(&self) -> Vec<FindingRow<'_>> {
+        let mut rows = Vec::new();
+        for (check, counts) in self.findings.iter().enumerate() {
+            for severity in Severity::WORST_FIRST {
+                let count = counts.by_severity[slot(severity)];
+                if count > 0 {
+                    rows.push(FindingRow {
+                        check,
+                        severity,
+                        count,
+                        keys: &counts.keys[slot(severity)],
+                    });
+                }
+            }
+        }
+        rows.sort_by(|a, b| {
+            b.severity
+                .cmp(&a.severity)
+                .then(b.count.cmp(&a.count))
+                .then(a.check.cmp(&b.check))
+        });
+        rows
+    }
+
     /// A record that could not be read: UNKNOWN, under its own row.
     pub fn add_malformed(&mut self, outcome: &str, entry: usize, key: Option<&str>) {
         self.tally.add_malformed();
@@ -81,6 +134,22 @@ impl Group {
     /// Adds a later chunk's counts (the chunk came after these in the input).
     pub fn merge(&mut self, other: Group) {
         self.tally.merge(&other.tally);
+        if self.findings.len() < other.findings.len() {
+            self.findings
+                .resize_with(other.findings.len(), Counts::default);
+        }
+        for (mine, counts) in self.findings.iter_mut().zip(other.findings) {
+            mine.entry = counts.entry;
+            for (a, b) in mine.by_severity.iter_mut().zip(counts.by_severity) {
+                *a += b;
+            }
+            for (a, b) in mine.keys.iter_mut().zip(counts.keys) {
+                a.extend(b);
+                if let Some(most) = self.keep {
+                    a.truncate(most);
+                }
+            }
+        }
         for (outcome, counts) in other.outcomes {
             let mine = self.outcomes.entry(outcome).or_insert(Counts {
                 entry: counts.entry,

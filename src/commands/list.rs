@@ -13,6 +13,19 @@ use crate::severity::Severity;
 pub fn run(config: &Config, sink: &mut Sink, args: &cli::List) -> Result<ExitStatus> {
     refuse_nagios(config, "list")?;
     let matcher = config.matcher()?;
+    if args.checks {
+        if !config.quiet {
+            render::list::checks(
+                &mut *sink,
+                config.format,
+                config.out,
+                &matcher.catalog().checks,
+            )
+            .and_then(|()| sink.flush())
+            .map_err(|err| Error::output(&err))?;
+        }
+        return Ok(ExitStatus::Ok);
+    }
     let wanted: Vec<Severity> = args.severity.iter().map(|&s| s.into()).collect();
     let entries: Vec<_> = matcher
         .catalog()

@@ -55,6 +55,7 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
         let view = render::summary::View {
             only: &config.only,
             keys: args.keys,
+            findings: args.findings,
         };
         render::summary::render(
             &mut *sink,
@@ -113,8 +114,15 @@ impl Records for Counter<'_> {
         let key = self.keys.map(|_| job_name(&report));
         let key = key.as_deref();
         self.all.add(outcome, report.severity, entry, key);
+        let findings: Vec<(usize, crate::severity::Severity)> = report
+            .findings
+            .iter()
+            .map(|f| (f.check, f.severity))
+            .collect();
+        self.all.add_findings(&findings, key);
         if let Some(group) = self.spider_group(spider) {
             group.add(outcome, report.severity, entry, key);
+            group.add_findings(&findings, key);
         }
         Ok(())
     }

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 
 use crate::catalog::{Catalog, Entry, Kind};
+use crate::checks::Check;
 use crate::report::Report;
 
 #[derive(Serialize)]
@@ -227,6 +228,42 @@ pub fn entry_json(out: &mut impl Write, entry: &Entry, kind: Kind) -> io::Result
         set_by: &entry.set_by,
         docs: &entry.docs,
         catalog: entry.origin.as_str(),
+    };
+    serde_json::to_writer(&mut *out, &value).map_err(io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+#[derive(Serialize)]
+struct JsonCheck<'r> {
+    id: &'r str,
+    enabled: bool,
+    /// `--finding`: the severity it has whenever it fires, for this run.
+    forced: Option<&'static str>,
+    measure: &'static str,
+    levels: JsonLevels,
+    title: &'r str,
+    explanation: &'r str,
+    next_steps: &'r [String],
+    settings: &'r [String],
+    catalog: &'r str,
+}
+
+pub fn check_json(out: &mut impl Write, check: &Check) -> io::Result<()> {
+    let value = JsonCheck {
+        id: &check.id,
+        enabled: check.enabled,
+        forced: check.forced.map(|s| s.as_str()),
+        measure: check.measure_name(),
+        levels: JsonLevels {
+            ok: check.levels.ok,
+            warning: check.levels.warning,
+            critical: check.levels.critical,
+        },
+        title: &check.title,
+        explanation: &check.explanation,
+        next_steps: &check.next_steps,
+        settings: &check.settings,
+        catalog: &check.origin,
     };
     serde_json::to_writer(&mut *out, &value).map_err(io::Error::from)?;
     out.write_all(b"\n")

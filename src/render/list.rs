@@ -6,6 +6,7 @@ use super::color::Palette;
 use super::safe::safe;
 use super::{json, tsv_row, Format};
 use crate::catalog::{Entry, Kind, Origin};
+use crate::checks::Check;
 use crate::severity::Severity;
 
 pub fn entries(
@@ -50,6 +51,64 @@ pub fn entries(
                     palette.strong(&name),
                     palette.badge(entry.severity),
                     safe(&entry.title),
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `outcome list --checks`: each check's id, its thresholds after the user catalog and
+/// `--finding`, and its title.
+pub fn checks(
+    out: &mut impl Write,
+    format: Format,
+    palette: Palette,
+    checks: &[Check],
+) -> io::Result<()> {
+    let levels = |check: &Check| -> String {
+        if !check.enabled {
+            return "off".to_string();
+        }
+        let described = check.levels.describe(check.measure);
+        match check.forced {
+            Some(severity) => format!("{} when it fires (--finding)", severity.as_str()),
+            None => described,
+        }
+    };
+    let width = checks
+        .iter()
+        .map(|c| safe(&c.id).chars().count())
+        .max()
+        .unwrap_or(0);
+    let level_width = checks
+        .iter()
+        .map(|c| levels(c).chars().count())
+        .max()
+        .unwrap_or(0);
+    for check in checks {
+        match format {
+            Format::Json => json::check_json(out, check)?,
+            Format::Line => tsv_row(
+                out,
+                &[&check.id, &levels(check), &check.title, &check.origin],
+            )?,
+            Format::Human | Format::Nagios => {
+                let id = safe(&check.id);
+                let shown = safe(&levels(check)).into_owned();
+                let origin = if check.origin == "builtin" {
+                    String::new()
+                } else {
+                    palette.dim(&format!("  [{}]", safe(&check.origin)))
+                };
+                writeln!(
+                    out,
+                    "{}{}  {}{}  {}{origin}",
+                    palette.strong(&id),
+                    " ".repeat(width - id.chars().count()),
+                    shown,
+                    " ".repeat(level_width.saturating_sub(shown.chars().count())),
+                    safe(&check.title),
                 )?;
             }
         }

@@ -12,7 +12,7 @@ use super::{closing_count, nagios, tsv_row, Format};
 use crate::catalog::Catalog;
 use crate::exit::ExitStatus;
 use crate::severity::Severity;
-use crate::summary::{Group, Row};
+use crate::summary::{FindingRow, Group, Row};
 
 /// One spider's group, by its name.
 pub type Spiders<'g> = [(&'g str, &'g Group)];
@@ -22,6 +22,8 @@ pub type Spiders<'g> = [(&'g str, &'g Group)];
 pub struct View<'v> {
     pub only: &'v [Severity],
     pub keys: usize,
+    /// TSV rows are findings, not outcomes.
+    pub findings: bool,
 }
 
 impl View<'_> {
@@ -43,7 +45,7 @@ pub fn render(
         Format::Human => human(out, palette, catalog, view, all, spiders),
         Format::Json => json(out, catalog, view, all, spiders),
         Format::Line => tsv(out, catalog, view, all, spiders),
-        Format::Nagios => nagios_line(out, all),
+        Format::Nagios => nagios_line(out, catalog, all),
     }
 }
 
@@ -95,6 +97,76 @@ fn table(
             writeln!(out, "{indent}{pad}{}{more}", palette.dim(&shown.join(", ")))?;
         }
     }
+    findings_table(out, palette, catalog, view, group, indent)
+}
+
+/// Which checks fired across the jobs, worst first: the jobs they fired on, not counted
+/// in the rows above a second time.
+fn findings_table(
+    out: &mut impl Write,
+    palette: Palette,
+    catalog: &Catalog,
+    view: View<'_>,
+    group: &Group,
+    indent: &str,
+) -> io::Result<()> {
+    let rows: Vec<FindingRow<'_>> = group
+        .finding_rows()
+        .into_iter()
+        .filter(|r| view.only.is_empty() || view.only.contains(&r.severity))
+        .collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{indent}{}", palette.heading("Findings"))?;
+    let width = rows
+        .iter()
+        .map(|r| safe(&catalog.checks[r.check].id).chars().count())
+        .max()
+        .unwrap_or(0);
+    let count_width = rows
+        .iter()
+        .map(|r| r.count.to_string().len())
+        .max()
+        .unwrap_or(1);
+    for row in rows {
+        let check = &catalog.checks[row.check];
+        let label = match row.severity {
+            Severity::Ok => "INFO",
+            other => other.label(),
+        };
+        let badge = match row.severity {
+            Severity::Ok => palette.dim(label),
+            other => palette.badge(other),
+        };
+        let pad = " ".repeat(Severity::LABEL_WIDTH - label.len());
+        let id = safe(&check.id);
+        let id_pad = " ".repeat(width - id.chars().count());
+        writeln!(
+            out,
+            "{indent}{badge}{pad}  {:>count_width$}  {}{id_pad}  {}",
+            row.count,
+            palette.strong(&id),
+            safe(&check.title)
+        )?;
+        if view.keys > 0 && !row.keys.is_empty() {
+            let shown: Vec<String> = row
+                .keys
+                .iter()
+                .take(view.keys)
+                .map(|k| safe(k).into_owned())
+                .collect();
+            let more = (row.count as usize).saturating_sub(shown.len());
+            let more = if more > 0 {
+                format!(" (and {more} more)")
+            } else {
+                String::new()
+            };
+            let pad = " ".repeat(Severity::LABEL_WIDTH + 2 + count_width + 2);
+            writeln!(out, "{indent}{pad}{}{more}", palette.dim(&shown.join(", ")))?;
+        }
+    }
     Ok(())
 }
 
@@ -126,12 +198,42 @@ fn row_title<'c>(catalog: &'c Catalog, row: &Row<'_>) -> Cow<'c, str> {
     let entry = &catalog.entries[row.entry];
     if row.severity == entry.severity {
         Cow::Borrowed(&entry.title)
+    } else if row.severity > entry.severity {
+        Cow::Owned(format!("{}, but findings raised the verdict", entry.title))
     } else {
-        Cow::Owned(format!(
-            "{}, but the record shows errors or no items",
-            entry.title
-        ))
+        Cow::Owned(format!("{}, expected for this run", entry.title))
     }
+}
+
+#[derive(Serialize)]
+struct JsonFindingRow<'a> {
+    id: &'a str,
+    severity: &'static str,
+    count: u64,
+    title: &'a str,
+    jobs: &'a [String],
+}
+
+fn json_findings<'a>(
+    catalog: &'a Catalog,
+    view: View<'_>,
+    group: &'a Group,
+) -> Vec<JsonFindingRow<'a>> {
+    group
+        .finding_rows()
+        .into_iter()
+        .filter(|r| view.only.is_empty() || view.only.contains(&r.severity))
+        .map(|r| {
+            let check = &catalog.checks[r.check];
+            JsonFindingRow {
+                id: &check.id,
+                severity: r.severity.as_str(),
+                count: r.count,
+                title: &check.title,
+                jobs: r.keys,
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -157,6 +259,8 @@ struct JsonGroup<'a> {
     severity: &'static str,
     exit_code: u8,
     outcomes: Vec<JsonRow<'a>>,
+    /// How many jobs each finding fired on, by severity, and which.
+    findings: Vec<JsonFindingRow<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     by_spider: Option<Vec<JsonGroup<'a>>>,
 }
@@ -191,6 +295,7 @@ fn json_group<'a>(
                 jobs: row.keys,
             })
             .collect(),
+        findings: json_findings(catalog, view, group),
         by_spider: None,
     }
 }
@@ -215,7 +320,8 @@ fn json(
     writeln!(out)
 }
 
-/// `outcome severity count title`, or with `--by spider` the spider first.
+/// `outcome severity count title` (with `--findings`, `id severity count title`), or with
+/// `--by spider` the spider first.
 fn tsv(
     out: &mut impl Write,
     catalog: &Catalog,
@@ -223,29 +329,46 @@ fn tsv(
     all: &Group,
     spiders: &Spiders<'_>,
 ) -> io::Result<()> {
-    if spiders.is_empty() {
-        for row in all.rows().into_iter().filter(|r| view.shows(r)) {
-            let count = row.count.to_string();
-            let title = row_title(catalog, &row);
-            tsv_row(out, &[row.outcome, row.severity.as_str(), &count, &title])?;
+    let groups: Vec<(Option<&str>, &Group)> = if spiders.is_empty() {
+        vec![(None, all)]
+    } else {
+        spiders.iter().map(|(s, g)| (Some(*s), *g)).collect()
+    };
+    for (spider, group) in groups {
+        let lead: &[&str] = match &spider {
+            Some(spider) => std::slice::from_ref(spider),
+            None => &[],
+        };
+        if view.findings {
+            for row in group
+                .finding_rows()
+                .into_iter()
+                .filter(|r| view.only.is_empty() || view.only.contains(&r.severity))
+            {
+                let check = &catalog.checks[row.check];
+                let count = row.count.to_string();
+                let fields = [
+                    check.id.as_str(),
+                    row.severity.as_str(),
+                    &count,
+                    &check.title,
+                ];
+                tsv_row(out, &[lead, &fields[..]].concat())?;
+            }
+            continue;
         }
-        return Ok(());
-    }
-    for (spider, group) in spiders {
         for row in group.rows().into_iter().filter(|r| view.shows(r)) {
             let count = row.count.to_string();
             let title = row_title(catalog, &row);
-            tsv_row(
-                out,
-                &[spider, row.outcome, row.severity.as_str(), &count, &title],
-            )?;
+            let fields = [row.outcome, row.severity.as_str(), &count, &title];
+            tsv_row(out, &[lead, &fields[..]].concat())?;
         }
     }
     Ok(())
 }
 
 /// `OUTCOME CRITICAL - 3 of 120 jobs critical (memusage_exceeded 2, banned 1) | ok=110 ...`
-fn nagios_line(out: &mut impl Write, all: &Group) -> io::Result<()> {
+fn nagios_line(out: &mut impl Write, catalog: &Catalog, all: &Group) -> io::Result<()> {
     let tally = &all.tally;
     let total = tally.total();
     let worst = all.worst().unwrap_or(Severity::Unknown);
@@ -268,12 +391,25 @@ fn nagios_line(out: &mut impl Write, all: &Group) -> io::Result<()> {
             worst.as_str()
         )
     };
-    let perfdata = format!(
+    let mut perfdata = format!(
         "ok={} warning={} critical={} unknown={}",
         tally.count(Severity::Ok),
         tally.count(Severity::Warning),
         tally.count(Severity::Critical),
         tally.count(Severity::Unknown)
     );
+    // Jobs each check fired on, whatever its severity: ids are catalog constants
+    // (a user catalog cannot add one), so they are safe as labels.
+    let mut fired: Vec<(usize, u64)> = Vec::new();
+    for row in all.finding_rows() {
+        match fired.iter_mut().find(|(c, _)| *c == row.check) {
+            Some((_, n)) => *n += row.count,
+            None => fired.push((row.check, row.count)),
+        }
+    }
+    fired.sort_unstable();
+    for (check, n) in fired {
+        perfdata.push_str(&format!(" finding_{}={n}", catalog.checks[check].id));
+    }
     nagios::status_line(out, worst, &text, &listed, &perfdata)
 }
