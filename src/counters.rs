@@ -52,6 +52,34 @@ pub struct Counters {
     pub playwright: bool,
 }
 
+/// Fragments of every key a check reads from stats beyond the counts of items and errors.
+/// Stats left unparsed for speed (`--format line`, `summary`) are read when they hold one,
+/// so that a verdict never depends on the output format.
+const REVEALING: [&str; 10] = [
+    "status_count/4",
+    "status_count/5",
+    "retry/max_reached",
+    "exception_count",
+    "spider_exceptions/",
+    "item_dropped_count",
+    "feedexport/failed",
+    "robotstxt/forbidden",
+    "scheduler/enqueued",
+    "fatal_errors",
+];
+
+/// Whether raw `scrapystats` text may hold a key a check reads. A false positive costs a
+/// parse; a false negative would cost a finding, so it matches fragments, not whole keys.
+pub fn might_reveal(raw: &str) -> bool {
+    static FINDER: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    match FINDER.get_or_init(|| aho_corasick::AhoCorasick::new(REVEALING).ok()) {
+        Some(finder) => finder.is_match(raw),
+        // Could not build the searcher: read everything rather than miss a finding.
+        None => true,
+    }
+}
+
 /// Whether a stats key is one of ours, before its value is parsed.
 pub fn wanted(key: &str) -> bool {
     let Some((head, _)) = key.split_once('/') else {
@@ -229,6 +257,28 @@ mod tests {
         }
         assert!(!wanted("memusage/startup"));
         assert!(!wanted("finish_reason"));
+    }
+
+    #[test]
+    fn every_key_a_check_reads_is_revealing() {
+        for key in [
+            "downloader/response_status_count/403",
+            "downloader/response_status_count/503",
+            "retry/max_reached",
+            "downloader/exception_count",
+            "spider_exceptions/count",
+            "spider_exceptions/ValueError",
+            "item_dropped_count",
+            "feedexport/failed_count/S3FeedStorage",
+            "robotstxt/forbidden",
+            "scheduler/enqueued",
+            "scrapy-zyte-api/fatal_errors",
+        ] {
+            assert!(might_reveal(&format!("{{\"{key}\":1}}")), "{key}");
+        }
+        assert!(!might_reveal(
+            r#"{"downloader/response_status_count/200":5,"log_count/INFO":3,"memusage/max":1}"#
+        ));
     }
 
     #[test]

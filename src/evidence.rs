@@ -181,6 +181,7 @@ fn is_feed_failure(message: &str) -> bool {
 /// A message's shape: what stays the same from one occurrence to the next. URLs, numbers,
 /// addresses and the insides of `<...>` vary, so they are folded.
 pub fn shape(message: &str) -> String {
+    let message = fold_urls(message);
     let mut out = String::with_capacity(message.len().min(QUOTE_CAP));
     let mut chars = message.chars().peekable();
     let mut depth = 0usize;
@@ -229,15 +230,6 @@ pub fn shape(message: &str) -> String {
                     out.push('N');
                 }
             }
-            'h' if starts_url(c, &mut chars.clone()) => {
-                while chars
-                    .peek()
-                    .is_some_and(|c| !c.is_whitespace() && *c != ')')
-                {
-                    chars.next();
-                }
-                out.push_str("URL");
-            }
             _ => out.push(c),
         }
     }
@@ -247,12 +239,33 @@ pub fn shape(message: &str) -> String {
     out
 }
 
-fn starts_url(first: char, rest: &mut std::iter::Peekable<std::str::Chars>) -> bool {
-    let mut word = String::from(first);
-    for c in rest.by_ref().take(7) {
-        word.push(c);
+/// Every `scheme://...` as `URL` (credentials and all): outside `<...>`, a URL is what
+/// varies most between two errors of one kind.
+fn fold_urls(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("://") {
+        let scheme_start = rest[..at]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
+            .last()
+            .map_or(at, |(i, _)| i);
+        if scheme_start == at {
+            // No scheme before `://`: not a URL.
+            out.push_str(&rest[..at + 3]);
+            rest = &rest[at + 3..];
+            continue;
+        }
+        let end = rest[at..]
+            .find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == '<')
+            .map_or(rest.len(), |e| at + e);
+        out.push_str(&rest[..scheme_start]);
+        out.push_str("URL");
+        rest = &rest[end..];
     }
-    word.starts_with("http://") || word.starts_with("https://")
+    out.push_str(rest);
+    out
 }
 
 /// Where a signal that stops Scrapy usually comes from.
@@ -358,9 +371,14 @@ mod tests {
             "Error caught on signal handler: <bound …>"
         );
         assert_eq!(
-            shape("Error storing json feed (5 items) in: ftp://u:p@h/x.json"),
-            "Error storing json feed (N items) in: ftp://u:p@h/x.json"
+            shape("Error storing json feed (5 items) in: ftp://u:secret@h/x.json"),
+            "Error storing json feed (N items) in: URL"
         );
+        assert_eq!(
+            shape("Error storing csv feed (0 items) in: s3://bucket/out.csv (retry)"),
+            "Error storing csv feed (N items) in: URL (retry)"
+        );
+        assert_eq!(shape("odd :// here"), "odd :// here");
         assert_eq!(shape("see https://example.com/a?b=1 now"), "see URL now");
         assert!(shape(&"x".repeat(10_000)).chars().count() <= QUOTE_CAP + 1);
     }

@@ -429,26 +429,46 @@ fn exception_line(e: &crate::evidence::ExceptionGroup) -> String {
 }
 
 fn errors_logged(_: &Context, job: &Job, _: &Counters, log: &LogEvidence) -> Option<Measured> {
-    // An excerpt's own lines prove at least that many errors, though not how many in all.
+    // The ERROR and CRITICAL lines the log itself shows.
     let seen = job
         .log
         .as_ref()
         .map(|l| l.error_lines.saturating_add(l.critical_lines))
         .filter(|&n| n > 0);
-    let (errors, source) = match (job.errors(), job.errors, seen) {
-        (Some(n), Some(_), _) if n > 0 => match job.log.as_ref().and_then(|l| l.counts_from) {
-            Some("log lines") => (n, "counted from the log's own lines"),
-            _ => (n, "the job's error count"),
-        },
-        (Some(n), None, _) if n > 0 => (n, "log_count/ERROR plus log_count/CRITICAL"),
-        (None, _, Some(n)) => (n, "ERROR and CRITICAL lines in the part of the log given; the whole run's count is unknown"),
+    let from_lines = job.log.as_ref().and_then(|l| l.counts_from) == Some("log lines");
+    let headline = |n: u64, source: &str| {
+        format!(
+            "{} error{} logged ({source})",
+            group(n),
+            crate::text::plural(n)
+        )
+    };
+    let (errors, headline) = match (job.errors(), seen) {
+        // More lines than the stats counted: logged while closing, after the LogCount
+        // extension stopped counting (2.14+).
+        (Some(counted), Some(lines)) if lines > counted && job.errors.is_none() => (
+            lines,
+            format!(
+                "{} ERROR and CRITICAL line{} in the log, more than the {} that log_count/ERROR and log_count/CRITICAL counted",
+                group(lines),
+                crate::text::plural(lines),
+                group(counted)
+            ),
+        ),
+        (Some(n), _) if n > 0 && from_lines => (n, headline(n, "counted from the log's own lines")),
+        (Some(n), _) if n > 0 && job.errors.is_some() => (n, headline(n, "the job's error count")),
+        (Some(n), _) if n > 0 => (n, headline(n, "log_count/ERROR plus log_count/CRITICAL")),
+        // An excerpt's lines prove at least that many, not how many in all.
+        (None, Some(n)) => (
+            n,
+            headline(
+                n,
+                "ERROR and CRITICAL lines in the part of the log given; the whole run's count is unknown",
+            ),
+        ),
         _ => return None,
     };
-    let mut evidence = vec![format!(
-        "{} error{} logged ({source})",
-        group(errors),
-        crate::text::plural(errors)
-    )];
+    let mut evidence = vec![headline];
     let groups = log.groups_by_count();
     for g in groups.iter().take(3) {
         evidence.push(format!(

@@ -113,8 +113,10 @@ impl<'a> Report<'a> {
     /// The verdict for a job record: its state, its outcome, and the facts that qualify it.
     pub fn for_job(matcher: &Matcher, mut job: Box<Job<'a>>) -> Report<'a> {
         let catalog = matcher.catalog();
-        if job.raw_stats.is_some()
-            && (job.close_reason.is_none() || job.items.is_none() || job.errors.is_none())
+        let missing = job.close_reason.is_none() || job.items.is_none() || job.errors.is_none();
+        if job
+            .raw_stats
+            .is_some_and(|raw| missing || crate::counters::might_reveal(raw.get()))
         {
             job.read_stats();
         }

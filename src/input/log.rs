@@ -776,7 +776,7 @@ impl LogReader {
                 continue;
             }
             let value = match value {
-                Py::Str(s) => s,
+                Py::Str(s) => evidence::redact_credentials(&s),
                 Py::Int(i) => i.to_string(),
                 Py::Float(f) => f.to_string(),
                 Py::Bool(b) => if b { "True" } else { "False" }.to_string(),
@@ -1277,8 +1277,10 @@ fn quote_sentence(text: &str) -> String {
     }
 }
 
+/// A log line as quoted in a note: trimmed, capped, a URI's password masked.
 fn quote(text: &str) -> String {
-    let text = text.trim();
+    let text = evidence::redact_credentials(text.trim());
+    let text = text.as_str();
     if text.len() <= QUOTE_CAP {
         return text.to_string();
     }

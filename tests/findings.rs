@@ -1,0 +1,955 @@
+//! Findings (issue 10): checks over stats and log evidence that decide the verdict. Logs
+//! are the real Scrapy's (tests/fixtures/real/<version>/, made by make.sh against a local
+//! site); job records are written here, in the shapes of the Scrapy Cloud API.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{json_lines, outcome, rows, stderr_of, stdout_of};
+
+const VERSIONS: [&str; 2] = ["2.19.0", "2.11.2"];
+
+fn real(version: &str, name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/real")
+        .join(version)
+        .join(format!("{name}.log"))
+}
+
+fn only(version: &str, name: &str, extra: &[&str]) -> (serde_json::Value, Option<i32>) {
+    let output = outcome()
+        .args(["explain", "--format", "json"])
+        .args(extra)
+        .arg("-i")
+        .arg(real(version, name))
+        .output()
+        .expect("runs");
+    let reports = json_lines(&output);
+    assert_eq!(reports.len(), 1, "{version}/{name}: {reports:?}");
+    (reports[0].clone(), output.status.code())
+}
+
+fn record(json: &str, extra: &[&str]) -> (serde_json::Value, Option<i32>) {
+    let output = outcome()
+        .args(["explain", "--format", "json"])
+        .args(extra)
+        .write_stdin(json)
+        .output()
+        .expect("runs");
+    let reports = json_lines(&output);
+    assert_eq!(reports.len(), 1, "{}", stderr_of(&output));
+    (reports[0].clone(), output.status.code())
+}
+
+fn finding<'r>(report: &'r serde_json::Value, id: &str) -> Option<&'r serde_json::Value> {
+    report["findings"]
+        .as_array()
+        .and_then(|all| all.iter().find(|f| f["id"] == id))
+}
+
+fn evidence(report: &serde_json::Value, id: &str) -> String {
+    finding(report, id)
+        .map(|f| f["evidence"].to_string())
+        .unwrap_or_else(|| panic!("no {id} in {}", report["findings"]))
+}
+
+fn ids(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|f| f["id"].as_str().unwrap_or("?").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+// 1 and 2. Each problem the real Scrapy can produce, with its evidence and its effect on
+// the exit status.
+
+#[test]
+fn each_real_problem_is_a_finding_with_its_evidence() {
+    let cases: [(&str, &str, &str, i32, &str); 9] = [
+        (
+            "blocked",
+            "blocked_responses",
+            "critical",
+            2,
+            "18 of 21 responses were refusals (403, 407 or 429) (86%; warning at 10%, critical at 50%)",
+        ),
+        (
+            "retries_exhausted",
+            "server_errors",
+            "critical",
+            2,
+            "8 of 11 responses were server errors (5xx) (73%",
+        ),
+        (
+            "download_errors",
+            "downloader_exceptions",
+            "critical",
+            2,
+            "10 of 17 requests failed with a download exception (59%",
+        ),
+        (
+            "feed_store_failed",
+            "feed_export_failed",
+            "critical",
+            2,
+            "feedexport/failed_count: FTPFeedStorage ×1",
+        ),
+        (
+            "feed_failed",
+            "feed_export_failed",
+            "critical",
+            2,
+            "feed export errors in the log, and no feedexport/failed_count",
+        ),
+        (
+            "items_dropped",
+            "items_dropped",
+            "warning",
+            1,
+            "3 of 5 items dropped by pipelines (60%",
+        ),
+        (
+            "robots_forbidden",
+            "robots_forbidden",
+            "warning",
+            1,
+            "6 of 9 requests refused by robots.txt (67%",
+        ),
+        (
+            "memory_near_limit",
+            "memory_near_limit",
+            "warning",
+            1,
+            "(memusage/max) against a limit of",
+        ),
+        (
+            "zero_items",
+            "zero_items",
+            "warning",
+            1,
+            "no item_scraped_count in a complete stats dump, so 0 items",
+        ),
+    ];
+    for version in VERSIONS {
+        for (name, id, severity, code, words) in cases {
+            let (report, status) = only(version, name, &[]);
+            assert_eq!(report["outcome"], "finished", "{version}/{name}");
+            assert_eq!(report["outcome_severity"], "ok", "{version}/{name}");
+            assert_eq!(
+                report["deciding"], id,
+                "{version}/{name}: {}",
+                report["findings"]
+            );
+            assert_eq!(report["severity"], severity, "{version}/{name}");
+            assert_eq!(status, Some(code), "{version}/{name}");
+            let found = evidence(&report, id);
+            assert!(found.contains(words), "{version}/{name}: {found}");
+            let first = &report["findings"][0];
+            assert_eq!(first["id"], id, "worst first: {version}/{name}");
+            assert!(first["next_steps"]
+                .as_array()
+                .is_some_and(|s| !s.is_empty()));
+            assert!(first["title"].as_str().is_some_and(|t| !t.is_empty()));
+        }
+    }
+}
+
+#[test]
+fn retries_name_their_reasons_and_the_first_give_up() {
+    for version in VERSIONS {
+        let (report, _) = only(version, "retries_exhausted", &[]);
+        let found = evidence(&report, "retries_exhausted");
+        assert!(
+            found.contains(
+                "4 requests given up after retrying (retry/max_reached), 36% of 11 requests"
+            ),
+            "{found}"
+        );
+        assert!(
+            found.contains("retry/reason_count: 500 Internal Server Error ×4"),
+            "{found}"
+        );
+        assert!(
+            found.contains("Gave up retrying <GET http://127.0.0.1:"),
+            "{found}"
+        );
+    }
+}
+
+#[test]
+fn robots_refusals_are_not_download_failures() {
+    // robots.txt refusals are counted as IgnoreRequest download exceptions too.
+    for version in VERSIONS {
+        let (report, _) = only(version, "robots_forbidden", &[]);
+        assert_eq!(ids(&report), ["robots_forbidden"], "{version}");
+    }
+}
+
+#[test]
+fn callbacks_that_raise_are_counted_by_type_with_the_first_quoted() {
+    for version in VERSIONS {
+        let (report, code) = only(version, "errors", &[]);
+        assert_eq!(code, Some(1));
+        let found = evidence(&report, "spider_exceptions");
+        assert!(
+            found
+                .contains("5 unhandled exceptions in callbacks (spider_exceptions): ValueError ×5"),
+            "{version}: {found}"
+        );
+        assert!(
+            found.contains("ValueError: cannot parse http://127.0.0.1:"),
+            "{found}"
+        );
+        assert!(found.contains("spiders/__init__.py:"), "{found}");
+        assert!(found.contains(" in parse_page"), "{found}");
+        let errors = evidence(&report, "errors_logged");
+        assert!(
+            errors.contains(
+                "ERROR ×5: `Spider error processing <GET …> (referer: URL)`, first at line"
+            ),
+            "{version}: {errors}"
+        );
+    }
+}
+
+#[test]
+fn a_chained_traceback_is_counted_by_its_last_exception() {
+    let (report, _) = only("2.19.0", "download_errors", &[]);
+    let found = evidence(&report, "errors_logged");
+    assert!(
+        found.contains("scrapy.exceptions.DownloadConnectionRefusedError ×5"),
+        "{found}"
+    );
+    // Source lines inside a frame (`result: Response | Request = yield (`) are not exceptions.
+    assert!(!found.contains("result ×"), "{found}");
+}
+
+#[test]
+fn findings_apply_to_other_outcomes_too() {
+    for version in VERSIONS {
+        let (report, code) = only(version, "timeout_feed_failed", &[]);
+        assert_eq!(report["outcome"], "closespider_timeout");
+        assert_eq!(report["outcome_severity"], "warning");
+        assert_eq!(report["severity"], "critical", "{version}");
+        assert_eq!(report["deciding"], "feed_export_failed");
+        assert_eq!(code, Some(2));
+        assert!(evidence(&report, "queue_not_drained").contains("never left the scheduler"));
+    }
+}
+
+#[test]
+fn clean_real_runs_have_no_finding() {
+    for version in VERSIONS {
+        for name in [
+            "clean",
+            "format_levelname",
+            "format_message",
+            "format_custom_date",
+            "short_names",
+            "closespider_itemcount",
+        ] {
+            let (report, code) = only(version, name, &[]);
+            assert_eq!(
+                report["findings"],
+                serde_json::json!([]),
+                "{version}/{name}"
+            );
+            assert_eq!(report["severity"], "ok", "{version}/{name}");
+            assert!(report["deciding"].is_null());
+            assert_eq!(code, Some(0), "{version}/{name}");
+        }
+    }
+}
+
+#[test]
+fn passwords_in_feed_uris_are_masked_everywhere() {
+    for version in VERSIONS {
+        for format in ["human", "json", "line"] {
+            let output = outcome()
+                .args(["explain", "--format", format, "-i"])
+                .arg(real(version, "feed_store_failed"))
+                .output()
+                .expect("runs");
+            let text = stdout_of(&output);
+            assert!(!text.contains("user:pass"), "{version} {format}: {text}");
+            if format != "line" {
+                assert!(
+                    text.contains("ftp://user:***@127.0.0.1:"),
+                    "{version} {format}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn errors_the_stats_missed_are_counted_from_the_log() {
+    // 2.19 logs the feed's `Error storing` line after log counting stopped.
+    let (report, _) = only("2.19.0", "feed_store_failed", &[]);
+    let found = evidence(&report, "errors_logged");
+    assert!(
+        found.contains("1 ERROR and CRITICAL line in the log, more than the 0 that log_count/ERROR and log_count/CRITICAL counted"),
+        "{found}"
+    );
+}
+
+// 4. Ambiguous outcomes told apart.
+
+#[test]
+fn who_cancelled_is_told_apart() {
+    for version in VERSIONS {
+        let (report, _) = only(version, "cancelled_by_spider", &[]);
+        assert_eq!(report["outcome"], "cancelled");
+        assert!(
+            report["notes"]
+                .to_string()
+                .contains("the spider's own code did it"),
+            "{version}: {}",
+            report["notes"]
+        );
+    }
+    let (report, _) = record(
+        r#"{"key":"1/2/3","close_reason":"cancelled","cancelled_by":"alice","scrapystats":{"finish_reason":"shutdown"}}"#,
+        &[],
+    );
+    let notes = report["notes"].to_string();
+    assert!(notes.contains("cancelled by alice"), "{notes}");
+    assert!(!notes.contains("spider's own code"), "{notes}");
+    let (report, _) = record(
+        r#"{"key":"1/2/3","close_reason":"cancelled","scrapystats":{"finish_reason":"shutdown"}}"#,
+        &[],
+    );
+    assert!(
+        report["notes"]
+            .to_string()
+            .contains("cancelled from outside"),
+        "{}",
+        report["notes"]
+    );
+}
+
+#[test]
+fn a_shutdown_says_which_signal_and_where_it_comes_from() {
+    for version in VERSIONS {
+        for (name, words) in [("sigint", "Scrapyd cancel"), ("sigterm", "docker stop")] {
+            let (report, code) = only(version, name, &[]);
+            assert_eq!(report["outcome"], "shutdown");
+            let notes = report["notes"].to_string();
+            assert!(notes.contains(words), "{version}/{name}: {notes}");
+            assert_eq!(code, Some(1));
+            assert!(evidence(&report, "queue_not_drained")
+                .contains("2 of 3 requests never left the scheduler"));
+        }
+    }
+}
+
+#[test]
+fn an_oom_kill_is_told_from_the_memory_extension() {
+    let (report, code) = record(
+        r#"{"key":"1/2/3","close_reason":"killed by oom","scrapystats":{"memusage/max":734003200}}"#,
+        &[],
+    );
+    assert_eq!(code, Some(2));
+    let notes = report["notes"].to_string();
+    assert!(notes.contains("killed from outside"), "{notes}");
+    assert!(
+        notes.contains("not closed by Scrapy's MemoryUsage extension"),
+        "{notes}"
+    );
+    let (report, _) = record(
+        r#"{"key":"1/2/3","close_reason":"killed by oom","scrapystats":{"memusage/max":734003200,"playwright/page_count":40}}"#,
+        &[],
+    );
+    assert!(
+        report["notes"]
+            .to_string()
+            .contains("the stats show scrapy-playwright"),
+        "{}",
+        report["notes"]
+    );
+    let (report, _) = record(r#"{"close_reason":"memusage_exceeded"}"#, &[]);
+    assert!(!report["notes"].to_string().contains("killed from outside"));
+}
+
+// Job records with scrapystats: every stats-based check, from the API's shape.
+
+#[test]
+fn a_finished_record_with_mostly_403_is_not_ok() {
+    let json = r#"{"key":"1/2/3","spider":"shop","close_reason":"finished","items":5,"errors":0,
+        "scrapystats":{"downloader/response_status_count/200":5,"downloader/response_status_count/403":95,"log_count/INFO":9}}"#;
+    let (report, code) = record(json, &[]);
+    assert_eq!(code, Some(2));
+    assert_eq!(report["deciding"], "blocked_responses");
+    assert!(evidence(&report, "blocked_responses")
+        .contains("95 of 100 responses were refusals (403, 407 or 429) (95%"));
+    let line = outcome()
+        .args(["explain", "--format", "line"])
+        .write_stdin(json)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        rows(&line),
+        [[
+            "1/2/3",
+            "finished",
+            "critical",
+            "blocked_responses: Many responses were refusals (403, 407, 429): the site is blocking or rate-limiting the crawl"
+        ]]
+    );
+    let card = outcome()
+        .arg("explain")
+        .write_stdin(json)
+        .output()
+        .expect("runs");
+    let text = stdout_of(&card);
+    assert!(
+        text.contains("Verdict    CRITICAL, raised by blocked_responses (the outcome alone is OK)"),
+        "{text}"
+    );
+    let findings = text.find("Findings").expect("findings block");
+    let explanation = text
+        .find("Scrapy closes a spider with this reason")
+        .expect("explanation");
+    assert!(
+        findings < explanation,
+        "findings come above the explanation"
+    );
+}
+
+#[test]
+fn every_stats_check_fires_from_a_record() {
+    let cases = [
+        (
+            r#""feedexport/failed_count/S3FeedStorage":1,"feedexport/success_count/FileFeedStorage":1"#,
+            "feed_export_failed",
+            "critical",
+        ),
+        (
+            r#""retry/max_reached":7,"downloader/request_count":70,"retry/reason_count/twisted.internet.error.TimeoutError":7"#,
+            "retries_exhausted",
+            "warning",
+        ),
+        (
+            r#""downloader/exception_count":40,"downloader/request_count":100,"downloader/exception_type_count/twisted.internet.error.DNSLookupError":40"#,
+            "downloader_exceptions",
+            "warning",
+        ),
+        (
+            r#""downloader/response_status_count/503":30,"downloader/response_status_count/200":70"#,
+            "server_errors",
+            "warning",
+        ),
+        (
+            r#""item_dropped_count":90,"item_dropped_reasons_count/DropItem":90"#,
+            "items_dropped",
+            "warning",
+        ),
+        (
+            r#""robotstxt/forbidden":50,"downloader/request_count":50"#,
+            "robots_forbidden",
+            "warning",
+        ),
+        (
+            r#""spider_exceptions/count":3,"spider_exceptions/KeyError":3"#,
+            "spider_exceptions",
+            "warning",
+        ),
+        (
+            r#""scrapy-zyte-api/fatal_errors":2"#,
+            "zyte_api_fatal_errors",
+            "warning",
+        ),
+    ];
+    for (stats, id, severity) in cases {
+        let json = format!(
+            r#"{{"key":"1/2/3","close_reason":"finished","items":10,"errors":0,"scrapystats":{{"log_count/INFO":3,{stats}}}}}"#
+        );
+        let (report, code) = record(&json, &[]);
+        assert_eq!(ids(&report), [id], "{stats}");
+        assert_eq!(report["severity"], severity, "{stats}");
+        assert_eq!(
+            code,
+            Some(if severity == "critical" { 2 } else { 1 }),
+            "{stats}"
+        );
+        let f = finding(&report, id).expect("finding");
+        assert!(f["value"].as_f64().is_some_and(|v| v > 0.0));
+        assert!(f["levels"].is_object());
+    }
+}
+
+#[test]
+fn the_same_stats_below_their_thresholds_are_quiet() {
+    let json = r#"{"key":"1/2/3","close_reason":"finished","items":100,"errors":0,"scrapystats":{"log_count/INFO":3,
+        "downloader/response_status_count/200":95,"downloader/response_status_count/403":5,
+        "downloader/response_status_count/500":5,"downloader/request_count":100,
+        "item_dropped_count":10,"robotstxt/forbidden":10,"downloader/exception_count":5,
+        "scheduler/enqueued":100,"scheduler/dequeued":100}}"#;
+    let (report, code) = record(json, &[]);
+    assert_eq!(report["findings"], serde_json::json!([]));
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn uncounted_errors_are_information_not_a_pass_or_a_fail() {
+    let (report, code) = record(
+        r#"{"key":"1/2/3","close_reason":"finished","scrapystats":{"item_scraped_count":10,"finish_reason":"finished"}}"#,
+        &[],
+    );
+    assert_eq!(ids(&report), ["log_counts_unreliable"]);
+    assert_eq!(report["findings"][0]["severity"], "ok");
+    assert_eq!(report["severity"], "ok");
+    assert_eq!(code, Some(0));
+    let card = outcome()
+        .arg("explain")
+        .write_stdin(
+            r#"{"key":"1/2/3","close_reason":"finished","scrapystats":{"item_scraped_count":10}}"#,
+        )
+        .output()
+        .expect("runs");
+    assert!(
+        stdout_of(&card).contains("  INFO      log_counts_unreliable"),
+        "{}",
+        stdout_of(&card)
+    );
+}
+
+#[test]
+fn running_jobs_are_not_judged_on_a_snapshot() {
+    let (report, code) = record(
+        r#"{"key":"1/2/3","state":"running","items":0,"errors":5,"scrapystats":{"downloader/response_status_count/403":10}}"#,
+        &[],
+    );
+    assert_eq!(report["findings"], serde_json::json!([]));
+    assert_eq!(code, Some(3));
+}
+
+// 1. Thresholds and severities as data: a user catalog changes them.
+
+#[test]
+fn a_user_catalog_changes_a_threshold_a_severity_or_turns_a_check_off() {
+    let dir = std::env::temp_dir().join(format!("outcome-findings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let json = r#"{"key":"1/2/3","close_reason":"finished","items":5,"errors":2,
+        "scrapystats":{"downloader/response_status_count/200":40,"downloader/response_status_count/429":60}}"#;
+    let cases = [
+        (
+            r#"{"checks":[{"id":"blocked_responses","levels":{"critical":0.9}}]}"#,
+            "warning",
+            1,
+        ),
+        (
+            r#"{"checks":[{"id":"blocked_responses","levels":{"warning":0.7,"critical":null}},{"id":"errors_logged","enabled":false}]}"#,
+            "ok",
+            0,
+        ),
+        (
+            r#"{"checks":[{"id":"errors_logged","levels":{"critical":1}}]}"#,
+            "critical",
+            2,
+        ),
+    ];
+    for (i, (text, severity, code)) in cases.into_iter().enumerate() {
+        let path = dir.join(format!("team{i}.json"));
+        std::fs::write(&path, text).expect("catalog written");
+        let (report, status) = record(json, &["--catalog", path.to_str().expect("utf-8")]);
+        assert_eq!(report["severity"], severity, "{text}");
+        assert_eq!(status, Some(code), "{text}");
+        // The same file through the environment.
+        let output = outcome()
+            .env("OUTCOME_CATALOG", &path)
+            .args(["explain", "-q"])
+            .write_stdin(json)
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(code), "{text}");
+    }
+    let path = dir.join("team0.json");
+    let listed = outcome()
+        .args(["list", "--checks", "--format", "line", "--catalog"])
+        .arg(&path)
+        .output()
+        .expect("runs");
+    let blocked: Vec<Vec<String>> = rows(&listed)
+        .into_iter()
+        .filter(|r| r[0] == "blocked_responses")
+        .collect();
+    assert_eq!(blocked[0][1], "warning at 10%, critical at 90%");
+    assert!(blocked[0][3].ends_with("team0.json"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_bad_check_in_a_user_catalog_is_a_configuration_error() {
+    let dir = std::env::temp_dir().join(format!("outcome-badchecks-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let cases = [
+        (
+            r#"{"checks":[{"id":"made_up","levels":{"warning":1}}]}"#,
+            "1:18: there is no check `made_up`",
+        ),
+        (
+            "{\"checks\":[\n {\"id\":\"blocked_responses\",\"levels\":{\"warning\":30}}]}",
+            "2:8: check `blocked_responses` measures a share from 0 to 1",
+        ),
+        (
+            r#"{"checks":[{"id":"zero_items","levels":{"unknown":1}}]}"#,
+            "level `unknown` is not one of ok, warning, critical",
+        ),
+        (
+            r#"{"checks":[{"id":"zero_items","levels":{"warning":-1}}]}"#,
+            "must be a number of 0 or more",
+        ),
+        (
+            r#"{"checks":[{"id":"zero_items","measure":"share"}]}"#,
+            "its measure is fixed",
+        ),
+        (
+            "{\"checks\":[{\"id\":\"zero_items\"},\n{\"id\":\"zero_items\"}]}",
+            "2:7: check `zero_items` is named twice in this file (also at line 1)",
+        ),
+    ];
+    for (i, (text, words)) in cases.into_iter().enumerate() {
+        let path = dir.join(format!("bad{i}.json"));
+        std::fs::write(&path, text).expect("catalog written");
+        let output = outcome()
+            .args(["explain", "finished", "--catalog"])
+            .arg(&path)
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(78), "{text}");
+        let stderr = stderr_of(&output);
+        assert!(stderr.contains(words), "{text}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+// 6. Policy from the command line.
+
+#[test]
+fn expect_makes_an_outcome_ok_for_this_run_and_findings_still_apply() {
+    let (report, code) = record(
+        r#"{"key":"1/2/3","close_reason":"closespider_timeout","items":9,"errors":0}"#,
+        &["--expect", "closespider_timeout"],
+    );
+    assert_eq!((report["severity"].as_str(), code), (Some("ok"), Some(0)));
+    assert_eq!(report["expected"], true);
+    // Any spelling, and custom reasons.
+    for (reason, expect) in [
+        ("CloseSpider-Timeout", "closespider_timeout"),
+        ("login_failed", "login_failed,other"),
+    ] {
+        let output = outcome()
+            .args(["explain", "--expect", expect, reason])
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(0), "{reason}");
+        assert!(stdout_of(&output).contains("expected for this run (--expect)"));
+    }
+    // A finding is not excused by an expected outcome.
+    for version in VERSIONS {
+        let (report, code) = only(
+            version,
+            "timeout_feed_failed",
+            &["--expect", "closespider_timeout"],
+        );
+        assert_eq!(report["outcome_severity"], "ok");
+        assert_eq!(code, Some(2), "{version}");
+        // The limit it was expected to stop at leaves work behind by design.
+        assert!(finding(&report, "queue_not_drained").is_none());
+    }
+    // Not expected: unchanged.
+    let (_, code) = record(
+        r#"{"close_reason":"closespider_timeout"}"#,
+        &["--expect", "shutdown"],
+    );
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn a_finding_can_be_accepted_raised_or_turned_off() {
+    for version in VERSIONS {
+        let (report, code) = only(version, "blocked", &["--finding", "blocked_responses=ok"]);
+        assert_eq!(
+            finding(&report, "blocked_responses").expect("still shown")["severity"],
+            "ok"
+        );
+        assert_eq!(code, Some(1), "the other findings still warn");
+        let (_, code) = only(
+            version,
+            "blocked",
+            &[
+                "--finding",
+                "blocked_responses=off,errors_logged=off,retries_exhausted=ok",
+            ],
+        );
+        assert_eq!(code, Some(0));
+        let (report, code) = only(
+            version,
+            "items_dropped",
+            &["--finding", "items_dropped=critical"],
+        );
+        assert_eq!(
+            (report["deciding"].as_str(), code),
+            (Some("items_dropped"), Some(2))
+        );
+    }
+    for (bad, words) in [
+        ("nope=ok", "--finding: there is no check `nope`"),
+        ("zero_items", "write ID=LEVEL"),
+        ("zero_items=loud", "is not a level"),
+    ] {
+        let output = outcome()
+            .args(["explain", "finished", "--finding", bad])
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(64), "{bad}");
+        assert!(
+            stderr_of(&output).contains(words),
+            "{bad}: {}",
+            stderr_of(&output)
+        );
+    }
+}
+
+#[test]
+fn the_status_is_the_same_in_every_format_for_records_too() {
+    let records = [
+        r#"{"key":"1","close_reason":"finished","items":5,"errors":0,"scrapystats":{"downloader/response_status_count/403":9,"downloader/response_status_count/200":1}}"#,
+        r#"{"key":"2","close_reason":"finished","items":5,"errors":0,"scrapystats":{"feedexport/failed_count/S3FeedStorage":1}}"#,
+        r#"{"key":"3","close_reason":"closespider_timeout","items":5,"errors":0,"scrapystats":{"scheduler/enqueued":9,"scheduler/dequeued":3}}"#,
+        r#"{"key":"4","close_reason":"finished","items":5,"errors":0,"scrapystats":{"log_count/INFO":3,"downloader/response_status_count/200":9}}"#,
+    ];
+    for json in records {
+        let mut codes = Vec::new();
+        for args in [
+            &["--format", "human"][..],
+            &["--format", "json"],
+            &["--format", "line"],
+            &["-q"],
+        ] {
+            let output = outcome()
+                .arg("explain")
+                .args(args)
+                .write_stdin(json)
+                .output()
+                .expect("runs");
+            codes.push(output.status.code());
+        }
+        let summary = outcome()
+            .args(["summary", "-q"])
+            .write_stdin(json)
+            .output()
+            .expect("runs");
+        codes.push(summary.status.code());
+        assert!(codes.windows(2).all(|w| w[0] == w[1]), "{json}: {codes:?}");
+    }
+}
+
+#[test]
+fn the_status_is_the_same_in_every_format() {
+    for version in VERSIONS {
+        for name in [
+            "blocked",
+            "items_dropped",
+            "clean",
+            "timeout_feed_failed",
+            "level_warning",
+        ] {
+            let mut codes = Vec::new();
+            for args in [
+                &["--format", "human"][..],
+                &["--format", "json"],
+                &["--format", "line"],
+                &["-q"],
+            ] {
+                let output = outcome()
+                    .arg("explain")
+                    .args(args)
+                    .arg("-i")
+                    .arg(real(version, name))
+                    .output()
+                    .expect("runs");
+                codes.push(output.status.code());
+            }
+            assert!(
+                codes.windows(2).all(|w| w[0] == w[1]),
+                "{version}/{name}: {codes:?}"
+            );
+        }
+    }
+}
+
+// 5. Cards filled with what is known.
+
+#[test]
+fn cards_fill_in_what_the_input_knows() {
+    let output = outcome()
+        .arg("explain")
+        .write_stdin(r#"{"key":"2222222/1/1546","spider":"books","close_reason":"failed"}"#)
+        .output()
+        .expect("runs");
+    let text = stdout_of(&output);
+    assert!(text.contains("`shub log 2222222/1/1546`"), "{text}");
+    assert!(text.contains("`scrapy crawl books`"), "{text}");
+    assert!(
+        !text.contains("JOB_KEY") && !text.contains("crawl SPIDER"),
+        "{text}"
+    );
+    let output = outcome()
+        .args(["explain", "login_failed"])
+        .output()
+        .expect("runs");
+    let text = stdout_of(&output);
+    assert!(text.contains("`grep -rn 'login_failed' .`"), "{text}");
+    assert!(text.contains("`Closing spider (login_failed)`"), "{text}");
+    // A value that could change a quoted command is not put into it.
+    let output = outcome()
+        .arg("explain")
+        .write_stdin(r#"{"key":"1/2/3","spider":"x'; rm -rf ~; echo '","close_reason":"failed"}"#)
+        .output()
+        .expect("runs");
+    let text = stdout_of(&output);
+    assert!(text.contains("`scrapy crawl SPIDER`"), "{text}");
+    // JSON carries the filled steps too.
+    let (report, _) = record(r#"{"key":"9/9/9","close_reason":"failed"}"#, &[]);
+    assert!(report["next_steps"].to_string().contains("shub log 9/9/9"));
+}
+
+#[test]
+fn advice_a_finding_gives_is_not_repeated_by_the_outcome() {
+    let output = outcome()
+        .arg("explain")
+        .write_stdin(r#"{"key":"1/2/3","close_reason":"finished","items":0,"errors":4}"#)
+        .output()
+        .expect("runs");
+    let text = stdout_of(&output);
+    assert!(
+        text.contains("zero_items") && text.contains("errors_logged"),
+        "{text}"
+    );
+    assert!(!text.contains("Check the item count against"), "{text}");
+    assert!(
+        !text.contains("Look for ERROR and CRITICAL lines"),
+        "{text}"
+    );
+    // Without findings the outcome's own advice is all there.
+    let output = outcome()
+        .arg("explain")
+        .write_stdin(r#"{"key":"1/2/3","close_reason":"finished","items":3,"errors":0}"#)
+        .output()
+        .expect("runs");
+    let text = stdout_of(&output);
+    assert!(text.contains("Check the item count against"), "{text}");
+    assert!(text.contains("`shub log 1/2/3`"), "{text}");
+}
+
+#[test]
+fn no_command_that_fits_a_line_is_broken() {
+    for version in VERSIONS {
+        for name in ["blocked", "download_errors", "errors", "feed_store_failed"] {
+            let output = outcome()
+                .arg("explain")
+                .arg("-i")
+                .arg(real(version, name))
+                .output()
+                .expect("runs");
+            let text = stdout_of(&output);
+            let lines: Vec<&str> = text.lines().collect();
+            let joined = lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+            // Every span in backticks short enough for a line stands whole on one.
+            for span in joined.split('`').skip(1).step_by(2) {
+                if span.chars().count() <= 60 {
+                    let quoted = format!("`{span}`");
+                    assert!(
+                        lines.iter().any(|l| l.contains(&quoted)),
+                        "{version}/{name}: {quoted} is broken"
+                    );
+                }
+            }
+        }
+    }
+}
+
+// 7. Summary counts findings across jobs.
+
+#[test]
+fn summary_counts_findings_in_every_format() {
+    let jobs = [
+        r#"{"key":"1/1/1","spider":"a","close_reason":"finished","items":0,"errors":0}"#,
+        r#"{"key":"1/1/2","spider":"a","close_reason":"finished","items":5,"errors":3}"#,
+        r#"{"key":"1/1/3","spider":"b","close_reason":"finished","items":0,"errors":1}"#,
+        r#"{"key":"1/1/4","spider":"b","close_reason":"finished","items":5,"errors":0,"scrapystats":{"log_count/INFO":1,"downloader/response_status_count/403":9,"downloader/response_status_count/200":1}}"#,
+        r#"{"key":"1/1/5","spider":"b","close_reason":"finished","items":5,"errors":0}"#,
+    ]
+    .join("\n");
+    let json = outcome()
+        .args(["summary", "--format", "json"])
+        .write_stdin(jobs.clone())
+        .output()
+        .expect("runs");
+    assert_eq!(json.status.code(), Some(2));
+    let value = &json_lines(&json)[0];
+    let findings = value["findings"].as_array().expect("findings");
+    let row = |id: &str| {
+        findings
+            .iter()
+            .find(|f| f["id"] == id)
+            .unwrap_or_else(|| panic!("{id}: {findings:?}"))
+            .clone()
+    };
+    assert_eq!(row("zero_items")["count"], 2);
+    assert_eq!(
+        row("zero_items")["jobs"],
+        serde_json::json!(["1/1/1", "1/1/3"])
+    );
+    assert_eq!(row("errors_logged")["count"], 2);
+    assert_eq!(row("blocked_responses")["severity"], "critical");
+    assert_eq!(findings[0]["id"], "blocked_responses", "worst first");
+    // TSV: outcome rows by default (column 3 sums to the jobs), finding rows on request.
+    let line = outcome()
+        .args(["summary", "--format", "line"])
+        .write_stdin(jobs.clone())
+        .output()
+        .expect("runs");
+    let total: u64 = rows(&line)
+        .iter()
+        .map(|r| r[2].parse::<u64>().unwrap_or(0))
+        .sum();
+    assert_eq!(total, 5);
+    let line = outcome()
+        .args(["summary", "--format", "line", "--findings"])
+        .write_stdin(jobs.clone())
+        .output()
+        .expect("runs");
+    let rows = rows(&line);
+    assert_eq!(rows[0], ["blocked_responses", "critical", "1", "Many responses were refusals (403, 407, 429): the site is blocking or rate-limiting the crawl"]);
+    assert!(rows.iter().all(|r| r.len() == 4), "{rows:?}");
+    let nagios = outcome()
+        .args(["summary", "--format", "nagios"])
+        .write_stdin(jobs.clone())
+        .output()
+        .expect("runs");
+    assert_eq!(
+        stdout_of(&nagios),
+        "OUTCOME CRITICAL - 1 of 5 jobs critical (finished 1) | ok=1 warning=3 critical=1 unknown=0 finding_zero_items=2 finding_errors_logged=2 finding_blocked_responses=1\n"
+    );
+    assert_eq!(nagios.status.code(), Some(2));
+    let human = outcome()
+        .args(["summary", "--by", "spider"])
+        .write_stdin(jobs)
+        .output()
+        .expect("runs");
+    let text = stdout_of(&human);
+    assert!(
+        text.contains("Findings\nCRITICAL  1  blocked_responses"),
+        "{text}"
+    );
+    assert!(text.contains("WARNING   2  zero_items"), "{text}");
+}
