@@ -3,6 +3,7 @@
 //! against a small log.
 //!
 //! cargo bench --bench log                       (2 GB, 3 rounds)
+//! OUTCOME_BENCH_BASELINE=/path/to/older/outcome cargo bench --bench log   (before/after)
 //! OUTCOME_BENCH_LOG_MB=200 cargo bench --bench log
 
 mod support;
@@ -111,9 +112,19 @@ fn main() {
     let small = dataset(1);
     let big_arg = big.display().to_string();
     println!("log: {megabytes} MB generated Scrapy log, {rounds} rounds");
-    let (mut ours, mut grep) = (Vec::new(), Vec::new());
+    let (mut ours, mut grep, mut before) = (Vec::new(), Vec::new(), Vec::new());
+    let baseline = support::baseline_binary();
     let mut rss = 0;
     for _ in 0..rounds {
+        if let Some(baseline) = &baseline {
+            warm(&big);
+            let r = run(
+                baseline,
+                &["explain", "--format", "line", "-i", &big_arg],
+                None,
+            );
+            before.push(r.wall.as_secs_f64());
+        }
         warm(&big);
         let r = run(
             &outcome,
@@ -139,6 +150,14 @@ fn main() {
         None,
     )
     .max_rss_kib;
+    if !before.is_empty() {
+        let before = median(before.clone());
+        println!(
+            "baseline {before:.3} s, {:.2}x grep's time; this build takes {:.2}x the baseline's time",
+            before / median(grep.clone()),
+            median(ours.clone()) / before
+        );
+    }
     let (ours, grep) = (median(ours), median(grep));
     println!(
         "outcome {ours:.3} s ({:.0} MB/s), grep -F 'Spider closed' {grep:.3} s: outcome takes {:.2}x grep's time",

@@ -4,13 +4,14 @@
 //!
 //! cargo bench --bench stream              (1,000,000 records, 5 rounds)
 //! OUTCOME_BENCH_RECORDS=200000 OUTCOME_BENCH_ROUNDS=3 cargo bench --bench stream
+//! OUTCOME_BENCH_BASELINE=/path/to/older/outcome cargo bench --bench stream   (before/after)
 
 mod support;
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use support::{data_dir, have, median, outcome_binary, root, run, warm, Rng};
+use support::{baseline_binary, data_dir, have, median, outcome_binary, root, run, warm, Rng};
 
 /// Outcomes in a plausible mix (weights per thousand jobs).
 const REASONS: &[(&str, u64)] = &[
@@ -171,6 +172,13 @@ fn main() {
         outcome.clone(),
         vec!["explain".into(), "--format".into(), "line".into()],
     )];
+    if let Some(baseline) = baseline_binary() {
+        contenders.push((
+            "baseline",
+            baseline,
+            vec!["explain".into(), "--format".into(), "line".into()],
+        ));
+    }
     if python.exists() && have("python3") {
         contenders.push(("python", "python3".into(), python_args.to_vec()));
     } else {

@@ -56,15 +56,15 @@ pub struct Counters {
 /// Stats left unparsed for speed (`--format line`, `summary`) are read when they hold one,
 /// so that a verdict never depends on the output format.
 const REVEALING: [&str; 10] = [
-    "status_count/4",
-    "status_count/5",
-    "retry/max_reached",
+    "nt/4",
+    "nt/5",
+    "max_reached",
     "exception_count",
-    "spider_exceptions/",
-    "item_dropped_count",
-    "feedexport/failed",
-    "robotstxt/forbidden",
-    "scheduler/enqueued",
+    "exceptions/",
+    "dropped_count",
+    "failed_count",
+    "forbidden",
+    "enqueued",
     "fatal_errors",
 ];
 
@@ -73,7 +73,14 @@ const REVEALING: [&str; 10] = [
 pub fn might_reveal(raw: &str) -> bool {
     static FINDER: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
         std::sync::OnceLock::new();
-    match FINDER.get_or_init(|| aho_corasick::AhoCorasick::new(REVEALING).ok()) {
+    let build = || {
+        // Leftmost-first lets aho-corasick use its vectorised (Teddy) prefilter.
+        aho_corasick::AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(REVEALING)
+            .ok()
+    };
+    match FINDER.get_or_init(build) {
         Some(finder) => finder.is_match(raw),
         // Could not build the searcher: read everything rather than miss a finding.
         None => true,
@@ -82,22 +89,21 @@ pub fn might_reveal(raw: &str) -> bool {
 
 /// Whether a stats key is one of ours, before its value is parsed.
 pub fn wanted(key: &str) -> bool {
-    let Some((head, _)) = key.split_once('/') else {
-        return key == "item_dropped_count";
+    // Called for every key of every record that is not one of the job's own fields: one
+    // byte decides which few prefixes to compare.
+    let prefixes: &[&str] = match key.as_bytes().first() {
+        Some(b'd') => &["downloader/"],
+        Some(b'r') => &["retry/", "robotstxt/"],
+        Some(b's') => &["spider_exceptions/", "scheduler/", "scrapy-zyte-api/"],
+        Some(b'i') => {
+            return key == "item_dropped_count" || key.starts_with("item_dropped_reasons_count/")
+        }
+        Some(b'f') => &["feedexport/"],
+        Some(b'l') => &["log_count/"],
+        Some(b'p') => &["playwright/"],
+        _ => return false,
     };
-    matches!(
-        head,
-        "downloader"
-            | "retry"
-            | "spider_exceptions"
-            | "item_dropped_reasons_count"
-            | "feedexport"
-            | "robotstxt"
-            | "scheduler"
-            | "log_count"
-            | "scrapy-zyte-api"
-            | "playwright"
-    )
+    prefixes.iter().any(|p| key.starts_with(p))
 }
 
 impl Counters {

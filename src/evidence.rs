@@ -77,6 +77,19 @@ pub struct LogEvidence {
 impl LogEvidence {
     /// One ERROR or CRITICAL line: `message` is what follows the level.
     pub fn error_line(&mut self, level: &'static str, message: &str, line: u64) {
+        let mut scratch = String::new();
+        self.error_line_with(level, message, line, &mut scratch);
+    }
+
+    /// `error_line` with a buffer for the message's shape that the caller reuses, so that a
+    /// log with a hundred thousand errors allocates once per kind, not once per line.
+    pub fn error_line_with(
+        &mut self,
+        level: &'static str,
+        message: &str,
+        line: u64,
+        scratch: &mut String,
+    ) {
         let message = message.trim();
         if message.starts_with("Spider error processing") {
             self.spider_errors += 1;
@@ -92,7 +105,8 @@ impl LogEvidence {
             self.feed_first
                 .get_or_insert_with(|| Quote::new(line, message));
         }
-        let pattern = shape(message);
+        shape_into(scratch, message);
+        let pattern = scratch.as_str();
         if let Some(group) = self
             .error_groups
             .iter_mut()
@@ -102,7 +116,7 @@ impl LogEvidence {
         } else if self.error_groups.len() < GROUPS_CAP {
             self.error_groups.push(LineGroup {
                 level,
-                pattern,
+                pattern: pattern.to_string(),
                 count: 1,
                 first: Quote::new(line, message),
             });
@@ -113,16 +127,18 @@ impl LogEvidence {
 
     /// A traceback's last exception line, with its innermost frame and the ERROR message
     /// it belongs to.
-    pub fn exception(&mut self, text: &str, line: u64, frame: Option<String>, after: Option<&str>) {
+    /// `frame` is the innermost `File "...", line N, in f` line as written; it is read only
+    /// for the first exception of a type.
+    pub fn exception(&mut self, text: &str, line: u64, frame: Option<&str>, after: Option<&str>) {
         let kind = exception_kind(text);
         if let Some(group) = self.exceptions.iter_mut().find(|g| g.kind == kind) {
             group.count += 1;
         } else if self.exceptions.len() < EXCEPTIONS_CAP {
             self.exceptions.push(ExceptionGroup {
-                kind,
+                kind: kind.to_string(),
                 count: 1,
                 first: Quote::new(line, text),
-                frame,
+                frame: frame.and_then(self::frame),
                 after: after.map(|a| cap(&redact_credentials(a))),
             });
         }
@@ -181,91 +197,111 @@ fn is_feed_failure(message: &str) -> bool {
 /// A message's shape: what stays the same from one occurrence to the next. URLs, numbers,
 /// addresses and the insides of `<...>` vary, so they are folded.
 pub fn shape(message: &str) -> String {
-    let message = fold_urls(message);
-    let mut out = String::with_capacity(message.len().min(QUOTE_CAP));
-    let mut chars = message.chars().peekable();
+    let mut out = String::new();
+    shape_into(&mut out, message);
+    out
+}
+
+/// `shape`, written into a buffer the caller keeps (one per log, not one per line).
+pub fn shape_into(out: &mut String, message: &str) {
+    out.clear();
+    let bytes = message.as_bytes();
+    let mut at = 0;
     let mut depth = 0usize;
-    let mut kept_in_bracket = 0usize;
-    while let Some(c) = chars.next() {
+    // Inside `<...>` only the first word is kept (`<GET …>`, `<bound …>`).
+    let mut first_word_done = false;
+    while at < bytes.len() {
         if out.len() >= QUOTE_CAP {
             out.push('…');
             break;
         }
-        match c {
-            '<' => {
+        let b = bytes[at];
+        if depth == 0 && !matches!(b, b'<' | b'>' | b':' | b'0'..=b'9') {
+            // A run of plain text is copied whole (UTF-8 sequences are never special).
+            let run = bytes[at..]
+                .iter()
+                .position(|c| matches!(c, b'<' | b'>' | b':' | b'0'..=b'9'))
+                .map_or(bytes.len(), |n| at + n);
+            let room = QUOTE_CAP.saturating_sub(out.len());
+            let mut end = run.min(at + room.max(1));
+            while !message.is_char_boundary(end) {
+                end += 1;
+            }
+            out.push_str(&message[at..end]);
+            at = end;
+            continue;
+        }
+        let len = if b < 0x80 {
+            1
+        } else {
+            message[at..].chars().next().map_or(1, char::len_utf8)
+        };
+        match b {
+            b'<' => {
                 if depth == 0 {
                     out.push('<');
-                    kept_in_bracket = 0;
+                    first_word_done = false;
                 }
                 depth += 1;
             }
-            '>' if depth > 0 => {
+            b'>' if depth > 0 => {
                 depth -= 1;
                 if depth == 0 {
                     out.push_str(" …>");
                 }
             }
             _ if depth > 0 => {
-                // Keep the first word inside brackets (`<GET …>`, `<bound …>`).
-                if kept_in_bracket == 0 && c.is_whitespace() {
-                    kept_in_bracket = 1;
-                } else if kept_in_bracket == 0 {
-                    out.push(c);
+                if b.is_ascii_whitespace() {
+                    first_word_done = true;
+                } else if !first_word_done {
+                    out.push_str(&message[at..at + len]);
                 }
             }
-            _ if c.is_ascii_digit() => {
-                if c == '0' && chars.peek() == Some(&'x') {
-                    chars.next();
-                    while chars.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
-                        chars.next();
-                    }
-                    out.push_str("0x…");
+            b':' if bytes[at + 1..].starts_with(b"//") => {
+                // A URL: the scheme just written goes too, and everything up to a space.
+                let scheme = out
+                    .bytes()
+                    .rev()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'.' | b'-'))
+                    .count();
+                if scheme == 0 {
+                    out.push(':');
                 } else {
-                    while chars
-                        .peek()
-                        .is_some_and(|c| c.is_ascii_digit() || *c == '.')
+                    out.truncate(out.len() - scheme);
+                    out.push_str("URL");
+                    while at < bytes.len()
+                        && !matches!(bytes[at], b' ' | b'\t' | b')' | b'>' | b'<')
                     {
-                        chars.next();
+                        at += 1;
                     }
-                    out.push('N');
+                    continue;
                 }
             }
-            _ => out.push(c),
+            b'0' if bytes.get(at + 1) == Some(&b'x') => {
+                at += 2;
+                while bytes.get(at).is_some_and(u8::is_ascii_hexdigit) {
+                    at += 1;
+                }
+                out.push_str("0x…");
+                continue;
+            }
+            _ if b.is_ascii_digit() => {
+                while bytes
+                    .get(at)
+                    .is_some_and(|c| c.is_ascii_digit() || *c == b'.')
+                {
+                    at += 1;
+                }
+                out.push('N');
+                continue;
+            }
+            _ => out.push_str(&message[at..at + len]),
         }
+        at += len;
     }
     if depth > 0 {
         out.push_str(" …>");
     }
-    out
-}
-
-/// Every `scheme://...` as `URL` (credentials and all): outside `<...>`, a URL is what
-/// varies most between two errors of one kind.
-fn fold_urls(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(at) = rest.find("://") {
-        let scheme_start = rest[..at]
-            .char_indices()
-            .rev()
-            .take_while(|(_, c)| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
-            .last()
-            .map_or(at, |(i, _)| i);
-        if scheme_start == at {
-            // No scheme before `://`: not a URL.
-            out.push_str(&rest[..at + 3]);
-            rest = &rest[at + 3..];
-            continue;
-        }
-        let end = rest[at..]
-            .find(|c: char| c.is_whitespace() || c == ')' || c == '>' || c == '<')
-            .map_or(rest.len(), |e| at + e);
-        out.push_str(&rest[..scheme_start]);
-        out.push_str("URL");
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Where a signal that stops Scrapy usually comes from.
@@ -280,7 +316,7 @@ pub fn signal_source(signal: &str) -> &'static str {
 }
 
 /// `ValueError: cannot parse x` is a `ValueError`; `KeyboardInterrupt` alone is one too.
-pub fn exception_kind(text: &str) -> String {
+pub fn exception_kind(text: &str) -> &str {
     let text = text.trim();
     let head = text.split_once(':').map_or(text, |(head, _)| head).trim();
     let plausible = !head.is_empty()
@@ -289,9 +325,9 @@ pub fn exception_kind(text: &str) -> String {
             .chars()
             .all(|c| c.is_alphanumeric() || c == '_' || c == '.');
     if plausible {
-        head.to_string()
+        head
     } else {
-        "(unnamed exception)".to_string()
+        "(unnamed exception)"
     }
 }
 

@@ -41,6 +41,9 @@ pub struct Context<'c> {
     /// The log stops before the spider closed, or before it opened.
     pub never_closed: bool,
     pub failed_to_start: bool,
+    /// Evidence will be shown (cards, JSON); without it only the verdict is needed, and
+    /// the checks that fire most often skip writing theirs.
+    pub detail: bool,
 }
 
 struct Measured {
@@ -50,29 +53,46 @@ struct Measured {
 
 type Measure = fn(&Context, &Job, &Counters, &LogEvidence) -> Option<Measured>;
 
-/// Every check the code knows, by the id the catalog uses.
-const MEASURES: [(&str, Measure); 16] = [
-    ("feed_export_failed", feed_export_failed),
-    ("blocked_responses", blocked_responses),
-    ("server_errors", server_errors),
-    ("downloader_exceptions", downloader_exceptions),
-    ("retries_exhausted", retries_exhausted),
-    ("zero_items", zero_items),
-    ("items_dropped", items_dropped),
-    ("robots_forbidden", robots_forbidden),
-    ("spider_exceptions", spider_exceptions),
-    ("errors_logged", errors_logged),
-    ("start_failed", start_failed),
-    ("close_incomplete", close_incomplete),
-    ("queue_not_drained", queue_not_drained),
-    ("memory_near_limit", memory_near_limit),
-    ("zyte_api_fatal_errors", zyte_api_fatal_errors),
-    ("log_counts_unreliable", log_counts_unreliable),
+/// What a check needs beyond the job's own fields: `Job` checks can fire on a bare record
+/// (items, errors); the others only with stats counters or a log's evidence.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    Job,
+    Evidence,
+}
+
+/// Every check the code knows, by the id the catalog uses, in the catalog's order (a test
+/// keeps the two in step, so a check is found by its index).
+const MEASURES: [(&str, Measure, Needs); 16] = [
+    ("zero_items", zero_items, Needs::Job),
+    ("errors_logged", errors_logged, Needs::Job),
+    ("feed_export_failed", feed_export_failed, Needs::Evidence),
+    ("retries_exhausted", retries_exhausted, Needs::Evidence),
+    ("blocked_responses", blocked_responses, Needs::Evidence),
+    ("server_errors", server_errors, Needs::Evidence),
+    (
+        "downloader_exceptions",
+        downloader_exceptions,
+        Needs::Evidence,
+    ),
+    ("items_dropped", items_dropped, Needs::Evidence),
+    ("robots_forbidden", robots_forbidden, Needs::Evidence),
+    ("spider_exceptions", spider_exceptions, Needs::Evidence),
+    ("queue_not_drained", queue_not_drained, Needs::Evidence),
+    ("memory_near_limit", memory_near_limit, Needs::Evidence),
+    ("log_counts_unreliable", log_counts_unreliable, Needs::Job),
+    (
+        "zyte_api_fatal_errors",
+        zyte_api_fatal_errors,
+        Needs::Evidence,
+    ),
+    ("start_failed", start_failed, Needs::Evidence),
+    ("close_incomplete", close_incomplete, Needs::Evidence),
 ];
 
 /// The ids of every check the code implements (the catalog must describe each one).
 pub fn implemented() -> impl Iterator<Item = &'static str> {
-    MEASURES.iter().map(|(id, _)| *id)
+    MEASURES.iter().map(|(id, _, _)| *id)
 }
 
 /// Runs every enabled check of the catalog over a job: the findings, worst first (in
@@ -89,13 +109,32 @@ pub fn assess(catalog: &Catalog, context: &Context, job: &Job) -> Vec<Finding> {
         .map(|l| &l.evidence)
         .unwrap_or_else(|| NO_LOG.get_or_init(LogEvidence::default));
     let mut findings = Vec::new();
+    // A catalog holds the built-in checks in their order (a user catalog changes them, it
+    // cannot add or reorder any; a test keeps MEASURES in that order), so the index finds
+    // the code. Any other catalog is matched by id.
+    let in_order = catalog.checks.len() == MEASURES.len();
+    let bare = job.stats.counters.is_none() && job.log.is_none();
+    // Most records of a stream: nothing but counts, and counts that raise nothing.
+    let quiet_counts = job.items() != Some(0) && job.errors().is_none_or(|e| e == 0);
+    if bare && quiet_counts && job.stats.items.is_none() {
+        return Vec::new();
+    }
     for (index, check) in catalog.checks.iter().enumerate() {
         if !check.enabled {
             continue;
         }
-        let Some((_, measure)) = MEASURES.iter().find(|(id, _)| *id == check.id) else {
+        let found = if in_order {
+            MEASURES.get(index)
+        } else {
+            MEASURES.iter().find(|(id, _, _)| *id == check.id)
+        };
+        let Some((id, measure, needs)) = found else {
             continue;
         };
+        debug_assert_eq!(*id, check.id);
+        if bare && *needs == Needs::Evidence {
+            continue;
+        }
         let Some(measured) = measure(context, job, counters, log) else {
             continue;
         };
@@ -103,7 +142,7 @@ pub fn assess(catalog: &Catalog, context: &Context, job: &Job) -> Vec<Finding> {
             continue;
         };
         let mut evidence = measured.evidence;
-        if check.measure != crate::checks::Measure::Flag {
+        if context.detail && check.measure != crate::checks::Measure::Flag {
             if let Some(first) = evidence.first_mut() {
                 with_thresholds(first, &check.levels.describe(check.measure));
             }
@@ -300,6 +339,9 @@ fn feed_export_failed(_: &Context, _: &Job, c: &Counters, log: &LogEvidence) -> 
 }
 
 fn zero_items(context: &Context, job: &Job, _: &Counters, _: &LogEvidence) -> Option<Measured> {
+    if job.items() != Some(0) {
+        return None;
+    }
     // A log that stops before the close may be of a crawl that is still running.
     if context.failed_to_start || context.never_closed {
         return None;
@@ -311,8 +353,11 @@ fn zero_items(context: &Context, job: &Job, _: &Counters, _: &LogEvidence) -> Op
     {
         return None;
     }
-    if job.items() != Some(0) {
-        return None;
+    if !context.detail {
+        return Some(Measured {
+            value: 1.0,
+            evidence: Vec::new(),
+        });
     }
     let source = match job.log.as_ref().and_then(|l| l.counts_from) {
         Some("stats dump") => "no item_scraped_count in a complete stats dump, so 0 items",
@@ -428,7 +473,20 @@ fn exception_line(e: &crate::evidence::ExceptionGroup) -> String {
     line
 }
 
-fn errors_logged(_: &Context, job: &Job, _: &Counters, log: &LogEvidence) -> Option<Measured> {
+fn errors_logged(
+    context: &Context,
+    job: &Job,
+    _: &Counters,
+    log: &LogEvidence,
+) -> Option<Measured> {
+    if !context.detail && job.log.is_none() {
+        // A record's own count: the verdict needs nothing more.
+        let errors = job.errors().filter(|&n| n > 0)?;
+        return Some(Measured {
+            value: errors as f64,
+            evidence: Vec::new(),
+        });
+    }
     // The ERROR and CRITICAL lines the log itself shows.
     let seen = job
         .log
@@ -630,6 +688,14 @@ fn log_counts_unreliable(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn checks_are_implemented_in_the_catalogs_order() {
+        let catalog = Catalog::builtin().expect("built-in catalog");
+        let described: Vec<&str> = catalog.checks.iter().map(|c| c.id.as_str()).collect();
+        let implemented: Vec<&str> = implemented().collect();
+        assert_eq!(described, implemented);
+    }
 
     #[test]
     fn every_check_is_described_and_every_description_is_implemented() {

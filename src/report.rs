@@ -90,7 +90,7 @@ impl<'a> Report<'a> {
             How::FailedToStart,
         );
         report.notes = notes;
-        report.judge_findings(matcher.catalog(), &job);
+        report.judge_findings(matcher.catalog(), &job, true);
         report.job = Some(job);
         report
     }
@@ -105,13 +105,19 @@ impl<'a> Report<'a> {
         let mut report =
             Report::fallback(matcher.catalog(), Fallback::NeverClosed, How::NeverClosed);
         report.notes = notes;
-        report.judge_findings(matcher.catalog(), &job);
+        report.judge_findings(matcher.catalog(), &job, true);
         report.job = Some(job);
         report
     }
 
     /// The verdict for a job record: its state, its outcome, and the facts that qualify it.
-    pub fn for_job(matcher: &Matcher, mut job: Box<Job<'a>>) -> Report<'a> {
+    pub fn for_job(matcher: &Matcher, job: Box<Job<'a>>) -> Report<'a> {
+        Report::for_job_with(matcher, job, true)
+    }
+
+    /// The verdict for a job record; without `detail` (TSV lines, summaries) findings
+    /// carry only what decides the verdict, not the evidence a card would quote.
+    pub fn for_job_with(matcher: &Matcher, mut job: Box<Job<'a>>, detail: bool) -> Report<'a> {
         let catalog = matcher.catalog();
         let missing = job.close_reason.is_none() || job.items.is_none() || job.errors.is_none();
         if job
@@ -145,13 +151,13 @@ impl<'a> Report<'a> {
             },
         };
         report.judge_facts(catalog, &mut job);
-        report.judge_findings(catalog, &job);
+        report.judge_findings(catalog, &job, detail);
         report.job = Some(job);
         report
     }
 
     /// Runs the checks and lets the worst finding raise the verdict.
-    fn judge_findings(&mut self, catalog: &Catalog, job: &Job<'_>) {
+    fn judge_findings(&mut self, catalog: &Catalog, job: &Job<'_>, detail: bool) {
         let known = matches!(self.found.how, How::Exact | How::Alias | How::Normalized);
         let context = Context {
             outcome: known.then(|| catalog.entries[self.found.entry].name.as_str()),
@@ -159,6 +165,7 @@ impl<'a> Report<'a> {
             unfinished: self.found.how == How::NotFinished,
             never_closed: matches!(self.found.how, How::NeverClosed | How::FailedToStart),
             failed_to_start: self.found.how == How::FailedToStart,
+            detail,
         };
         self.findings = findings::assess(catalog, &context, job);
         if let Some(worst) = self.findings.first() {

@@ -78,6 +78,20 @@ pub fn outcome_binary() -> String {
     path.display().to_string()
 }
 
+/// `OUTCOME_BENCH_BASELINE`: another build of outcome (an earlier commit's) to time in the
+/// same run, alternating with this one, so that a change is measured against its own past
+/// on the same machine at the same moment.
+pub fn baseline_binary() -> Option<String> {
+    let path = std::env::var_os("OUTCOME_BENCH_BASELINE").filter(|p| !p.is_empty())?;
+    let path = PathBuf::from(path);
+    assert!(
+        path.exists(),
+        "OUTCOME_BENCH_BASELINE: {} does not exist",
+        path.display()
+    );
+    Some(path.display().to_string())
+}
+
 pub fn data_dir() -> PathBuf {
     let dir = root().join("target/bench-data");
     std::fs::create_dir_all(&dir).expect("bench data dir");

@@ -152,10 +152,14 @@ struct Traceback {
     /// The indent of its `Traceback` line: frames are indented deeper, the exception line
     /// that ends it is not (a pasted log may indent everything).
     indent: usize,
-    frame: Option<String>,
-    candidate: Option<(u64, String)>,
-    /// The ERROR message on the line before the traceback, if it came right before.
-    after: Option<String>,
+    /// Whether `LogReader::frame_line` holds its innermost frame so far.
+    has_frame: bool,
+    /// The line of the exception line that may end it (the text is in
+    /// `LogReader::candidate`).
+    candidate: Option<u64>,
+    /// The ERROR message on the line before the traceback (in `LogReader::last_error`)
+    /// belongs to it.
+    after: bool,
 }
 
 #[derive(Debug, Default)]
@@ -178,8 +182,13 @@ pub struct LogReader {
     tracebacks: u64,
     /// The first traceback's exception line and the line it is on.
     exception: Option<(u64, String)>,
-    /// The last ERROR line's message, for the traceback that may follow it.
-    last_error: Option<(u64, String)>,
+    /// The last ERROR line's message and its line, for the traceback that may follow it.
+    last_error: String,
+    last_error_line: Option<u64>,
+    /// Buffers reused from one traceback or ERROR line to the next.
+    frame_line: String,
+    candidate: String,
+    shape_scratch: String,
     evidence: LogEvidence,
     unhandled: bool,
     info_seen: bool,
@@ -269,16 +278,18 @@ impl LogReader {
             && line[10] == b' '
             && line[13] == b':'
             && line[16] == b':';
-        let levelled = [
-            &b"] INFO: "[..],
-            b"] DEBUG: ",
-            b"] WARNING: ",
-            b"] ERROR: ",
-            b"] CRITICAL: ",
-        ]
-        .iter()
-        .any(|level| memchr::memmem::find(line, level).is_some());
-        stamp && (levelled || memchr::memchr(b'[', line).is_some())
+        // The timestamp first: it rules out a traceback's lines at the first byte.
+        stamp
+            && (memchr::memchr(b'[', line).is_some()
+                || [
+                    &b"] INFO: "[..],
+                    b"] DEBUG: ",
+                    b"] WARNING: ",
+                    b"] ERROR: ",
+                    b"] CRITICAL: ",
+                ]
+                .iter()
+                .any(|level| memchr::memmem::find(line, level).is_some()))
     }
 
     /// A message only Scrapy writes, whatever the format around it: enough to tell a log
@@ -304,7 +315,7 @@ impl LogReader {
         if self.format.is_some() {
             return;
         }
-        let text = String::from_utf8_lossy(line);
+        let text = text_of(line);
         if let Some(prefix) = text.find(STARTED).and_then(|at| header_prefix(&text, at)) {
             self.format = LogFormat::learn(prefix);
         }
@@ -317,7 +328,7 @@ impl LogReader {
         if self.collect(line, line_no) {
             return;
         }
-        let text = String::from_utf8_lossy(line);
+        let text = text_of(line);
         let text = text.as_ref();
         if self.lines == 1 && text.trim_start().starts_with('{') {
             // A stats dump pasted on its own.
@@ -413,10 +424,9 @@ impl LogReader {
         if hits.has(TRACEBACK) {
             self.tracebacks += 1;
             let after = self
-                .last_error
+                .last_error_line
                 .take()
-                .filter(|(l, _)| l.saturating_add(1) >= line_no)
-                .map(|(_, m)| m);
+                .is_some_and(|l| l.saturating_add(1) >= line_no);
             let indent = hits.at(TRACEBACK).map_or(0, |at| {
                 text[..at]
                     .chars()
@@ -427,7 +437,7 @@ impl LogReader {
             self.collecting = Some(Collecting::Exception(Traceback {
                 left: TRACEBACK_LINES,
                 indent,
-                frame: None,
+                has_frame: false,
                 candidate: None,
                 after,
             }));
@@ -437,13 +447,7 @@ impl LogReader {
     /// Feeds a line to what is being collected; true when the line was taken.
     fn collect(&mut self, line: &[u8], line_no: u64) -> bool {
         if let Some(Collecting::Exception(_)) = &self.collecting {
-            // A line in the log's own shape ends a traceback, whatever its indent: it is
-            // read as usual (a pasted log may be indented throughout).
-            let text = String::from_utf8_lossy(line);
-            if LogReader::looks_like_log(line) || self.format_fits_any(text.trim_end()) {
-                self.end_traceback();
-                return false;
-            }
+            return self.traceback_line(line, line_no);
         }
         let Some(collecting) = &mut self.collecting else {
             return false;
@@ -470,65 +474,81 @@ impl LogReader {
                 }
                 true
             }
-            Collecting::Exception(traceback) => {
-                let text = String::from_utf8_lossy(line);
-                let trimmed = text.trim_end();
-                let frame = trimmed.trim_start();
-                if traceback.candidate.is_some() {
-                    // After an exception line only a chained traceback goes on.
-                    let chained = frame.is_empty()
-                        || frame.starts_with("During handling")
-                        || frame.starts_with("The above exception")
-                        || frame.starts_with("Traceback");
-                    if !chained {
-                        self.end_traceback();
-                        return false;
-                    }
-                    if frame.starts_with("Traceback") {
-                        traceback.candidate = None;
-                    }
-                    return true;
-                }
-                let indent = trimmed.len() - frame.len();
-                let still_frames =
-                    frame.is_empty() || frame.starts_with('^') || indent > traceback.indent;
-                if still_frames
-                    || frame.starts_with("Traceback")
-                    || frame.starts_with("During handling")
-                    || frame.starts_with("The above exception")
-                {
-                    if let Some(at) = evidence::frame(frame) {
-                        traceback.frame = Some(at);
-                    }
-                    traceback.left -= 1;
-                    if traceback.left == 0 {
-                        self.collecting = None;
-                    }
-                    return true;
-                }
-                traceback.candidate = Some((line_no, quote(frame)));
-                true
-            }
+            Collecting::Exception(_) => self.traceback_line(line, line_no),
         }
+    }
+
+    /// One line after `Traceback (most recent call last):`; true when it was part of it.
+    fn traceback_line(&mut self, line: &[u8], line_no: u64) -> bool {
+        let text = text_of(line);
+        // A line in the log's own shape ends a traceback, whatever its indent: it is read
+        // as usual (a pasted log may be indented throughout).
+        if LogReader::looks_like_log(line) || self.format_fits_any(text.trim_end()) {
+            self.end_traceback();
+            return false;
+        }
+        let Some(Collecting::Exception(traceback)) = &mut self.collecting else {
+            return false;
+        };
+        let trimmed = text.trim_end();
+        let frame = trimmed.trim_start();
+        if traceback.candidate.is_some() {
+            // After an exception line only a chained traceback goes on.
+            let chained = frame.is_empty()
+                || frame.starts_with("During handling")
+                || frame.starts_with("The above exception")
+                || frame.starts_with("Traceback");
+            if !chained {
+                self.end_traceback();
+                return false;
+            }
+            if frame.starts_with("Traceback") {
+                traceback.candidate = None;
+            }
+            return true;
+        }
+        let indent = trimmed.len() - frame.len();
+        let still_frames = frame.is_empty() || frame.starts_with('^') || indent > traceback.indent;
+        if still_frames
+            || frame.starts_with("Traceback")
+            || frame.starts_with("During handling")
+            || frame.starts_with("The above exception")
+        {
+            if frame.starts_with("File \"") {
+                self.frame_line.clear();
+                self.frame_line.push_str(frame);
+                traceback.has_frame = true;
+            }
+            traceback.left -= 1;
+            if traceback.left == 0 {
+                self.collecting = None;
+            }
+            return true;
+        }
+        traceback.candidate = Some(line_no);
+        self.candidate.clear();
+        self.candidate.push_str(frame);
+        true
     }
 
     /// A traceback is over: its last exception line is counted under its type.
     fn end_traceback(&mut self) {
         if let Some(Collecting::Exception(traceback)) = self.collecting.take() {
-            if let Some((line, text)) = traceback.candidate {
-                self.evidence
-                    .exception(&text, line, traceback.frame, traceback.after.as_deref());
-                self.exception.get_or_insert((line, text));
+            if let Some(line) = traceback.candidate {
+                let frame = traceback.has_frame.then_some(self.frame_line.as_str());
+                let after = traceback.after.then_some(self.last_error.as_str());
+                self.evidence.exception(&self.candidate, line, frame, after);
+                if self.exception.is_none() {
+                    self.exception = Some((line, quote(&self.candidate)));
+                }
             }
         }
     }
 
     fn format_fits_any(&self, line: &str) -> bool {
-        self.format.as_ref().is_some_and(|f| {
-            ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
-                .iter()
-                .any(|l| f.level_at(line, l))
-        })
+        self.format
+            .as_ref()
+            .is_some_and(|f| f.level_of(line).is_some())
     }
 
     /// ERROR and CRITICAL records, told by where the format puts the level.
@@ -537,13 +557,23 @@ impl LogReader {
             if !hits.has(level) {
                 continue;
             }
-            let counted = match &self.format {
-                Some(format) => format.level_at(text, level),
+            // Where the level word ends, when this line carries it as its level.
+            let level_end = match &self.format {
+                Some(format) => format
+                    .level_of(text)
+                    .filter(|l| *l == level)
+                    .map(|l| l.as_ptr() as usize - text.as_ptr() as usize + l.len()),
                 None => {
-                    text.contains(&format!("] {level}:")) || text.starts_with(&format!("{level}:"))
+                    let bracketed = format!("] {level}:");
+                    text.find(&bracketed)
+                        .map(|at| at + bracketed.len())
+                        .or_else(|| {
+                            text.starts_with(&format!("{level}:"))
+                                .then_some(level.len())
+                        })
                 }
             };
-            if counted {
+            if let Some(end) = level_end {
                 let level: &'static str = if slot == 0 {
                     self.errors += 1;
                     "ERROR"
@@ -551,16 +581,14 @@ impl LogReader {
                     self.criticals += 1;
                     "CRITICAL"
                 };
-                let message = text
-                    .find(level)
-                    .map(|at| {
-                        text[at + level.len()..].trim_start_matches(|c: char| {
-                            c == ':' || c == ']' || c == '-' || c.is_whitespace()
-                        })
-                    })
-                    .unwrap_or(text);
-                self.evidence.error_line(level, message, line_no);
-                self.last_error = Some((line_no, message.to_string()));
+                let message = text[end..].trim_start_matches(|c: char| {
+                    c == ':' || c == ']' || c == '-' || c.is_whitespace()
+                });
+                self.evidence
+                    .error_line_with(level, message, line_no, &mut self.shape_scratch);
+                self.last_error.clear();
+                self.last_error.push_str(message);
+                self.last_error_line = Some(line_no);
                 return;
             }
         }
@@ -912,8 +940,18 @@ impl LogReader {
                 // Inside a stats dump, a settings block or a traceback: every line counts.
                 let end = memchr::memchr(b'\n', &block[at..]).map_or(block.len(), |i| at + i);
                 let line = &block[at..end];
-                self.line(line.strip_suffix(b"\r").unwrap_or(line), number(at));
-                at = end + 1;
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let line_no = number(at);
+                self.lines += 1;
+                self.last_line = self.last_line.max(line_no);
+                if self.collect(line, line_no) {
+                    at = end + 1;
+                } else if self.collecting.is_some() {
+                    self.line(line, line_no);
+                    at = end + 1;
+                }
+                // Otherwise the line ended what was being collected: the search reads it
+                // from here, as it reads every other line.
                 continue;
             }
             let Some(found) = finder.find(&block[at..]) else {
@@ -1274,6 +1312,15 @@ fn quote_sentence(text: &str) -> String {
     match text.find(". ") {
         Some(at) => quote(&text[..=at]),
         None => quote(text.trim_end()),
+    }
+}
+
+/// A line as text: borrowed when it is UTF-8, as almost every line is (the strict check
+/// takes std's fast ASCII path; the lossy one does not), replaced where it is not.
+fn text_of(line: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(line) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(line),
     }
 }
 

@@ -41,10 +41,24 @@ fn tokens(text: &str) -> Vec<(Token, &str)> {
 
 /// The first `most` tokens only: a line can be megabytes long, its prefix is not.
 fn tokens_upto(text: &str, most: usize) -> Vec<(Token, &str)> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut at = 0;
-    while at < bytes.len() && out.len() < most {
+    Tokens { text, at: 0 }.take(most).collect()
+}
+
+/// A line's tokens, one at a time, so that a check can stop at the first that differs.
+struct Tokens<'t> {
+    text: &'t str,
+    at: usize,
+}
+
+impl<'t> Iterator for Tokens<'t> {
+    type Item = (Token, &'t str);
+
+    fn next(&mut self) -> Option<(Token, &'t str)> {
+        let (text, bytes) = (self.text, self.text.as_bytes());
+        let mut at = self.at;
+        if at >= bytes.len() {
+            return None;
+        }
         let start = at;
         let b = bytes[at];
         let token = if b.is_ascii_digit() {
@@ -74,9 +88,9 @@ fn tokens_upto(text: &str, most: usize) -> Vec<(Token, &str)> {
             at += len;
             Token::Punct(if len == 1 { b } else { 0xff })
         };
-        out.push((token, &text[start..at]));
+        self.at = at;
+        Some((token, &text[start..at]))
     }
-    out
 }
 
 /// The shape learnt from a log's first Scrapy line, and where its logger name stands.
@@ -133,16 +147,23 @@ impl LogFormat {
     /// Where the level stands in a line of this format: the byte offset of the level word
     /// `level` if the line's prefix up to it has the log's shape.
     pub fn level_at(&self, line: &str, level: &str) -> bool {
-        let Some(level_index) = self.shape.iter().position(|&c| c == b'L') else {
-            return false;
-        };
-        let tokens = tokens_upto(line, level_index + 1);
-        tokens.len() > level_index
-            && tokens[level_index].1 == level
-            && tokens[..level_index]
-                .iter()
-                .zip(&self.shape)
-                .all(|((t, _), s)| code(*t) == *s)
+        self.level_of(line) == Some(level)
+    }
+
+    /// The level word of a line in this format, if its prefix up to the level has the
+    /// log's shape. Stops at the first token that differs (a traceback's indented frame
+    /// differs at the first), and allocates nothing.
+    pub fn level_of<'l>(&self, line: &'l str) -> Option<&'l str> {
+        let level_index = self.shape.iter().position(|&c| c == b'L')?;
+        for (i, (token, text)) in (Tokens { text: line, at: 0 }).enumerate() {
+            if i == level_index {
+                return (token == Token::Level).then_some(text);
+            }
+            if code(token) != self.shape[i] {
+                return None;
+            }
+        }
+        None
     }
 }
 

@@ -161,7 +161,7 @@ pub fn deliver(
 ) -> Result<(), ReadError> {
     match record {
         Record::Job(job) => {
-            let report = Report::for_job(matcher, job);
+            let report = Report::for_job_with(matcher, job, consumer.detail());
             consumer.report(with_location(report, name, line_no))?;
         }
         Record::Batch(records) => {

@@ -45,36 +45,50 @@ pub fn tsv(out: &mut impl Write, catalog: &Catalog, report: &Report) -> io::Resu
     let job = report.job.as_ref().and_then(|j| j.key.as_deref());
     let outcome = report.outcome(catalog);
     let entry = report.entry(catalog);
-    // The title column names the finding that decided the verdict, when one did.
-    let deciding = report.deciding().map(|f| {
-        let check = f.check(catalog);
-        format!("{}: {}", check.id, check.title)
-    });
-    tsv_row(
-        out,
-        &[
-            job.unwrap_or(""),
-            outcome.unwrap_or(""),
-            report.severity.as_str(),
-            deciding.as_deref().unwrap_or(&entry.title),
-        ],
-    )
+    let lead = [
+        job.unwrap_or(""),
+        outcome.unwrap_or(""),
+        report.severity.as_str(),
+    ];
+    match report.deciding() {
+        // The title column names the finding that decided the verdict, when one did:
+        // `id: title`, written in place (this runs once per record of a stream).
+        Some(finding) => {
+            let check = finding.check(catalog);
+            tsv_fields(out, &lead)?;
+            out.write_all(b"\t")?;
+            tsv_field(out, &check.id)?;
+            out.write_all(b": ")?;
+            out.write_all(safe::safe(&check.title).as_bytes())?;
+            out.write_all(b"\n")
+        }
+        None => tsv_row(out, &[lead[0], lead[1], lead[2], &entry.title]),
+    }
+}
+
+fn tsv_field(out: &mut impl Write, field: &str) -> io::Result<()> {
+    if field.is_empty() {
+        out.write_all(b"-")
+    } else {
+        out.write_all(safe::safe(field).as_bytes())
+    }
+}
+
+fn tsv_fields(out: &mut impl Write, fields: &[&str]) -> io::Result<()> {
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b"\t")?;
+        }
+        tsv_field(out, field)?;
+    }
+    Ok(())
 }
 
 /// One TSV row: every field made terminal-safe (so a tab or a newline inside a field is
 /// shown as `\t` or `\n`, never a new column or row), and an empty field written as `-`, so
 /// that every row has its documented number of non-empty fields.
 pub fn tsv_row(out: &mut impl Write, fields: &[&str]) -> io::Result<()> {
-    for (i, field) in fields.iter().enumerate() {
-        if i > 0 {
-            out.write_all(b"\t")?;
-        }
-        if field.is_empty() {
-            out.write_all(b"-")?;
-        } else {
-            out.write_all(safe::safe(field).as_bytes())?;
-        }
-    }
+    tsv_fields(out, fields)?;
     out.write_all(b"\n")
 }
 
