@@ -111,6 +111,66 @@ fn record(key: String) -> impl Strategy<Value = serde_json::Value> {
         })
 }
 
+/// Stats keys that the checks read, with the ones that are always there.
+const STATS_KEYS: &[&str] = &[
+    "downloader/request_count",
+    "downloader/response_status_count/200",
+    "downloader/response_status_count/403",
+    "downloader/response_status_count/429",
+    "downloader/response_status_count/503",
+    "downloader/exception_count",
+    "downloader/exception_type_count/twisted.internet.error.DNSLookupError",
+    "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest",
+    "retry/max_reached",
+    "retry/reason_count/429 Unknown Status",
+    "spider_exceptions/count",
+    "spider_exceptions/ValueError",
+    "item_dropped_count",
+    "item_scraped_count",
+    "feedexport/failed_count/S3FeedStorage",
+    "feedexport/success_count/FileFeedStorage",
+    "robotstxt/forbidden",
+    "scheduler/enqueued",
+    "scheduler/dequeued",
+    "log_count/ERROR",
+    "log_count/INFO",
+    "scrapy-zyte-api/fatal_errors",
+    "memusage/max",
+];
+
+/// A record whose scrapystats hold any mix of the keys checks read, with odd values too.
+fn record_with_stats(key: String) -> impl Strategy<Value = serde_json::Value> {
+    (
+        prop::sample::select(REASONS),
+        prop::option::of(0u64..1000),
+        prop::option::of(0u64..20),
+        prop::collection::btree_map(
+            prop::sample::select(STATS_KEYS),
+            prop_oneof![
+                (0u64..2000).prop_map(serde_json::Value::from),
+                Just(serde_json::json!(1e300)),
+                Just(serde_json::json!(-5)),
+                Just(serde_json::json!("12")),
+                Just(serde_json::Value::Null),
+            ],
+            0..12,
+        ),
+    )
+        .prop_map(move |(reason, items, errors, stats)| {
+            let mut job = serde_json::json!({"key": key.clone(), "close_reason": reason, "state": "finished"});
+            if let Some(items) = items {
+                job["items"] = items.into();
+            }
+            if let Some(errors) = errors {
+                job["errors"] = errors.into();
+            }
+            job["scrapystats"] = serde_json::Value::Object(
+                stats.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            );
+            job
+        })
+}
+
 fn stream() -> impl Strategy<Value = Vec<serde_json::Value>> {
     (1usize..40).prop_flat_map(|n| {
         (0..n)
@@ -192,6 +252,42 @@ proptest! {
                 codes.push(code);
             }
             prop_assert!(codes.windows(2).all(|w| w[0] == w[1]), "{}: {:?}", command, codes);
+        }
+    }
+
+    #[test]
+    fn findings_give_each_record_one_verdict_in_every_format(
+        records in (1usize..30).prop_flat_map(|n| {
+            (0..n).map(|i| record_with_stats(format!("p/s/{i}"))).collect::<Vec<_>>()
+        }),
+    ) {
+        let lines: String = records.iter().map(|r| format!("{r}\n")).collect();
+        let run = |args: &[&str]| {
+            common::outcome().args(args).write_stdin(lines.clone()).output().expect("runs")
+        };
+        let json = run(&["explain", "--format", "json"]);
+        let from_json: Vec<String> = common::json_lines(&json)
+            .iter()
+            .map(|r| r["severity"].as_str().unwrap_or("?").to_string())
+            .collect();
+        let line = run(&["explain", "--format", "line"]);
+        let from_line: Vec<String> = common::rows(&line).iter().map(|r| r[2].clone()).collect();
+        prop_assert_eq!(&from_json, &from_line);
+        prop_assert_eq!(from_json.len(), records.len());
+        let codes: Vec<Option<i32>> = [
+            json.status.code(),
+            line.status.code(),
+            run(&["explain", "-q"]).status.code(),
+            run(&["explain"]).status.code(),
+            run(&["summary", "-q"]).status.code(),
+        ]
+        .to_vec();
+        prop_assert!(codes.windows(2).all(|w| w[0] == w[1]), "{:?}", codes);
+        // The summary counts the same verdicts.
+        let summary = &common::json_lines(&run(&["summary", "--format", "json"]))[0];
+        for severity in ["ok", "warning", "critical", "unknown"] {
+            let counted = from_json.iter().filter(|s| *s == severity).count() as u64;
+            prop_assert_eq!(summary[severity].as_u64(), Some(counted), "{}", severity);
         }
     }
 
