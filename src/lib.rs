@@ -2,8 +2,9 @@
 //! targets and property tests can drive them directly. The binary is `src/main.rs`.
 //!
 //! Dependencies run one way, from leaves to the commands:
-//! `severity`, `text`, `lenient`, `output` <- `exit` <- `catalog` <- `reason` <- `job`,
-//! `pyliteral` <- `report` <- `input` and `render` <- `summary`, `config` <- `commands`.
+//! `severity`, `text`, `lenient`, `output`, `evidence`, `counters` <- `exit`, `checks` <-
+//! `catalog` <- `reason` <- `job`, `pyliteral` <- `findings` <- `report` <- `input` and
+//! `render` <- `summary`, `config` <- `commands`.
 
 pub mod catalog;
 pub mod checks;
