@@ -428,12 +428,19 @@ impl Report<'_> {
             .collect()
     }
 
-    /// Every next step for the card: the findings' first, worst finding first, then the
-    /// outcome's; a step said twice is said once.
+    /// The next steps for the card: the findings' first, worst finding first, then the
+    /// outcome's; a step said twice is said once. Findings below the worst give their first
+    /// step only, so that what matters most is not buried (JSON keeps every step).
     pub fn all_steps<'c>(&self, catalog: &'c Catalog) -> Vec<Cow<'c, str>> {
         let mut steps: Vec<Cow<'c, str>> = Vec::new();
+        let worst = self.findings.first().map(|f| f.severity);
         for finding in &self.findings {
-            for step in self.finding_steps(catalog, finding) {
+            let most = if Some(finding.severity) == worst {
+                usize::MAX
+            } else {
+                1
+            };
+            for step in self.finding_steps(catalog, finding).into_iter().take(most) {
                 if !steps.contains(&step) {
                     steps.push(step);
                 }

@@ -114,3 +114,14 @@ fn nagios_error() {
         None,
     );
 }
+
+#[test]
+fn card_with_findings() {
+    check(
+        "explain-findings",
+        &["explain"],
+        Some(
+            r#"{"key":"2222222/1/1546","spider":"shop","close_reason":"finished","items":0,"errors":7,"scrapystats":{"downloader/request_count":120,"downloader/response_status_count/200":20,"downloader/response_status_count/403":95,"downloader/response_status_count/429":5,"retry/max_reached":5,"retry/reason_count/429 Unknown Status":5,"feedexport/failed_count/S3FeedStorage":1,"log_count/ERROR":7}}"#,
+        ),
+    );
+}
