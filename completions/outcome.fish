@@ -91,6 +91,8 @@ complete -c outcome -n "__fish_outcome_using_subcommand list" -s V -l version -d
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s i -l input -d 'Read jobs or logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such); with none, stdin' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l by -d 'Break the counts down by this field' -r -f -a "spider\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l keys -d 'How many job keys each row names in human output (JSON lists them all; 0: none)' -r
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -s w -l warning -d 'WARNING when the jobs at WARNING or worse are outside RANGE (Monitoring Plugins syntax: 10, 10:, ~:10, 10:20, @10:20; a count, or with % a share of the jobs read)' -r
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -s c -l critical -d 'CRITICAL when the CRITICAL jobs are outside RANGE (same syntax as -w)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'
 line\t'Tab-separated: job, outcome, severity, title'"

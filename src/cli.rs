@@ -22,13 +22,16 @@ macro_rules! explain_examples {
 const EXPLAIN_EXAMPLES: &str = concat!("Examples:\n", explain_examples!());
 
 const SUMMARY_EXAMPLES: &str = "\
-Formats: human, json, line, and nagios (one Monitoring Plugins status line; any error is
-one `OUTCOME UNKNOWN - ...` line and status 3).
+Formats: human, json, line, nagios (one Monitoring Plugins status line; any error is one
+`OUTCOME UNKNOWN - ...` line and status 3) and prometheus (textfile-collector metrics).
+With -w or -c the status comes from the thresholds, in every format: -w measures the jobs
+at WARNING or worse, -c the CRITICAL ones.
 
 Examples:
   outcome summary -i jobs.jl
   outcome summary -i jobs.jl --by spider --format line
-  outcome summary -i jobs.jl --format nagios";
+  outcome summary -i jobs.jl --format nagios -w 5% -c 10
+  outcome summary -i logs/ --format prometheus > /var/lib/node_exporter/outcome.prom";
 
 const EXAMPLES: &str = concat!(
     "Examples:\n",
@@ -124,6 +127,9 @@ pub enum FormatArg {
     /// One Monitoring Plugins status line (summary only)
     #[value(hide = true)]
     Nagios,
+    /// Prometheus textfile-collector metrics (summary only)
+    #[value(hide = true)]
+    Prometheus,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -131,6 +137,10 @@ pub enum ColorArg {
     Auto,
     Always,
     Never,
+}
+
+fn parse_range(text: &str) -> Result<crate::thresholds::Range, String> {
+    crate::thresholds::Range::parse(text)
 }
 
 fn parse_finding(text: &str) -> Result<(String, Option<crate::severity::Severity>), String> {
@@ -217,6 +227,15 @@ pub struct Summary {
     /// per outcome; human and JSON output always show both
     #[arg(long)]
     pub findings: bool,
+
+    /// WARNING when the jobs at WARNING or worse are outside RANGE (Monitoring Plugins
+    /// syntax: 10, 10:, ~:10, 10:20, @10:20; a count, or with % a share of the jobs read)
+    #[arg(short = 'w', long = "warning", value_name = "RANGE", value_parser = parse_range)]
+    pub warning: Option<crate::thresholds::Range>,
+
+    /// CRITICAL when the CRITICAL jobs are outside RANGE (same syntax as -w)
+    #[arg(short = 'c', long = "critical", value_name = "RANGE", value_parser = parse_range)]
+    pub critical: Option<crate::thresholds::Range>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -49,6 +49,7 @@ impl Config {
                 FormatArg::Json => Format::Json,
                 FormatArg::Line => Format::Line,
                 FormatArg::Nagios => Format::Nagios,
+                FormatArg::Prometheus => Format::Prometheus,
             },
             out: Palette {
                 on: color::decide(choice, stdout_is_terminal),
@@ -82,6 +83,17 @@ impl Config {
     /// malformed records, or any malformed record under --strict, is 65; --exit-zero hides
     /// the verdict (never an error).
     pub fn final_status(&self, tally: &Tally, input_failure: Option<ExitStatus>) -> ExitStatus {
+        self.final_status_as(tally, input_failure, tally.worst())
+    }
+
+    /// `final_status` with the verdict given (a summary's thresholds decide it), errors
+    /// and `--exit-zero` applied as ever.
+    pub fn final_status_as(
+        &self,
+        tally: &Tally,
+        input_failure: Option<ExitStatus>,
+        verdict: Option<Severity>,
+    ) -> ExitStatus {
         if let Some(status) = input_failure {
             return status;
         }
@@ -92,6 +104,6 @@ impl Config {
         if self.exit_zero {
             return ExitStatus::Ok;
         }
-        ExitStatus::from_severity(tally.worst().unwrap_or(Severity::Unknown))
+        ExitStatus::from_severity(verdict.unwrap_or(Severity::Unknown))
     }
 }

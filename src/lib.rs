@@ -26,3 +26,4 @@ pub mod report;
 pub mod severity;
 pub mod summary;
 pub mod text;
+pub mod thresholds;

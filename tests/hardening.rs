@@ -179,7 +179,7 @@ fn a_pipe_in_a_reason_adds_no_perfdata() {
         assert_eq!(line.matches('|').count(), 1, "{line}");
         assert!(
             line.trim_end()
-                .ends_with("ok=0 warning=0 critical=0 unknown=1"),
+                .ends_with("ok=0 warning=0 critical=0 unknown=1 reason_other=1"),
             "{line}"
         );
         assert_eq!(output.status.code(), Some(3));
@@ -202,7 +202,7 @@ fn thousands_of_reasons_make_a_short_nagios_line() {
     assert!(
         stdout
             .trim_end()
-            .ends_with("| ok=0 warning=0 critical=0 unknown=5000"),
+            .ends_with("| ok=0 warning=0 critical=0 unknown=5000 reason_other=5000"),
         "{stdout}"
     );
 }

@@ -355,7 +355,7 @@ fn summary_nagios_line() {
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(
         stdout_of(&output),
-        "OUTCOME CRITICAL - 1 of 8 jobs critical (banned 1) | ok=2 warning=3 critical=1 unknown=2 finding_zero_items=1 finding_errors_logged=1 finding_log_counts_unreliable=1\n"
+        "OUTCOME CRITICAL - 1 of 8 jobs critical (banned 1) | ok=2 warning=3 critical=1 unknown=2 reason_banned=1 reason_cancelled=1 reason_closespider_itemcount=1 reason_finished=3 reason_other=2 finding_zero_items=1 finding_errors_logged=1 finding_log_counts_unreliable=1\n"
     );
     let output = outcome()
         .args(["summary", "--format", "nagios"])
@@ -365,7 +365,7 @@ fn summary_nagios_line() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
         stdout_of(&output),
-        "OUTCOME OK - 1 job ok | ok=1 warning=0 critical=0 unknown=0\n"
+        "OUTCOME OK - 1 job ok | ok=1 warning=0 critical=0 unknown=0 reason_finished=1\n"
     );
 }
 

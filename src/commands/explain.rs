@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::reading::{is_existing_path, read_all, refuse_nagios, sources};
+use super::reading::{is_existing_path, read_all, refuse_summary_formats, sources};
 use crate::catalog::Catalog;
 use crate::cli;
 use crate::config::Config;
@@ -19,7 +19,7 @@ use crate::severity::Tally;
 const NO_INPUT: &str = "no input: give a REASON, or pipe job JSON, JSON Lines, close reasons or a Scrapy log to stdin, or name a file with -i FILE (see --help)";
 
 pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<ExitStatus> {
-    refuse_nagios(config, "explain")?;
+    refuse_summary_formats(config, "explain")?;
     let matcher = config.matcher()?;
     let reasons: Vec<&String> = args.reasons.iter().filter(|r| r.as_str() != "-").collect();
     // `-` among the reasons reads stdin too, after them.

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::reading::refuse_nagios;
+use super::reading::refuse_summary_formats;
 use crate::cli;
 use crate::config::Config;
 use crate::exit::{Error, ExitStatus, Result};
@@ -11,7 +11,7 @@ use crate::render;
 use crate::severity::Severity;
 
 pub fn run(config: &Config, sink: &mut Sink, args: &cli::List) -> Result<ExitStatus> {
-    refuse_nagios(config, "list")?;
+    refuse_summary_formats(config, "list")?;
     let matcher = config.matcher()?;
     if args.checks {
         if !config.quiet {

@@ -12,11 +12,16 @@ use crate::reason::Matcher;
 use crate::render;
 
 /// `--format nagios` is for `outcome summary`.
-pub fn refuse_nagios(config: &Config, command: &str) -> Result<()> {
-    if config.format == render::Format::Nagios {
-        return Err(Error::usage(format!(
-            "--format nagios works with `outcome summary` only, not `outcome {command}`"
-        )));
+pub fn refuse_summary_formats(config: &Config, command: &str) -> Result<()> {
+    for (format, name) in [
+        (render::Format::Nagios, "nagios"),
+        (render::Format::Prometheus, "prometheus"),
+    ] {
+        if config.format == format {
+            return Err(Error::usage(format!(
+                "--format {name} works with `outcome summary` only, not `outcome {command}`"
+            )));
+        }
     }
     Ok(())
 }

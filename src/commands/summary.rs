@@ -13,6 +13,7 @@ use crate::output::Sink;
 use crate::render::{self, Format};
 use crate::report::Report;
 use crate::summary::Group;
+use crate::thresholds::{Measured, Thresholds};
 
 const NO_INPUT: &str = "no input: pipe job JSON, JSON Lines or Scrapy logs into `outcome summary`, or name files with -i FILE (see --help)";
 
@@ -27,13 +28,29 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
         Format::Human if args.keys > 0 => Some(Some(args.keys)),
         _ => None,
     };
+    // Prometheus metrics are per spider whatever `--by` says.
+    let by_spider = args.by == Some(ByField::Spider) || config.format == Format::Prometheus;
     let mut summarizer = Summarizer {
-        counter: Counter::new(catalog, args.by == Some(ByField::Spider), keys),
+        counter: Counter::new(catalog, by_spider, keys),
         config,
     };
     let failure = read_all(&sources, &matcher, &mut summarizer, config)?;
     let counter = summarizer.counter;
-    let status = config.final_status(&counter.all.tally, failure.as_ref().map(|e| e.status));
+    let thresholds = Thresholds {
+        warning: args.warning.clone(),
+        critical: args.critical.clone(),
+    };
+    // With thresholds, they decide the verdict, in every format.
+    let verdict = if thresholds.is_set() {
+        Some(thresholds.judge(Measured::of(&counter.all.tally)))
+    } else {
+        counter.all.worst()
+    };
+    let status = config.final_status_as(
+        &counter.all.tally,
+        failure.as_ref().map(|e| e.status),
+        verdict,
+    );
     if status.is_error() && config.format == Format::Nagios {
         // A check that could not be made: one UNKNOWN line, whatever went wrong.
         let message = match &failure {
@@ -56,6 +73,8 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
             only: &config.only,
             keys: args.keys,
             findings: args.findings,
+            thresholds: &thresholds,
+            verdict: verdict.unwrap_or(crate::severity::Severity::Unknown),
         };
         render::summary::render(
             &mut *sink,

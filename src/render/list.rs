@@ -32,7 +32,7 @@ pub fn entries(
                     entry.origin.as_str(),
                 ],
             )?,
-            Format::Human | Format::Nagios => {
+            Format::Human | Format::Nagios | Format::Prometheus => {
                 let origin = match &entry.origin {
                     Origin::Builtin => String::new(),
                     user => palette.dim(&format!("  [{}]", safe(user.as_str()))),
@@ -93,7 +93,7 @@ pub fn checks(
                 out,
                 &[&check.id, &levels(check), &check.title, &check.origin],
             )?,
-            Format::Human | Format::Nagios => {
+            Format::Human | Format::Nagios | Format::Prometheus => {
                 let id = safe(&check.id);
                 let shown = safe(&levels(check)).into_owned();
                 let origin = if check.origin == "builtin" {

@@ -8,6 +8,7 @@ pub mod human;
 pub mod json;
 pub mod list;
 pub mod nagios;
+pub mod prometheus;
 pub mod safe;
 pub mod summary;
 
@@ -25,6 +26,7 @@ pub enum Format {
     Json,
     Line,
     Nagios,
+    Prometheus,
 }
 
 /// A report in a machine format: a JSON line or a TSV line.

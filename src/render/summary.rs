@@ -13,6 +13,7 @@ use crate::catalog::Catalog;
 use crate::exit::ExitStatus;
 use crate::severity::Severity;
 use crate::summary::{FindingRow, Group, Row};
+use crate::thresholds::{Measured, Thresholds};
 
 /// One spider's group, by its name.
 pub type Spiders<'g> = [(&'g str, &'g Group)];
@@ -24,6 +25,10 @@ pub struct View<'v> {
     pub keys: usize,
     /// TSV rows are findings, not outcomes.
     pub findings: bool,
+    /// `-w` and `-c`, when given.
+    pub thresholds: &'v Thresholds,
+    /// The summary's verdict: the worst job's, or what the thresholds say.
+    pub verdict: Severity,
 }
 
 impl View<'_> {
@@ -45,7 +50,8 @@ pub fn render(
         Format::Human => human(out, palette, catalog, view, all, spiders),
         Format::Json => json(out, catalog, view, all, spiders),
         Format::Line => tsv(out, catalog, view, all, spiders),
-        Format::Nagios => nagios_line(out, catalog, all),
+        Format::Nagios => nagios_line(out, catalog, view, all),
+        Format::Prometheus => super::prometheus::summary(out, catalog, view.verdict, all, spiders),
     }
 }
 
@@ -179,6 +185,14 @@ fn human(
     spiders: &Spiders<'_>,
 ) -> io::Result<()> {
     closing_count(out, palette, &all.tally)?;
+    if view.thresholds.is_set() {
+        writeln!(
+            out,
+            "{}: {}",
+            palette.badge(view.verdict),
+            threshold_text(view.thresholds, Measured::of(&all.tally))
+        )?;
+    }
     if all.tally.total() > 0 {
         writeln!(out)?;
         table(out, palette, catalog, view, all, "")?;
@@ -203,6 +217,32 @@ fn row_title<'c>(catalog: &'c Catalog, row: &Row<'_>) -> Cow<'c, str> {
     } else {
         Cow::Owned(format!("{}, expected for this run", entry.title))
     }
+}
+
+/// `12 of 200 jobs (6.0%) at warning or worse, 3 critical; thresholds -w 5% -c 5`
+fn threshold_text(thresholds: &Thresholds, measured: Measured) -> String {
+    let mut given = Vec::new();
+    if let Some(w) = &thresholds.warning {
+        given.push(format!("-w {w}"));
+    }
+    if let Some(c) = &thresholds.critical {
+        given.push(format!("-c {c}"));
+    }
+    format!(
+        "{} of {} job{} ({:.1}%) at warning or worse, {} critical; thresholds {}",
+        measured.problems,
+        measured.total,
+        crate::text::plural(measured.total),
+        measured.percent(measured.problems),
+        measured.critical,
+        given.join(" ")
+    )
+}
+
+#[derive(Serialize)]
+struct JsonThresholds {
+    warning: Option<String>,
+    critical: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -261,6 +301,9 @@ struct JsonGroup<'a> {
     outcomes: Vec<JsonRow<'a>>,
     /// How many jobs each finding fired on, by severity, and which.
     findings: Vec<JsonFindingRow<'a>>,
+    /// `-w` and `-c` as given, when they decided `severity`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    thresholds: Option<JsonThresholds>,
     #[serde(skip_serializing_if = "Option::is_none")]
     by_spider: Option<Vec<JsonGroup<'a>>>,
 }
@@ -296,6 +339,7 @@ fn json_group<'a>(
             })
             .collect(),
         findings: json_findings(catalog, view, group),
+        thresholds: None,
         by_spider: None,
     }
 }
@@ -308,6 +352,14 @@ fn json(
     spiders: &Spiders<'_>,
 ) -> io::Result<()> {
     let mut value = json_group(catalog, view, all, None);
+    if view.thresholds.is_set() {
+        value.severity = view.verdict.as_str();
+        value.exit_code = ExitStatus::from_severity(view.verdict).code();
+        value.thresholds = Some(JsonThresholds {
+            warning: view.thresholds.warning.as_ref().map(|r| r.to_string()),
+            critical: view.thresholds.critical.as_ref().map(|r| r.to_string()),
+        });
+    }
     if !spiders.is_empty() {
         value.by_spider = Some(
             spiders
@@ -367,28 +419,44 @@ fn tsv(
     Ok(())
 }
 
-/// `OUTCOME CRITICAL - 3 of 120 jobs critical (memusage_exceeded 2, banned 1) | ok=110 ...`
-fn nagios_line(out: &mut impl Write, catalog: &Catalog, all: &Group) -> io::Result<()> {
+/// `OUTCOME CRITICAL - 3 of 120 jobs critical (memusage_exceeded 2, banned 1) | ok=110 ...`;
+/// with thresholds, the state is theirs and the text says what they measured.
+fn nagios_line(
+    out: &mut impl Write,
+    catalog: &Catalog,
+    view: View<'_>,
+    all: &Group,
+) -> io::Result<()> {
     let tally = &all.tally;
     let total = tally.total();
-    let worst = all.worst().unwrap_or(Severity::Unknown);
+    let state = view.verdict;
     let noun = if total == 1 { "job" } else { "jobs" };
+    let measured = Measured::of(tally);
     let mut listed = Vec::new();
     let text = if total == 0 {
         "no jobs in the input".to_string()
-    } else if worst == Severity::Ok {
+    } else if view.thresholds.is_set() {
+        // The outcomes behind the problems, worst first.
+        listed = all
+            .rows()
+            .into_iter()
+            .filter(|r| r.severity >= Severity::Warning)
+            .map(|r| format!("{} {}", r.outcome, r.count))
+            .collect();
+        threshold_text(view.thresholds, measured)
+    } else if state == Severity::Ok {
         format!("{total} {noun} ok")
     } else {
         listed = all
             .rows()
             .into_iter()
-            .filter(|r| r.severity == worst)
+            .filter(|r| r.severity == state)
             .map(|r| format!("{} {}", r.outcome, r.count))
             .collect();
         format!(
             "{} of {total} {noun} {}",
-            tally.count(worst),
-            worst.as_str()
+            tally.count(state),
+            state.as_str()
         )
     };
     let mut perfdata = format!(
@@ -398,6 +466,34 @@ fn nagios_line(out: &mut impl Write, catalog: &Catalog, all: &Group) -> io::Resu
         tally.count(Severity::Critical),
         tally.count(Severity::Unknown)
     );
+    if view.thresholds.is_set() {
+        perfdata.push(' ');
+        perfdata.push_str(&view.thresholds.perfdata(measured));
+    }
+    // Jobs per outcome: the catalog's names only (a label from input could be anything);
+    // every other reason is counted as `reason_other`.
+    let mut reasons: Vec<(String, u64)> = Vec::new();
+    let mut other = 0u64;
+    for row in all.rows() {
+        let known = catalog.by_name(row.outcome).is_some()
+            && catalog.kinds[row.entry] == crate::catalog::Kind::Outcome;
+        if known {
+            let label = format!("reason_{}", perf_label(row.outcome));
+            match reasons.iter_mut().find(|(l, _)| *l == label) {
+                Some((_, n)) => *n += row.count,
+                None => reasons.push((label, row.count)),
+            }
+        } else {
+            other += row.count;
+        }
+    }
+    reasons.sort();
+    for (label, n) in reasons {
+        perfdata.push_str(&format!(" {label}={n}"));
+    }
+    if other > 0 {
+        perfdata.push_str(&format!(" reason_other={other}"));
+    }
     // Jobs each check fired on, whatever its severity: ids are catalog constants
     // (a user catalog cannot add one), so they are safe as labels.
     let mut fired: Vec<(usize, u64)> = Vec::new();
@@ -411,5 +507,12 @@ fn nagios_line(out: &mut impl Write, catalog: &Catalog, all: &Group) -> io::Resu
     for (check, n) in fired {
         perfdata.push_str(&format!(" finding_{}={n}", catalog.checks[check].id));
     }
-    nagios::status_line(out, worst, &text, &listed, &perfdata)
+    nagios::status_line(out, state, &text, &listed, &perfdata)
+}
+
+/// A perfdata label from a catalog name: letters, digits and `_` only.
+fn perf_label(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
 }

@@ -1,0 +1,270 @@
+//! Monitors (issue 12): Monitoring Plugins thresholds for `summary` and Prometheus
+//! textfile metrics. A stream of 20 jobs: 2 critical, 4 warning, 1 unknown, 13 ok.
+
+mod common;
+
+use common::{json_lines, outcome, stderr_of, stdout_of};
+
+fn jobs() -> String {
+    let mut lines = Vec::new();
+    for i in 0..20 {
+        let (spider, reason, errors) = match i {
+            0 | 1 => ("shop", "memusage_exceeded", 0),
+            2..=5 => ("shop", "finished", 3),
+            6 => ("news", "login_failed", 0),
+            _ => ("news", "finished", 0),
+        };
+        lines.push(format!(
+            r#"{{"key":"1/1/{i}","spider":"{spider}","close_reason":"{reason}","items":10,"errors":{errors}}}"#
+        ));
+    }
+    lines.join("\n") + "\n"
+}
+
+fn nagios(args: &[&str]) -> (String, Option<i32>) {
+    let output = outcome()
+        .args(["summary", "--format", "nagios"])
+        .args(args)
+        .write_stdin(jobs())
+        .output()
+        .expect("runs");
+    (stdout_of(&output), output.status.code())
+}
+
+const PERF_TAIL: &str =
+    "reason_finished=17 reason_memusage_exceeded=2 reason_other=1 finding_errors_logged=4";
+
+#[test]
+fn thresholds_in_counts_give_the_state_and_the_exact_line() {
+    let cases = [
+        // -w over problems (6: 2 critical + 4 warning), -c over critical jobs (2).
+        (
+            &["-w", "10", "-c", "5"][..],
+            "OK",
+            0,
+            "problem_jobs=6;10;;0;20 critical_jobs=2;;5;0;20",
+        ),
+        (
+            &["-w", "5", "-c", "5"],
+            "WARNING",
+            1,
+            "problem_jobs=6;5;;0;20 critical_jobs=2;;5;0;20",
+        ),
+        (
+            &["-w", "5", "-c", "1"],
+            "CRITICAL",
+            2,
+            "problem_jobs=6;5;;0;20 critical_jobs=2;;1;0;20",
+        ),
+        (
+            &["-c", "0"],
+            "CRITICAL",
+            2,
+            "problem_jobs=6;;;0;20 critical_jobs=2;;0;0;20",
+        ),
+        (
+            &["-w", "@1:10"],
+            "WARNING",
+            1,
+            "problem_jobs=6;@1:10;;0;20 critical_jobs=2;;;0;20",
+        ),
+    ];
+    for (args, state, code, perf) in cases {
+        let (line, status) = nagios(args);
+        let given = args.join(" ");
+        assert_eq!(
+            line,
+            format!(
+                "OUTCOME {state} - 6 of 20 jobs (30.0%) at warning or worse, 2 critical; thresholds {given} (memusage_exceeded 2, finished 4) | ok=13 warning=4 critical=2 unknown=1 {perf} {PERF_TAIL}\n"
+            ),
+            "{args:?}"
+        );
+        assert_eq!(status, Some(code), "{args:?}");
+    }
+}
+
+#[test]
+fn thresholds_in_percentages_are_shares_of_the_jobs_read() {
+    let (line, status) = nagios(&["-w", "25%", "-c", "20%"]);
+    assert_eq!(status, Some(1), "{line}");
+    assert!(line.starts_with("OUTCOME WARNING - 6 of 20 jobs (30.0%) at warning or worse, 2 critical; thresholds -w 25% -c 20%"), "{line}");
+    assert!(
+        line.contains("problem_jobs=30.0%;25;;0;100 critical_jobs=10.0%;;20;0;100"),
+        "{line}"
+    );
+    let (_, status) = nagios(&["-w", "40%", "-c", "5%"]);
+    assert_eq!(status, Some(2));
+    let (_, status) = nagios(&["-w", "30%"]);
+    assert_eq!(status, Some(0), "30% is inside 0:30%");
+}
+
+#[test]
+fn without_thresholds_one_critical_job_is_critical() {
+    let (line, status) = nagios(&[]);
+    assert_eq!(status, Some(2));
+    assert_eq!(
+        line,
+        format!("OUTCOME CRITICAL - 2 of 20 jobs critical (memusage_exceeded 2) | ok=13 warning=4 critical=2 unknown=1 {PERF_TAIL}\n")
+    );
+}
+
+#[test]
+fn thresholds_decide_the_status_in_every_format() {
+    for args in [
+        &["-w", "5", "-c", "5"][..],
+        &["-w", "25%", "-c", "1"],
+        &["-c", "10%"],
+    ] {
+        let mut codes = Vec::new();
+        for format in [
+            &["--format", "human"][..],
+            &["--format", "json"],
+            &["--format", "line"],
+            &["--format", "nagios"],
+            &["--format", "prometheus"],
+            &["-q"],
+        ] {
+            let output = outcome()
+                .arg("summary")
+                .args(format)
+                .args(args)
+                .write_stdin(jobs())
+                .output()
+                .expect("runs");
+            codes.push(output.status.code());
+        }
+        assert!(
+            codes.windows(2).all(|w| w[0] == w[1]),
+            "{args:?}: {codes:?}"
+        );
+    }
+    let output = outcome()
+        .args(["summary", "--format", "json", "-w", "5", "-c", "5"])
+        .write_stdin(jobs())
+        .output()
+        .expect("runs");
+    let value = &json_lines(&output)[0];
+    assert_eq!(value["severity"], "warning");
+    assert_eq!(value["exit_code"], 1);
+    assert_eq!(
+        value["thresholds"],
+        serde_json::json!({"warning": "5", "critical": "5"})
+    );
+    let human = outcome()
+        .args(["summary", "-w", "5", "-c", "5"])
+        .write_stdin(jobs())
+        .output()
+        .expect("runs");
+    assert!(stdout_of(&human).contains(
+        "WARNING: 6 of 20 jobs (30.0%) at warning or worse, 2 critical; thresholds -w 5 -c 5"
+    ));
+}
+
+#[test]
+fn no_jobs_is_unknown_and_bad_ranges_are_usage_errors() {
+    let output = outcome()
+        .args(["summary", "--format", "nagios", "-w", "1"])
+        .write_stdin("")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(3));
+    assert!(
+        stdout_of(&output).starts_with("OUTCOME UNKNOWN - 0 of 1 job (0.0%) at warning or worse"),
+        "{}",
+        stdout_of(&output)
+    );
+    // Only jobs that are still running: nothing judged, nothing to measure.
+    let output = outcome()
+        .args(["summary", "-q", "-w", "1", "-c", "1"])
+        .write_stdin(
+            "{\"key\":\"1\",\"state\":\"running\"}\n{\"key\":\"2\",\"state\":\"pending\"}\n",
+        )
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(3));
+    for bad in ["20:10", "x", "5%:3", "", "@"] {
+        let output = outcome()
+            .args(["summary", "-w", bad])
+            .write_stdin(jobs())
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(64), "{bad}");
+        assert!(
+            stderr_of(&output).contains("ranges: 10, 10:, ~:10, 10:20, @10:20"),
+            "{bad}"
+        );
+        // In nagios format, the same error is one UNKNOWN status line.
+        let output = outcome()
+            .args(["summary", "--format", "nagios", "-c", bad])
+            .write_stdin(jobs())
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(3), "{bad}");
+        assert!(
+            stdout_of(&output).starts_with("OUTCOME UNKNOWN - "),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn prometheus_metrics_count_outcomes_verdicts_spiders_and_findings() {
+    let output = outcome()
+        .args(["summary", "--format", "prometheus"])
+        .write_stdin(jobs())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stdout_of(&output),
+        "# HELP outcome_jobs Jobs read, by outcome, verdict and spider.\n\
+         # TYPE outcome_jobs gauge\n\
+         outcome_jobs{outcome=\"login_failed\",severity=\"unknown\",spider=\"news\"} 1\n\
+         outcome_jobs{outcome=\"finished\",severity=\"ok\",spider=\"news\"} 13\n\
+         outcome_jobs{outcome=\"memusage_exceeded\",severity=\"critical\",spider=\"shop\"} 2\n\
+         outcome_jobs{outcome=\"finished\",severity=\"warning\",spider=\"shop\"} 4\n\
+         # HELP outcome_findings Jobs a finding fired on, by finding, its severity and spider.\n\
+         # TYPE outcome_findings gauge\n\
+         outcome_findings{finding=\"errors_logged\",severity=\"warning\",spider=\"shop\"} 4\n\
+         # HELP outcome_malformed_records Records that could not be read.\n\
+         # TYPE outcome_malformed_records gauge\n\
+         outcome_malformed_records 0\n\
+         # HELP outcome_verdict The summary's verdict as its exit status: 0 ok, 1 warning, 2 critical, 3 unknown.\n\
+         # TYPE outcome_verdict gauge\n\
+         outcome_verdict 2\n"
+    );
+}
+
+#[test]
+fn prometheus_labels_from_input_stay_on_their_line() {
+    let hostile = r#"{"key":"1","spider":"a\"b\\c\nd\u001b[31m","close_reason":"x\"} 9\nfake_metric 1","items":1,"errors":0}"#;
+    let output = outcome()
+        .args(["summary", "--format", "prometheus"])
+        .write_stdin(hostile)
+        .output()
+        .expect("runs");
+    let text = stdout_of(&output);
+    assert!(
+        !text.lines().any(|l| l.starts_with("fake_metric")),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "{text}");
+    let jobs_lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("outcome_jobs{"))
+        .collect();
+    assert_eq!(jobs_lines.len(), 1, "{text}");
+    assert!(jobs_lines[0].ends_with("} 1"), "{}", jobs_lines[0]);
+    // Every other command refuses the format.
+    for command in [&["explain", "finished"][..], &["list"]] {
+        let output = outcome()
+            .args(command)
+            .args(["--format", "prometheus"])
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(64));
+        assert!(
+            stderr_of(&output).contains("--format prometheus works with `outcome summary` only")
+        );
+    }
+}
