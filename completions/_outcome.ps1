@@ -86,6 +86,7 @@ Register-ArgumentCompleter -Native -CommandName 'outcome' -ScriptBlock {
             [CompletionResult]::new('--keys', '--keys', [CompletionResultType]::ParameterName, 'How many job keys each row names in human output (JSON lists them all; 0: none)')
             [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'WARNING when the jobs at WARNING or worse are outside RANGE (Monitoring Plugins syntax: 10, 10:, ~:10, 10:20, @10:20; a count, or with % a share of the jobs read)')
             [CompletionResult]::new('--warning', '--warning', [CompletionResultType]::ParameterName, 'WARNING when the jobs at WARNING or worse are outside RANGE (Monitoring Plugins syntax: 10, 10:, ~:10, 10:20, @10:20; a count, or with % a share of the jobs read)')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Count only jobs that finished (or ran) since WHEN: 90s, 30m, 24h, 7d, 2w back from now, or a UTC date (2026-11-30, 2026-11-30T06:00:00); jobs without a time are left out')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'CRITICAL when the CRITICAL jobs are outside RANGE (same syntax as -w)')
             [CompletionResult]::new('--critical', '--critical', [CompletionResultType]::ParameterName, 'CRITICAL when the CRITICAL jobs are outside RANGE (same syntax as -w)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')

@@ -203,7 +203,7 @@ _outcome() {
             return 0
             ;;
         outcome__subcmd__summary)
-            opts="-i -w -c -q -h -V --input --by --keys --findings --warning --critical --format --color --exit-zero --quiet --only --strict --expect --finding --catalog --help --version"
+            opts="-i -w -c -q -h -V --input --by --keys --findings --warning --since --critical --format --color --exit-zero --quiet --only --strict --expect --finding --catalog --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -230,6 +230,10 @@ _outcome() {
                     return 0
                     ;;
                 -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

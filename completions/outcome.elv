@@ -80,6 +80,7 @@ set edit:completion:arg-completer[outcome] = {|@words|
             cand --keys 'How many job keys each row names in human output (JSON lists them all; 0: none)'
             cand -w 'WARNING when the jobs at WARNING or worse are outside RANGE (Monitoring Plugins syntax: 10, 10:, ~:10, 10:20, @10:20; a count, or with % a share of the jobs read)'
             cand --warning 'WARNING when the jobs at WARNING or worse are outside RANGE (Monitoring Plugins syntax: 10, 10:, ~:10, 10:20, @10:20; a count, or with % a share of the jobs read)'
+            cand --since 'Count only jobs that finished (or ran) since WHEN: 90s, 30m, 24h, 7d, 2w back from now, or a UTC date (2026-11-30, 2026-11-30T06:00:00); jobs without a time are left out'
             cand -c 'CRITICAL when the CRITICAL jobs are outside RANGE (same syntax as -w)'
             cand --critical 'CRITICAL when the CRITICAL jobs are outside RANGE (same syntax as -w)'
             cand --format 'Output format'

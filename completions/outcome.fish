@@ -92,6 +92,7 @@ complete -c outcome -n "__fish_outcome_using_subcommand summary" -s i -l input -
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l by -d 'Break the counts down by this field' -r -f -a "spider\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l keys -d 'How many job keys each row names in human output (JSON lists them all; 0: none)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s w -l warning -d 'WARNING when the jobs at WARNING or worse are outside RANGE (Monitoring Plugins syntax: 10, 10:, ~:10, 10:20, @10:20; a count, or with % a share of the jobs read)' -r
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l since -d 'Count only jobs that finished (or ran) since WHEN: 90s, 30m, 24h, 7d, 2w back from now, or a UTC date (2026-11-30, 2026-11-30T06:00:00); jobs without a time are left out' -r
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s c -l critical -d 'CRITICAL when the CRITICAL jobs are outside RANGE (same syntax as -w)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'

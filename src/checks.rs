@@ -20,12 +20,15 @@ pub enum Measure {
     Count,
     /// A fraction from 0 to 1, shown as a percentage.
     Share,
+    /// A multiple of something (a run's duration against its usual one), shown as `3.0x`.
+    Ratio,
 }
 
 impl Measure {
     pub fn show(self, value: f64) -> String {
         match self {
             Measure::Share => percent(value),
+            Measure::Ratio => format!("{value:.1}x"),
             Measure::Count | Measure::Flag => {
                 if value.fract() == 0.0 && (0.0..1e15).contains(&value) {
                     crate::text::group(value as u64)
@@ -256,6 +259,7 @@ impl Check {
             Measure::Flag => "flag",
             Measure::Count => "count",
             Measure::Share => "share",
+            Measure::Ratio => "ratio",
         }
     }
 }

@@ -233,6 +233,11 @@ pub struct Summary {
     #[arg(short = 'w', long = "warning", value_name = "RANGE", value_parser = parse_range)]
     pub warning: Option<crate::thresholds::Range>,
 
+    /// Count only jobs that finished (or ran) since WHEN: 90s, 30m, 24h, 7d, 2w back from
+    /// now, or a UTC date (2026-11-30, 2026-11-30T06:00:00); jobs without a time are left out
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+
     /// CRITICAL when the CRITICAL jobs are outside RANGE (same syntax as -w)
     #[arg(short = 'c', long = "critical", value_name = "RANGE", value_parser = parse_range)]
     pub critical: Option<crate::thresholds::Range>,

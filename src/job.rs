@@ -422,8 +422,6 @@ impl<'de> Visitor<'de> for RecordVisitor {
                     | "responses_received"
                     | "responses_crawled"
                     | "units"
-                    | "running_time"
-                    | "finished_time"
                     | "tags"
             );
             if self.lazy && detail_only {

@@ -372,6 +372,12 @@ fn datetime_ms(args: &[Py]) -> Option<f64> {
     if args.len() < 3 {
         return None;
     }
+    civil_ms(parts)
+}
+
+/// Milliseconds since the epoch of a UTC date and time: year, month, day, hour, minute,
+/// second, microsecond, within Python's datetime bounds (`None` outside them).
+pub fn civil_ms(parts: [i128; 7]) -> Option<f64> {
     let [y, m, d, h, mi, s, us] = parts;
     // Python's own bounds (datetime.MINYEAR..MAXYEAR, real calendar days): anything else
     // could not have been printed by Scrapy, and would overflow or wrap into a wrong date.

@@ -268,3 +268,191 @@ fn prometheus_labels_from_input_stay_on_their_line() {
         );
     }
 }
+
+// History: each spider against its own earlier runs, in time order.
+
+/// 12 daily runs of `shop` (about 3,000 items in an hour; run 7 takes 4 hours, run 11
+/// scrapes 1,204 items) and 4 of `news`, shuffled so that input order is not time order.
+fn job_list() -> String {
+    let day = 86_400_000u64;
+    let mut rows = Vec::new();
+    for i in 0..12u64 {
+        let items = if i == 11 { 1204 } else { 3000 + (i * 17) % 200 };
+        let seconds = if i == 7 { 4 * 3600 } else { 3600 };
+        let start = 1_700_000_000_000 + i * day;
+        rows.push(format!(
+            r#"{{"key":"9/1/{i}","spider":"shop","state":"finished","close_reason":"finished","items":{items},"errors":0,"running_time":{start},"finished_time":{}}}"#,
+            start + seconds * 1000
+        ));
+    }
+    for i in 0..4u64 {
+        let start = 1_700_000_000_000 + i * day;
+        rows.push(format!(
+            r#"{{"key":"9/2/{i}","spider":"news","state":"finished","close_reason":"finished","items":{},"errors":0,"running_time":{start},"finished_time":{}}}"#,
+            if i == 3 { 10 } else { 100 },
+            start + 600_000
+        ));
+    }
+    // A fixed shuffle: newest first, then the rest interleaved.
+    let order = [11, 15, 3, 7, 0, 12, 9, 1, 14, 5, 10, 2, 13, 8, 4, 6];
+    order.iter().map(|&i| rows[i].clone() + "\n").collect()
+}
+
+#[test]
+fn each_run_is_compared_with_its_spiders_earlier_runs() {
+    let output = outcome()
+        .args(["summary", "--format", "json"])
+        .write_stdin(job_list())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let value = &json_lines(&output)[0];
+    assert_eq!(value["severity"], "warning");
+    assert_eq!(value["ok"], 16, "the jobs' own verdicts are unchanged");
+    assert_eq!(
+        value["history"],
+        serde_json::json!([
+            {"id": "items_below_history", "severity": "warning", "spider": "news", "job": "9/2/3",
+             "evidence": "items 90% below this spider's median of 3 earlier runs (10 vs 100)"},
+            {"id": "duration_above_history", "severity": "warning", "spider": "shop", "job": "9/1/7",
+             "evidence": "duration 4.0x this spider's median of 7 earlier runs (4h 0m 0s vs 1h 0m 0s)"},
+            {"id": "items_below_history", "severity": "warning", "spider": "shop", "job": "9/1/11",
+             "evidence": "items 61% below this spider's median of 10 earlier runs (1,204 vs 3,094)"}
+        ])
+    );
+    let rows = common::rows(
+        &outcome()
+            .args(["summary", "--format", "line", "--findings"])
+            .write_stdin(job_list())
+            .output()
+            .expect("runs"),
+    );
+    assert_eq!(
+        rows[0],
+        [
+            "items_below_history",
+            "warning",
+            "2",
+            "Far fewer items than this spider's earlier runs"
+        ]
+    );
+    assert_eq!(rows[1][0], "duration_above_history");
+    let (line, code) = {
+        let output = outcome()
+            .args(["summary", "--format", "nagios"])
+            .write_stdin(job_list())
+            .output()
+            .expect("runs");
+        (stdout_of(&output), output.status.code())
+    };
+    assert_eq!(code, Some(1));
+    assert!(line.starts_with("OUTCOME WARNING - 3 runs out of line with their spider's history (16 jobs, the worst ok) (news 9/2/3, shop 9/1/7, shop 9/1/11) |"), "{line}");
+    assert!(
+        line.ends_with("finding_items_below_history=2 finding_duration_above_history=1\n"),
+        "{line}"
+    );
+    let human = stdout_of(
+        &outcome()
+            .arg("summary")
+            .write_stdin(job_list())
+            .output()
+            .expect("runs"),
+    );
+    assert!(
+        human.contains("History\nWARNING   items_below_history     news  9/2/3: items 90% below"),
+        "{human}"
+    );
+}
+
+#[test]
+fn a_history_threshold_is_catalog_data() {
+    let dir = std::env::temp_dir().join(format!("outcome-history-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("team.json");
+    std::fs::write(
+        &path,
+        r#"{"checks":[{"id":"items_below_history","levels":{"warning":0.95}},{"id":"duration_above_history","enabled":false}]}"#,
+    )
+    .expect("written");
+    let output = outcome()
+        .args(["summary", "-q", "--catalog"])
+        .arg(&path)
+        .write_stdin(job_list())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    std::fs::write(
+        &path,
+        r#"{"checks":[{"id":"duration_above_history","levels":{"critical":2}}]}"#,
+    )
+    .expect("written");
+    let output = outcome()
+        .args(["summary", "-q", "--catalog"])
+        .arg(&path)
+        .write_stdin(job_list())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn too_few_earlier_runs_compare_nothing() {
+    let some: String = job_list()
+        .lines()
+        .filter(|l| l.contains("\"news\""))
+        .take(3)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let output = outcome()
+        .args(["summary", "--format", "json"])
+        .write_stdin(some)
+        .output()
+        .expect("runs");
+    assert_eq!(json_lines(&output)[0]["history"], serde_json::json!([]));
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn since_limits_which_jobs_count() {
+    // The runs are in November 2023: from the 20th on, shop's runs 6 to 11 remain.
+    let output = outcome()
+        .args(["summary", "--format", "line", "--since", "2023-11-20"])
+        .write_stdin(job_list())
+        .output()
+        .expect("runs");
+    assert_eq!(
+        common::rows(&output),
+        [[
+            "finished",
+            "ok",
+            "6",
+            "The spider ran out of work and closed normally"
+        ]]
+    );
+    // Relative to now, they are all long gone: nothing left to judge.
+    let output = outcome()
+        .args(["summary", "-q", "--since", "24h"])
+        .write_stdin(job_list())
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(3));
+    let output = outcome()
+        .args(["summary", "--format", "line", "--since", "7d"])
+        .write_stdin(r#"{"key":"x","close_reason":"finished","items":1,"errors":0}"#)
+        .output()
+        .expect("runs");
+    assert!(
+        stderr_of(&output).contains("--since: 1 job without a time left out"),
+        "{}",
+        stderr_of(&output)
+    );
+    for bad in ["1y", "yesterday", "2023-02-30", ""] {
+        let output = outcome()
+            .args(["summary", "--since", bad])
+            .write_stdin(job_list())
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(64), "{bad}");
+    }
+}

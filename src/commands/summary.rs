@@ -8,8 +8,10 @@ use crate::catalog::{Catalog, Fallback};
 use crate::cli::{ByField, Summary};
 use crate::config::Config;
 use crate::exit::{Error, ExitStatus, Result};
+use crate::history::{History, Run};
 use crate::input::{Consumer, Records};
 use crate::output::Sink;
+use crate::reason::How;
 use crate::render::{self, Format};
 use crate::report::Report;
 use crate::summary::Group;
@@ -30,21 +32,54 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
     };
     // Prometheus metrics are per spider whatever `--by` says.
     let by_spider = args.by == Some(ByField::Spider) || config.format == Format::Prometheus;
-    let mut summarizer = Summarizer {
-        counter: Counter::new(catalog, by_spider, keys),
-        config,
+    let since = match &args.since {
+        Some(when) => Some(
+            crate::since::parse(when, crate::since::now_ms())
+                .map_err(|what| Error::usage(format!("--since: {what}")))?,
+        ),
+        None => None,
     };
+    let mut counter = Counter::new(catalog, by_spider, keys);
+    counter.since = since;
+    let mut summarizer = Summarizer { counter, config };
     let failure = read_all(&sources, &matcher, &mut summarizer, config)?;
-    let counter = summarizer.counter;
+    let mut counter = summarizer.counter;
+    if counter.untimed > 0 {
+        render::warn(
+            config.err,
+            &format!(
+                "--since: {} job{} without a time left out",
+                counter.untimed,
+                crate::text::plural(counter.untimed)
+            ),
+        );
+    }
+    // Each spider against its own past, now that every run is in.
+    let flagged = std::mem::take(&mut counter.history).judge(catalog);
+    for flag in &flagged {
+        let key = counter.keys.map(|_| flag.key.as_str());
+        counter
+            .all
+            .add_findings(&[(flag.check, flag.severity)], key);
+        if let Some(group) = counter
+            .by_spider
+            .as_mut()
+            .and_then(|g| g.get_mut(&flag.spider))
+        {
+            group.add_findings(&[(flag.check, flag.severity)], key);
+        }
+    }
+    let history_worst = flagged.iter().map(|f| f.severity).max();
     let thresholds = Thresholds {
         warning: args.warning.clone(),
         critical: args.critical.clone(),
     };
     // With thresholds, they decide the verdict, in every format.
+    // Without them, the worst job's verdict, or what its history says of a run.
     let verdict = if thresholds.is_set() {
         Some(thresholds.judge(Measured::of(&counter.all.tally)))
     } else {
-        counter.all.worst()
+        counter.all.worst().max(history_worst)
     };
     let status = config.final_status_as(
         &counter.all.tally,
@@ -75,6 +110,7 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
             findings: args.findings,
             thresholds: &thresholds,
             verdict: verdict.unwrap_or(crate::severity::Severity::Unknown),
+            history: &flagged,
         };
         render::summary::render(
             &mut *sink,
@@ -99,6 +135,12 @@ pub struct Counter<'c> {
     all: Group,
     by_spider: Option<HashMap<String, Group>>,
     problems: Vec<String>,
+    /// Finished runs with a spider and a time, for comparing each with its spider's past.
+    history: History,
+    /// `--since`, in milliseconds since the epoch: older jobs are not counted.
+    since: Option<f64>,
+    /// Jobs left out by `--since` for having no time at all.
+    untimed: u64,
 }
 
 impl<'c> Counter<'c> {
@@ -109,6 +151,9 @@ impl<'c> Counter<'c> {
             all: Group::keeping(keys.flatten()),
             by_spider: by_spider.then(HashMap::new),
             problems: Vec::new(),
+            history: History::default(),
+            since: None,
+            untimed: 0,
         }
     }
 
@@ -130,6 +175,34 @@ impl Records for Counter<'_> {
             .outcome(catalog)
             .unwrap_or(&catalog.entries[entry].name);
         let spider = report.job.as_ref().and_then(|j| j.spider.as_deref());
+        let time = report.job.as_deref().and_then(run_time);
+        if let Some(since) = self.since {
+            match time {
+                Some(time) if time >= since => {}
+                Some(_) => return Ok(()),
+                None => {
+                    self.untimed += 1;
+                    return Ok(());
+                }
+            }
+        }
+        if let (Some(job), Some(spider)) = (report.job.as_deref(), spider) {
+            let judged = !matches!(
+                report.found.how,
+                How::NotFinished | How::Empty | How::NeverClosed | How::FailedToStart
+            );
+            if let (Some(time), true) = (time, judged) {
+                self.history.add(
+                    spider,
+                    Run {
+                        time,
+                        items: job.items(),
+                        seconds: job.run_seconds(),
+                        key: job_name(&report),
+                    },
+                );
+            }
+        }
         let key = self.keys.map(|_| job_name(&report));
         let key = key.as_deref();
         self.all.add(outcome, report.severity, entry, key);
@@ -198,11 +271,13 @@ impl<'c> Consumer for Summarizer<'c> {
     }
 
     fn part(&self) -> Counter<'c> {
-        Counter::new(
+        let mut part = Counter::new(
             self.counter.catalog,
             self.counter.by_spider.is_some(),
             self.counter.keys,
-        )
+        );
+        part.since = self.counter.since;
+        part
     }
 
     fn join(&mut self, part: Counter<'c>) -> io::Result<()> {
@@ -216,9 +291,19 @@ impl<'c> Consumer for Summarizer<'c> {
             }
         }
         self.counter.problems.extend(part.problems);
+        self.counter.history.merge(part.history);
+        self.counter.untimed += part.untimed;
         self.report_problems();
         Ok(())
     }
+}
+
+/// When a job finished (else when it ran), in milliseconds since the epoch.
+fn run_time(job: &crate::job::Job<'_>) -> Option<f64> {
+    job.finished_time
+        .or(job.stats.finish_time)
+        .or(job.running_time)
+        .filter(|t| t.is_finite())
 }
 
 /// A job's key, or where it was read when it has none (`file:line`).

@@ -11,6 +11,7 @@ use super::safe::safe;
 use super::{closing_count, nagios, tsv_row, Format};
 use crate::catalog::Catalog;
 use crate::exit::ExitStatus;
+use crate::history::Flagged;
 use crate::severity::Severity;
 use crate::summary::{FindingRow, Group, Row};
 use crate::thresholds::{Measured, Thresholds};
@@ -29,6 +30,8 @@ pub struct View<'v> {
     pub thresholds: &'v Thresholds,
     /// The summary's verdict: the worst job's, or what the thresholds say.
     pub verdict: Severity,
+    /// Runs out of line with their spider's history.
+    pub history: &'v [Flagged],
 }
 
 impl View<'_> {
@@ -197,6 +200,7 @@ fn human(
         writeln!(out)?;
         table(out, palette, catalog, view, all, "")?;
     }
+    history_table(out, palette, catalog, view)?;
     for (spider, group) in spiders {
         writeln!(out)?;
         write!(out, "{}  ", palette.heading(&safe(spider)))?;
@@ -217,6 +221,76 @@ fn row_title<'c>(catalog: &'c Catalog, row: &Row<'_>) -> Cow<'c, str> {
     } else {
         Cow::Owned(format!("{}, expected for this run", entry.title))
     }
+}
+
+/// Each run its spider's history flags, with the evidence: at most `--keys` a check in
+/// each spider (JSON lists them all).
+fn history_table(
+    out: &mut impl Write,
+    palette: Palette,
+    catalog: &Catalog,
+    view: View<'_>,
+) -> io::Result<()> {
+    let shown: Vec<&Flagged> = view
+        .history
+        .iter()
+        .filter(|f| view.only.is_empty() || view.only.contains(&f.severity))
+        .collect();
+    if shown.is_empty() {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", palette.heading("History"))?;
+    let width = |text: &str| safe(text).chars().count();
+    let id_width = shown
+        .iter()
+        .map(|f| width(&catalog.checks[f.check].id))
+        .max()
+        .unwrap_or(0);
+    let spider_width = shown.iter().map(|f| width(&f.spider)).max().unwrap_or(0);
+    let mut listed: Vec<(&str, usize, usize)> = Vec::new();
+    for flag in shown {
+        let seen = match listed
+            .iter_mut()
+            .find(|(s, c, _)| *s == flag.spider && *c == flag.check)
+        {
+            Some((_, _, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                listed.push((flag.spider.as_str(), flag.check, 1));
+                1
+            }
+        };
+        if view.keys > 0 && seen > view.keys {
+            continue;
+        }
+        let label = flag.severity.label();
+        let pad = " ".repeat(Severity::LABEL_WIDTH - label.len());
+        let id = &catalog.checks[flag.check].id;
+        writeln!(
+            out,
+            "{}{pad}  {}{}  {}{}  {}: {}",
+            palette.badge(flag.severity),
+            palette.strong(&safe(id)),
+            " ".repeat(id_width - width(id)),
+            safe(&flag.spider),
+            " ".repeat(spider_width - width(&flag.spider)),
+            safe(&flag.key),
+            safe(&flag.evidence)
+        )?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonHistory<'a> {
+    id: &'a str,
+    severity: &'static str,
+    spider: &'a str,
+    job: &'a str,
+    evidence: &'a str,
 }
 
 /// `12 of 200 jobs (6.0%) at warning or worse, 3 critical; thresholds -w 5% -c 5`
@@ -304,6 +378,9 @@ struct JsonGroup<'a> {
     /// `-w` and `-c` as given, when they decided `severity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     thresholds: Option<JsonThresholds>,
+    /// Runs out of line with their spider's history (top level only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    history: Option<Vec<JsonHistory<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     by_spider: Option<Vec<JsonGroup<'a>>>,
 }
@@ -340,6 +417,7 @@ fn json_group<'a>(
             .collect(),
         findings: json_findings(catalog, view, group),
         thresholds: None,
+        history: None,
         by_spider: None,
     }
 }
@@ -352,6 +430,21 @@ fn json(
     spiders: &Spiders<'_>,
 ) -> io::Result<()> {
     let mut value = json_group(catalog, view, all, None);
+    value.severity = view.verdict.as_str();
+    value.exit_code = ExitStatus::from_severity(view.verdict).code();
+    value.history = Some(
+        view.history
+            .iter()
+            .filter(|f| view.only.is_empty() || view.only.contains(&f.severity))
+            .map(|f| JsonHistory {
+                id: &catalog.checks[f.check].id,
+                severity: f.severity.as_str(),
+                spider: &f.spider,
+                job: &f.key,
+                evidence: &f.evidence,
+            })
+            .collect(),
+    );
     if view.thresholds.is_set() {
         value.severity = view.verdict.as_str();
         value.exit_code = ExitStatus::from_severity(view.verdict).code();
@@ -446,6 +539,21 @@ fn nagios_line(
         threshold_text(view.thresholds, measured)
     } else if state == Severity::Ok {
         format!("{total} {noun} ok")
+    } else if all.worst() < Some(state) {
+        // The jobs' own verdicts are better: their history raised the state.
+        listed = view
+            .history
+            .iter()
+            .filter(|f| f.severity == state)
+            .map(|f| format!("{} {}", f.spider, f.key))
+            .collect();
+        let runs = listed.len() as u64;
+        format!(
+            "{runs} run{} out of line with {} spider's history ({total} {noun}, the worst {})",
+            crate::text::plural(runs),
+            if runs == 1 { "its" } else { "their" },
+            all.worst().unwrap_or(Severity::Unknown).as_str()
+        )
     } else {
         listed = all
             .rows()

@@ -1,0 +1,225 @@
+//! Each spider against its own history: with several finished runs of one spider in a
+//! summary's input, each run is compared with the median of that spider's previous runs,
+//! ordered by their time fields, not by where they stood in the input. The checks are
+//! catalog data like every other (`items_below_history`, `duration_above_history`).
+
+use std::collections::HashMap;
+
+use crate::catalog::Catalog;
+use crate::checks::percent;
+use crate::severity::Severity;
+use crate::text::group;
+
+/// The checks judged here, in the catalog's order after the per-record ones.
+pub const CHECKS: [&str; 2] = ["items_below_history", "duration_above_history"];
+
+/// How many earlier runs a run is compared with (their median), and how few are enough.
+pub const WINDOW: usize = 10;
+pub const MIN_EARLIER: usize = 3;
+/// Runs kept per spider: the newest, by time. A job list of years of daily runs still
+/// compares its latest runs; memory stays bounded by spiders, not jobs.
+pub const RUNS_CAP: usize = 2_000;
+
+/// One finished run, as much as the comparison needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// When it finished (or ran), in milliseconds since the epoch.
+    pub time: f64,
+    pub items: Option<u64>,
+    pub seconds: Option<f64>,
+    /// Its key, or `file:line`.
+    pub key: String,
+}
+
+/// A history check that fired on one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flagged {
+    pub spider: String,
+    pub key: String,
+    /// Index into the catalog's checks.
+    pub check: usize,
+    pub severity: Severity,
+    pub evidence: String,
+}
+
+#[derive(Debug, Default)]
+pub struct History {
+    spiders: HashMap<String, Vec<Run>>,
+}
+
+impl History {
+    pub fn add(&mut self, spider: &str, run: Run) {
+        if !run.time.is_finite() {
+            return;
+        }
+        let runs = match self.spiders.get_mut(spider) {
+            Some(runs) => runs,
+            None => self.spiders.entry(spider.to_string()).or_default(),
+        };
+        runs.push(run);
+        if runs.len() >= RUNS_CAP * 2 {
+            keep_newest(runs);
+        }
+    }
+
+    /// Adds what another part of the input saw.
+    pub fn merge(&mut self, other: History) {
+        for (spider, runs) in other.spiders {
+            for run in runs {
+                self.add(&spider, run);
+            }
+        }
+    }
+
+    /// Every run that a history check flags, spiders in name order, runs in time order.
+    pub fn judge(mut self, catalog: &Catalog) -> Vec<Flagged> {
+        let index = |id: &str| catalog.checks.iter().position(|c| c.id == id);
+        let (Some(items_check), Some(duration_check)) = (index(CHECKS[0]), index(CHECKS[1])) else {
+            return Vec::new();
+        };
+        let mut spiders: Vec<(String, Vec<Run>)> = self.spiders.drain().collect();
+        spiders.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut flagged = Vec::new();
+        for (spider, mut runs) in spiders {
+            keep_newest(&mut runs);
+            // Ties keep input order (a stable sort).
+            runs.sort_by(|a, b| a.time.total_cmp(&b.time));
+            for at in 0..runs.len() {
+                let earlier = &runs[at.saturating_sub(WINDOW)..at];
+                let run = &runs[at];
+                if let Some(items) = run.items {
+                    let past: Vec<f64> = earlier
+                        .iter()
+                        .filter_map(|r| r.items)
+                        .map(|n| n as f64)
+                        .collect();
+                    if let Some(median) = median(&past) {
+                        let drop = if median > 0.0 {
+                            1.0 - items as f64 / median
+                        } else {
+                            0.0
+                        };
+                        let check = &catalog.checks[items_check];
+                        if let Some(severity) = check.judge(drop) {
+                            flagged.push(Flagged {
+                                spider: spider.clone(),
+                                key: run.key.clone(),
+                                check: items_check,
+                                severity,
+                                evidence: format!(
+                                    "items {} below this spider's median of {} earlier run{} ({} vs {})",
+                                    percent(drop),
+                                    past.len(),
+                                    crate::text::plural(past.len() as u64),
+                                    group(items),
+                                    group(median.round() as u64)
+                                ),
+                            });
+                        }
+                    }
+                }
+                if let Some(seconds) = run.seconds {
+                    let past: Vec<f64> = earlier.iter().filter_map(|r| r.seconds).collect();
+                    if let Some(median) = median(&past).filter(|m| *m > 0.0) {
+                        let ratio = seconds / median;
+                        let check = &catalog.checks[duration_check];
+                        if let Some(severity) = check.judge(ratio) {
+                            flagged.push(Flagged {
+                                spider: spider.clone(),
+                                key: run.key.clone(),
+                                check: duration_check,
+                                severity,
+                                evidence: format!(
+                                    "duration {ratio:.1}x this spider's median of {} earlier run{} ({} vs {})",
+                                    past.len(),
+                                    crate::text::plural(past.len() as u64),
+                                    crate::text::duration(seconds),
+                                    crate::text::duration(median)
+                                ),
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        flagged
+    }
+}
+
+fn keep_newest(runs: &mut Vec<Run>) {
+    if runs.len() > RUNS_CAP {
+        runs.sort_by(|a, b| b.time.total_cmp(&a.time));
+        runs.truncate(RUNS_CAP);
+    }
+}
+
+/// The median of at least `MIN_EARLIER` values.
+fn median(values: &[f64]) -> Option<f64> {
+    if values.len() < MIN_EARLIER {
+        return None;
+    }
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let n = sorted.len();
+    Some(if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(time: f64, items: u64, seconds: f64) -> Run {
+        Run {
+            time,
+            items: Some(items),
+            seconds: Some(seconds),
+            key: format!("k{time}"),
+        }
+    }
+
+    #[test]
+    fn runs_are_compared_in_time_order_with_the_median_before_them() {
+        let catalog = Catalog::builtin().expect("catalog");
+        let mut history = History::default();
+        // Given out of order: the drop is the newest run, whatever the input order.
+        history.add("s", run(5.0, 1000, 100.0));
+        history.add("s", run(1.0, 3000, 100.0));
+        history.add("s", run(2.0, 3200, 110.0));
+        history.add("s", run(3.0, 3100, 90.0));
+        history.add("s", run(4.0, 2900, 400.0));
+        let flagged = history.judge(&catalog);
+        let lines: Vec<(String, String)> = flagged
+            .iter()
+            .map(|f| (f.key.clone(), f.evidence.clone()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (
+                    "k4".to_string(),
+                    "duration 4.0x this spider's median of 3 earlier runs (6m 40s vs 1m 40s)"
+                        .to_string()
+                ),
+                (
+                    "k5".to_string(),
+                    "items 67% below this spider's median of 4 earlier runs (1,000 vs 3,050)"
+                        .to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn too_few_earlier_runs_say_nothing() {
+        let catalog = Catalog::builtin().expect("catalog");
+        let mut history = History::default();
+        history.add("s", run(1.0, 3000, 100.0));
+        history.add("s", run(2.0, 3000, 100.0));
+        history.add("s", run(3.0, 1, 10_000.0));
+        assert!(history.judge(&catalog).is_empty());
+    }
+}
