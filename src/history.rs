@@ -18,7 +18,7 @@ pub const WINDOW: usize = 10;
 pub const MIN_EARLIER: usize = 3;
 /// Runs kept per spider: the newest, by time. A job list of years of daily runs still
 /// compares its latest runs; memory stays bounded by spiders, not jobs.
-pub const RUNS_CAP: usize = 2_000;
+pub const RUNS_CAP: usize = 1_000;
 
 /// One finished run, as much as the comparison needs.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,7 +28,38 @@ pub struct Run {
     pub items: Option<u64>,
     pub seconds: Option<f64>,
     /// Its key, or `file:line`.
-    pub key: String,
+    pub key: Key,
+}
+
+/// A job key kept without an allocation when it is short, as Scrapy Cloud keys are
+/// (`123456/7/890`): a summary keeps one per run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Key {
+    Inline { len: u8, bytes: [u8; 30] },
+    Heap(String),
+}
+
+impl Key {
+    pub fn new(text: &str) -> Key {
+        match u8::try_from(text.len()) {
+            Ok(len) if text.len() <= 30 => {
+                let mut bytes = [0u8; 30];
+                bytes[..text.len()].copy_from_slice(text.as_bytes());
+                Key::Inline { len, bytes }
+            }
+            _ => Key::Heap(text.to_string()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            // Only ever filled from a whole `&str`, so the bytes are UTF-8.
+            Key::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or("")
+            }
+            Key::Heap(text) => text,
+        }
+    }
 }
 
 /// A history check that fired on one run.
@@ -62,11 +93,13 @@ impl History {
         }
     }
 
-    /// Adds what another part of the input saw.
+    /// Adds what another part of the input saw, a spider at a time.
     pub fn merge(&mut self, other: History) {
         for (spider, runs) in other.spiders {
-            for run in runs {
-                self.add(&spider, run);
+            let mine = self.spiders.entry(spider).or_default();
+            mine.extend(runs);
+            if mine.len() >= RUNS_CAP * 2 {
+                keep_newest(mine);
             }
         }
     }
@@ -103,7 +136,7 @@ impl History {
                         if let Some(severity) = check.judge(drop) {
                             flagged.push(Flagged {
                                 spider: spider.clone(),
-                                key: run.key.clone(),
+                                key: run.key.as_str().to_string(),
                                 check: items_check,
                                 severity,
                                 evidence: format!(
@@ -126,7 +159,7 @@ impl History {
                         if let Some(severity) = check.judge(ratio) {
                             flagged.push(Flagged {
                                 spider: spider.clone(),
-                                key: run.key.clone(),
+                                key: run.key.as_str().to_string(),
                                 check: duration_check,
                                 severity,
                                 evidence: format!(
@@ -146,9 +179,11 @@ impl History {
     }
 }
 
+/// Keeps the newest `RUNS_CAP` runs; a selection, not a sort, so trimming as runs stream in
+/// stays linear.
 fn keep_newest(runs: &mut Vec<Run>) {
     if runs.len() > RUNS_CAP {
-        runs.sort_by(|a, b| b.time.total_cmp(&a.time));
+        runs.select_nth_unstable_by(RUNS_CAP - 1, |a, b| b.time.total_cmp(&a.time));
         runs.truncate(RUNS_CAP);
     }
 }
@@ -177,7 +212,7 @@ mod tests {
             time,
             items: Some(items),
             seconds: Some(seconds),
-            key: format!("k{time}"),
+            key: Key::new(&format!("k{time}")),
         }
     }
 
@@ -211,6 +246,19 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn keys_short_and_long_read_back() {
+        for text in [
+            "",
+            "1/2/3",
+            &"k".repeat(30),
+            &"é".repeat(20),
+            &"x".repeat(300),
+        ] {
+            assert_eq!(Key::new(text).as_str(), text);
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::catalog::{Catalog, Fallback};
 use crate::cli::{ByField, Summary};
 use crate::config::Config;
 use crate::exit::{Error, ExitStatus, Result};
-use crate::history::{History, Run};
+use crate::history::{History, Key, Run};
 use crate::input::{Consumer, Records};
 use crate::output::Sink;
 use crate::reason::How;
@@ -198,7 +198,10 @@ impl Records for Counter<'_> {
                         time,
                         items: job.items(),
                         seconds: job.run_seconds(),
-                        key: job_name(&report),
+                        key: match job.key.as_deref() {
+                            Some(key) => Key::new(key),
+                            None => Key::new(&job_name(&report)),
+                        },
                     },
                 );
             }
