@@ -11,6 +11,8 @@ use std::io::{self, Read};
 pub const RECORD_CAP: usize = 64 * 1024 * 1024;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// The reader's first buffer; it doubles up to one chunk as reads fill it.
+const FIRST_BUFFER: usize = 16 * 1024;
 
 /// What the reader yields when asked for lines.
 pub enum Line<'a> {
@@ -82,7 +84,9 @@ impl<R: Read> Reader<R> {
     pub fn new(inner: R, chunk: usize, cap: usize) -> Reader<R> {
         Reader {
             inner,
-            buf: vec![0; chunk.max(16)],
+            // Small at first, doubling as the input proves long: a directory of ten thousand
+            // small logs should not zero a chunk-sized buffer for each.
+            buf: vec![0; chunk.clamp(16, FIRST_BUFFER)],
             start: 0,
             end: 0,
             eof: false,
@@ -118,14 +122,19 @@ impl<R: Read> Reader<R> {
             self.buf.truncate(2 * chunk);
             self.buf.shrink_to_fit();
         }
-        if self.buf.len() - self.end < chunk / 2 {
-            let grown = (self.end + chunk).min(self.cap + chunk).max(self.buf.len());
+        let reading = self.buf.len().min(chunk);
+        if self.buf.len() - self.end < reading / 2 {
+            let grown = (self.buf.len() * 2)
+                .min(self.end + chunk)
+                .min(self.cap + chunk)
+                .max(self.buf.len());
             self.buf.resize(grown, 0);
         }
         if self.end == self.buf.len() {
             // Never read into no room: that would look like the end of input.
-            self.buf.resize(self.end + chunk, 0);
+            self.buf.resize(self.end + reading, 0);
         }
+        let room = self.buf.len() - self.end;
         idle()?;
         let n = loop {
             match self.inner.read(&mut self.buf[self.end..]) {
@@ -137,7 +146,8 @@ impl<R: Read> Reader<R> {
         self.end += n;
         self.last_read = n;
         self.eof = n == 0;
-        self.slow = n > 0 && n < chunk / 4;
+        // Slow: a read that brought far less than there was room for (a pipe pausing).
+        self.slow = n > 0 && n < room.min(chunk) / 4;
         self.decide_bom();
         Ok(n > 0)
     }
