@@ -335,3 +335,95 @@ fn a_long_summary_names_a_few_jobs_and_counts_the_rest() {
         );
     }
 }
+
+// Many files at once: small ones are read on several threads, joined in input order.
+
+#[test]
+fn many_small_files_keep_their_sorted_order_around_a_large_one_and_a_problem() {
+    let tree = Tree::new("many");
+    let mut expected = Vec::new();
+    for i in 0..300 {
+        let rel = format!("jobs/{:02}/{i:04}.jl", i % 7);
+        let key = format!("1/{}/{i}", i % 7);
+        std::fs::create_dir_all(tree.path(&rel).parent().expect("parent")).expect("dir");
+        std::fs::write(
+            tree.path(&rel),
+            format!(
+                "{{\"key\":\"{key}\",\"close_reason\":\"finished\",\"items\":{},\"errors\":0}}\n",
+                i + 1
+            ),
+        )
+        .expect("file");
+        expected.push((rel, key));
+    }
+    // A file over 1 MiB is read in place, between the small ones around it.
+    let mut big = String::new();
+    let mut n = 0;
+    while big.len() < 1_200_000 {
+        big.push_str(&format!(
+            "{{\"key\":\"big/{n}\",\"close_reason\":\"shutdown\",\"items\":1,\"errors\":0}}\n"
+        ));
+        n += 1;
+    }
+    std::fs::write(tree.path("jobs/03/0150.jl"), &big).expect("big");
+    // A dangling link among them is reported, and the rest read.
+    std::os::unix::fs::symlink(tree.path("nowhere"), tree.path("jobs/05/0001.jl")).expect("link");
+    expected.sort();
+    let mut keys = Vec::new();
+    for (rel, key) in &expected {
+        if rel == "jobs/03/0150.jl" {
+            keys.extend((0..n).map(|i| format!("big/{i}")));
+        } else {
+            keys.push(key.clone());
+        }
+    }
+    let output = outcome()
+        .args(["explain", "--format", "line", "-i"])
+        .arg(tree.path("jobs"))
+        .output()
+        .expect("runs");
+    let got: Vec<String> = rows(&output).into_iter().map(|r| r[0].clone()).collect();
+    assert_eq!(got.len(), keys.len());
+    assert!(got == keys, "the order of the keys changed");
+    assert_eq!(
+        output.status.code(),
+        Some(66),
+        "the dangling link decides the status"
+    );
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("0001.jl"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    // The same jobs, counted once each.
+    let output = outcome()
+        .args(["summary", "--format", "json", "-i"])
+        .arg(tree.path("jobs"))
+        .output()
+        .expect("runs");
+    let summary: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("one JSON object");
+    assert_eq!(summary["total"], keys.len() as u64);
+    assert_eq!(
+        summary["warning"], n as u64,
+        "the shutdowns of the big file"
+    );
+}
+
+#[test]
+fn a_directory_with_one_record_still_gets_a_card() {
+    let tree = Tree::new("one-card");
+    std::fs::create_dir_all(tree.path("d/e")).expect("dir");
+    std::fs::write(
+        tree.path("d/e/job.json"),
+        r#"{"key":"7/7/7","close_reason":"banned"}"#,
+    )
+    .expect("file");
+    std::fs::write(tree.path("d/empty-dir-marker.txt"), "").expect("file");
+    let output = outcome()
+        .args(["explain", "-i"])
+        .arg(tree.path("d/e"))
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(text.starts_with("banned  CRITICAL\n"), "{text}");
+    assert_eq!(output.status.code(), Some(2));
+}

@@ -9,7 +9,7 @@ use crate::catalog::Catalog;
 use crate::cli;
 use crate::config::Config;
 use crate::exit::{Error, ExitStatus, Result};
-use crate::input::{Consumer, Records};
+use crate::input::{Consumer, Part, Records};
 use crate::output::Sink;
 use crate::reason::{How, Matcher};
 use crate::render::{self, human, Format};
@@ -199,6 +199,30 @@ pub struct ExplainPart<'a> {
     problems: Vec<String>,
     /// Human output: the chunk's first report, in case it is the stream's only one.
     first: Option<Report<'static>>,
+}
+
+impl Part for ExplainPart<'_> {
+    fn blank(&self) -> Self {
+        ExplainPart {
+            out: Vec::new(),
+            catalog: self.catalog,
+            config: self.config,
+            tally: Tally::default(),
+            shown: 0,
+            problems: Vec::new(),
+            first: None,
+        }
+    }
+
+    fn absorb(&mut self, later: Self) {
+        self.out.extend_from_slice(&later.out);
+        self.tally.merge(&later.tally);
+        if self.shown == 0 {
+            self.first = later.first;
+        }
+        self.shown += later.shown;
+        self.problems.extend(later.problems);
+    }
 }
 
 impl Records for ExplainPart<'_> {

@@ -1,8 +1,10 @@
 //! What reading inputs means for every command that reads them: where input comes from,
 //! what happens when one source fails, and which formats a command refuses.
 
+use std::collections::BTreeMap;
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use crate::config::Config;
 use crate::exit::{Error, Result};
@@ -38,10 +40,277 @@ pub fn sources(inputs: &[PathBuf], no_input: &str) -> Result<Vec<PathBuf>> {
     Ok(inputs.to_vec())
 }
 
+/// Files at most this large are read on worker threads, several at once, and joined back
+/// in input order; larger ones (and stdin) are read in place, where a long stream is
+/// parallel by itself.
+const SMALL_FILE: u64 = 1024 * 1024;
+/// Small files go to a worker together, up to so many or so many bytes: one hand-over per
+/// file would cost more than reading it.
+const BATCH_FILES: usize = 64;
+const BATCH_BYTES: u64 = 1024 * 1024;
+
 /// Reads every source into `consumer` (a directory: every file below it, sorted); a source
-/// that fails is reported at once and the others are still read. Returns the first
-/// failure, which decides the status.
+/// that fails is reported where it stands in the order and the others are still read.
+/// Returns the first failure, which decides the status.
 pub fn read_all<C: Consumer>(
+    sources: &[PathBuf],
+    matcher: &Matcher,
+    consumer: &mut C,
+    config: &Config,
+) -> Result<Option<Error>> {
+    let workers = input::stream::workers();
+    // With one core, or one source that is not a directory, there is nothing to share.
+    let single = sources.len() == 1 && !is_directory(&sources[0]);
+    if workers < 2 || single {
+        return read_in_place(sources, matcher, consumer, config);
+    }
+    let (work_tx, work_rx) = mpsc::sync_channel::<Work<C::Part>>(workers);
+    let work_rx = std::sync::Mutex::new(work_rx);
+    std::thread::scope(|scope| {
+        let (done_tx, done_rx) = mpsc::channel::<Done<C::Part>>();
+        for _ in 0..workers {
+            let done_tx = done_tx.clone();
+            let work_rx = &work_rx;
+            scope.spawn(move || loop {
+                let work = match work_rx.lock() {
+                    Ok(queue) => queue.recv(),
+                    Err(_) => break,
+                };
+                let Ok(work) = work else { break };
+                let read = work
+                    .files
+                    .into_iter()
+                    .map(|(path, part)| {
+                        let mut file = input::FileConsumer { part };
+                        let result = input::read_path(&path, matcher, &mut file);
+                        (file.part, result)
+                    })
+                    .collect();
+                let done = Done {
+                    seq: work.seq,
+                    item: Item::Read(read),
+                };
+                if done_tx.send(done).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(done_tx);
+        let mut pool = Pool {
+            work: Some(work_tx),
+            done: done_rx,
+            seq: 0,
+            next: 0,
+            in_flight: 0,
+            keep: 2 * workers,
+            waiting: BTreeMap::new(),
+            failed: None,
+            batch: Vec::new(),
+            batch_bytes: 0,
+        };
+        let result = pool
+            .read(sources, matcher, consumer, config)
+            .and_then(|()| pool.send_batch(consumer, config));
+        // Whatever happened, no worker waits for more, and what was read is joined.
+        pool.work = None;
+        let drained = pool.drain(consumer, config, 0);
+        result.and(drained).map(|()| pool.failed)
+    })
+}
+
+struct Work<P> {
+    seq: u64,
+    files: Vec<(PathBuf, P)>,
+}
+
+enum Item<P> {
+    /// Each file of a batch, in order: its part and how reading it ended.
+    Read(Vec<(P, std::result::Result<(), ReadError>)>),
+    /// Something the walk reported (a loop, an unreadable entry), in its place.
+    Problem(Error),
+}
+
+struct Done<P> {
+    seq: u64,
+    item: Item<P>,
+}
+
+struct Pool<P> {
+    work: Option<mpsc::SyncSender<Work<P>>>,
+    done: mpsc::Receiver<Done<P>>,
+    seq: u64,
+    next: u64,
+    in_flight: usize,
+    keep: usize,
+    waiting: BTreeMap<u64, Item<P>>,
+    failed: Option<Error>,
+    /// Small files not sent yet, and their size.
+    batch: Vec<(PathBuf, P)>,
+    batch_bytes: u64,
+}
+
+impl<P: input::Part> Pool<P> {
+    fn read<C: Consumer<Part = P>>(
+        &mut self,
+        sources: &[PathBuf],
+        matcher: &Matcher,
+        consumer: &mut C,
+        config: &Config,
+    ) -> Result<()> {
+        for path in sources {
+            if consumer.stopped() {
+                break;
+            }
+            if is_directory(path) {
+                let mut visit = |found: Found<'_>| -> Result<bool> {
+                    match found {
+                        Found::File(file) => self.file(file, matcher, consumer, config)?,
+                        Found::Problem(error) => {
+                            self.queue(Item::Problem(error), consumer, config)?
+                        }
+                    }
+                    Ok(!consumer.stopped())
+                };
+                walk(path, &mut visit)?;
+            } else {
+                self.file(path, matcher, consumer, config)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn file<C: Consumer<Part = P>>(
+        &mut self,
+        path: &Path,
+        matcher: &Matcher,
+        consumer: &mut C,
+        config: &Config,
+    ) -> Result<()> {
+        let size = std::fs::metadata(path)
+            .ok()
+            .filter(|m| m.is_file() && path != Path::new("-"))
+            .map(|m| m.len())
+            .filter(|&len| len <= SMALL_FILE);
+        let Some(size) = size else {
+            // In its place: everything before it first.
+            self.send_batch(consumer, config)?;
+            self.drain(consumer, config, 0)?;
+            return read_one(path, matcher, consumer, config, &mut self.failed);
+        };
+        let part = match self.batch.first() {
+            Some((_, first)) => first.blank(),
+            None => consumer.part(),
+        };
+        self.batch.push((path.to_path_buf(), part));
+        self.batch_bytes = self.batch_bytes.saturating_add(size);
+        if self.batch.len() >= BATCH_FILES || self.batch_bytes >= BATCH_BYTES {
+            self.send_batch(consumer, config)?;
+        }
+        Ok(())
+    }
+
+    /// Hands the small files gathered so far to a worker.
+    fn send_batch<C: Consumer<Part = P>>(
+        &mut self,
+        consumer: &mut C,
+        config: &Config,
+    ) -> Result<()> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let work = Work {
+            seq: self.seq,
+            files: std::mem::take(&mut self.batch),
+        };
+        self.batch_bytes = 0;
+        self.seq += 1;
+        self.in_flight += 1;
+        if let Some(queue) = &self.work {
+            if queue.send(work).is_err() {
+                return Err(Error::internal("the file readers stopped"));
+            }
+        }
+        self.drain(consumer, config, self.keep)
+    }
+
+    fn queue<C: Consumer<Part = P>>(
+        &mut self,
+        item: Item<P>,
+        consumer: &mut C,
+        config: &Config,
+    ) -> Result<()> {
+        self.send_batch(consumer, config)?;
+        self.waiting.insert(self.seq, item);
+        self.seq += 1;
+        self.in_flight += 1;
+        self.drain(consumer, config, self.keep)
+    }
+
+    /// Joins what is done, in input order, waiting while more than `keep` are out.
+    fn drain<C: Consumer<Part = P>>(
+        &mut self,
+        consumer: &mut C,
+        config: &Config,
+        keep: usize,
+    ) -> Result<()> {
+        loop {
+            while let Some(item) = self.waiting.remove(&self.next) {
+                self.next += 1;
+                self.in_flight -= 1;
+                self.join(item, consumer, config)?;
+            }
+            let received = if self.in_flight > keep {
+                match self.done.recv() {
+                    Ok(done) => Some(done),
+                    Err(_) => return Ok(()),
+                }
+            } else {
+                self.done.try_recv().ok()
+            };
+            let Some(done) = received else {
+                return Ok(());
+            };
+            self.waiting.insert(done.seq, done.item);
+        }
+    }
+
+    fn join<C: Consumer<Part = P>>(
+        &mut self,
+        item: Item<P>,
+        consumer: &mut C,
+        config: &Config,
+    ) -> Result<()> {
+        match item {
+            Item::Problem(error) => {
+                render::warn(config.err, &error.message);
+                self.failed.get_or_insert(error);
+                Ok(())
+            }
+            Item::Read(files) => {
+                for (part, result) in files {
+                    // What a file gave before any failure is output first, as in place.
+                    consumer.join(part).map_err(|err| Error::output(&err))?;
+                    match result {
+                        Ok(()) => {}
+                        Err(ReadError::Output(err)) => return Err(Error::output(&err)),
+                        Err(ReadError::Input(error)) => {
+                            render::warn(config.err, &error.message);
+                            self.failed.get_or_insert(error);
+                        }
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+fn is_directory(path: &Path) -> bool {
+    path != Path::new("-") && std::fs::metadata(path).is_ok_and(|m| m.is_dir())
+}
+
+/// Every source in turn, on this thread.
+fn read_in_place<C: Consumer>(
     sources: &[PathBuf],
     matcher: &Matcher,
     consumer: &mut C,
@@ -52,8 +321,7 @@ pub fn read_all<C: Consumer>(
         if consumer.stopped() {
             break;
         }
-        let is_dir = path != Path::new("-") && std::fs::metadata(path).is_ok_and(|m| m.is_dir());
-        if is_dir {
+        if is_directory(path) {
             let mut visit = |found: Found<'_>| -> Result<bool> {
                 match found {
                     Found::File(file) => read_one(file, matcher, consumer, config, &mut failed)?,

@@ -9,7 +9,7 @@ use crate::cli::{ByField, Summary};
 use crate::config::Config;
 use crate::exit::{Error, ExitStatus, Result};
 use crate::history::{History, Key, Run};
-use crate::input::{Consumer, Records};
+use crate::input::{Consumer, Part, Records};
 use crate::output::Sink;
 use crate::reason::How;
 use crate::render::{self, Format};
@@ -266,6 +266,29 @@ impl Records for Summarizer<'_> {
     }
 }
 
+impl Part for Counter<'_> {
+    fn blank(&self) -> Self {
+        let mut part = Counter::new(self.catalog, self.by_spider.is_some(), self.keys);
+        part.since = self.since;
+        part
+    }
+
+    fn absorb(&mut self, later: Self) {
+        self.all.merge(later.all);
+        if let (Some(mine), Some(theirs)) = (&mut self.by_spider, later.by_spider) {
+            for (spider, group) in theirs {
+                let keep = self.keys.flatten();
+                mine.entry(spider)
+                    .or_insert_with(|| Group::keeping(keep))
+                    .merge(group);
+            }
+        }
+        self.problems.extend(later.problems);
+        self.history.merge(later.history);
+        self.untimed += later.untimed;
+    }
+}
+
 impl<'c> Consumer for Summarizer<'c> {
     type Part = Counter<'c>;
 
@@ -274,28 +297,11 @@ impl<'c> Consumer for Summarizer<'c> {
     }
 
     fn part(&self) -> Counter<'c> {
-        let mut part = Counter::new(
-            self.counter.catalog,
-            self.counter.by_spider.is_some(),
-            self.counter.keys,
-        );
-        part.since = self.counter.since;
-        part
+        self.counter.blank()
     }
 
     fn join(&mut self, part: Counter<'c>) -> io::Result<()> {
-        self.counter.all.merge(part.all);
-        if let (Some(mine), Some(theirs)) = (&mut self.counter.by_spider, part.by_spider) {
-            for (spider, group) in theirs {
-                let keep = self.counter.keys.flatten();
-                mine.entry(spider)
-                    .or_insert_with(|| Group::keeping(keep))
-                    .merge(group);
-            }
-        }
-        self.counter.problems.extend(part.problems);
-        self.counter.history.merge(part.history);
-        self.counter.untimed += part.untimed;
+        self.counter.absorb(part);
         self.report_problems();
         Ok(())
     }

@@ -19,7 +19,7 @@ use crate::reason::Matcher;
 use log::LogReader;
 use reader::{Line, Reader, RECORD_CAP};
 use records::{bare_reason, over_cap, with_location};
-pub use records::{Consumer, ReadError, Records};
+pub use records::{Consumer, FileConsumer, Part, ReadError, Records};
 
 /// How much of an input is looked at to tell its format.
 pub const PEEK_BYTES: usize = 1024 * 1024;

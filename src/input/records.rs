@@ -25,10 +25,50 @@ pub trait Records {
     }
 }
 
+/// A chunk of the output made on another thread: a blank one like it can be made, and a
+/// later one absorbed, so that a whole file can be read into one (see `FileConsumer`).
+pub trait Part: Records + Send + Sized {
+    fn blank(&self) -> Self;
+    /// Adds a part that came after this one in the input.
+    fn absorb(&mut self, later: Self);
+}
+
+/// Reads a whole input into a part, on a worker thread: its own chunks (a long stream's
+/// blocks) are parts too, absorbed in order.
+pub struct FileConsumer<P> {
+    pub part: P,
+}
+
+impl<P: Part> Records for FileConsumer<P> {
+    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
+        self.part.report(report)
+    }
+    fn malformed(&mut self, source: &str, line: u64, what: &str) {
+        self.part.malformed(source, line, what)
+    }
+    fn detail(&self) -> bool {
+        self.part.detail()
+    }
+}
+
+impl<P: Part> Consumer for FileConsumer<P> {
+    type Part = P;
+    fn idle(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn part(&self) -> P {
+        self.part.blank()
+    }
+    fn join(&mut self, part: P) -> io::Result<()> {
+        self.part.absorb(part);
+        Ok(())
+    }
+}
+
 /// What reading an input feeds: records, pauses in the input, and parts that take a chunk
 /// of a long stream on another thread and are joined back in input order.
 pub trait Consumer: Records {
-    type Part: Records + Send;
+    type Part: Part;
     /// The input is about to block: a good moment to flush output.
     fn idle(&mut self) -> io::Result<()>;
     fn part(&self) -> Self::Part;

@@ -29,7 +29,7 @@ struct Done<P> {
     result: Result<(), ReadError>,
 }
 
-fn workers() -> usize {
+pub fn workers() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
