@@ -38,6 +38,7 @@ Register-ArgumentCompleter -Native -CommandName 'outcome' -ScriptBlock {
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain close reasons, job records or Scrapy logs')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show the whole catalog of known outcomes')
             [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Aggregate many jobs into counts per outcome')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run a crawl, pass its output through, and exit with its verdict')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             break
         }
@@ -96,6 +97,25 @@ Register-ArgumentCompleter -Native -CommandName 'outcome' -ScriptBlock {
             [CompletionResult]::new('--finding', '--finding', [CompletionResultType]::ParameterName, 'A finding''s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)')
             [CompletionResult]::new('--catalog', '--catalog', [CompletionResultType]::ParameterName, 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]')
             [CompletionResult]::new('--findings', '--findings', [CompletionResultType]::ParameterName, 'With --format line: one row per finding (id, severity, jobs, title) instead of one per outcome; human and JSON output always show both')
+            [CompletionResult]::new('--exit-zero', '--exit-zero', [CompletionResultType]::ParameterName, 'Exit 0 whatever the verdict, as long as the explanation itself succeeded')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'End with status 65 if any record in the input was malformed')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'outcome;run' {
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Read the log from FILE (the crawl''s LOG_FILE), followed from its current end, instead of from the command''s stderr')
+            [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Also write the report to FILE, in --format (the human report still goes to stderr unless -q)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Show only items of these severities (the exit status still covers every item)')
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Outcomes that count as OK for this run (custom reasons too); findings still apply')
+            [CompletionResult]::new('--finding', '--finding', [CompletionResultType]::ParameterName, 'A finding''s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)')
+            [CompletionResult]::new('--catalog', '--catalog', [CompletionResultType]::ParameterName, 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]')
             [CompletionResult]::new('--exit-zero', '--exit-zero', [CompletionResultType]::ParameterName, 'Exit 0 whatever the verdict, as long as the explanation itself succeeded')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)')

@@ -25,6 +25,9 @@ _outcome() {
             outcome,list)
                 cmd="outcome__subcmd__list"
                 ;;
+            outcome,run)
+                cmd="outcome__subcmd__run"
+                ;;
             outcome,summary)
                 cmd="outcome__subcmd__summary"
                 ;;
@@ -35,7 +38,7 @@ _outcome() {
 
     case "${cmd}" in
         outcome)
-            opts="-q -h -V --format --color --exit-zero --quiet --only --strict --expect --finding --catalog --help --version explain list summary completions"
+            opts="-q -h -V --format --color --exit-zero --quiet --only --strict --expect --finding --catalog --help --version explain list summary run completions"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -169,6 +172,52 @@ _outcome() {
             case "${prev}" in
                 --severity)
                     COMPREPLY=($(compgen -W "ok warning critical unknown" -- "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json line" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --only)
+                    COMPREPLY=($(compgen -W "ok warning critical unknown" -- "${cur}"))
+                    return 0
+                    ;;
+                --expect)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --finding)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --catalog)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        outcome__subcmd__run)
+            opts="-q -h -V --log --report --format --color --exit-zero --quiet --only --strict --expect --finding --catalog --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --log)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --report)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --format)

@@ -35,6 +35,7 @@ set edit:completion:arg-completer[outcome] = {|@words|
             cand explain 'Explain close reasons, job records or Scrapy logs'
             cand list 'Show the whole catalog of known outcomes'
             cand summary 'Aggregate many jobs into counts per outcome'
+            cand run 'Run a crawl, pass its output through, and exit with its verdict'
             cand completions 'Print a shell completion script'
         }
         &'outcome;explain'= {
@@ -90,6 +91,24 @@ set edit:completion:arg-completer[outcome] = {|@words|
             cand --finding 'A finding''s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)'
             cand --catalog 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]'
             cand --findings 'With --format line: one row per finding (id, severity, jobs, title) instead of one per outcome; human and JSON output always show both'
+            cand --exit-zero 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
+            cand -q 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
+            cand --quiet 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
+            cand --strict 'End with status 65 if any record in the input was malformed'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'outcome;run'= {
+            cand --log 'Read the log from FILE (the crawl''s LOG_FILE), followed from its current end, instead of from the command''s stderr'
+            cand --report 'Also write the report to FILE, in --format (the human report still goes to stderr unless -q)'
+            cand --format 'Output format'
+            cand --color 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)'
+            cand --only 'Show only items of these severities (the exit status still covers every item)'
+            cand --expect 'Outcomes that count as OK for this run (custom reasons too); findings still apply'
+            cand --finding 'A finding''s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)'
+            cand --catalog 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]'
             cand --exit-zero 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
             cand -q 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
             cand --quiet 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'

@@ -45,6 +45,7 @@ complete -c outcome -n "__fish_outcome_needs_command" -s V -l version -d 'Print 
 complete -c outcome -n "__fish_outcome_needs_command" -f -a "explain" -d 'Explain close reasons, job records or Scrapy logs'
 complete -c outcome -n "__fish_outcome_needs_command" -f -a "list" -d 'Show the whole catalog of known outcomes'
 complete -c outcome -n "__fish_outcome_needs_command" -f -a "summary" -d 'Aggregate many jobs into counts per outcome'
+complete -c outcome -n "__fish_outcome_needs_command" -f -a "run" -d 'Run a crawl, pass its output through, and exit with its verdict'
 complete -c outcome -n "__fish_outcome_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -s i -l input -d 'Read job JSON, JSON Lines, bare reasons or Scrapy logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such)' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
@@ -113,6 +114,26 @@ complete -c outcome -n "__fish_outcome_using_subcommand summary" -s q -l quiet -
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l strict -d 'End with status 65 if any record in the input was malformed'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s V -l version -d 'Print version'
+complete -c outcome -n "__fish_outcome_using_subcommand run" -l log -d 'Read the log from FILE (the crawl\'s LOG_FILE), followed from its current end, instead of from the command\'s stderr' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand run" -l report -d 'Also write the report to FILE, in --format (the human report still goes to stderr unless -q)' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand run" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
+json\t'One JSON object per item (JSON Lines for several)'
+line\t'Tab-separated: job, outcome, severity, title'"
+complete -c outcome -n "__fish_outcome_using_subcommand run" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c outcome -n "__fish_outcome_using_subcommand run" -l only -d 'Show only items of these severities (the exit status still covers every item)' -r -f -a "ok\t''
+warning\t''
+critical\t''
+unknown\t''"
+complete -c outcome -n "__fish_outcome_using_subcommand run" -l expect -d 'Outcomes that count as OK for this run (custom reasons too); findings still apply' -r
+complete -c outcome -n "__fish_outcome_using_subcommand run" -l finding -d 'A finding\'s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)' -r
+complete -c outcome -n "__fish_outcome_using_subcommand run" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand run" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
+complete -c outcome -n "__fish_outcome_using_subcommand run" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
+complete -c outcome -n "__fish_outcome_using_subcommand run" -l strict -d 'End with status 65 if any record in the input was malformed'
+complete -c outcome -n "__fish_outcome_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c outcome -n "__fish_outcome_using_subcommand run" -s V -l version -d 'Print version'
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -l dir -d 'Write the scripts for every shell into DIR instead, under their usual file names (DIR is created if missing)' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'

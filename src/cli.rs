@@ -175,8 +175,44 @@ pub enum Command {
     /// Aggregate many jobs into counts per outcome
     #[command(after_help = SUMMARY_EXAMPLES)]
     Summary(Summary),
+    /// Run a crawl, pass its output through, and exit with its verdict
+    #[command(after_help = RUN_EXAMPLES)]
+    Run(Run),
     /// Print a shell completion script
     Completions(Completions),
+}
+
+const RUN_EXAMPLES: &str = "\
+The command's stdout and stderr pass through unchanged; the Scrapy log is read from its
+stderr as it flows (or from --log FILE, followed from its current end), and when the
+command ends a short report goes to stderr and the exit status is the crawl's verdict.
+A command that cannot be started is 66.
+
+Examples:
+  outcome run -- scrapy crawl books
+  outcome run --report verdict.json --format json -- scrapy crawl books -o -:jsonlines > items.jl
+  outcome run --log logs/books.log -- scrapy crawl books -s LOG_FILE=logs/books.log";
+
+#[derive(Debug, Args)]
+pub struct Run {
+    /// Read the log from FILE (the crawl's LOG_FILE), followed from its current end,
+    /// instead of from the command's stderr
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+
+    /// Also write the report to FILE, in --format (the human report still goes to stderr
+    /// unless -q)
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+
+    /// The command to run and its arguments, after `--`
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
+    pub command: Vec<OsString>,
 }
 
 #[derive(Debug, Args)]

@@ -34,6 +34,15 @@ pub struct Report<'a> {
     pub notes: Vec<String>,
     /// Boxed: a report moves through several calls per record, a job is large.
     pub job: Option<Box<Job<'a>>>,
+    /// `outcome run`: how the command itself ended.
+    pub command: Option<CommandFate>,
+}
+
+/// How a command run by `outcome run` ended: its exit status, or the signal that killed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandFate {
+    pub exit_code: Option<i32>,
+    pub signal: Option<i32>,
 }
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -59,6 +68,7 @@ impl<'a> Report<'a> {
             found,
             notes: Vec::new(),
             job: None,
+            command: None,
         }
     }
 
@@ -79,6 +89,7 @@ impl<'a> Report<'a> {
             findings: Vec::new(),
             notes: Vec::new(),
             job: None,
+            command: None,
         }
     }
 
@@ -244,6 +255,7 @@ impl<'a> Report<'a> {
             expected: self.expected,
             findings: self.findings,
             notes: self.notes,
+            command: self.command,
             job: self.job.map(|job| Box::new(job.into_owned())),
         }
     }

@@ -4,6 +4,7 @@ pub mod completions;
 pub mod explain;
 pub mod list;
 mod reading;
+pub mod run;
 pub mod summary;
 
 use crate::cli::{Cli, Command};
@@ -27,5 +28,6 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
         Command::List(args) => list::run(&config, &mut sink, args),
         Command::Summary(args) => summary::run(&config, &mut sink, args),
         Command::Completions(args) => completions::run(&config, &mut sink, args),
+        Command::Run(args) => run::run(&config, args),
     }
 }

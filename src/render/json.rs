@@ -36,8 +36,17 @@ struct JsonReport<'r> {
     catalog: &'r str,
     findings: Vec<JsonFinding<'r>>,
     notes: &'r [String],
+    /// `outcome run`: the command's exit status, or the signal that ended it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    command: Option<JsonCommand>,
     source: Option<JsonSource<'r>>,
     job: Option<JsonJob<'r>>,
+}
+
+#[derive(Serialize)]
+struct JsonCommand {
+    exit_code: Option<i32>,
+    signal: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -154,6 +163,10 @@ pub fn report_json(out: &mut impl Write, catalog: &Catalog, report: &Report) -> 
         docs: &entry.docs,
         catalog: entry.origin.as_str(),
         notes: &report.notes,
+        command: report.command.map(|fate| JsonCommand {
+            exit_code: fate.exit_code,
+            signal: fate.signal.map(crate::text::signal_name),
+        }),
         source: report.location.as_ref().map(|l| JsonSource {
             file: &l.source,
             line: l.line,

@@ -1,0 +1,373 @@
+//! `outcome run -- COMMAND...`: runs a crawl, passes its output through untouched, reads
+//! the Scrapy log from its stderr as it flows (or follows `--log FILE`), and exits with the
+//! crawl's verdict. The command's own fate is evidence: a non-zero exit without a close line
+//! is a failure to start, death by SIGKILL is said as such, no log at all is UNKNOWN.
+//!
+//! The command runs in a process group of its own, so that a Ctrl-C at the terminal reaches
+//! it once, through `outcome`, which forwards SIGINT, SIGTERM and SIGHUP (a second Ctrl-C
+//! is a second SIGINT, as Scrapy expects). `outcome` waits for the command before it exits.
+
+use std::borrow::Cow;
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::iterator::Signals;
+
+use crate::cli;
+use crate::config::Config;
+use crate::exit::{Error, ExitStatus, Result};
+use crate::input::log::LogReader;
+use crate::input::reader::RECORD_CAP;
+use crate::reason::{How, Matcher};
+use crate::render::{self, human, Format};
+use crate::report::{CommandFate, Location, Report};
+use crate::severity::{Severity, Tally};
+
+/// How much of the command's stderr is read at a time.
+const READ: usize = 64 * 1024;
+/// How often a followed log file is looked at for more.
+const POLL: Duration = Duration::from_millis(100);
+
+pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
+    super::reading::refuse_summary_formats(config, "run")?;
+    let matcher = config.matcher()?;
+    let program = args
+        .command
+        .first()
+        .ok_or_else(|| Error::usage("outcome run needs a command after `--`"))?;
+    let mut command = Command::new(program);
+    command
+        .args(&args.command[1..])
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::inherit())
+        .stderr(if args.log.is_some() {
+            Stdio::inherit()
+        } else {
+            Stdio::piped()
+        })
+        // Its own group: terminal signals reach it once, through us.
+        .process_group(0);
+    // The followed log's current end, taken before the command can write to it.
+    let log_start = args
+        .log
+        .as_deref()
+        .map(|path| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
+    let signals = Signals::new([SIGINT, SIGTERM, SIGHUP])
+        .map_err(|err| Error::internal(format!("cannot handle signals: {err}")))?;
+    let mut child = command.spawn().map_err(|err| cannot_start(program, &err))?;
+    let pid = child.id();
+    let forwarder = signals.handle();
+    let forwarding = std::thread::spawn(move || forward(signals, pid));
+    let exited = Arc::new(AtomicBool::new(false));
+    let reading = match (&args.log, child.stderr.take()) {
+        (Some(path), _) => {
+            let (path, exited, start) = (path.clone(), exited.clone(), log_start.unwrap_or(0));
+            std::thread::spawn(move || follow(&path, start, &exited))
+        }
+        (None, Some(stderr)) => std::thread::spawn(move || pass_through(stderr)),
+        (None, None) => std::thread::spawn(|| Ok(Scan::default())),
+    };
+    let status = wait(&mut child);
+    exited.store(true, Ordering::SeqCst);
+    forwarder.close();
+    let _ = forwarding.join();
+    let status =
+        status.map_err(|err| Error::internal(format!("waiting for the command: {err}")))?;
+    let scan = match reading.join() {
+        Ok(Ok(scan)) => scan,
+        Ok(Err(err)) => {
+            return Err(Error::no_input(format!(
+                "{}: {}",
+                source_name(args.log.as_deref()),
+                crate::exit::io_reason(&err)
+            )))
+        }
+        Err(_) => return Err(Error::internal("the log reader stopped")),
+    };
+    let fate = CommandFate {
+        exit_code: status.code(),
+        signal: status.signal(),
+    };
+    let reports = judge(&matcher, scan, fate, source_name(args.log.as_deref()));
+    let mut tally = Tally::default();
+    for report in &reports {
+        tally.add(report.severity);
+    }
+    if !config.quiet {
+        let mut err = io::stderr().lock();
+        for report in &reports {
+            let _ = human::stream_line(&mut err, config.err, matcher.catalog(), report);
+        }
+    }
+    if let Some(path) = &args.report {
+        write_report(path, config, &matcher, &reports)?;
+    }
+    Ok(config.final_status(&tally, None))
+}
+
+fn cannot_start(program: &OsString, err: &io::Error) -> Error {
+    let shown = program.to_string_lossy();
+    let why = match err.kind() {
+        io::ErrorKind::NotFound => "no such command".to_string(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => crate::exit::io_reason(err),
+    };
+    Error::no_input(format!("cannot run `{shown}`: {why}"))
+}
+
+fn source_name(log: Option<&Path>) -> String {
+    match log {
+        Some(path) => path.display().to_string(),
+        None => "<stderr>".to_string(),
+    }
+}
+
+/// Waits for the command, through interrupted waits.
+fn wait(child: &mut Child) -> io::Result<std::process::ExitStatus> {
+    loop {
+        match child.wait() {
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+/// Sends every SIGINT, SIGTERM and SIGHUP we get on to the command's process group.
+fn forward(mut signals: Signals, pid: u32) {
+    let Ok(group) = libc::pid_t::try_from(pid) else {
+        return;
+    };
+    for signal in signals.forever() {
+        // SAFETY: kill takes plain integers; a negative pid names the process group we
+        // made for the command, so nothing else is signalled.
+        unsafe {
+            libc::kill(-group, signal);
+        }
+    }
+}
+
+/// What the log showed, line by line, without keeping it.
+#[derive(Default)]
+struct Scan {
+    log: LogReader,
+    lines: u64,
+}
+
+impl Scan {
+    /// Feeds complete lines from `pending`, keeping the unfinished last one; a line over
+    /// the record cap is dropped as it streams, and counted.
+    fn feed(&mut self, pending: &mut Vec<u8>, skipping: &mut bool) {
+        let mut start = 0;
+        while let Some(end) = memchr::memchr(b'\n', &pending[start..]).map(|i| start + i) {
+            self.lines += 1;
+            if *skipping {
+                *skipping = false;
+            } else {
+                let line = &pending[start..end];
+                self.log
+                    .line(line.strip_suffix(b"\r").unwrap_or(line), self.lines);
+            }
+            start = end + 1;
+        }
+        pending.drain(..start);
+        if pending.len() > RECORD_CAP {
+            pending.clear();
+            if !*skipping {
+                self.log.skipped(1);
+            }
+            *skipping = true;
+        }
+    }
+
+    fn finish(&mut self, pending: &mut Vec<u8>, skipping: bool) {
+        if !pending.is_empty() && !skipping {
+            self.lines += 1;
+            self.log.line(pending, self.lines);
+        }
+        pending.clear();
+    }
+}
+
+/// Copies the command's stderr to ours as it comes, and reads the log in it.
+fn pass_through(mut stderr: impl Read) -> io::Result<Scan> {
+    let mut scan = Scan::default();
+    let mut buf = vec![0u8; READ];
+    let mut pending = Vec::new();
+    let mut skipping = false;
+    let mut out = io::stderr();
+    loop {
+        let n = match stderr.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        // Unbuffered: the command's own words first, as they come. A stderr we cannot
+        // write to is not a reason to stop reading the log.
+        let _ = out.write_all(&buf[..n]);
+        pending.extend_from_slice(&buf[..n]);
+        scan.feed(&mut pending, &mut skipping);
+    }
+    scan.finish(&mut pending, skipping);
+    Ok(scan)
+}
+
+/// Follows a log file from `start` until the command has ended and the file has no more.
+fn follow(path: &Path, start: u64, exited: &AtomicBool) -> io::Result<Scan> {
+    let mut scan = Scan::default();
+    let mut buf = vec![0u8; READ];
+    let mut pending = Vec::new();
+    let mut skipping = false;
+    let mut file: Option<File> = None;
+    let mut at = start;
+    loop {
+        let done = exited.load(Ordering::SeqCst);
+        if file.is_none() {
+            match File::open(path) {
+                Ok(mut opened) => {
+                    let len = opened.metadata()?.len();
+                    // A file made anew (rotated, or created by this run) is read whole.
+                    if len < at {
+                        at = 0;
+                    }
+                    opened.seek(SeekFrom::Start(at))?;
+                    file = Some(opened);
+                }
+                Err(err) if err.kind() == io::ErrorKind::NotFound && !done => {
+                    std::thread::sleep(POLL);
+                    continue;
+                }
+                Err(err) if err.kind() == io::ErrorKind::NotFound => break,
+                Err(err) => return Err(err),
+            }
+        }
+        let Some(reading) = file.as_mut() else { break };
+        let n = match reading.read(&mut buf) {
+            Ok(n) => n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        if n > 0 {
+            at += n as u64;
+            pending.extend_from_slice(&buf[..n]);
+            scan.feed(&mut pending, &mut skipping);
+            continue;
+        }
+        if done {
+            break;
+        }
+        std::thread::sleep(POLL);
+    }
+    scan.finish(&mut pending, skipping);
+    Ok(scan)
+}
+
+/// The crawl's answers, with what the command's own end says added.
+fn judge(matcher: &Matcher, scan: Scan, fate: CommandFate, source: String) -> Vec<Report<'static>> {
+    let mut reports: Vec<Report<'static>> = scan
+        .log
+        .finish(matcher)
+        .into_iter()
+        .map(|(mut report, line)| {
+            report.location = Some(Location {
+                source: Cow::Owned(source.clone()),
+                line,
+            });
+            report
+        })
+        .collect();
+    if reports.is_empty() {
+        let mut report = Report::empty(matcher);
+        report.notes.push(match fate.exit_code {
+            Some(0) => "the command ended well but wrote no Scrapy log: LOG_LEVEL above INFO, a LOG_FILE that needs --log, or a command that is not a Scrapy crawl".to_string(),
+            _ => "the command wrote no Scrapy log".to_string(),
+        });
+        reports.push(report);
+    }
+    let closed = |r: &Report| {
+        !matches!(
+            r.found.how,
+            How::NeverClosed | How::FailedToStart | How::Empty
+        )
+    };
+    let any_closed = reports.iter().any(closed);
+    for report in &mut reports {
+        report.command = Some(fate);
+        match (fate.exit_code, fate.signal) {
+            (_, Some(signal)) => {
+                let name = crate::text::signal_name(signal);
+                if signal == libc::SIGKILL {
+                    report.notes.insert(0, format!(
+                        "the command was killed by {name}: out of memory? (the kernel's OOM killer and most platforms' memory limits send SIGKILL; see `dmesg` or `journalctl -k`)"
+                    ));
+                    if !closed(report) {
+                        report.severity = report.severity.max(Severity::Critical);
+                    }
+                } else {
+                    report
+                        .notes
+                        .insert(0, format!("the command was killed by {name}"));
+                }
+            }
+            (Some(0), None) => {}
+            (Some(code), None) => {
+                report
+                    .notes
+                    .insert(0, format!("the command exited with status {code}"));
+                // Ended badly without closing a crawl: it failed to start.
+                if !any_closed {
+                    report.severity = report.severity.max(Severity::Critical);
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    reports
+}
+
+fn write_report(
+    path: &Path,
+    config: &Config,
+    matcher: &Matcher,
+    reports: &[Report<'static>],
+) -> Result<()> {
+    let shown = path.display().to_string();
+    let fail = |err: io::Error| {
+        Error::new(
+            ExitStatus::IoError,
+            format!(
+                "{shown}: cannot write the report: {}",
+                crate::exit::io_reason(&err)
+            ),
+        )
+    };
+    let mut out = io::BufWriter::new(File::create(path).map_err(fail)?);
+    let catalog = matcher.catalog();
+    for (i, report) in reports.iter().enumerate() {
+        match config.format {
+            Format::Human => {
+                if i > 0 {
+                    writeln!(out).map_err(fail)?;
+                }
+                // A file, not a terminal: no colour.
+                human::card(
+                    &mut out,
+                    render::color::Palette { on: false },
+                    catalog,
+                    report,
+                )
+                .map_err(fail)?;
+            }
+            format => render::machine(&mut out, format, catalog, report).map_err(fail)?,
+        }
+    }
+    out.flush().map_err(fail)
+}

@@ -1,0 +1,446 @@
+//! `outcome run` (issue 11). Most cases replay a log the real Scrapy wrote
+//! (tests/fixtures/real/) from a child's stderr, which is all `outcome run` sees of a
+//! crawl; `the_real_scrapy_under_outcome_run` runs Scrapy itself, installed from PyPI into
+//! target/scrapy-venv/ when it is not there yet.
+
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use common::{outcome, std_outcome, stderr_of, stdout_of};
+
+fn real(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/real/2.19.0")
+        .join(format!("{name}.log"))
+        .display()
+        .to_string()
+}
+
+/// `sh -c` that writes a real log to stderr, as a crawl would.
+fn replaying(name: &str, then: &str) -> Vec<String> {
+    vec![
+        "sh".into(),
+        "-c".into(),
+        format!("cat '{}' >&2; {then}", real(name)),
+    ]
+}
+
+fn run(args: &[&str], command: &[String]) -> std::process::Output {
+    outcome()
+        .arg("run")
+        .args(args)
+        .arg("--")
+        .args(command)
+        .output()
+        .expect("runs")
+}
+
+fn temp(tag: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("run-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn the_verdict_is_the_exit_status_and_the_log_passes_through() {
+    for (name, code, words) in [
+        ("clean", 0, "OK        <stderr>:"),
+        (
+            "blocked",
+            2,
+            "finished  blocked_responses: 18 of 21 responses were refusals",
+        ),
+        ("closespider_errorcount", 2, "closespider_errorcount"),
+        ("sigint", 1, "shutdown"),
+        ("items_dropped", 1, "items_dropped"),
+    ] {
+        let output = run(&[], &replaying(name, "exit 0"));
+        assert_eq!(output.status.code(), Some(code), "{name}");
+        let stderr = stderr_of(&output);
+        let log = std::fs::read_to_string(real(name)).expect("log");
+        assert!(
+            stderr.starts_with(&log),
+            "{name}: the log is passed through first, whole"
+        );
+        let report = &stderr[log.len()..];
+        assert!(report.contains(words), "{name}: {report}");
+        assert_eq!(
+            report.lines().count(),
+            1,
+            "{name}: one line per crawl: {report}"
+        );
+    }
+}
+
+#[test]
+fn stdout_passes_through_byte_for_byte() {
+    let bytes: Vec<u8> = (0u8..=255).cycle().take(300_000).collect();
+    let dir = temp("stdout");
+    let data = dir.join("data.bin");
+    std::fs::write(&data, &bytes).expect("data");
+    let command = vec![
+        "sh".to_string(),
+        "-c".to_string(),
+        format!("cat '{}'; cat '{}' >&2", data.display(), real("clean")),
+    ];
+    let output = run(&[], &command);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(output.stdout == bytes, "stdout changed on the way");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_commands_own_end_is_evidence() {
+    let dir = temp("fate");
+    let report = dir.join("report.json");
+    let report_arg = report.display().to_string();
+    let json = |output: &std::process::Output| -> serde_json::Value {
+        assert!(output.status.code().is_some());
+        let text = std::fs::read_to_string(&report).expect("report written");
+        serde_json::from_str(text.lines().next().expect("a line")).expect("JSON")
+    };
+    // Killed by SIGKILL mid-crawl: said as such, CRITICAL.
+    let output = run(
+        &["-q", "--report", &report_arg, "--format", "json"],
+        &replaying("killed", "kill -9 $$"),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&output).matches("Spider opened").count(),
+        1,
+        "-q keeps the pass-through"
+    );
+    let value = json(&output);
+    assert_eq!(
+        value["command"],
+        serde_json::json!({"exit_code": null, "signal": "SIGKILL"})
+    );
+    assert!(value["notes"][0]
+        .as_str()
+        .expect("note")
+        .starts_with("the command was killed by SIGKILL: out of memory?"));
+    // A non-zero exit without a close line: it failed to start.
+    let output = run(
+        &["--report", &report_arg, "--format", "json"],
+        &replaying("spider_not_found", "exit 1"),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(json(&output)["command"]["exit_code"], 1);
+    assert!(
+        stderr_of(&output).contains("CRITICAL  <stderr>:"),
+        "{}",
+        stderr_of(&output)
+    );
+    // Exit 0 with no log at all.
+    let output = run(
+        &["--report", &report_arg, "--format", "json"],
+        &["true".to_string()],
+    );
+    assert_eq!(output.status.code(), Some(3));
+    let value = json(&output);
+    assert_eq!(value["matched"], "empty");
+    assert!(value["notes"][0]
+        .as_str()
+        .expect("note")
+        .contains("wrote no Scrapy log"));
+    // A crawl that closed, and a command that then failed: the crawl's verdict stands.
+    let output = run(&[], &replaying("clean", "exit 3"));
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stderr_of(&output).contains("the command exited with status 3"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_command_that_cannot_start_is_66() {
+    let dir = temp("nostart");
+    let plain = dir.join("not-executable");
+    std::fs::write(&plain, "echo hi\n").expect("file");
+    for (command, words) in [
+        (
+            "no-such-command-anywhere".to_string(),
+            "cannot run `no-such-command-anywhere`: no such command",
+        ),
+        (plain.display().to_string(), "permission denied"),
+    ] {
+        let output = run(&[], std::slice::from_ref(&command));
+        assert_eq!(output.status.code(), Some(66), "{command}");
+        assert!(stderr_of(&output).contains(words), "{}", stderr_of(&output));
+        assert_eq!(stderr_of(&output).lines().count(), 1);
+    }
+    let output = outcome().args(["run"]).output().expect("runs");
+    assert_eq!(output.status.code(), Some(64), "a command is needed");
+    let output = outcome()
+        .args(["run", "--format", "nagios", "--", "true"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        output.status.code(),
+        Some(3),
+        "nagios errors are one UNKNOWN line"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_log_file_is_followed_from_its_current_end() {
+    let dir = temp("follow");
+    let log = dir.join("crawl.log");
+    // An older run's log is there already: only what this run writes counts.
+    std::fs::write(&log, std::fs::read(real("blocked")).expect("old")).expect("old log");
+    let lines: Vec<String> = std::fs::read_to_string(real("clean"))
+        .expect("log")
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let half = lines.len() / 2;
+    let script = format!(
+        "sed -n '1,{half}p' '{src}' >> '{log}'; sleep 0.5; sed -n '{next},$p' '{src}' >> '{log}'",
+        src = real("clean"),
+        log = log.display(),
+        next = half + 1
+    );
+    let output = run(
+        &["--log", &log.display().to_string()],
+        &["sh".to_string(), "-c".to_string(), script],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("finished  The spider ran out of work"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("crawl.log:"), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn signals_are_passed_on_and_outcome_waits_for_the_command() {
+    let dir = temp("signal");
+    let marker = dir.join("got");
+    let script = format!(
+        "trap 'echo got >> {m}; exit 0' INT; echo ready >> {m}; while :; do sleep 0.05; done",
+        m = marker.display()
+    );
+    let mut child = std_outcome()
+        .args(["run", "--", "sh", "-c", &script])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&marker)
+        .unwrap_or_default()
+        .contains("ready")
+    {
+        assert!(Instant::now() < deadline, "the command never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SAFETY: kill with plain integers, aimed at the outcome process we started.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("outcome run did not end after SIGINT");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("reads");
+    assert!(
+        std::fs::read_to_string(&marker)
+            .unwrap_or_default()
+            .contains("got"),
+        "the command got the SIGINT"
+    );
+    assert_eq!(status.code(), Some(3), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+// The real Scrapy, installed from PyPI under target/ when it is missing.
+
+static INSTALL: Mutex<()> = Mutex::new(());
+
+fn scrapy() -> PathBuf {
+    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/scrapy-venv/2.19.0");
+    let bin = venv.join("bin/scrapy");
+    if !bin.exists() {
+        let made = Command::new("python3")
+            .arg("-m")
+            .arg("venv")
+            .arg(&venv)
+            .status();
+        assert!(
+            made.is_ok_and(|s| s.success()),
+            "cannot make a virtualenv with python3 -m venv for the real Scrapy"
+        );
+        let installed = Command::new(venv.join("bin/pip"))
+            .args([
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "scrapy==2.19.0",
+            ])
+            .status();
+        assert!(
+            installed.is_ok_and(|s| s.success()),
+            "cannot install scrapy==2.19.0 from PyPI into {}: these tests need the real Scrapy",
+            venv.display()
+        );
+    }
+    bin
+}
+
+fn project(dir: &Path) {
+    std::fs::create_dir_all(dir.join("proj/spiders")).expect("project");
+    std::fs::write(
+        dir.join("scrapy.cfg"),
+        "[settings]\ndefault = proj.settings\n",
+    )
+    .expect("cfg");
+    std::fs::write(dir.join("proj/__init__.py"), "").expect("init");
+    std::fs::write(
+        dir.join("proj/settings.py"),
+        "BOT_NAME = 'proj'\nSPIDER_MODULES = ['proj.spiders']\nTELNETCONSOLE_ENABLED = False\nREMOTECONTROL_ENABLED = False\n",
+    )
+    .expect("settings");
+    // data: URLs need no server at all.
+    std::fs::write(
+        dir.join("proj/spiders/__init__.py"),
+        r#"import scrapy
+
+
+class Local(scrapy.Spider):
+    name = "local"
+    start_urls = ["data:,hello", "data:,world"]
+
+    def parse(self, response):
+        yield {"text": response.text}
+
+
+class Slow(scrapy.Spider):
+    name = "slow"
+    custom_settings = {"DOWNLOAD_DELAY": 0.2}
+
+    async def start(self):
+        for i in range(500):
+            yield scrapy.Request(f"data:,page{i}", dont_filter=True)
+
+    def parse(self, response):
+        yield {"text": response.text}
+"#,
+    )
+    .expect("spiders");
+}
+
+#[test]
+fn the_real_scrapy_under_outcome_run() {
+    let scrapy = scrapy().display().to_string();
+    let dir = temp("scrapy");
+    project(&dir);
+    let in_project = |args: &[&str]| {
+        std_outcome()
+            .current_dir(&dir)
+            .arg("run")
+            .args(args)
+            .output()
+            .expect("runs")
+    };
+    // A clean crawl: 0, and its items on stdout exactly as without outcome.
+    let with = in_project(&["--", &scrapy, "crawl", "local", "-o", "-:jsonlines"]);
+    assert_eq!(with.status.code(), Some(0), "{}", stderr_of(&with));
+    let without = Command::new(&scrapy)
+        .current_dir(&dir)
+        .args(["crawl", "local", "-o", "-:jsonlines"])
+        .stderr(Stdio::null())
+        .output()
+        .expect("scrapy runs");
+    assert_eq!(stdout_of(&with), stdout_of(&without));
+    assert_eq!(stdout_of(&with).lines().count(), 2);
+    // A spider that does not exist: 2, with the KeyError quoted.
+    let missing = in_project(&[
+        "--format",
+        "json",
+        "--report",
+        "missing.json",
+        "--",
+        &scrapy,
+        "crawl",
+        "nosuch",
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    let report = std::fs::read_to_string(dir.join("missing.json")).expect("report");
+    assert!(
+        report.contains("KeyError: 'Spider not found: nosuch'"),
+        "{report}"
+    );
+    // SIGINT mid-crawl: shutdown, 1, and no Scrapy process left behind.
+    let mut child = std_outcome()
+        .current_dir(&dir)
+        .args(["run", "--", &scrapy, "crawl", "slow"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    std::thread::sleep(Duration::from_secs(4));
+    // SAFETY: kill with plain integers, aimed at the outcome process we started.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("outcome run did not end after SIGINT");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("reads");
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("Received SIGINT, shutting down gracefully"),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("shutdown")),
+        "{stderr}"
+    );
+    let left = Command::new("pgrep").args(["-f", "crawl slow"]).output();
+    if let Ok(left) = left {
+        assert!(
+            left.stdout.is_empty(),
+            "a Scrapy process was left: {}",
+            stdout_of(&left)
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
