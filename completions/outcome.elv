@@ -47,6 +47,7 @@ set edit:completion:arg-completer[outcome] = {|@words|
             cand --expect 'Outcomes that count as OK for this run (custom reasons too); findings still apply'
             cand --finding 'A finding''s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)'
             cand --catalog 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]'
+            cand --follow 'Follow a log being written (one -i FILE): print nothing until every crawl it opened has closed, then the verdict; Ctrl-C gives what is known so far'
             cand --exit-zero 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
             cand -q 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
             cand --quiet 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'

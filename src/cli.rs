@@ -225,6 +225,11 @@ pub struct Explain {
     /// directory: every file below it, sorted; gzip is read as such)
     #[arg(short, long = "input", value_name = "FILE", num_args = 1.., conflicts_with = "reasons")]
     pub inputs: Vec<PathBuf>,
+
+    /// Follow a log being written (one -i FILE): print nothing until every crawl it opened
+    /// has closed, then the verdict; Ctrl-C gives what is known so far
+    #[arg(long)]
+    pub follow: bool,
 }
 
 #[derive(Debug, Args)]

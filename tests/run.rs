@@ -335,6 +335,14 @@ class Local(scrapy.Spider):
         yield {"text": response.text}
 
 
+class Failing(scrapy.Spider):
+    name = "failing"
+    start_urls = [f"data:,page{i}" for i in range(5)]
+
+    def parse(self, response):
+        raise ValueError("cannot parse " + response.url)
+
+
 class Slow(scrapy.Spider):
     name = "slow"
     custom_settings = {"DOWNLOAD_DELAY": 0.2}
@@ -374,6 +382,38 @@ fn the_real_scrapy_under_outcome_run() {
         .expect("scrapy runs");
     assert_eq!(stdout_of(&with), stdout_of(&without));
     assert_eq!(stdout_of(&with).lines().count(), 2);
+    // CLOSESPIDER_ERRORCOUNT: 2, though scrapy itself exits 0.
+    let errors = in_project(&[
+        "--",
+        &scrapy,
+        "crawl",
+        "failing",
+        "-s",
+        "CLOSESPIDER_ERRORCOUNT=2",
+    ]);
+    assert_eq!(errors.status.code(), Some(2), "{}", stderr_of(&errors));
+    assert!(stderr_of(&errors)
+        .lines()
+        .last()
+        .is_some_and(|l| l.contains("closespider_errorcount")));
+    // LOG_FILE, followed with --log: the same verdict, and nothing of the log on stderr.
+    let logged = in_project(&[
+        "--log",
+        "crawl.log",
+        "--",
+        &scrapy,
+        "crawl",
+        "local",
+        "-s",
+        "LOG_FILE=crawl.log",
+    ]);
+    assert_eq!(logged.status.code(), Some(0), "{}", stderr_of(&logged));
+    let report = stderr_of(&logged);
+    assert_eq!(report.lines().count(), 1, "{report}");
+    assert!(
+        report.contains("crawl.log:") && report.contains("finished"),
+        "{report}"
+    );
     // A spider that does not exist: 2, with the KeyError quoted.
     let missing = in_project(&[
         "--format",
@@ -441,6 +481,125 @@ fn the_real_scrapy_under_outcome_run() {
             "a Scrapy process was left: {}",
             stdout_of(&left)
         );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+// explain --follow: a log being written.
+
+fn wait_for(child: &mut std::process::Child, within: Duration) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(status) = child.try_wait().expect("waits") {
+            return Some(status);
+        }
+        if Instant::now() > deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn follow_answers_only_once_the_crawl_has_closed() {
+    let dir = temp("followlog");
+    let log = dir.join("crawl.log");
+    let text = std::fs::read_to_string(real("blocked")).expect("log");
+    let lines: Vec<&str> = text.lines().collect();
+    let close = lines
+        .iter()
+        .position(|l| l.contains("Spider closed ("))
+        .expect("a close line");
+    std::fs::write(&log, lines[..20].join("\n") + "\n").expect("start");
+    let mut child = std_outcome()
+        .args(["explain", "--follow", "--format", "line", "-i"])
+        .arg(&log)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    // Everything up to, but not including, the close line: still waiting.
+    let mut appended = lines[20..close].join("\n") + "\n";
+    for step in appended
+        .split_inclusive("\n")
+        .collect::<Vec<_>>()
+        .chunks(30)
+    {
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&log)
+            .expect("append");
+        std::io::Write::write_all(&mut file, step.concat().as_bytes()).expect("appends");
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    assert!(
+        wait_for(&mut child, Duration::from_millis(500)).is_none(),
+        "it answered before the close line"
+    );
+    appended = lines[close..].join("\n") + "\n";
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&log)
+        .expect("append");
+    std::io::Write::write_all(&mut file, appended.as_bytes()).expect("appends");
+    let status =
+        wait_for(&mut child, Duration::from_secs(10)).expect("answers after the close line");
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut out)
+        .expect("reads");
+    assert_eq!(status.code(), Some(2));
+    assert!(
+        out.starts_with("-\tfinished\tcritical\tblocked_responses: "),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 1);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn follow_stopped_by_ctrl_c_says_what_it_knows() {
+    let dir = temp("followint");
+    let log = dir.join("crawl.log");
+    let text = std::fs::read_to_string(real("clean")).expect("log");
+    std::fs::write(
+        &log,
+        text.lines().take(40).collect::<Vec<_>>().join("\n") + "\n",
+    )
+    .expect("start");
+    let mut child = std_outcome()
+        .args(["explain", "--follow", "--format", "json", "-i"])
+        .arg(&log)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starts");
+    std::thread::sleep(Duration::from_millis(500));
+    // SAFETY: kill with plain integers, aimed at the process we started.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let status = wait_for(&mut child, Duration::from_secs(10)).expect("ends after SIGINT");
+    let mut out = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut out)
+        .expect("reads");
+    let report: serde_json::Value = serde_json::from_str(out.trim()).expect("one JSON report");
+    assert_eq!(report["matched"], "never_closed");
+    assert_eq!(report["severity"], "unknown");
+    assert_eq!(status.code(), Some(3));
+    for bad in [
+        &["explain", "--follow", "-i", "-"][..],
+        &["explain", "--follow", "-i", "a", "-i", "b"],
+    ] {
+        let output = outcome().args(bad).output().expect("runs");
+        assert_eq!(output.status.code(), Some(64), "{bad:?}");
     }
     std::fs::remove_dir_all(&dir).ok();
 }

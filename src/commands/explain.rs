@@ -46,7 +46,9 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<Exit
             .map_err(|err| Error::output(&err))?;
     }
     let mut input_failure = None;
-    if reads_stdin {
+    if args.follow {
+        follow_log(&args.inputs, &matcher, &mut explainer)?;
+    } else if reads_stdin {
         let sources = sources(&args.inputs, NO_INPUT)?;
         input_failure = read_all(&sources, &matcher, &mut explainer, config)?;
         if explainer.tally.total() == 0 && input_failure.is_none() {
@@ -58,6 +60,58 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<Exit
     }
     explainer.finish().map_err(|err| Error::output(&err))?;
     Ok(config.final_status(&explainer.tally, input_failure.map(|e| e.status)))
+}
+
+/// `--follow -i FILE`: reads the log as it is written until its crawls have closed, or
+/// until SIGINT or SIGTERM, then explains what it holds.
+fn follow_log(
+    inputs: &[std::path::PathBuf],
+    matcher: &Matcher,
+    explainer: &mut Explainer,
+) -> Result<()> {
+    let [path] = inputs else {
+        return Err(Error::usage("--follow reads one log: give it as -i FILE"));
+    };
+    if path.as_os_str() == "-" || path.is_dir() {
+        return Err(Error::usage(
+            "--follow reads one log file, not stdin or a directory",
+        ));
+    }
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(signal, stop.clone())
+            .map_err(|err| Error::internal(format!("cannot handle signals: {err}")))?;
+    }
+    let scan = crate::input::follow::follow(path, 0, &mut |log| {
+        if stop.load(std::sync::atomic::Ordering::SeqCst) || log.all_closed() {
+            crate::input::follow::Stop::Now
+        } else {
+            crate::input::follow::Stop::No
+        }
+    })
+    .map_err(|err| {
+        Error::no_input(format!(
+            "{}: {}",
+            path.display(),
+            crate::exit::io_reason(&err)
+        ))
+    })?;
+    let name = crate::input::display_name(path);
+    let mut reports = scan.log.finish(matcher);
+    if reports.is_empty() {
+        // Stopped before the log had a line: still one answer.
+        reports.push((Report::empty(matcher), 1));
+    }
+    for (mut report, line) in reports {
+        report.location = Some(crate::report::Location {
+            source: Cow::Owned(name.clone()),
+            line,
+        });
+        explainer
+            .report(report)
+            .map_err(|err| Error::output(&err))?;
+    }
+    Ok(())
 }
 
 /// `outcome explain crawl.log` most likely forgot the `-i`: say so rather than explain a

@@ -10,13 +10,12 @@
 use std::borrow::Cow;
 use std::ffi::OsString;
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 
 use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
@@ -24,17 +23,11 @@ use signal_hook::iterator::Signals;
 use crate::cli;
 use crate::config::Config;
 use crate::exit::{Error, ExitStatus, Result};
-use crate::input::log::LogReader;
-use crate::input::reader::RECORD_CAP;
+use crate::input::follow::{follow, Scan, Stop, READ};
 use crate::reason::{How, Matcher};
 use crate::render::{self, human, Format};
 use crate::report::{CommandFate, Location, Report};
 use crate::severity::{Severity, Tally};
-
-/// How much of the command's stderr is read at a time.
-const READ: usize = 64 * 1024;
-/// How often a followed log file is looked at for more.
-const POLL: Duration = Duration::from_millis(100);
 
 pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
     super::reading::refuse_summary_formats(config, "run")?;
@@ -70,7 +63,15 @@ pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
     let reading = match (&args.log, child.stderr.take()) {
         (Some(path), _) => {
             let (path, exited, start) = (path.clone(), exited.clone(), log_start.unwrap_or(0));
-            std::thread::spawn(move || follow(&path, start, &exited))
+            std::thread::spawn(move || {
+                follow(&path, start, &mut |_| {
+                    if exited.load(Ordering::SeqCst) {
+                        Stop::WhenDrained
+                    } else {
+                        Stop::No
+                    }
+                })
+            })
         }
         (None, Some(stderr)) => std::thread::spawn(move || pass_through(stderr)),
         (None, None) => std::thread::spawn(|| Ok(Scan::default())),
@@ -154,48 +155,6 @@ fn forward(mut signals: Signals, pid: u32) {
     }
 }
 
-/// What the log showed, line by line, without keeping it.
-#[derive(Default)]
-struct Scan {
-    log: LogReader,
-    lines: u64,
-}
-
-impl Scan {
-    /// Feeds complete lines from `pending`, keeping the unfinished last one; a line over
-    /// the record cap is dropped as it streams, and counted.
-    fn feed(&mut self, pending: &mut Vec<u8>, skipping: &mut bool) {
-        let mut start = 0;
-        while let Some(end) = memchr::memchr(b'\n', &pending[start..]).map(|i| start + i) {
-            self.lines += 1;
-            if *skipping {
-                *skipping = false;
-            } else {
-                let line = &pending[start..end];
-                self.log
-                    .line(line.strip_suffix(b"\r").unwrap_or(line), self.lines);
-            }
-            start = end + 1;
-        }
-        pending.drain(..start);
-        if pending.len() > RECORD_CAP {
-            pending.clear();
-            if !*skipping {
-                self.log.skipped(1);
-            }
-            *skipping = true;
-        }
-    }
-
-    fn finish(&mut self, pending: &mut Vec<u8>, skipping: bool) {
-        if !pending.is_empty() && !skipping {
-            self.lines += 1;
-            self.log.line(pending, self.lines);
-        }
-        pending.clear();
-    }
-}
-
 /// Copies the command's stderr to ours as it comes, and reads the log in it.
 fn pass_through(mut stderr: impl Read) -> io::Result<Scan> {
     let mut scan = Scan::default();
@@ -215,56 +174,6 @@ fn pass_through(mut stderr: impl Read) -> io::Result<Scan> {
         let _ = out.write_all(&buf[..n]);
         pending.extend_from_slice(&buf[..n]);
         scan.feed(&mut pending, &mut skipping);
-    }
-    scan.finish(&mut pending, skipping);
-    Ok(scan)
-}
-
-/// Follows a log file from `start` until the command has ended and the file has no more.
-fn follow(path: &Path, start: u64, exited: &AtomicBool) -> io::Result<Scan> {
-    let mut scan = Scan::default();
-    let mut buf = vec![0u8; READ];
-    let mut pending = Vec::new();
-    let mut skipping = false;
-    let mut file: Option<File> = None;
-    let mut at = start;
-    loop {
-        let done = exited.load(Ordering::SeqCst);
-        if file.is_none() {
-            match File::open(path) {
-                Ok(mut opened) => {
-                    let len = opened.metadata()?.len();
-                    // A file made anew (rotated, or created by this run) is read whole.
-                    if len < at {
-                        at = 0;
-                    }
-                    opened.seek(SeekFrom::Start(at))?;
-                    file = Some(opened);
-                }
-                Err(err) if err.kind() == io::ErrorKind::NotFound && !done => {
-                    std::thread::sleep(POLL);
-                    continue;
-                }
-                Err(err) if err.kind() == io::ErrorKind::NotFound => break,
-                Err(err) => return Err(err),
-            }
-        }
-        let Some(reading) = file.as_mut() else { break };
-        let n = match reading.read(&mut buf) {
-            Ok(n) => n,
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-            Err(err) => return Err(err),
-        };
-        if n > 0 {
-            at += n as u64;
-            pending.extend_from_slice(&buf[..n]);
-            scan.feed(&mut pending, &mut skipping);
-            continue;
-        }
-        if done {
-            break;
-        }
-        std::thread::sleep(POLL);
     }
     scan.finish(&mut pending, skipping);
     Ok(scan)

@@ -594,6 +594,13 @@ impl LogReader {
         }
     }
 
+    /// Every crawl the log opened has closed (`Spider closed`), and nothing is half read:
+    /// a log being written has reached its end.
+    pub fn all_closed(&self) -> bool {
+        let closed = self.crawls.iter().filter(|c| c.closed.is_some()).count() as u64;
+        self.opened > 0 && closed >= self.opened && self.collecting.is_none()
+    }
+
     /// Lines skipped by the reader for being over the record cap.
     pub fn skipped(&mut self, lines: u64) {
         self.skipped_lines += lines;

@@ -3,6 +3,7 @@
 //! format reads through the one `reader::Reader`.
 
 pub mod document;
+pub mod follow;
 pub mod log;
 pub mod logformat;
 pub mod reader;
