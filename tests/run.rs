@@ -246,15 +246,12 @@ fn signals_are_passed_on_and_outcome_waits_for_the_command() {
     unsafe {
         libc::kill(child.id() as libc::pid_t, libc::SIGINT);
     }
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waits") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("outcome run did not end after SIGINT");
-        }
-        std::thread::sleep(Duration::from_millis(20));
+    let Some(status) = wait_for(
+        &mut child,
+        deadline.saturating_duration_since(Instant::now()),
+    ) else {
+        let _ = child.kill();
+        panic!("outcome run did not end after SIGINT");
     };
     let mut stderr = String::new();
     child
@@ -444,16 +441,9 @@ fn the_real_scrapy_under_outcome_run() {
     unsafe {
         libc::kill(child.id() as libc::pid_t, libc::SIGINT);
     }
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waits") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("outcome run did not end after SIGINT");
-        }
-        std::thread::sleep(Duration::from_millis(100));
+    let Some(status) = wait_for(&mut child, Duration::from_secs(60)) else {
+        let _ = child.kill();
+        panic!("outcome run did not end after SIGINT");
     };
     let mut stderr = String::new();
     child

@@ -209,15 +209,10 @@ impl<'a> Consumer for Explainer<'a> {
     }
 
     fn part(&self) -> ExplainPart<'a> {
-        ExplainPart {
-            out: Vec::with_capacity(if self.config.quiet { 0 } else { 16 * 1024 }),
-            catalog: self.catalog,
-            config: self.config,
-            tally: Tally::default(),
-            shown: 0,
-            problems: Vec::new(),
-            first: None,
-        }
+        let mut part = ExplainPart::new(self.catalog, self.config);
+        part.out
+            .reserve(if self.config.quiet { 0 } else { 16 * 1024 });
+        part
     }
 
     fn join(&mut self, part: ExplainPart<'a>) -> io::Result<()> {
@@ -255,17 +250,23 @@ pub struct ExplainPart<'a> {
     first: Option<Report<'static>>,
 }
 
-impl Part for ExplainPart<'_> {
-    fn blank(&self) -> Self {
+impl<'a> ExplainPart<'a> {
+    fn new(catalog: &'a Catalog, config: &'a Config) -> ExplainPart<'a> {
         ExplainPart {
             out: Vec::new(),
-            catalog: self.catalog,
-            config: self.config,
+            catalog,
+            config,
             tally: Tally::default(),
             shown: 0,
             problems: Vec::new(),
             first: None,
         }
+    }
+}
+
+impl Part for ExplainPart<'_> {
+    fn blank(&self) -> Self {
+        ExplainPart::new(self.catalog, self.config)
     }
 
     fn absorb(&mut self, later: Self) {

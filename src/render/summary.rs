@@ -89,24 +89,37 @@ fn table(
             palette.strong(&name),
             safe(&row_title(catalog, &row))
         )?;
-        if view.keys > 0 && !row.keys.is_empty() {
-            let shown: Vec<String> = row
-                .keys
-                .iter()
-                .take(view.keys)
-                .map(|k| safe(k).into_owned())
-                .collect();
-            let more = (row.count as usize).saturating_sub(shown.len());
-            let more = if more > 0 {
-                format!(" (and {more} more)")
-            } else {
-                String::new()
-            };
-            let pad = " ".repeat(Severity::LABEL_WIDTH + 2 + count_width + 2);
-            writeln!(out, "{indent}{pad}{}{more}", palette.dim(&shown.join(", ")))?;
-        }
+        key_line(out, palette, view, row.keys, row.count, indent, count_width)?;
     }
     findings_table(out, palette, catalog, view, group, indent)
+}
+
+/// Under a row, the first jobs behind it (`--keys`), and how many more there are.
+fn key_line(
+    out: &mut impl Write,
+    palette: Palette,
+    view: View<'_>,
+    keys: &[String],
+    count: u64,
+    indent: &str,
+    count_width: usize,
+) -> io::Result<()> {
+    if view.keys == 0 || keys.is_empty() {
+        return Ok(());
+    }
+    let shown: Vec<String> = keys
+        .iter()
+        .take(view.keys)
+        .map(|k| safe(k).into_owned())
+        .collect();
+    let more = (count as usize).saturating_sub(shown.len());
+    let more = if more > 0 {
+        format!(" (and {more} more)")
+    } else {
+        String::new()
+    };
+    let pad = " ".repeat(Severity::LABEL_WIDTH + 2 + count_width + 2);
+    writeln!(out, "{indent}{pad}{}{more}", palette.dim(&shown.join(", ")))
 }
 
 /// Which checks fired across the jobs, worst first: the jobs they fired on, not counted
@@ -159,22 +172,7 @@ fn findings_table(
             palette.strong(&id),
             safe(&check.title)
         )?;
-        if view.keys > 0 && !row.keys.is_empty() {
-            let shown: Vec<String> = row
-                .keys
-                .iter()
-                .take(view.keys)
-                .map(|k| safe(k).into_owned())
-                .collect();
-            let more = (row.count as usize).saturating_sub(shown.len());
-            let more = if more > 0 {
-                format!(" (and {more} more)")
-            } else {
-                String::new()
-            };
-            let pad = " ".repeat(Severity::LABEL_WIDTH + 2 + count_width + 2);
-            writeln!(out, "{indent}{pad}{}{more}", palette.dim(&shown.join(", ")))?;
-        }
+        key_line(out, palette, view, row.keys, row.count, indent, count_width)?;
     }
     Ok(())
 }
