@@ -593,3 +593,19 @@ fn follow_stopped_by_ctrl_c_says_what_it_knows() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_closed_stdout_is_the_commands_business() {
+    // outcome run writes nothing to stdout itself: the command gets it as it is.
+    let status = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "'{}' run -- sh -c \"cat '{}' >&2\" >&-",
+            assert_cmd::cargo::cargo_bin("outcome").display(),
+            real("clean")
+        ))
+        .stderr(Stdio::null())
+        .status()
+        .expect("runs");
+    assert_eq!(status.code(), Some(0));
+}

@@ -17,7 +17,9 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
     colored::control::set_override(true);
     let mut sink = Sink::stdout();
     let config = Config::resolve(&cli.global, sink.terminal);
-    if !config.quiet && sink.is_missing() {
+    // `run` writes nothing to stdout: the command it runs owns it, closed or not.
+    let writes_stdout = !matches!(cli.command, Command::Run(_));
+    if writes_stdout && !config.quiet && sink.is_missing() {
         return Err(crate::exit::Error::new(
             ExitStatus::IoError,
             "error writing output: standard output is closed",
