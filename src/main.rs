@@ -47,7 +47,12 @@ fn main() -> ExitCode {
             }
             _ if nagios_output => Err(Error::usage(clap_summary(&err))),
             _ => {
-                let _ = err.print();
+                // clap quotes the value it refused: input, so escaped like all input.
+                let text = err.render().to_string();
+                let mut stderr = std::io::stderr().lock();
+                for line in text.lines() {
+                    let _ = writeln!(stderr, "{}", render::safe::safe(line));
+                }
                 return ExitCode::from(ExitStatus::Usage.code());
             }
         },

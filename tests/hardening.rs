@@ -515,3 +515,31 @@ fn quiet_silences_every_command() {
         assert_eq!(output.status.code(), Some(0), "{args:?}");
     }
 }
+
+/// A value the command line refuses is echoed in clap's error: escaped like any input.
+#[test]
+fn refused_option_values_are_escaped_in_usage_errors() {
+    let hostile = "\u{1b}]52;c;aGk=\u{7}\u{1b}[31m5\u{202e}";
+    for args in [
+        &["summary", "-w", hostile][..],
+        &["summary", "-c", hostile],
+        &["summary", "--since", hostile],
+        &["explain", "--finding", hostile, "finished"],
+        &["--format", hostile, "list"],
+        &["--color", hostile, "list"],
+        &["list", "--severity", hostile],
+        &[hostile],
+    ] {
+        let output = outcome().args(args).output().expect("runs");
+        assert_eq!(output.status.code(), Some(64), "{args:?}");
+        let stderr = stderr_of(&output);
+        assert!(
+            !stderr.contains('\u{1b}') && !stderr.contains('\u{7}') && !stderr.contains('\u{202e}'),
+            "{args:?}: {stderr:?}"
+        );
+        assert!(
+            stderr.contains("\\x1b"),
+            "{args:?}: shown escaped: {stderr:?}"
+        );
+    }
+}
