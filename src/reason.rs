@@ -24,6 +24,12 @@ pub enum How {
 }
 
 impl How {
+    /// The reason named a catalog entry (exactly, by an alias, or with case and
+    /// separators ignored), rather than a family, a guess or nothing.
+    pub fn is_by_name(self) -> bool {
+        matches!(self, How::Exact | How::Alias | How::Normalized)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             How::Exact => "exact",

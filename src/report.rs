@@ -51,7 +51,7 @@ impl<'a> Report<'a> {
     pub fn for_reason(matcher: &Matcher, reason: Cow<'a, str>) -> Report<'a> {
         let found = matcher.find(&reason);
         let catalog = matcher.catalog();
-        let by_name = matches!(found.how, How::Exact | How::Alias | How::Normalized);
+        let by_name = found.how.is_by_name();
         let expected = catalog.is_expected(by_name.then_some(found.entry), &reason);
         let severity = if expected {
             Severity::Ok
@@ -169,7 +169,7 @@ impl<'a> Report<'a> {
 
     /// Runs the checks and lets the worst finding raise the verdict.
     fn judge_findings(&mut self, catalog: &Catalog, job: &Job<'_>, detail: bool) {
-        let known = matches!(self.found.how, How::Exact | How::Alias | How::Normalized);
+        let known = self.found.how.is_by_name();
         let context = Context {
             outcome: known.then(|| catalog.entries[self.found.entry].name.as_str()),
             accepted: self.outcome_severity == Severity::Ok,
@@ -193,7 +193,7 @@ impl<'a> Report<'a> {
 
     fn judge_facts(&mut self, catalog: &Catalog, job: &mut Job<'a>) {
         let entry = &catalog.entries[self.found.entry];
-        let known = matches!(self.found.how, How::Exact | How::Alias | How::Normalized);
+        let known = self.found.how.is_by_name();
         if let (Some(close), Some(finish)) = (&job.close_reason, &job.stats.finish_reason) {
             if close != finish {
                 self.notes.push(format!(
