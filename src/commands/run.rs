@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::ffi::OsString;
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -23,7 +23,7 @@ use signal_hook::iterator::Signals;
 use crate::cli;
 use crate::config::Config;
 use crate::exit::{Error, ExitStatus, Result};
-use crate::input::follow::{follow, Scan, Stop, READ};
+use crate::input::follow::{follow, pass_through, Scan, Stop};
 use crate::reason::{How, Matcher};
 use crate::render::{self, human, Format};
 use crate::report::{CommandFate, Location, Report};
@@ -153,30 +153,6 @@ fn forward(mut signals: Signals, pid: u32) {
             libc::kill(-group, signal);
         }
     }
-}
-
-/// Copies the command's stderr to ours as it comes, and reads the log in it.
-fn pass_through(mut stderr: impl Read) -> io::Result<Scan> {
-    let mut scan = Scan::default();
-    let mut buf = vec![0u8; READ];
-    let mut pending = Vec::new();
-    let mut skipping = false;
-    let mut out = io::stderr();
-    loop {
-        let n = match stderr.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-            Err(err) => return Err(err),
-        };
-        // Unbuffered: the command's own words first, as they come. A stderr we cannot
-        // write to is not a reason to stop reading the log.
-        let _ = out.write_all(&buf[..n]);
-        pending.extend_from_slice(&buf[..n]);
-        scan.feed(&mut pending, &mut skipping);
-    }
-    scan.finish(&mut pending, skipping);
-    Ok(scan)
 }
 
 /// The crawl's answers, with what the command's own end says added.

@@ -3,7 +3,7 @@
 //! --follow`).
 
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::time::Duration;
 
@@ -121,6 +121,30 @@ pub fn follow(
             break;
         }
         std::thread::sleep(POLL);
+    }
+    scan.finish(&mut pending, skipping);
+    Ok(scan)
+}
+
+/// Copies the command's stderr to ours as it comes, and reads the log in it.
+pub fn pass_through(mut stderr: impl Read) -> io::Result<Scan> {
+    let mut scan = Scan::default();
+    let mut buf = vec![0u8; READ];
+    let mut pending = Vec::new();
+    let mut skipping = false;
+    let mut out = io::stderr();
+    loop {
+        let n = match stderr.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        // Unbuffered: the command's own words first, as they come. A stderr we cannot
+        // write to is not a reason to stop reading the log.
+        let _ = out.write_all(&buf[..n]);
+        pending.extend_from_slice(&buf[..n]);
+        scan.feed(&mut pending, &mut skipping);
     }
     scan.finish(&mut pending, skipping);
     Ok(scan)
