@@ -35,8 +35,9 @@ pub struct View<'v> {
 }
 
 impl View<'_> {
-    fn shows(&self, row: &Row<'_>) -> bool {
-        self.only.is_empty() || self.only.contains(&row.severity)
+    /// `--only`: whether rows (outcomes, findings, history) of this severity are shown.
+    fn shows(&self, severity: Severity) -> bool {
+        self.only.is_empty() || self.only.contains(&severity)
     }
 }
 
@@ -66,7 +67,7 @@ fn table(
     group: &Group,
     indent: &str,
 ) -> io::Result<()> {
-    let rows: Vec<Row<'_>> = group.rows().into_iter().filter(|r| view.shows(r)).collect();
+    let rows: Vec<Row<'_>> = group.rows().into_iter().filter(|r| view.shows(r.severity)).collect();
     let width = rows
         .iter()
         .map(|r| safe(r.outcome).chars().count())
@@ -135,7 +136,7 @@ fn findings_table(
     let rows: Vec<FindingRow<'_>> = group
         .finding_rows()
         .into_iter()
-        .filter(|r| view.only.is_empty() || view.only.contains(&r.severity))
+        .filter(|r| view.shows(r.severity))
         .collect();
     if rows.is_empty() {
         return Ok(());
@@ -232,7 +233,7 @@ fn history_table(
     let shown: Vec<&Flagged> = view
         .history
         .iter()
-        .filter(|f| view.only.is_empty() || view.only.contains(&f.severity))
+        .filter(|f| view.shows(f.severity))
         .collect();
     if shown.is_empty() {
         return Ok(());
@@ -334,7 +335,7 @@ fn json_findings<'a>(
     group
         .finding_rows()
         .into_iter()
-        .filter(|r| view.only.is_empty() || view.only.contains(&r.severity))
+        .filter(|r| view.shows(r.severity))
         .map(|r| {
             let check = &catalog.checks[r.check];
             JsonFindingRow {
@@ -404,7 +405,7 @@ fn json_group<'a>(
         outcomes: group
             .rows()
             .into_iter()
-            .filter(|row| view.shows(row))
+            .filter(|row| view.shows(row.severity))
             .map(|row| JsonRow {
                 outcome: row.outcome,
                 severity: row.severity.as_str(),
@@ -433,7 +434,7 @@ fn json(
     value.history = Some(
         view.history
             .iter()
-            .filter(|f| view.only.is_empty() || view.only.contains(&f.severity))
+            .filter(|f| view.shows(f.severity))
             .map(|f| JsonHistory {
                 id: &catalog.checks[f.check].id,
                 severity: f.severity.as_str(),
@@ -486,7 +487,7 @@ fn tsv(
             for row in group
                 .finding_rows()
                 .into_iter()
-                .filter(|r| view.only.is_empty() || view.only.contains(&r.severity))
+                .filter(|r| view.shows(r.severity))
             {
                 let check = &catalog.checks[row.check];
                 let count = row.count.to_string();
@@ -500,7 +501,7 @@ fn tsv(
             }
             continue;
         }
-        for row in group.rows().into_iter().filter(|r| view.shows(r)) {
+        for row in group.rows().into_iter().filter(|r| view.shows(r.severity)) {
             let count = row.count.to_string();
             let title = row_title(catalog, &row);
             let fields = [row.outcome, row.severity.as_str(), &count, &title];
