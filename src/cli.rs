@@ -37,7 +37,8 @@ const EXAMPLES: &str = concat!(
     "Examples:\n",
     explain_examples!(),
     "
-  outcome summary -i jobs.jl --format nagios
+  outcome run -- scrapy crawl books           (exit with the crawl's verdict)
+  outcome summary -i jobs.jl --format nagios -w 5% -c 1
   outcome list --severity critical"
 );
 

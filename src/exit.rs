@@ -49,10 +49,12 @@ Exit status:
   3   UNKNOWN: reason not in the catalog, job not finished, or no outcome in the record
   64  usage error (bad option or argument)
   65  input data error: not JSON, not a job record, not UTF-8, binary, nested too deep, record too large
-  66  no input: a file is missing or unreadable, or no REASON and stdin is a terminal
+  66  no input: a file is missing or unreadable, no REASON and stdin is a terminal, or
+      the command given to `outcome run` cannot be started
   70  internal error (a bug: please report it)
   74  I/O error writing output (a closed pipe is not an error)
   78  configuration error: a user catalog that cannot be read or is invalid
+An item's verdict is the worst of its outcome and its findings (`outcome list --checks`).
 With several inputs the verdict is the worst one: CRITICAL > WARNING > UNKNOWN > OK.
 An input or output error (64-78) outranks any verdict.
 With --format nagios every error is one `OUTCOME UNKNOWN - ...` line and status 3.";
