@@ -609,3 +609,35 @@ fn a_closed_stdout_is_the_commands_business() {
         .expect("runs");
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn follow_says_when_it_waits_for_a_file() {
+    let dir = temp("followwait");
+    let log = dir.join("not-yet.log");
+    let mut child = std_outcome()
+        .args(["explain", "--follow", "-i"])
+        .arg(&log)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    std::thread::sleep(Duration::from_millis(400));
+    // SAFETY: kill with plain integers, aimed at the process we started.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let status = wait_for(&mut child, Duration::from_secs(10)).expect("ends after SIGINT");
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("reads");
+    assert!(
+        err.contains("not-yet.log: no such file yet; waiting for it"),
+        "{err}"
+    );
+    assert_eq!(status.code(), Some(3));
+    std::fs::remove_dir_all(&dir).ok();
+}

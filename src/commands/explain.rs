@@ -77,6 +77,16 @@ fn follow_log(
             "--follow reads one log file, not stdin or a directory",
         ));
     }
+    if !path.exists() {
+        // A crawl that has not started yet; or a typo, which the user should see.
+        render::warn(
+            explainer.config.err,
+            &format!(
+                "{}: no such file yet; waiting for it (Ctrl-C to stop)",
+                path.display()
+            ),
+        );
+    }
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         signal_hook::flag::register(signal, stop.clone())

@@ -67,7 +67,11 @@ fn table(
     group: &Group,
     indent: &str,
 ) -> io::Result<()> {
-    let rows: Vec<Row<'_>> = group.rows().into_iter().filter(|r| view.shows(r.severity)).collect();
+    let rows: Vec<Row<'_>> = group
+        .rows()
+        .into_iter()
+        .filter(|r| view.shows(r.severity))
+        .collect();
     let width = rows
         .iter()
         .map(|r| safe(r.outcome).chars().count())
