@@ -489,7 +489,9 @@ fn errors_logged(
         .as_ref()
         .map(|l| l.error_lines.saturating_add(l.critical_lines))
         .filter(|&n| n > 0);
-    let from_lines = job.log.as_ref().and_then(|l| l.counts_from) == Some("log lines");
+    // A log's job has its own error count only from the log's lines (a dump's count is
+    // in its stats).
+    let from_lines = job.log.is_some() && job.errors.is_some();
     let headline = |n: u64, source: &str| {
         format!(
             "{} error{} logged ({source})",

@@ -953,3 +953,38 @@ fn summary_counts_findings_in_every_format() {
     );
     assert!(text.contains("WARNING   2  zero_items"), "{text}");
 }
+
+#[test]
+fn with_log_counting_off_a_whole_log_counts_its_own_error_lines() {
+    // Scrapy 2.14+ can disable LogCount: no log_count/* in the dump. The whole log still
+    // shows every ERROR line, so the count is known; 2.11 counts them anyway.
+    for version in VERSIONS {
+        let (report, code) = only(version, "log_count_disabled", &[]);
+        assert_eq!(report["job"]["errors"], 5, "{version}");
+        assert!(
+            finding(&report, "log_counts_unreliable").is_none(),
+            "{version}: {}",
+            report["findings"]
+        );
+        assert_eq!(code, Some(1));
+    }
+    let (report, _) = only("2.19.0", "log_count_disabled", &[]);
+    assert!(
+        evidence(&report, "errors_logged")
+            .contains("5 errors logged (counted from the log's own lines"),
+        "{}",
+        report["findings"]
+    );
+}
+
+#[test]
+fn a_start_failure_hidden_under_finished_is_a_finding() {
+    let (report, code) = only("2.11.2", "start_error_iter", &[]);
+    assert_eq!(report["outcome"], "finished");
+    assert!(evidence(&report, "start_failed").contains("Error while obtaining start requests"));
+    assert_eq!(code, Some(1));
+    // 2.18+ says it in the close reason: no finding repeats it.
+    let (report, _) = only("2.19.0", "start_error_iter", &[]);
+    assert_eq!(report["outcome"], "start_error");
+    assert!(finding(&report, "start_failed").is_none());
+}

@@ -1208,6 +1208,18 @@ impl LogReader {
         };
         if has_stats {
             facts.counts_from = Some("stats dump");
+            // A dump without log_count/* (LogCount disabled, 2.14+): a whole log's own
+            // lines still give the errors, unless its level hides them.
+            let hides_errors = self
+                .setting("LOG_LEVEL")
+                .is_some_and(|l| l.eq_ignore_ascii_case("CRITICAL"));
+            if job.stats.error_lines().is_none()
+                && single
+                && self.version.is_some()
+                && !hides_errors
+            {
+                job.errors = Some(self.errors.saturating_add(self.criticals));
+            }
         } else if single && self.counts_from_lines(&mut job) {
             // No dump (STATS_DUMP=False, a kill): the log's own lines, said as such.
             facts.counts_from = Some("log lines");
