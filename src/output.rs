@@ -4,6 +4,26 @@
 
 use std::io::{self, BufWriter, IsTerminal, StdoutLock, Write};
 
+/// Set before `main` when descriptor 1 was not open when the process began.
+static STDOUT_CLOSED_AT_START: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Runs from `.init_array`, before Rust's runtime reopens closed standard descriptors.
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static CHECK_STDOUT_AT_START: extern "C" fn() = {
+    extern "C" fn check_stdout() {
+        // SAFETY: fcntl(F_GETFD) only asks whether a descriptor is open; it reads nothing
+        // and changes nothing, and is safe to call before anything else has run.
+        let open = unsafe { libc::fcntl(1, libc::F_GETFD) } != -1;
+        if !open {
+            STDOUT_CLOSED_AT_START.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    check_stdout
+};
+
 pub struct Sink {
     inner: BufWriter<StdoutLock<'static>>,
     closed: bool,
@@ -22,24 +42,14 @@ impl Sink {
     }
 
     /// Standard output was closed before we started (`outcome explain x >&-`). Rust's
-    /// runtime reopens a closed standard descriptor on `/dev/null` for reading and writing
-    /// before `main`, so writes would vanish and an output error would pass for a verdict.
-    /// A shell's `> /dev/null` opens it for writing only, which tells the two apart (Linux,
-    /// through /proc; elsewhere this says false).
+    /// runtime reopens a closed standard descriptor on `/dev/null` before `main`, so writes
+    /// would vanish and an output error would pass for a verdict. No flag tells that
+    /// `/dev/null` from one a parent passed on purpose (Python's `subprocess.DEVNULL` opens
+    /// it for reading and writing too), so the descriptor is looked at before the runtime
+    /// touches it, by a start-up constructor (ELF targets with `.init_array`, Linux here;
+    /// elsewhere this says false).
     pub fn is_missing(&self) -> bool {
-        let target = std::fs::read_link("/proc/self/fd/1");
-        if !target.is_ok_and(|t| t == std::path::Path::new("/dev/null")) {
-            return false;
-        }
-        let Ok(info) = std::fs::read_to_string("/proc/self/fdinfo/1") else {
-            return false;
-        };
-        let flags = info
-            .lines()
-            .find_map(|l| l.strip_prefix("flags:"))
-            .and_then(|f| u32::from_str_radix(f.trim(), 8).ok());
-        // O_ACCMODE is 3; O_RDWR is 2.
-        flags.is_some_and(|f| f & 3 == 2)
+        STDOUT_CLOSED_AT_START.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// True once the reader has gone away; producers should stop reading input.

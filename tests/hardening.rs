@@ -543,3 +543,33 @@ fn refused_option_values_are_escaped_in_usage_errors() {
         );
     }
 }
+
+/// /dev/null opened read and write, as Python's subprocess.DEVNULL (and so Airflow and
+/// many supervisors) passes it, is an open stdout: the verdict, not 74.
+#[test]
+fn dev_null_opened_read_write_is_not_a_closed_stdout() {
+    for args in [
+        &["explain", "banned"][..],
+        &["list"],
+        &["explain", "-q", "finished"],
+    ] {
+        let null = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/null")
+            .expect("/dev/null");
+        let output = common::std_outcome()
+            .args(args)
+            .stdout(null)
+            .output()
+            .expect("runs");
+        let expected = if args.contains(&"banned") { 2 } else { 0 };
+        assert_eq!(
+            output.status.code(),
+            Some(expected),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(output.stderr.is_empty(), "{args:?}");
+    }
+}
