@@ -10,7 +10,7 @@ use libfuzzer_sys::fuzz_target;
 use outcome::catalog::Catalog;
 use outcome::input::document::json_document;
 use outcome::input::reader::{Reader, RECORD_CAP};
-use outcome::input::{Consumer, Records};
+use outcome::input::{Consumer, Part, Records};
 use outcome::reason::Matcher;
 use outcome::report::Report;
 
@@ -36,6 +36,17 @@ impl Records for Count {
     }
 }
 
+impl Part for Count {
+    fn blank(&self) -> Count {
+        Count::default()
+    }
+
+    fn absorb(&mut self, later: Count) {
+        self.reports += later.reports;
+        self.malformed += later.malformed;
+    }
+}
+
 impl Consumer for Count {
     type Part = Count;
 
@@ -44,12 +55,11 @@ impl Consumer for Count {
     }
 
     fn part(&self) -> Count {
-        Count::default()
+        self.blank()
     }
 
     fn join(&mut self, part: Count) -> io::Result<()> {
-        self.reports += part.reports;
-        self.malformed += part.malformed;
+        self.absorb(part);
         Ok(())
     }
 }
@@ -60,9 +70,12 @@ fuzz_target!(|data: &[u8]| {
     let _ = json_document("fuzz", &mut reader, matcher(), &mut count);
     if let Ok(serde_json::Value::Array(elements)) = serde_json::from_slice(data) {
         // Elements that are Logs API lines feed a log instead; leave those inputs out.
-        let log_lines = elements
-            .iter()
-            .any(|e| e.get("message").is_some() || e.get("jobs").is_some() || e.get("summary").is_some() || e.is_array());
+        let log_lines = elements.iter().any(|e| {
+            e.get("message").is_some()
+                || e.get("jobs").is_some()
+                || e.get("summary").is_some()
+                || e.is_array()
+        });
         if !log_lines {
             assert_eq!(count.reports + count.malformed, elements.len() as u64);
         }

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use outcome::catalog::{Catalog, Fallback};
-use outcome::input::{self, Consumer, Records};
+use outcome::input::{self, Consumer, Part, Records};
 use outcome::reason::Matcher;
 use outcome::render::{self, human};
 use outcome::report::Report;
@@ -48,6 +48,17 @@ impl Records for Collect {
     }
 }
 
+impl Part for Collect {
+    fn blank(&self) -> Collect {
+        Collect {
+            out: Vec::new(),
+            detail: self.detail,
+        }
+    }
+
+    fn absorb(&mut self, _later: Collect) {}
+}
+
 impl Consumer for Collect {
     type Part = Collect;
 
@@ -56,13 +67,11 @@ impl Consumer for Collect {
     }
 
     fn part(&self) -> Collect {
-        Collect {
-            out: Vec::new(),
-            detail: self.detail,
-        }
+        self.blank()
     }
 
-    fn join(&mut self, _part: Collect) -> io::Result<()> {
+    fn join(&mut self, part: Collect) -> io::Result<()> {
+        self.absorb(part);
         Ok(())
     }
 }
