@@ -274,8 +274,11 @@ impl Catalog {
     ) -> Result<()> {
         let mut named_here: Vec<String> = Vec::new();
         for spec in specs {
-            let (line, column) = locator.place(&spec.id);
-            let at = format!("{origin}:{line}:{column}");
+            // Only an error needs the place: finding it searches the whole text.
+            let at = |id: &str| {
+                let (line, column) = locator.place(id);
+                format!("{origin}:{line}:{column}")
+            };
             if named_here.contains(&spec.id) {
                 let (first, second) = locator.two_places(&spec.id);
                 return Err(Error::config(format!(
@@ -285,10 +288,11 @@ impl Catalog {
             }
             named_here.push(spec.id.clone());
             let shown = origin.as_str().to_string();
+            let id = spec.id.clone();
             match self.checks.iter_mut().find(|c| c.id == spec.id) {
                 Some(check) => spec
                     .apply_to(check, &shown)
-                    .map_err(|what| Error::config(format!("{at}: {what}")))?,
+                    .map_err(|what| Error::config(format!("{}: {what}", at(&id))))?,
                 None if *origin == Origin::Builtin => {
                     let check = spec
                         .complete(&shown)
@@ -298,7 +302,8 @@ impl Catalog {
                 None => {
                     let known: Vec<&str> = self.checks.iter().map(|c| c.id.as_str()).collect();
                     return Err(Error::config(format!(
-                        "{at}: there is no check `{}`; a catalog can change the built-in checks ({}), not add one",
+                        "{}: there is no check `{}`; a catalog can change the built-in checks ({}), not add one",
+                        at(&spec.id),
                         spec.id,
                         known.join(", ")
                     )));
