@@ -9,6 +9,7 @@ use crate::cli::{ColorArg, FormatArg, Global};
 use crate::exit::{ExitStatus, Result};
 use crate::reason::Matcher;
 use crate::render::color::{self, ColorChoice, Palette};
+use crate::render::width;
 use crate::render::Format;
 use crate::severity::{Severity, Tally};
 
@@ -53,9 +54,11 @@ impl Config {
             },
             out: Palette {
                 on: color::decide(choice, stdout_is_terminal),
+                width: width::decide(libc::STDOUT_FILENO),
             },
             err: Palette {
                 on: color::decide(choice, std::io::stderr().is_terminal()),
+                width: width::decide(libc::STDERR_FILENO),
             },
             quiet: global.quiet,
             strict: global.strict,

@@ -62,6 +62,7 @@ fn main() -> ExitCode {
         Err(err) => {
             let palette = color::Palette {
                 on: color::decide(color::ColorChoice::Auto, std::io::stderr().is_terminal()),
+                width: render::width::decide(libc::STDERR_FILENO),
             };
             if !err.reported {
                 render::warn(palette, &err.message);

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fixture, json_lines, outcome, rows, stderr_of, stdout_of};
+use common::{fixture, json_lines, outcome, rows, squeezed, stderr_of, stdout_of};
 use predicates::prelude::*;
 
 fn explain_json(path: &str) -> (Option<i32>, Vec<serde_json::Value>) {
@@ -67,16 +67,16 @@ fn a_stream_is_one_line_per_job_and_a_count() {
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(2));
-    let text = stdout_of(&output);
+    let text = squeezed(&stdout_of(&output));
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 9, "{text}");
     assert!(
-        lines[1].starts_with("WARNING   101/1/2  finished  errors_logged: 3 errors logged"),
+        lines[1].starts_with("WARNING 101/1/2 finished errors_logged: 3 errors logged"),
         "{}",
         lines[1]
     );
     assert!(
-        lines[3].starts_with("CRITICAL  101/2/4  banned"),
+        lines[3].starts_with("CRITICAL 101/2/4 banned"),
         "{}",
         lines[3]
     );

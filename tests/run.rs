@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use common::{outcome, std_outcome, stderr_of, stdout_of};
+use common::{outcome, squeezed, std_outcome, stderr_of, stdout_of};
 
 fn real(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -51,11 +51,11 @@ fn temp(tag: &str) -> PathBuf {
 #[test]
 fn the_verdict_is_the_exit_status_and_the_log_passes_through() {
     for (name, code, words) in [
-        ("clean", 0, "OK        <stderr>:"),
+        ("clean", 0, "OK <stderr>:"),
         (
             "blocked",
             2,
-            "finished  blocked_responses: 18 of 21 responses were refusals",
+            "finished blocked_responses: 18 of 21 responses were refusals",
         ),
         ("closespider_errorcount", 2, "closespider_errorcount"),
         ("sigint", 1, "shutdown"),
@@ -70,7 +70,7 @@ fn the_verdict_is_the_exit_status_and_the_log_passes_through() {
             "{name}: the log is passed through first, whole"
         );
         let report = &stderr[log.len()..];
-        assert!(report.contains(words), "{name}: {report}");
+        assert!(squeezed(report).contains(words), "{name}: {report}");
         assert_eq!(
             report.lines().count(),
             1,
@@ -213,7 +213,7 @@ fn a_log_file_is_followed_from_its_current_end() {
     assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
     let stderr = stderr_of(&output);
     assert!(
-        stderr.contains("finished  The spider ran out of work"),
+        squeezed(&stderr).contains("finished The spider ran out of work"),
         "{stderr}"
     );
     assert!(stderr.contains("crawl.log:"), "{stderr}");

@@ -242,10 +242,13 @@ fn write_report(
                 if i > 0 {
                     writeln!(out).map_err(fail)?;
                 }
-                // A file, not a terminal: no colour.
+                // A file, not a terminal: no colour, the default width.
                 human::card(
                     &mut out,
-                    render::color::Palette { on: false },
+                    render::color::Palette {
+                        on: false,
+                        width: None,
+                    },
                     catalog,
                     report,
                 )

@@ -71,12 +71,27 @@ pub fn decide(choice: ColorChoice, is_terminal: bool) -> bool {
     )
 }
 
+/// How human output looks on one stream: whether it is coloured, and how wide it is, when
+/// it has a width (see `width`).
 #[derive(Debug, Clone, Copy)]
 pub struct Palette {
     pub on: bool,
+    pub width: Option<usize>,
 }
 
 impl Palette {
+    /// The width prose wraps to: the stream's, or 80, up to `width::PROSE_MAX`.
+    pub fn prose(self) -> usize {
+        self.width
+            .unwrap_or(super::width::DEFAULT)
+            .min(super::width::PROSE_MAX)
+    }
+
+    /// The width lines are cut to; unbounded where the stream has none.
+    pub fn line(self) -> usize {
+        self.width.unwrap_or(usize::MAX)
+    }
+
     pub fn badge(self, severity: Severity) -> String {
         let label = severity.label();
         if !self.on {

@@ -1,5 +1,5 @@
-//! Human output: a card per item, sized for an 80-column terminal, a one-line form for
-//! streams, and the policy between them (`CardOrLines`). Everything but our own constant
+//! Human output: a card per item, wrapped to the stream's width (`Palette::prose`), a
+//! one-line form for streams cut to fit, and the policy between them (`CardOrLines`). Everything but our own constant
 //! words goes through `safe`: input, and catalog text too, since a user catalog can say
 //! anything.
 
@@ -7,13 +7,13 @@ use std::io::{self, Write};
 
 use super::color::Palette;
 use super::safe::safe;
+use super::width::{columns, fit, pad};
 use crate::catalog::{Catalog, Entry};
 use crate::reason::How;
 use crate::report::Report;
 use crate::severity::{Severity, Tally};
 use crate::text::{count, duration};
 
-const WIDTH: usize = 80;
 const LABEL: usize = 11;
 
 /// Words to wrap at, with an inline command in backticks kept whole: `shub log 1/2/3`
@@ -29,7 +29,7 @@ fn unbreakable_words(text: &str, room: usize) -> Vec<String> {
                 span.push_str(word);
                 if ticks % 2 == 1 {
                     // A quotation longer than a line (a log line) wraps like prose.
-                    if span.chars().count() <= room {
+                    if columns(&span) <= room {
                         words.push(span);
                     } else {
                         words.extend(span.split(' ').map(str::to_string));
@@ -58,7 +58,7 @@ pub fn wrap(text: &str, indent: usize, width: usize) -> Vec<String> {
     let mut used = 0;
     for word in unbreakable_words(text, room) {
         let word = word.as_str();
-        let len = word.chars().count();
+        let len = columns(word);
         if used > 0 && used + 1 + len > room {
             lines.push(std::mem::take(&mut line));
             used = 0;
@@ -77,8 +77,8 @@ pub fn wrap(text: &str, indent: usize, width: usize) -> Vec<String> {
     lines.into_iter().map(|l| format!("{pad}{l}")).collect()
 }
 
-fn paragraph(out: &mut impl Write, text: &str, indent: usize) -> io::Result<()> {
-    for line in wrap(text, indent, WIDTH) {
+fn paragraph(out: &mut impl Write, width: usize, text: &str, indent: usize) -> io::Result<()> {
+    for line in wrap(text, indent, width) {
         writeln!(out, "{line}")?;
     }
     Ok(())
@@ -86,7 +86,7 @@ fn paragraph(out: &mut impl Write, text: &str, indent: usize) -> io::Result<()> 
 
 /// `Label      value`, the value wrapped under itself.
 fn field(out: &mut impl Write, palette: Palette, label: &str, value: &str) -> io::Result<()> {
-    let lines = wrap(value, LABEL, WIDTH);
+    let lines = wrap(value, LABEL, palette.prose());
     for (i, line) in lines.iter().enumerate() {
         if i == 0 {
             let head = format!("{label:<width$}", width = LABEL);
@@ -98,10 +98,10 @@ fn field(out: &mut impl Write, palette: Palette, label: &str, value: &str) -> io
     Ok(())
 }
 
-fn numbered(out: &mut impl Write, steps: &[String]) -> io::Result<()> {
+fn numbered(out: &mut impl Write, width: usize, steps: &[String]) -> io::Result<()> {
     for (i, step) in steps.iter().enumerate() {
         let marker = format!("{:>3}. ", i + 1);
-        let lines = wrap(step, marker.len(), WIDTH);
+        let lines = wrap(step, marker.len(), width);
         for (j, line) in lines.iter().enumerate() {
             if j == 0 {
                 writeln!(out, "{marker}{}", &line[marker.len()..])?;
@@ -120,12 +120,12 @@ fn entry_body(
     steps: &[String],
 ) -> io::Result<()> {
     writeln!(out)?;
-    paragraph(out, &safe(&entry.explanation), 2)?;
+    paragraph(out, palette.prose(), &safe(&entry.explanation), 2)?;
     if !steps.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", palette.heading("Next steps"))?;
         let steps: Vec<String> = steps.iter().map(|s| safe(s).into_owned()).collect();
-        numbered(out, &steps)?;
+        numbered(out, palette.prose(), &steps)?;
     }
     writeln!(out)?;
     if !entry.settings.is_empty() {
@@ -183,15 +183,17 @@ pub fn card(
 ) -> io::Result<()> {
     let entry = report.entry(catalog);
     let name = report.outcome(catalog).unwrap_or(&entry.name);
+    // The whole reason is quoted below when it is not the catalog's own name.
+    let room = palette.prose() - 2 - Severity::LABEL_WIDTH;
     writeln!(
         out,
         "{}  {}",
-        palette.strong(&safe(name)),
+        palette.strong(&fit(&safe(name), room)),
         palette.badge(report.severity)
     )?;
-    writeln!(out, "{}", safe(&entry.title))?;
+    paragraph(out, palette.prose(), &safe(&entry.title), 0)?;
     if let Some(line) = matched_line(catalog, report) {
-        for l in wrap(&line, 0, WIDTH) {
+        for l in wrap(&line, 0, palette.prose()) {
             writeln!(out, "{}", palette.dim(&l))?;
         }
     }
@@ -268,7 +270,7 @@ fn findings_block(
         };
         let pad = " ".repeat(Severity::LABEL_WIDTH.saturating_sub(label.len()));
         let head = format!("{}: {}", safe(&check.id), safe(&check.title));
-        for (i, line) in wrap(&head, INDENT, WIDTH).iter().enumerate() {
+        for (i, line) in wrap(&head, INDENT, palette.prose()).iter().enumerate() {
             if i == 0 {
                 writeln!(out, "  {badge}{pad}  {}", &line[INDENT..])?;
             } else {
@@ -276,7 +278,7 @@ fn findings_block(
             }
         }
         for item in &finding.evidence {
-            for line in wrap(&safe(item), INDENT, WIDTH) {
+            for line in wrap(&safe(item), INDENT, palette.prose()) {
                 writeln!(out, "{}", palette.dim(&line))?;
             }
         }
@@ -340,14 +342,23 @@ fn job_facts(job: &crate::job::Job, report: &Report, facts: &mut Vec<(&str, Stri
     }
 }
 
-/// One job on one line: `CRITICAL  123/4/5  memusage_exceeded  title-or-first-note`.
+/// Where a stream line's columns start when the entries are of the usual sizes: a Scrapy
+/// Cloud key (`123456/7/890`) and the catalog's longer names. A stream is written as it is
+/// read, so its columns cannot be sized to the widest entry; a longer one pushes the rest
+/// of its own line along.
+const KEY_COLUMN: usize = 12;
+const OUTCOME_COLUMN: usize = 18;
+
+/// One job on one line: `CRITICAL  123/4/5  memusage_exceeded  title-or-first-note`, cut
+/// to the stream's width: the title first, then, for a key or an outcome too long to leave
+/// a title any room, those too.
 pub fn stream_line(
     out: &mut impl Write,
     palette: Palette,
     catalog: &Catalog,
     report: &Report,
 ) -> io::Result<()> {
-    let badge = palette.badge(report.severity);
+    let width = palette.line();
     let entry = report.entry(catalog);
     let deciding = report.deciding().map(|f| {
         let headline = f.evidence.first().map(String::as_str).unwrap_or("");
@@ -357,19 +368,59 @@ pub fn stream_line(
         .as_deref()
         .or(report.notes.first().map(String::as_str))
         .unwrap_or(&entry.title);
-    let pad = " ".repeat(Severity::LABEL_WIDTH - report.severity.label().len());
-    let outcome = report.outcome(catalog).unwrap_or("-");
-    write!(out, "{badge}{pad}  ")?;
-    match (
+    let key = match (
         report.job.as_ref().and_then(|j| j.key.as_deref()),
         &report.location,
     ) {
-        (Some(key), _) => write!(out, "{}  ", safe(key))?,
-        (None, Some(location)) => write!(out, "{}:{}  ", safe(&location.source), location.line)?,
-        (None, None) => {}
+        (Some(key), _) => Some(safe(key)),
+        (None, Some(location)) => Some(std::borrow::Cow::Owned(format!(
+            "{}:{}",
+            safe(&location.source),
+            location.line
+        ))),
+        (None, None) => None,
+    };
+    let outcome = safe(report.outcome(catalog).unwrap_or("-"));
+    let lead = Severity::LABEL_WIDTH + 2;
+    let key_columns = key.as_deref().map_or(0, |k| columns(k).max(KEY_COLUMN) + 2);
+    let crowded = lead + key_columns + columns(&outcome) + 2 + MIN_TITLE > width;
+    let (key, outcome) = if crowded {
+        (
+            key.map(|k| fit(&k, width / 4).into_owned()),
+            fit(&outcome, width / 3).into_owned(),
+        )
+    } else {
+        (key.map(|k| k.into_owned()), outcome.into_owned())
+    };
+    let badge = palette.badge(report.severity);
+    let mut used = lead;
+    write!(
+        out,
+        "{badge}{}  ",
+        pad(report.severity.label(), Severity::LABEL_WIDTH)
+    )?;
+    if let Some(key) = &key {
+        let key_pad = pad(key, KEY_COLUMN);
+        write!(out, "{key}{key_pad}  ")?;
+        used += columns(key) + key_pad.len() + 2;
     }
-    writeln!(out, "{}  {}", palette.strong(&safe(outcome)), safe(what))
+    used += columns(&outcome).max(OUTCOME_COLUMN) + 2;
+    let what = safe(what);
+    let room = width.saturating_sub(used);
+    if room == 0 {
+        return writeln!(out, "{}", palette.strong(&outcome));
+    }
+    writeln!(
+        out,
+        "{}{}  {}",
+        palette.strong(&outcome),
+        pad(&outcome, OUTCOME_COLUMN),
+        fit(&what, room)
+    )
 }
+
+/// The fewest columns a stream line keeps for its title before it cuts its key and outcome.
+const MIN_TITLE: usize = 12;
 
 /// The policy for human output of a stream: one record is a card, several are one line
 /// each and a closing count. The first record is held back until a second arrives or the

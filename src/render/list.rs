@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use super::color::Palette;
 use super::safe::safe;
+use super::width::{columns, fit, pad};
 use super::{json, tsv_row, Format};
 use crate::catalog::{Entry, Kind, Origin};
 use crate::checks::Check;
@@ -17,7 +18,7 @@ pub fn entries(
 ) -> io::Result<()> {
     let width = entries
         .iter()
-        .map(|(e, _)| safe(&e.name).chars().count())
+        .map(|(e, _)| columns(&safe(&e.name)))
         .max()
         .unwrap_or(0);
     for &(entry, kind) in entries {
@@ -35,7 +36,7 @@ pub fn entries(
             Format::Human | Format::Nagios | Format::Prometheus => {
                 let origin = match &entry.origin {
                     Origin::Builtin => String::new(),
-                    user => palette.dim(&format!("  [{}]", safe(user.as_str()))),
+                    user => format!("  [{}]", safe(user.as_str())),
                 };
                 let family = if kind == Kind::Family {
                     "  (family)"
@@ -43,14 +44,19 @@ pub fn entries(
                     ""
                 };
                 let name = safe(&entry.name);
-                let name_pad = " ".repeat(width - name.chars().count());
-                let pad = " ".repeat(Severity::LABEL_WIDTH - entry.severity.label().len());
+                let used = width + 2 + Severity::LABEL_WIDTH + 2;
+                let room = palette
+                    .line()
+                    .saturating_sub(used + columns(family) + columns(&origin));
                 writeln!(
                     out,
-                    "{}{name_pad}  {}{pad}  {}{family}{origin}",
+                    "{}{}  {}{}  {}{family}{}",
                     palette.strong(&name),
+                    pad(&name, width),
                     palette.badge(entry.severity),
-                    safe(&entry.title),
+                    pad(entry.severity.label(), Severity::LABEL_WIDTH),
+                    fit(&safe(&entry.title), room),
+                    palette.dim(&origin),
                 )?;
             }
         }
@@ -78,12 +84,12 @@ pub fn checks(
     };
     let width = checks
         .iter()
-        .map(|c| safe(&c.id).chars().count())
+        .map(|c| columns(&safe(&c.id)))
         .max()
         .unwrap_or(0);
     let level_width = checks
         .iter()
-        .map(|c| levels(c).chars().count())
+        .map(|c| columns(&safe(&levels(c))))
         .max()
         .unwrap_or(0);
     for check in checks {
@@ -99,16 +105,18 @@ pub fn checks(
                 let origin = if check.origin == "builtin" {
                     String::new()
                 } else {
-                    palette.dim(&format!("  [{}]", safe(&check.origin)))
+                    format!("  [{}]", safe(&check.origin))
                 };
+                let used = width + 2 + level_width + 2 + columns(&origin);
                 writeln!(
                     out,
-                    "{}{}  {}{}  {}{origin}",
+                    "{}{}  {}{}  {}{}",
                     palette.strong(&id),
-                    " ".repeat(width - id.chars().count()),
+                    pad(&id, width),
                     shown,
-                    " ".repeat(level_width.saturating_sub(shown.chars().count())),
-                    safe(&check.title),
+                    pad(&shown, level_width),
+                    fit(&safe(&check.title), palette.line().saturating_sub(used)),
+                    palette.dim(&origin),
                 )?;
             }
         }

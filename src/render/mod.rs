@@ -11,6 +11,7 @@ pub mod nagios;
 pub mod prometheus;
 pub mod safe;
 pub mod summary;
+pub mod width;
 
 use std::io::{self, Write};
 
@@ -96,26 +97,58 @@ pub fn tsv_row(out: &mut impl Write, fields: &[&str]) -> io::Result<()> {
 
 /// `120 jobs: 3 critical, 7 warning, 0 unknown, 110 ok`
 pub fn closing_count(out: &mut impl Write, palette: Palette, tally: &Tally) -> io::Result<()> {
+    closing_count_after(out, palette, tally, 0)
+}
+
+/// The closing count on a line that already holds `lead` columns; it breaks after a comma
+/// where the line would pass the stream's width, the rest indented by two.
+pub fn closing_count_after(
+    out: &mut impl Write,
+    palette: Palette,
+    tally: &Tally,
+    lead: usize,
+) -> io::Result<()> {
     let total = tally.total();
     let noun = if total == 1 { "job" } else { "jobs" };
-    let mut parts = Vec::new();
-    for severity in Severity::WORST_FIRST {
+    // Each piece as (what it shows, how it is written).
+    let mut pieces: Vec<(String, String)> = Vec::new();
+    for (i, severity) in Severity::WORST_FIRST.into_iter().enumerate() {
         let n = tally.count(severity);
-        let text = format!("{n} {}", severity.as_str());
-        parts.push(if n > 0 && severity != Severity::Ok {
+        let mut text = format!("{n} {}", severity.as_str());
+        if i == 0 {
+            text = format!("{total} {noun}: {text}");
+        }
+        let styled = if n > 0 && severity != Severity::Ok {
             palette.strong(&text)
         } else {
-            text
-        });
+            text.clone()
+        };
+        pieces.push((text, styled));
     }
-    write!(out, "{total} {noun}: {}", parts.join(", "))?;
     if tally.malformed > 0 {
-        write!(
-            out,
-            " ({} malformed record{} counted as unknown)",
+        let text = format!(
+            "({} malformed record{} counted as unknown)",
             tally.malformed,
             plural(tally.malformed)
-        )?;
+        );
+        pieces.push((text.clone(), text));
+    }
+    let last = pieces.len() - 1;
+    let mut used = lead;
+    for (i, (text, styled)) in pieces.iter().enumerate() {
+        let separator = match i {
+            0 => "",
+            _ if i == last && tally.malformed > 0 => " ",
+            _ => ", ",
+        };
+        let needed = separator.len() + width::columns(text);
+        if i > 0 && used + needed > palette.line() {
+            write!(out, "{}\n  {styled}", separator.trim_end())?;
+            used = 2 + width::columns(text);
+        } else {
+            write!(out, "{separator}{styled}")?;
+            used += needed;
+        }
     }
     writeln!(out)
 }

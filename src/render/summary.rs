@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use super::color::Palette;
 use super::safe::safe;
-use super::{closing_count, nagios, tsv_row, Format};
+use super::width::{columns, fit, pad};
+use super::{closing_count, closing_count_after, nagios, tsv_row, Format};
 use crate::catalog::Catalog;
 use crate::exit::ExitStatus;
 use crate::history::Flagged;
@@ -72,9 +73,12 @@ fn table(
         .into_iter()
         .filter(|r| view.shows(r.severity))
         .collect();
+    // A custom reason can be any length; past a third of the line it is cut, so that the
+    // titles keep their room.
+    let name_room = palette.line() / 3;
     let width = rows
         .iter()
-        .map(|r| safe(r.outcome).chars().count())
+        .map(|r| columns(&fit(&safe(r.outcome), name_room)))
         .max()
         .unwrap_or(0);
     let count_width = rows
@@ -83,16 +87,21 @@ fn table(
         .max()
         .unwrap_or(1);
     for row in rows {
-        let pad = " ".repeat(Severity::LABEL_WIDTH - row.severity.label().len());
         let name = safe(row.outcome);
-        let name_pad = " ".repeat(width - name.chars().count());
+        let name = fit(&name, name_room);
+        let used = indent.len() + Severity::LABEL_WIDTH + 2 + count_width + 2 + width + 2;
         writeln!(
             out,
-            "{indent}{}{pad}  {:>count_width$}  {}{name_pad}  {}",
+            "{indent}{}{}  {:>count_width$}  {}{}  {}",
             palette.badge(row.severity),
+            pad(row.severity.label(), Severity::LABEL_WIDTH),
             row.count,
             palette.strong(&name),
-            safe(&row_title(catalog, &row))
+            pad(&name, width),
+            fit(
+                &safe(&row_title(catalog, &row)),
+                palette.line().saturating_sub(used)
+            )
         )?;
         key_line(out, palette, view, row.keys, row.count, indent, count_width)?;
     }
@@ -123,8 +132,14 @@ fn key_line(
     } else {
         String::new()
     };
-    let pad = " ".repeat(Severity::LABEL_WIDTH + 2 + count_width + 2);
-    writeln!(out, "{indent}{pad}{}{more}", palette.dim(&shown.join(", ")))
+    let lead = indent.len() + Severity::LABEL_WIDTH + 2 + count_width + 2;
+    let room = palette.line().saturating_sub(lead + more.len());
+    writeln!(
+        out,
+        "{indent}{}{}{more}",
+        " ".repeat(lead - indent.len()),
+        palette.dim(&fit(&shown.join(", "), room))
+    )
 }
 
 /// Which checks fired across the jobs, worst first: the jobs they fired on, not counted
@@ -149,7 +164,7 @@ fn findings_table(
     writeln!(out, "{indent}{}", palette.heading("Findings"))?;
     let width = rows
         .iter()
-        .map(|r| safe(&catalog.checks[r.check].id).chars().count())
+        .map(|r| columns(&safe(&catalog.checks[r.check].id)))
         .max()
         .unwrap_or(0);
     let count_width = rows
@@ -167,15 +182,16 @@ fn findings_table(
             Severity::Ok => palette.dim(label),
             other => palette.badge(other),
         };
-        let pad = " ".repeat(Severity::LABEL_WIDTH - label.len());
         let id = safe(&check.id);
-        let id_pad = " ".repeat(width - id.chars().count());
+        let used = indent.len() + Severity::LABEL_WIDTH + 2 + count_width + 2 + width + 2;
         writeln!(
             out,
-            "{indent}{badge}{pad}  {:>count_width$}  {}{id_pad}  {}",
+            "{indent}{badge}{}  {:>count_width$}  {}{}  {}",
+            pad(label, Severity::LABEL_WIDTH),
             row.count,
             palette.strong(&id),
-            safe(&check.title)
+            pad(&id, width),
+            fit(&safe(&check.title), palette.line().saturating_sub(used))
         )?;
         key_line(out, palette, view, row.keys, row.count, indent, count_width)?;
     }
@@ -192,12 +208,20 @@ fn human(
 ) -> io::Result<()> {
     closing_count(out, palette, &all.tally)?;
     if view.thresholds.is_set() {
-        writeln!(
-            out,
-            "{}: {}",
-            palette.badge(view.verdict),
-            threshold_text(view.thresholds, Measured::of(&all.tally))
-        )?;
+        let label = view.verdict.label();
+        let text = threshold_text(view.thresholds, Measured::of(&all.tally));
+        let lines = super::human::wrap(&format!("{label}: {text}"), 0, palette.line() - 2);
+        for (i, line) in lines.iter().enumerate() {
+            match i {
+                0 => writeln!(
+                    out,
+                    "{}{}",
+                    palette.badge(view.verdict),
+                    &line[label.len()..]
+                )?,
+                _ => writeln!(out, "  {line}")?,
+            }
+        }
     }
     if all.tally.total() > 0 {
         writeln!(out)?;
@@ -206,8 +230,9 @@ fn human(
     history_table(out, palette, catalog, view)?;
     for (spider, group) in spiders {
         writeln!(out)?;
-        write!(out, "{}  ", palette.heading(&safe(spider)))?;
-        closing_count(out, palette, &group.tally)?;
+        let name = fit(&safe(spider), palette.line() / 2).into_owned();
+        write!(out, "{}  ", palette.heading(&name))?;
+        closing_count_after(out, palette, &group.tally, columns(&name) + 2)?;
         table(out, palette, catalog, view, group, "  ")?;
     }
     Ok(())
@@ -244,7 +269,7 @@ fn history_table(
     }
     writeln!(out)?;
     writeln!(out, "{}", palette.heading("History"))?;
-    let width = |text: &str| safe(text).chars().count();
+    let width = |text: &str| columns(&safe(text));
     let id_width = shown
         .iter()
         .map(|f| width(&catalog.checks[f.check].id))
@@ -270,18 +295,19 @@ fn history_table(
             continue;
         }
         let label = flag.severity.label();
-        let pad = " ".repeat(Severity::LABEL_WIDTH - label.len());
         let id = &catalog.checks[flag.check].id;
+        let used = Severity::LABEL_WIDTH + 2 + id_width + 2 + spider_width + 2;
+        let what = format!("{}: {}", safe(&flag.key), safe(&flag.evidence));
         writeln!(
             out,
-            "{}{pad}  {}{}  {}{}  {}: {}",
+            "{}{}  {}{}  {}{}  {}",
             palette.badge(flag.severity),
+            pad(label, Severity::LABEL_WIDTH),
             palette.strong(&safe(id)),
             " ".repeat(id_width - width(id)),
             safe(&flag.spider),
             " ".repeat(spider_width - width(&flag.spider)),
-            safe(&flag.key),
-            safe(&flag.evidence)
+            fit(&what, palette.line().saturating_sub(used))
         )?;
     }
     Ok(())

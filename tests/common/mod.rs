@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use assert_cmd::Command;
 
 /// Variables that would change what the binary prints.
-const CLEAN_ENV: [&str; 5] = [
+const CLEAN_ENV: [&str; 6] = [
+    "COLUMNS",
     "OUTCOME_CATALOG",
     "NO_COLOR",
     "CLICOLOR_FORCE",
@@ -59,4 +60,23 @@ pub fn std_outcome() -> std::process::Command {
         cmd.env_remove(var);
     }
     cmd
+}
+
+/// Text with every run of spaces made one, for assertions about a line's words that do
+/// not depend on how its columns are padded.
+pub fn squeezed(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(
+            &line
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+    out
 }
