@@ -21,18 +21,8 @@ Register-ArgumentCompleter -Native -CommandName 'outcome' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'outcome' {
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)')
-            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Show only items of these severities (the exit status still covers every item)')
-            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Outcomes that count as OK for this run (custom reasons too); findings still apply')
-            [CompletionResult]::new('--finding', '--finding', [CompletionResultType]::ParameterName, 'A finding''s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)')
-            [CompletionResult]::new('--catalog', '--catalog', [CompletionResultType]::ParameterName, 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]')
-            [CompletionResult]::new('--exit-zero', '--exit-zero', [CompletionResultType]::ParameterName, 'Exit 0 whatever the verdict, as long as the explanation itself succeeded')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)')
-            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'End with status 65 if any record in the input was malformed')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain close reasons, job records or Scrapy logs')
@@ -40,9 +30,40 @@ Register-ArgumentCompleter -Native -CommandName 'outcome' -ScriptBlock {
             [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Aggregate many jobs into counts per outcome')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run a crawl, pass its output through, and exit with its verdict')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'outcome;explain' {
+            [CompletionResult]::new('finished', 'finished', [CompletionResultType]::ParameterValue, 'The spider ran out of work and closed normally')
+            [CompletionResult]::new('start_error', 'start_error', [CompletionResultType]::ParameterValue, 'The spider''s start() raised before the crawl could begin')
+            [CompletionResult]::new('cancelled', 'cancelled', [CompletionResultType]::ParameterValue, 'The job was cancelled before it finished')
+            [CompletionResult]::new('shutdown', 'shutdown', [CompletionResultType]::ParameterValue, 'The crawler was told to stop (signal or crawler.stop())')
+            [CompletionResult]::new('closespider_timeout', 'closespider_timeout', [CompletionResultType]::ParameterValue, 'The spider hit its CLOSESPIDER_TIMEOUT run-time limit')
+            [CompletionResult]::new('closespider_timeout_no_item', 'closespider_timeout_no_item', [CompletionResultType]::ParameterValue, 'No item was scraped for CLOSESPIDER_TIMEOUT_NO_ITEM seconds')
+            [CompletionResult]::new('closespider_itemcount', 'closespider_itemcount', [CompletionResultType]::ParameterValue, 'The spider scraped the number of items it was limited to')
+            [CompletionResult]::new('closespider_pagecount', 'closespider_pagecount', [CompletionResultType]::ParameterValue, 'The spider received the number of responses it was limited to')
+            [CompletionResult]::new('closespider_pagecount_no_item', 'closespider_pagecount_no_item', [CompletionResultType]::ParameterValue, 'Too many responses in a row produced no item')
+            [CompletionResult]::new('closespider_errorcount', 'closespider_errorcount', [CompletionResultType]::ParameterValue, 'The spider raised CLOSESPIDER_ERRORCOUNT errors and was closed')
+            [CompletionResult]::new('memusage_exceeded', 'memusage_exceeded', [CompletionResultType]::ParameterValue, 'Scrapy''s memory extension stopped the spider at its memory limit')
+            [CompletionResult]::new('killed_by_oom', 'killed_by_oom', [CompletionResultType]::ParameterValue, 'The kernel''s out-of-memory killer ended the job')
+            [CompletionResult]::new('diskusage_exceeded', 'diskusage_exceeded', [CompletionResultType]::ParameterValue, 'The job ran out of its disk quota')
+            [CompletionResult]::new('failed', 'failed', [CompletionResultType]::ParameterValue, 'The job failed: it could not start or its runner crashed')
+            [CompletionResult]::new('cancelled_stalled', 'cancelled_stalled', [CompletionResultType]::ParameterValue, 'Scrapy Cloud cancelled the job after an hour without activity')
+            [CompletionResult]::new('cancelled_24h_limit', 'cancelled_24h_limit', [CompletionResultType]::ParameterValue, 'The job ran past the 24-hour limit of a free organization')
+            [CompletionResult]::new('cancelled_watchdog', 'cancelled_watchdog', [CompletionResultType]::ParameterValue, 'A shub-workflow watchdog cancelled the job for running too long')
+            [CompletionResult]::new('cancel_timeout', 'cancel_timeout', [CompletionResultType]::ParameterValue, 'The job did not stop within 5 minutes of being cancelled')
+            [CompletionResult]::new('banned', 'banned', [CompletionResultType]::ParameterValue, 'The proxy middleware gave up after too many bans in a row')
+            [CompletionResult]::new('slybot_fewitems_scraped', 'slybot_fewitems_scraped', [CompletionResultType]::ParameterValue, 'A Portia spider scraped too few items per period')
+            [CompletionResult]::new('project_deleted', 'project_deleted', [CompletionResultType]::ParameterValue, 'The job was stopped because its project was deleted')
+            [CompletionResult]::new('no_reason', 'no_reason', [CompletionResultType]::ParameterValue, 'The job finished without setting an outcome (deprecated)')
+            [CompletionResult]::new('closespider_max_zapi_requests', 'closespider_max_zapi_requests', [CompletionResultType]::ParameterValue, 'The spider reached its ZYTE_API_MAX_REQUESTS budget')
+            [CompletionResult]::new('plugin_conflict', 'plugin_conflict', [CompletionResultType]::ParameterValue, 'Smart Proxy Manager and Zyte API transparent mode are both enabled')
+            [CompletionResult]::new('failed_forbidden_domain', 'failed_forbidden_domain', [CompletionResultType]::ParameterValue, 'Zyte API refused every start request for a forbidden domain')
+            [CompletionResult]::new('zyte_api_bad_key', 'zyte_api_bad_key', [CompletionResultType]::ParameterValue, 'Zyte API rejected the API key (401)')
+            [CompletionResult]::new('zyte_api_suspended_account', 'zyte_api_suspended_account', [CompletionResultType]::ParameterValue, 'Zyte API answered that the account is suspended (403)')
+            [CompletionResult]::new('bad_session_inits', 'bad_session_inits', [CompletionResultType]::ParameterValue, 'Too many Zyte API session initializations failed')
+            [CompletionResult]::new('pool_error', 'pool_error', [CompletionResultType]::ParameterValue, 'Zyte API session management hit an error in a session pool')
+            [CompletionResult]::new('unsupported_set_location', 'unsupported_set_location', [CompletionResultType]::ParameterValue, 'The site does not support the setLocation action used for sessions')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Read job JSON, JSON Lines, bare reasons or Scrapy logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such)')
             [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Read job JSON, JSON Lines, bare reasons or Scrapy logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
@@ -51,10 +72,12 @@ Register-ArgumentCompleter -Native -CommandName 'outcome' -ScriptBlock {
             [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Outcomes that count as OK for this run (custom reasons too); findings still apply')
             [CompletionResult]::new('--finding', '--finding', [CompletionResultType]::ParameterName, 'A finding''s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)')
             [CompletionResult]::new('--catalog', '--catalog', [CompletionResultType]::ParameterName, 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]')
+            [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Cards without the explanation and references: the verdict, the job''s facts, the findings and the next steps')
+            [CompletionResult]::new('--brief', '--brief', [CompletionResultType]::ParameterName, 'Cards without the explanation and references: the verdict, the job''s facts, the findings and the next steps')
             [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Follow a log being written (one -i FILE): print nothing until every crawl it opened has closed, then the verdict; Ctrl-C gives what is known so far')
-            [CompletionResult]::new('--exit-zero', '--exit-zero', [CompletionResultType]::ParameterName, 'Exit 0 whatever the verdict, as long as the explanation itself succeeded')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)')
+            [CompletionResult]::new('--exit-zero', '--exit-zero', [CompletionResultType]::ParameterName, 'Exit 0 whatever the verdict, as long as the explanation itself succeeded')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'End with status 65 if any record in the input was malformed')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -64,17 +87,14 @@ Register-ArgumentCompleter -Native -CommandName 'outcome' -ScriptBlock {
         }
         'outcome;list' {
             [CompletionResult]::new('--severity', '--severity', [CompletionResultType]::ParameterName, 'Show only entries of these severities (any case)')
+            [CompletionResult]::new('--search', '--search', [CompletionResultType]::ParameterName, 'Only the entries that mention WORD (any case) in their name, aliases, title, explanation, settings or next steps')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)')
-            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Show only items of these severities (the exit status still covers every item)')
-            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Outcomes that count as OK for this run (custom reasons too); findings still apply')
             [CompletionResult]::new('--finding', '--finding', [CompletionResultType]::ParameterName, 'A finding''s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)')
             [CompletionResult]::new('--catalog', '--catalog', [CompletionResultType]::ParameterName, 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]')
             [CompletionResult]::new('--checks', '--checks', [CompletionResultType]::ParameterName, 'List the checks behind findings instead: id, thresholds, title')
-            [CompletionResult]::new('--exit-zero', '--exit-zero', [CompletionResultType]::ParameterName, 'Exit 0 whatever the verdict, as long as the explanation itself succeeded')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)')
-            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'End with status 65 if any record in the input was malformed')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -98,9 +118,9 @@ Register-ArgumentCompleter -Native -CommandName 'outcome' -ScriptBlock {
             [CompletionResult]::new('--finding', '--finding', [CompletionResultType]::ParameterName, 'A finding''s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)')
             [CompletionResult]::new('--catalog', '--catalog', [CompletionResultType]::ParameterName, 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]')
             [CompletionResult]::new('--findings', '--findings', [CompletionResultType]::ParameterName, 'With --format line: one row per finding (id, severity, jobs, title) instead of one per outcome; human and JSON output always show both')
-            [CompletionResult]::new('--exit-zero', '--exit-zero', [CompletionResultType]::ParameterName, 'Exit 0 whatever the verdict, as long as the explanation itself succeeded')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)')
+            [CompletionResult]::new('--exit-zero', '--exit-zero', [CompletionResultType]::ParameterName, 'Exit 0 whatever the verdict, as long as the explanation itself succeeded')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'End with status 65 if any record in the input was malformed')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -117,9 +137,9 @@ Register-ArgumentCompleter -Native -CommandName 'outcome' -ScriptBlock {
             [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Outcomes that count as OK for this run (custom reasons too); findings still apply')
             [CompletionResult]::new('--finding', '--finding', [CompletionResultType]::ParameterName, 'A finding''s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)')
             [CompletionResult]::new('--catalog', '--catalog', [CompletionResultType]::ParameterName, 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]')
-            [CompletionResult]::new('--exit-zero', '--exit-zero', [CompletionResultType]::ParameterName, 'Exit 0 whatever the verdict, as long as the explanation itself succeeded')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)')
+            [CompletionResult]::new('--exit-zero', '--exit-zero', [CompletionResultType]::ParameterName, 'Exit 0 whatever the verdict, as long as the explanation itself succeeded')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'End with status 65 if any record in the input was malformed')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -129,20 +149,39 @@ Register-ArgumentCompleter -Native -CommandName 'outcome' -ScriptBlock {
         }
         'outcome;completions' {
             [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Write the scripts for every shell into DIR instead, under their usual file names (DIR is created if missing)')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)')
-            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Show only items of these severities (the exit status still covers every item)')
-            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'Outcomes that count as OK for this run (custom reasons too); findings still apply')
-            [CompletionResult]::new('--finding', '--finding', [CompletionResultType]::ParameterName, 'A finding''s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)')
-            [CompletionResult]::new('--catalog', '--catalog', [CompletionResultType]::ParameterName, 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]')
-            [CompletionResult]::new('--exit-zero', '--exit-zero', [CompletionResultType]::ParameterName, 'Exit 0 whatever the verdict, as long as the explanation itself succeeded')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)')
-            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'End with status 65 if any record in the input was malformed')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout (with --dir the files are still written)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout (with --dir the files are still written)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'outcome;help' {
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain close reasons, job records or Scrapy logs')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show the whole catalog of known outcomes')
+            [CompletionResult]::new('summary', 'summary', [CompletionResultType]::ParameterValue, 'Aggregate many jobs into counts per outcome')
+            [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Run a crawl, pass its output through, and exit with its verdict')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'outcome;help;explain' {
+            break
+        }
+        'outcome;help;list' {
+            break
+        }
+        'outcome;help;summary' {
+            break
+        }
+        'outcome;help;run' {
+            break
+        }
+        'outcome;help;completions' {
+            break
+        }
+        'outcome;help;help' {
             break
         }
     })

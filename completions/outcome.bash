@@ -22,6 +22,9 @@ _outcome() {
             outcome,explain)
                 cmd="outcome__subcmd__explain"
                 ;;
+            outcome,help)
+                cmd="outcome__subcmd__help"
+                ;;
             outcome,list)
                 cmd="outcome__subcmd__list"
                 ;;
@@ -31,6 +34,24 @@ _outcome() {
             outcome,summary)
                 cmd="outcome__subcmd__summary"
                 ;;
+            outcome__subcmd__help,completions)
+                cmd="outcome__subcmd__help__subcmd__completions"
+                ;;
+            outcome__subcmd__help,explain)
+                cmd="outcome__subcmd__help__subcmd__explain"
+                ;;
+            outcome__subcmd__help,help)
+                cmd="outcome__subcmd__help__subcmd__help"
+                ;;
+            outcome__subcmd__help,list)
+                cmd="outcome__subcmd__help__subcmd__list"
+                ;;
+            outcome__subcmd__help,run)
+                cmd="outcome__subcmd__help__subcmd__run"
+                ;;
+            outcome__subcmd__help,summary)
+                cmd="outcome__subcmd__help__subcmd__summary"
+                ;;
             *)
                 ;;
         esac
@@ -38,36 +59,12 @@ _outcome() {
 
     case "${cmd}" in
         outcome)
-            opts="-q -h -V --format --color --exit-zero --quiet --only --strict --expect --finding --catalog --help --version explain list summary run completions"
+            opts="-h -V --help --version explain list summary run completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -W "human json line" -- "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --only)
-                    COMPREPLY=($(compgen -W "ok warning critical unknown" -- "${cur}"))
-                    return 0
-                    ;;
-                --expect)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --finding)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --catalog)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -76,37 +73,13 @@ _outcome() {
             return 0
             ;;
         outcome__subcmd__completions)
-            opts="-q -h -V --dir --format --color --exit-zero --quiet --only --strict --expect --finding --catalog --help --version bash elvish fish powershell zsh"
+            opts="-q -h -V --dir --quiet --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --format)
-                    COMPREPLY=($(compgen -W "human json line" -- "${cur}"))
-                    return 0
-                    ;;
-                --color)
-                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --only)
-                    COMPREPLY=($(compgen -W "ok warning critical unknown" -- "${cur}"))
-                    return 0
-                    ;;
-                --expect)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --finding)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --catalog)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -118,7 +91,7 @@ _outcome() {
             return 0
             ;;
         outcome__subcmd__explain)
-            opts="-i -q -h -V --input --follow --format --color --exit-zero --quiet --only --strict --expect --finding --catalog --help --version finished start_error cancelled shutdown closespider_timeout closespider_timeout_no_item closespider_itemcount closespider_pagecount closespider_pagecount_no_item closespider_errorcount memusage_exceeded killed_by_oom diskusage_exceeded failed cancelled_stalled cancelled_24h_limit cancelled_watchdog cancel_timeout banned slybot_fewitems_scraped project_deleted no_reason closespider_max_zapi_requests plugin_conflict failed_forbidden_domain zyte_api_bad_key zyte_api_suspended_account bad_session_inits pool_error unsupported_set_location"
+            opts="-i -b -q -h -V --input --brief --follow --format --color --quiet --exit-zero --only --strict --expect --finding --catalog --help --version finished start_error cancelled shutdown closespider_timeout closespider_timeout_no_item closespider_itemcount closespider_pagecount closespider_pagecount_no_item closespider_errorcount memusage_exceeded killed_by_oom diskusage_exceeded failed cancelled_stalled cancelled_24h_limit cancelled_watchdog cancel_timeout banned slybot_fewitems_scraped project_deleted no_reason closespider_max_zapi_requests plugin_conflict failed_forbidden_domain zyte_api_bad_key zyte_api_suspended_account bad_session_inits pool_error unsupported_set_location"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -163,8 +136,106 @@ _outcome() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        outcome__subcmd__help)
+            opts="explain list summary run completions help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        outcome__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        outcome__subcmd__help__subcmd__explain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        outcome__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        outcome__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        outcome__subcmd__help__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        outcome__subcmd__help__subcmd__summary)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         outcome__subcmd__list)
-            opts="-q -h -V --severity --checks --format --color --exit-zero --quiet --only --strict --expect --finding --catalog --help --version"
+            opts="-q -h -V --severity --search --checks --format --color --quiet --finding --catalog --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -174,20 +245,16 @@ _outcome() {
                     COMPREPLY=($(compgen -W "ok warning critical unknown" -- "${cur}"))
                     return 0
                     ;;
+                --search)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "human json line" -- "${cur}"))
                     return 0
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                --only)
-                    COMPREPLY=($(compgen -W "ok warning critical unknown" -- "${cur}"))
-                    return 0
-                    ;;
-                --expect)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --finding)
@@ -206,7 +273,7 @@ _outcome() {
             return 0
             ;;
         outcome__subcmd__run)
-            opts="-q -h -V --log --report --format --color --exit-zero --quiet --only --strict --expect --finding --catalog --help --version"
+            opts="-q -h -V --log --report --format --color --quiet --exit-zero --only --strict --expect --finding --catalog --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -252,7 +319,7 @@ _outcome() {
             return 0
             ;;
         outcome__subcmd__summary)
-            opts="-i -w -c -q -h -V --input --by --keys --findings --warning --since --critical --format --color --exit-zero --quiet --only --strict --expect --finding --catalog --help --version"
+            opts="-i -w -c -q -h -V --input --by --keys --findings --warning --since --critical --format --color --quiet --exit-zero --only --strict --expect --finding --catalog --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -295,7 +362,7 @@ _outcome() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "human json line" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json line nagios prometheus" -- "${cur}"))
                     return 0
                     ;;
                 --color)

@@ -18,18 +18,8 @@ set edit:completion:arg-completer[outcome] = {|@words|
     }
     var completions = [
         &'outcome'= {
-            cand --format 'Output format'
-            cand --color 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)'
-            cand --only 'Show only items of these severities (the exit status still covers every item)'
-            cand --expect 'Outcomes that count as OK for this run (custom reasons too); findings still apply'
-            cand --finding 'A finding''s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)'
-            cand --catalog 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]'
-            cand --exit-zero 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
-            cand -q 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
-            cand --quiet 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
-            cand --strict 'End with status 65 if any record in the input was malformed'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
             cand explain 'Explain close reasons, job records or Scrapy logs'
@@ -37,8 +27,39 @@ set edit:completion:arg-completer[outcome] = {|@words|
             cand summary 'Aggregate many jobs into counts per outcome'
             cand run 'Run a crawl, pass its output through, and exit with its verdict'
             cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'outcome;explain'= {
+            cand finished 'The spider ran out of work and closed normally'
+            cand start_error 'The spider''s start() raised before the crawl could begin'
+            cand cancelled 'The job was cancelled before it finished'
+            cand shutdown 'The crawler was told to stop (signal or crawler.stop())'
+            cand closespider_timeout 'The spider hit its CLOSESPIDER_TIMEOUT run-time limit'
+            cand closespider_timeout_no_item 'No item was scraped for CLOSESPIDER_TIMEOUT_NO_ITEM seconds'
+            cand closespider_itemcount 'The spider scraped the number of items it was limited to'
+            cand closespider_pagecount 'The spider received the number of responses it was limited to'
+            cand closespider_pagecount_no_item 'Too many responses in a row produced no item'
+            cand closespider_errorcount 'The spider raised CLOSESPIDER_ERRORCOUNT errors and was closed'
+            cand memusage_exceeded 'Scrapy''s memory extension stopped the spider at its memory limit'
+            cand killed_by_oom 'The kernel''s out-of-memory killer ended the job'
+            cand diskusage_exceeded 'The job ran out of its disk quota'
+            cand failed 'The job failed: it could not start or its runner crashed'
+            cand cancelled_stalled 'Scrapy Cloud cancelled the job after an hour without activity'
+            cand cancelled_24h_limit 'The job ran past the 24-hour limit of a free organization'
+            cand cancelled_watchdog 'A shub-workflow watchdog cancelled the job for running too long'
+            cand cancel_timeout 'The job did not stop within 5 minutes of being cancelled'
+            cand banned 'The proxy middleware gave up after too many bans in a row'
+            cand slybot_fewitems_scraped 'A Portia spider scraped too few items per period'
+            cand project_deleted 'The job was stopped because its project was deleted'
+            cand no_reason 'The job finished without setting an outcome (deprecated)'
+            cand closespider_max_zapi_requests 'The spider reached its ZYTE_API_MAX_REQUESTS budget'
+            cand plugin_conflict 'Smart Proxy Manager and Zyte API transparent mode are both enabled'
+            cand failed_forbidden_domain 'Zyte API refused every start request for a forbidden domain'
+            cand zyte_api_bad_key 'Zyte API rejected the API key (401)'
+            cand zyte_api_suspended_account 'Zyte API answered that the account is suspended (403)'
+            cand bad_session_inits 'Too many Zyte API session initializations failed'
+            cand pool_error 'Zyte API session management hit an error in a session pool'
+            cand unsupported_set_location 'The site does not support the setLocation action used for sessions'
             cand -i 'Read job JSON, JSON Lines, bare reasons or Scrapy logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such)'
             cand --input 'Read job JSON, JSON Lines, bare reasons or Scrapy logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such)'
             cand --format 'Output format'
@@ -47,10 +68,12 @@ set edit:completion:arg-completer[outcome] = {|@words|
             cand --expect 'Outcomes that count as OK for this run (custom reasons too); findings still apply'
             cand --finding 'A finding''s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)'
             cand --catalog 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]'
+            cand -b 'Cards without the explanation and references: the verdict, the job''s facts, the findings and the next steps'
+            cand --brief 'Cards without the explanation and references: the verdict, the job''s facts, the findings and the next steps'
             cand --follow 'Follow a log being written (one -i FILE): print nothing until every crawl it opened has closed, then the verdict; Ctrl-C gives what is known so far'
-            cand --exit-zero 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
             cand -q 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
             cand --quiet 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
+            cand --exit-zero 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
             cand --strict 'End with status 65 if any record in the input was malformed'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -59,17 +82,14 @@ set edit:completion:arg-completer[outcome] = {|@words|
         }
         &'outcome;list'= {
             cand --severity 'Show only entries of these severities (any case)'
+            cand --search 'Only the entries that mention WORD (any case) in their name, aliases, title, explanation, settings or next steps'
             cand --format 'Output format'
             cand --color 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)'
-            cand --only 'Show only items of these severities (the exit status still covers every item)'
-            cand --expect 'Outcomes that count as OK for this run (custom reasons too); findings still apply'
             cand --finding 'A finding''s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)'
             cand --catalog 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]'
             cand --checks 'List the checks behind findings instead: id, thresholds, title'
-            cand --exit-zero 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
             cand -q 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
             cand --quiet 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
-            cand --strict 'End with status 65 if any record in the input was malformed'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -92,9 +112,9 @@ set edit:completion:arg-completer[outcome] = {|@words|
             cand --finding 'A finding''s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)'
             cand --catalog 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]'
             cand --findings 'With --format line: one row per finding (id, severity, jobs, title) instead of one per outcome; human and JSON output always show both'
-            cand --exit-zero 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
             cand -q 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
             cand --quiet 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
+            cand --exit-zero 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
             cand --strict 'End with status 65 if any record in the input was malformed'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -110,9 +130,9 @@ set edit:completion:arg-completer[outcome] = {|@words|
             cand --expect 'Outcomes that count as OK for this run (custom reasons too); findings still apply'
             cand --finding 'A finding''s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)'
             cand --catalog 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]'
-            cand --exit-zero 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
             cand -q 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
             cand --quiet 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
+            cand --exit-zero 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
             cand --strict 'End with status 65 if any record in the input was malformed'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -121,20 +141,32 @@ set edit:completion:arg-completer[outcome] = {|@words|
         }
         &'outcome;completions'= {
             cand --dir 'Write the scripts for every shell into DIR instead, under their usual file names (DIR is created if missing)'
-            cand --format 'Output format'
-            cand --color 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)'
-            cand --only 'Show only items of these severities (the exit status still covers every item)'
-            cand --expect 'Outcomes that count as OK for this run (custom reasons too); findings still apply'
-            cand --finding 'A finding''s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)'
-            cand --catalog 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]'
-            cand --exit-zero 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
-            cand -q 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
-            cand --quiet 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
-            cand --strict 'End with status 65 if any record in the input was malformed'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -q 'Print nothing on stdout (with --dir the files are still written)'
+            cand --quiet 'Print nothing on stdout (with --dir the files are still written)'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+        }
+        &'outcome;help'= {
+            cand explain 'Explain close reasons, job records or Scrapy logs'
+            cand list 'Show the whole catalog of known outcomes'
+            cand summary 'Aggregate many jobs into counts per outcome'
+            cand run 'Run a crawl, pass its output through, and exit with its verdict'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'outcome;help;explain'= {
+        }
+        &'outcome;help;list'= {
+        }
+        &'outcome;help;summary'= {
+        }
+        &'outcome;help;run'= {
+        }
+        &'outcome;help;completions'= {
+        }
+        &'outcome;help;help'= {
         }
     ]
     $completions[$command]

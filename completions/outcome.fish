@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_outcome_global_optspecs
-    string join \n format= color= exit-zero q/quiet only= strict expect= finding= catalog= h/help V/version
+    string join \n h/help V/version
 end
 
 function __fish_outcome_needs_command
@@ -24,29 +24,14 @@ function __fish_outcome_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c outcome -n "__fish_outcome_needs_command" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
-json\t'One JSON object per item (JSON Lines for several)'
-line\t'Tab-separated: job, outcome, severity, title'"
-complete -c outcome -n "__fish_outcome_needs_command" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c outcome -n "__fish_outcome_needs_command" -l only -d 'Show only items of these severities (the exit status still covers every item)' -r -f -a "ok\t''
-warning\t''
-critical\t''
-unknown\t''"
-complete -c outcome -n "__fish_outcome_needs_command" -l expect -d 'Outcomes that count as OK for this run (custom reasons too); findings still apply' -r
-complete -c outcome -n "__fish_outcome_needs_command" -l finding -d 'A finding\'s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)' -r
-complete -c outcome -n "__fish_outcome_needs_command" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
-complete -c outcome -n "__fish_outcome_needs_command" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
-complete -c outcome -n "__fish_outcome_needs_command" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
-complete -c outcome -n "__fish_outcome_needs_command" -l strict -d 'End with status 65 if any record in the input was malformed'
-complete -c outcome -n "__fish_outcome_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c outcome -n "__fish_outcome_needs_command" -s h -l help -d 'Print help'
 complete -c outcome -n "__fish_outcome_needs_command" -s V -l version -d 'Print version'
 complete -c outcome -n "__fish_outcome_needs_command" -f -a "explain" -d 'Explain close reasons, job records or Scrapy logs'
 complete -c outcome -n "__fish_outcome_needs_command" -f -a "list" -d 'Show the whole catalog of known outcomes'
 complete -c outcome -n "__fish_outcome_needs_command" -f -a "summary" -d 'Aggregate many jobs into counts per outcome'
 complete -c outcome -n "__fish_outcome_needs_command" -f -a "run" -d 'Run a crawl, pass its output through, and exit with its verdict'
 complete -c outcome -n "__fish_outcome_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c outcome -n "__fish_outcome_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -s i -l input -d 'Read job JSON, JSON Lines, bare reasons or Scrapy logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such)' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'
@@ -61,9 +46,10 @@ unknown\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l expect -d 'Outcomes that count as OK for this run (custom reasons too); findings still apply' -r
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l finding -d 'A finding\'s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -s b -l brief -d 'Cards without the explanation and references: the verdict, the job\'s facts, the findings and the next steps'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l follow -d 'Follow a log being written (one -i FILE): print nothing until every crawl it opened has closed, then the verdict; Ctrl-C gives what is known so far'
-complete -c outcome -n "__fish_outcome_using_subcommand explain" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l strict -d 'End with status 65 if any record in the input was malformed'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -s V -l version -d 'Print version'
@@ -71,23 +57,17 @@ complete -c outcome -n "__fish_outcome_using_subcommand list" -l severity -d 'Sh
 warning\t''
 critical\t''
 unknown\t''"
+complete -c outcome -n "__fish_outcome_using_subcommand list" -l search -d 'Only the entries that mention WORD (any case) in their name, aliases, title, explanation, settings or next steps' -r
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'
 line\t'Tab-separated: job, outcome, severity, title'"
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c outcome -n "__fish_outcome_using_subcommand list" -l only -d 'Show only items of these severities (the exit status still covers every item)' -r -f -a "ok\t''
-warning\t''
-critical\t''
-unknown\t''"
-complete -c outcome -n "__fish_outcome_using_subcommand list" -l expect -d 'Outcomes that count as OK for this run (custom reasons too); findings still apply' -r
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l finding -d 'A finding\'s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l checks -d 'List the checks behind findings instead: id, thresholds, title'
-complete -c outcome -n "__fish_outcome_using_subcommand list" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand list" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
-complete -c outcome -n "__fish_outcome_using_subcommand list" -l strict -d 'End with status 65 if any record in the input was malformed'
 complete -c outcome -n "__fish_outcome_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c outcome -n "__fish_outcome_using_subcommand list" -s V -l version -d 'Print version'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s i -l input -d 'Read jobs or logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such); with none, stdin' -r -F
@@ -96,9 +76,11 @@ complete -c outcome -n "__fish_outcome_using_subcommand summary" -l keys -d 'How
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s w -l warning -d 'WARNING when the jobs at WARNING or worse are outside RANGE (Monitoring Plugins syntax: 10, 10:, ~:10, 10:20, @10:20; a count, or with % a share of the jobs read)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l since -d 'Count only jobs that finished (or ran) since WHEN: 90s, 30m, 24h, 7d, 2w back from now, or a UTC date (2026-11-30, 2026-11-30T06:00:00); jobs without a time are left out' -r
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s c -l critical -d 'CRITICAL when the CRITICAL jobs are outside RANGE (same syntax as -w)' -r
-complete -c outcome -n "__fish_outcome_using_subcommand summary" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
-json\t'One JSON object per item (JSON Lines for several)'
-line\t'Tab-separated: job, outcome, severity, title'"
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l format -d 'Output format' -r -f -a "human\t'A table, worst first'
+json\t'One JSON object'
+line\t'Tab-separated rows: outcome, severity, jobs, title'
+nagios\t'One Monitoring Plugins status line with perfdata'
+prometheus\t'Prometheus textfile-collector metrics'"
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -110,8 +92,8 @@ complete -c outcome -n "__fish_outcome_using_subcommand summary" -l expect -d 'O
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l finding -d 'A finding\'s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l findings -d 'With --format line: one row per finding (id, severity, jobs, title) instead of one per outcome; human and JSON output always show both'
-complete -c outcome -n "__fish_outcome_using_subcommand summary" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l strict -d 'End with status 65 if any record in the input was malformed'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s V -l version -d 'Print version'
@@ -130,27 +112,48 @@ unknown\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand run" -l expect -d 'Outcomes that count as OK for this run (custom reasons too); findings still apply' -r
 complete -c outcome -n "__fish_outcome_using_subcommand run" -l finding -d 'A finding\'s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand run" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
-complete -c outcome -n "__fish_outcome_using_subcommand run" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand run" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
+complete -c outcome -n "__fish_outcome_using_subcommand run" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand run" -l strict -d 'End with status 65 if any record in the input was malformed'
 complete -c outcome -n "__fish_outcome_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c outcome -n "__fish_outcome_using_subcommand run" -s V -l version -d 'Print version'
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -l dir -d 'Write the scripts for every shell into DIR instead, under their usual file names (DIR is created if missing)' -r -F
-complete -c outcome -n "__fish_outcome_using_subcommand completions" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
-json\t'One JSON object per item (JSON Lines for several)'
-line\t'Tab-separated: job, outcome, severity, title'"
-complete -c outcome -n "__fish_outcome_using_subcommand completions" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
-always\t''
-never\t''"
-complete -c outcome -n "__fish_outcome_using_subcommand completions" -l only -d 'Show only items of these severities (the exit status still covers every item)' -r -f -a "ok\t''
-warning\t''
-critical\t''
-unknown\t''"
-complete -c outcome -n "__fish_outcome_using_subcommand completions" -l expect -d 'Outcomes that count as OK for this run (custom reasons too); findings still apply' -r
-complete -c outcome -n "__fish_outcome_using_subcommand completions" -l finding -d 'A finding\'s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)' -r
-complete -c outcome -n "__fish_outcome_using_subcommand completions" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
-complete -c outcome -n "__fish_outcome_using_subcommand completions" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
-complete -c outcome -n "__fish_outcome_using_subcommand completions" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
-complete -c outcome -n "__fish_outcome_using_subcommand completions" -l strict -d 'End with status 65 if any record in the input was malformed'
-complete -c outcome -n "__fish_outcome_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c outcome -n "__fish_outcome_using_subcommand completions" -s q -l quiet -d 'Print nothing on stdout (with --dir the files are still written)'
+complete -c outcome -n "__fish_outcome_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c outcome -n "__fish_outcome_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c outcome -n "__fish_outcome_using_subcommand help; and not __fish_seen_subcommand_from explain list summary run completions help" -f -a "explain" -d 'Explain close reasons, job records or Scrapy logs'
+complete -c outcome -n "__fish_outcome_using_subcommand help; and not __fish_seen_subcommand_from explain list summary run completions help" -f -a "list" -d 'Show the whole catalog of known outcomes'
+complete -c outcome -n "__fish_outcome_using_subcommand help; and not __fish_seen_subcommand_from explain list summary run completions help" -f -a "summary" -d 'Aggregate many jobs into counts per outcome'
+complete -c outcome -n "__fish_outcome_using_subcommand help; and not __fish_seen_subcommand_from explain list summary run completions help" -f -a "run" -d 'Run a crawl, pass its output through, and exit with its verdict'
+complete -c outcome -n "__fish_outcome_using_subcommand help; and not __fish_seen_subcommand_from explain list summary run completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c outcome -n "__fish_outcome_using_subcommand help; and not __fish_seen_subcommand_from explain list summary run completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'finished' -d 'The spider ran out of work and closed normally'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'start_error' -d 'The spider\'s start() raised before the crawl could begin'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'cancelled' -d 'The job was cancelled before it finished'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'shutdown' -d 'The crawler was told to stop (signal or crawler.stop())'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'closespider_timeout' -d 'The spider hit its CLOSESPIDER_TIMEOUT run-time limit'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'closespider_timeout_no_item' -d 'No item was scraped for CLOSESPIDER_TIMEOUT_NO_ITEM seconds'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'closespider_itemcount' -d 'The spider scraped the number of items it was limited to'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'closespider_pagecount' -d 'The spider received the number of responses it was limited to'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'closespider_pagecount_no_item' -d 'Too many responses in a row produced no item'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'closespider_errorcount' -d 'The spider raised CLOSESPIDER_ERRORCOUNT errors and was closed'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'memusage_exceeded' -d 'Scrapy\'s memory extension stopped the spider at its memory limit'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'killed_by_oom' -d 'The kernel\'s out-of-memory killer ended the job'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'diskusage_exceeded' -d 'The job ran out of its disk quota'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'failed' -d 'The job failed: it could not start or its runner crashed'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'cancelled_stalled' -d 'Scrapy Cloud cancelled the job after an hour without activity'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'cancelled_24h_limit' -d 'The job ran past the 24-hour limit of a free organization'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'cancelled_watchdog' -d 'A shub-workflow watchdog cancelled the job for running too long'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'cancel_timeout' -d 'The job did not stop within 5 minutes of being cancelled'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'banned' -d 'The proxy middleware gave up after too many bans in a row'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'slybot_fewitems_scraped' -d 'A Portia spider scraped too few items per period'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'project_deleted' -d 'The job was stopped because its project was deleted'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'no_reason' -d 'The job finished without setting an outcome (deprecated)'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'closespider_max_zapi_requests' -d 'The spider reached its ZYTE_API_MAX_REQUESTS budget'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'plugin_conflict' -d 'Smart Proxy Manager and Zyte API transparent mode are both enabled'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'failed_forbidden_domain' -d 'Zyte API refused every start request for a forbidden domain'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'zyte_api_bad_key' -d 'Zyte API rejected the API key (401)'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'zyte_api_suspended_account' -d 'Zyte API answered that the account is suspended (403)'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'bad_session_inits' -d 'Too many Zyte API session initializations failed'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'pool_error' -d 'Zyte API session management hit an error in a session pool'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -f -a 'unsupported_set_location' -d 'The site does not support the setLocation action used for sessions'

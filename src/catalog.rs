@@ -76,6 +76,33 @@ pub struct Entry {
     pub origin: Origin,
 }
 
+impl Entry {
+    /// Whether `word` (already lowercased) is in any of the entry's text.
+    pub fn mentions(&self, word: &str) -> bool {
+        let has = |text: &str| text.to_lowercase().contains(word);
+        has(&self.name)
+            || self.aliases.iter().any(|a| has(a))
+            || has(&self.title)
+            || has(&self.explanation)
+            || self.settings.iter().any(|s| has(s))
+            || self.next_steps.iter().any(|s| has(s))
+    }
+
+    /// Whether a Scrapy setting bears on this outcome: it is one of the entry's settings,
+    /// or its explanation or next steps name it as a word.
+    pub fn affected_by(&self, setting: &str) -> bool {
+        let named = |text: &str| {
+            text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .any(|word| word.eq_ignore_ascii_case(setting))
+        };
+        self.settings
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(setting))
+            || named(&self.explanation)
+            || self.next_steps.iter().any(|s| named(s))
+    }
+}
+
 /// One entry as written in a catalog file. Every field but `name` is optional so that a
 /// user catalog can override just a severity; a new entry must say more (see `complete`).
 #[derive(Debug, Deserialize)]

@@ -48,44 +48,99 @@ const EXAMPLES: &str = concat!(
     version,
     about = "Explain Scrapy and Scrapy Cloud job outcomes: what happened, how bad it is, what to do next.",
     after_help = after_help(),
-    disable_help_subcommand = true,
     propagate_version = true,
     max_term_width = 100
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
-
-    #[command(flatten)]
-    pub global: Global,
 }
 
 fn after_help() -> String {
     format!("{EXAMPLES}\n\n{}", crate::exit::TABLE)
 }
 
-#[derive(Debug, Args)]
+/// Every option that shapes how a command runs, whichever command took it: what a
+/// command does not offer keeps its default. Resolved once into `Config`.
+#[derive(Debug, Clone, Default)]
 pub struct Global {
+    pub format: crate::render::Format,
+    pub color: ColorArg,
+    pub exit_zero: bool,
+    pub quiet: bool,
+    pub only: Vec<SeverityArg>,
+    pub strict: bool,
+    pub expect: Vec<String>,
+    pub finding: Vec<(String, Option<crate::severity::Severity>)>,
+    pub catalog: Option<PathBuf>,
+}
+
+impl Cli {
+    pub fn global(&self) -> Global {
+        let mut global = Global::default();
+        match &self.command {
+            Command::Explain(a) => {
+                a.shown.apply(&mut global);
+                a.judging.apply(&mut global);
+                a.catalog.apply(&mut global);
+            }
+            Command::Run(a) => {
+                a.shown.apply(&mut global);
+                a.judging.apply(&mut global);
+                a.catalog.apply(&mut global);
+            }
+            Command::Summary(a) => {
+                global.format = a.format.into();
+                global.color = a.color;
+                global.quiet = a.quiet;
+                a.judging.apply(&mut global);
+                a.catalog.apply(&mut global);
+            }
+            Command::List(a) => {
+                a.shown.apply(&mut global);
+                a.catalog.apply(&mut global);
+            }
+            Command::Completions(a) => global.quiet = a.quiet,
+        }
+        global
+    }
+}
+
+/// How the answer is written: taken by every command but `completions` (summary has its
+/// own, with two more formats).
+#[derive(Debug, Args)]
+pub struct Shown {
     /// Output format
-    #[arg(long, global = true, value_enum, default_value_t = FormatArg::Human)]
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
     pub format: FormatArg,
 
     /// When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)
-    #[arg(long, global = true, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
     pub color: ColorArg,
 
-    /// Exit 0 whatever the verdict, as long as the explanation itself succeeded
-    #[arg(long, global = true)]
-    pub exit_zero: bool,
-
     /// Print nothing on stdout; the exit status is the answer (errors still go to stderr)
-    #[arg(short, long, global = true)]
+    #[arg(short, long)]
     pub quiet: bool,
+}
+
+impl Shown {
+    fn apply(&self, global: &mut Global) {
+        global.format = self.format.into();
+        global.color = self.color;
+        global.quiet = self.quiet;
+    }
+}
+
+/// How a verdict becomes the exit status: for the commands that judge jobs.
+#[derive(Debug, Args)]
+pub struct Judging {
+    /// Exit 0 whatever the verdict, as long as the explanation itself succeeded
+    #[arg(long)]
+    pub exit_zero: bool,
 
     /// Show only items of these severities (the exit status still covers every item)
     #[arg(
         long,
-        global = true,
         value_enum,
         value_delimiter = ',',
         value_name = "SEVERITY",
@@ -94,17 +149,29 @@ pub struct Global {
     pub only: Vec<SeverityArg>,
 
     /// End with status 65 if any record in the input was malformed
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub strict: bool,
 
     /// Outcomes that count as OK for this run (custom reasons too); findings still apply
-    #[arg(long, global = true, value_delimiter = ',', value_name = "REASON")]
+    #[arg(long, value_delimiter = ',', value_name = "REASON")]
     pub expect: Vec<String>,
+}
 
+impl Judging {
+    fn apply(&self, global: &mut Global) {
+        global.exit_zero = self.exit_zero;
+        global.only = self.only.clone();
+        global.strict = self.strict;
+        global.expect = self.expect.clone();
+    }
+}
+
+/// The catalog a command reads, and this run's changes to its checks.
+#[derive(Debug, Args)]
+pub struct CatalogArgs {
     /// A finding's severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)
     #[arg(
         long,
-        global = true,
         value_delimiter = ',',
         value_name = "ID=LEVEL",
         value_parser = parse_finding
@@ -113,8 +180,15 @@ pub struct Global {
 
     /// A user catalog (JSON, same format as the built-in one) that adds or overrides
     /// entries [default: $OUTCOME_CATALOG, when set and not empty]
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, value_name = "FILE")]
     pub catalog: Option<PathBuf>,
+}
+
+impl CatalogArgs {
+    fn apply(&self, global: &mut Global) {
+        global.finding = self.finding.clone();
+        global.catalog = self.catalog.clone();
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -125,16 +199,57 @@ pub enum FormatArg {
     Json,
     /// Tab-separated: job, outcome, severity, title
     Line,
-    /// One Monitoring Plugins status line (summary only)
+    // Summary's formats: never offered here (help, completions), but accepted by the
+    // parser so that the error can say where they belong.
     #[value(hide = true)]
     Nagios,
-    /// Prometheus textfile-collector metrics (summary only)
     #[value(hide = true)]
     Prometheus,
 }
 
+impl From<FormatArg> for crate::render::Format {
+    fn from(arg: FormatArg) -> Self {
+        use crate::render::Format;
+        match arg {
+            FormatArg::Human => Format::Human,
+            FormatArg::Json => Format::Json,
+            FormatArg::Line => Format::Line,
+            FormatArg::Nagios => Format::Nagios,
+            FormatArg::Prometheus => Format::Prometheus,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SummaryFormatArg {
+    /// A table, worst first
+    Human,
+    /// One JSON object
+    Json,
+    /// Tab-separated rows: outcome, severity, jobs, title
+    Line,
+    /// One Monitoring Plugins status line with perfdata
+    Nagios,
+    /// Prometheus textfile-collector metrics
+    Prometheus,
+}
+
+impl From<SummaryFormatArg> for crate::render::Format {
+    fn from(arg: SummaryFormatArg) -> Self {
+        use crate::render::Format;
+        match arg {
+            SummaryFormatArg::Human => Format::Human,
+            SummaryFormatArg::Json => Format::Json,
+            SummaryFormatArg::Line => Format::Line,
+            SummaryFormatArg::Nagios => Format::Nagios,
+            SummaryFormatArg::Prometheus => Format::Prometheus,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorArg {
+    #[default]
     Auto,
     Always,
     Never,
@@ -207,6 +322,15 @@ pub struct Run {
     pub report: Option<PathBuf>,
 
     /// The command to run and its arguments, after `--`
+    #[command(flatten)]
+    pub shown: Shown,
+
+    #[command(flatten)]
+    pub judging: Judging,
+
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
+
     #[arg(
         required = true,
         trailing_var_arg = true,
@@ -227,10 +351,24 @@ pub struct Explain {
     #[arg(short, long = "input", value_name = "FILE", num_args = 1.., conflicts_with = "reasons")]
     pub inputs: Vec<PathBuf>,
 
+    /// Cards without the explanation and references: the verdict, the job's facts, the
+    /// findings and the next steps
+    #[arg(short, long)]
+    pub brief: bool,
+
     /// Follow a log being written (one -i FILE): print nothing until every crawl it opened
     /// has closed, then the verdict; Ctrl-C gives what is known so far
     #[arg(long)]
     pub follow: bool,
+
+    #[command(flatten)]
+    pub shown: Shown,
+
+    #[command(flatten)]
+    pub judging: Judging,
+
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
 }
 
 #[derive(Debug, Args)]
@@ -245,9 +383,25 @@ pub struct List {
     )]
     pub severity: Vec<SeverityArg>,
 
+    /// Only the outcomes a Scrapy setting bears on (MEMUSAGE_LIMIT_MB, CLOSESPIDER_TIMEOUT;
+    /// any case)
+    #[arg(value_name = "SETTING", conflicts_with = "checks")]
+    pub setting: Option<String>,
+
+    /// Only the entries that mention WORD (any case) in their name, aliases, title,
+    /// explanation, settings or next steps
+    #[arg(long, value_name = "WORD", conflicts_with = "checks")]
+    pub search: Option<String>,
+
     /// List the checks behind findings instead: id, thresholds, title
     #[arg(long, conflicts_with = "severity")]
     pub checks: bool,
+
+    #[command(flatten)]
+    pub shown: Shown,
+
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
 }
 
 #[derive(Debug, Args)]
@@ -283,6 +437,24 @@ pub struct Summary {
     /// CRITICAL when the CRITICAL jobs are outside RANGE (same syntax as -w)
     #[arg(short = 'c', long = "critical", value_name = "RANGE", value_parser = parse_range)]
     pub critical: Option<crate::thresholds::Range>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SummaryFormatArg::Human)]
+    pub format: SummaryFormatArg,
+
+    /// When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    pub color: ColorArg,
+
+    /// Print nothing on stdout; the exit status is the answer (errors still go to stderr)
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    #[command(flatten)]
+    pub judging: Judging,
+
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -301,6 +473,10 @@ pub struct Completions {
     /// (DIR is created if missing)
     #[arg(long, value_name = "DIR", conflicts_with = "shell")]
     pub dir: Option<PathBuf>,
+
+    /// Print nothing on stdout (with --dir the files are still written)
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -343,17 +519,22 @@ impl TypedValueParser for ReasonParser {
     }
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
-        let names = crate::catalog::Catalog::builtin()
-            .map(|catalog| {
-                catalog
-                    .outcomes()
-                    .filter(|(_, kind)| *kind == crate::catalog::Kind::Outcome)
-                    .map(|(entry, _)| completion_name(&entry.name))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default();
-        Some(Box::new(names.into_iter().map(PossibleValue::new)))
+        let names = reason_names().into_iter().map(|(name, _)| name);
+        Some(Box::new(names.map(PossibleValue::new)))
     }
+}
+
+/// The built-in outcomes as completion offers them: each name, and its title.
+pub fn reason_names() -> Vec<(String, String)> {
+    crate::catalog::Catalog::builtin()
+        .map(|catalog| {
+            catalog
+                .outcomes()
+                .filter(|(_, kind)| *kind == crate::catalog::Kind::Outcome)
+                .map(|(entry, _)| (completion_name(&entry.name), entry.title.clone()))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default()
 }
 
 fn completion_name(name: &str) -> String {

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::catalog::Catalog;
-use crate::cli::{ColorArg, FormatArg, Global};
+use crate::cli::{ColorArg, Global};
 use crate::exit::{ExitStatus, Result};
 use crate::reason::Matcher;
 use crate::render::color::{self, ColorChoice, Palette};
@@ -45,13 +45,7 @@ impl Config {
                 .map(PathBuf::from)
         });
         Config {
-            format: match global.format {
-                FormatArg::Human => Format::Human,
-                FormatArg::Json => Format::Json,
-                FormatArg::Line => Format::Line,
-                FormatArg::Nagios => Format::Nagios,
-                FormatArg::Prometheus => Format::Prometheus,
-            },
+            format: global.format,
             out: Palette {
                 on: color::decide(choice, stdout_is_terminal),
                 width: width::decide(libc::STDOUT_FILENO),

@@ -525,8 +525,10 @@ fn refused_option_values_are_escaped_in_usage_errors() {
         &["summary", "-c", hostile],
         &["summary", "--since", hostile],
         &["explain", "--finding", hostile, "finished"],
-        &["--format", hostile, "list"],
-        &["--color", hostile, "list"],
+        &["list", "--format", hostile],
+        &["list", "--color", hostile],
+        &["summary", "--format", hostile],
+        &["completions", hostile],
         &["list", "--severity", hostile],
         &[hostile],
     ] {

@@ -27,12 +27,18 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<Exit
     for reason in &reasons {
         refuse_file_name(&matcher, reason)?;
     }
+    let detail = if args.brief {
+        human::Detail::Brief
+    } else {
+        human::Detail::Full
+    };
     let mut explainer = Explainer {
         sink,
         config,
         catalog: matcher.catalog(),
         tally: Tally::default(),
-        lines: human::CardOrLines::default(),
+        lines: human::CardOrLines::new(detail),
+        detail,
         cards: !reads_stdin,
         cards_shown: 0,
     };
@@ -143,6 +149,7 @@ struct Explainer<'a> {
     catalog: &'a Catalog,
     tally: Tally,
     lines: human::CardOrLines,
+    detail: human::Detail,
     /// Reasons from the command line: each gets a card, however many.
     cards: bool,
     cards_shown: u64,
@@ -186,7 +193,7 @@ impl Records for Explainer<'_> {
                     writeln!(self.sink)?;
                 }
                 self.cards_shown += 1;
-                human::card(&mut *self.sink, palette, catalog, &report)?;
+                human::card(&mut *self.sink, palette, catalog, &report, self.detail)?;
             }
             Format::Human => self
                 .lines

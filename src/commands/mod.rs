@@ -16,7 +16,7 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
     // We decide about colour ourselves, per stream; see render::color.
     colored::control::set_override(true);
     let mut sink = Sink::stdout();
-    let config = Config::resolve(&cli.global, sink.terminal);
+    let config = Config::resolve(&cli.global(), sink.terminal);
     // `run` writes nothing to stdout: the command it runs owns it, closed or not.
     let writes_stdout = !matches!(cli.command, Command::Run(_));
     if writes_stdout && !config.quiet && sink.is_missing() {

@@ -251,6 +251,7 @@ fn write_report(
                     },
                     catalog,
                     report,
+                    human::Detail::Full,
                 )
                 .map_err(fail)?;
             }

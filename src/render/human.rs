@@ -113,19 +113,34 @@ fn numbered(out: &mut impl Write, width: usize, steps: &[String]) -> io::Result<
     Ok(())
 }
 
+/// How much of a card to show: all of it, or (`--brief`) what a user who knows the outcome
+/// acts on: the verdict, the facts, the findings and the next steps.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Detail {
+    #[default]
+    Full,
+    Brief,
+}
+
 fn entry_body(
     out: &mut impl Write,
     palette: Palette,
     entry: &Entry,
     steps: &[String],
+    detail: Detail,
 ) -> io::Result<()> {
-    writeln!(out)?;
-    paragraph(out, palette.prose(), &safe(&entry.explanation), 2)?;
+    if detail == Detail::Full {
+        writeln!(out)?;
+        paragraph(out, palette.prose(), &safe(&entry.explanation), 2)?;
+    }
     if !steps.is_empty() {
         writeln!(out)?;
         writeln!(out, "{}", palette.heading("Next steps"))?;
         let steps: Vec<String> = steps.iter().map(|s| safe(s).into_owned()).collect();
         numbered(out, palette.prose(), &steps)?;
+    }
+    if detail == Detail::Brief {
+        return Ok(());
     }
     writeln!(out)?;
     if !entry.settings.is_empty() {
@@ -180,6 +195,7 @@ pub fn card(
     palette: Palette,
     catalog: &Catalog,
     report: &Report,
+    detail: Detail,
 ) -> io::Result<()> {
     let entry = report.entry(catalog);
     let name = report.outcome(catalog).unwrap_or(&entry.name);
@@ -219,7 +235,7 @@ pub fn card(
         .into_iter()
         .map(|s| s.into_owned())
         .collect();
-    entry_body(out, palette, entry, &steps)
+    entry_body(out, palette, entry, &steps, detail)
 }
 
 /// Why the verdict is not the outcome's own: a finding raised it, or --expect lowered it.
@@ -430,9 +446,17 @@ const MIN_TITLE: usize = 12;
 pub struct CardOrLines {
     held: Option<Report<'static>>,
     reports: u64,
+    detail: Detail,
 }
 
 impl CardOrLines {
+    pub fn new(detail: Detail) -> CardOrLines {
+        CardOrLines {
+            detail,
+            ..CardOrLines::default()
+        }
+    }
+
     pub fn report(
         &mut self,
         out: &mut impl Write,
@@ -498,7 +522,7 @@ impl CardOrLines {
         tally: &Tally,
     ) -> io::Result<()> {
         match self.held.take() {
-            Some(only) => card(out, palette, catalog, &only),
+            Some(only) => card(out, palette, catalog, &only, self.detail),
             None if self.reports > 1 => super::closing_count(out, palette, tally),
             None => Ok(()),
         }

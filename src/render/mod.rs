@@ -21,8 +21,9 @@ use crate::severity::{Severity, Tally};
 use crate::text::plural;
 use color::Palette;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Format {
+    #[default]
     Human,
     Json,
     Line,

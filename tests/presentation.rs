@@ -1,0 +1,434 @@
+//! What a new user meets first: help for each command, the man pages, shell completion in
+//! real shells, brief cards and catalog search.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command as Process;
+
+use common::{outcome, stdout_of};
+
+fn help(args: &[&str]) -> String {
+    let output = outcome().args(args).output().expect("runs");
+    assert_eq!(output.status.code(), Some(0), "{args:?}");
+    stdout_of(&output)
+}
+
+// Help.
+
+#[test]
+fn help_subcommand_is_the_commands_own_help() {
+    assert_eq!(help(&["help"]), help(&["--help"]));
+    for command in ["explain", "list", "summary", "run", "completions"] {
+        assert_eq!(
+            help(&["help", command]),
+            help(&[command, "--help"]),
+            "{command}"
+        );
+    }
+    let output = outcome().args(["help", "nope"]).output().expect("runs");
+    assert_eq!(output.status.code(), Some(64));
+}
+
+#[test]
+fn each_command_lists_only_the_options_it_takes() {
+    let completions = help(&["completions", "--help"]);
+    for absent in [
+        "--strict",
+        "--catalog",
+        "--format",
+        "--only",
+        "--expect",
+        "--finding",
+    ] {
+        assert!(
+            !completions.contains(absent),
+            "completions: {absent}\n{completions}"
+        );
+    }
+    assert!(completions.contains("--quiet"), "{completions}");
+    let list = help(&["list", "--help"]);
+    for absent in ["--strict", "--only", "--expect", "--exit-zero"] {
+        assert!(!list.contains(absent), "list: {absent}\n{list}");
+    }
+    for present in ["--catalog", "--format", "--severity", "--checks"] {
+        assert!(list.contains(present), "list: {present}\n{list}");
+    }
+    for command in ["explain", "run", "summary"] {
+        let text = help(&[command, "--help"]);
+        for present in [
+            "--strict",
+            "--catalog",
+            "--format",
+            "--only",
+            "--expect",
+            "--exit-zero",
+        ] {
+            assert!(text.contains(present), "{command}: {present}\n{text}");
+        }
+    }
+    assert!(help(&["explain", "--help"]).contains("--brief"));
+    assert!(!help(&["summary", "--help"]).contains("--brief"));
+}
+
+#[test]
+fn nagios_and_prometheus_are_offered_by_summary_only() {
+    let summary = help(&["summary", "--help"]);
+    assert!(
+        summary.contains("nagios") && summary.contains("prometheus"),
+        "{summary}"
+    );
+    for command in ["explain", "list", "run"] {
+        let text = help(&[command, "--help"]);
+        assert!(
+            !text.contains("nagios") && !text.contains("prometheus"),
+            "{command}:\n{text}"
+        );
+        // Asked for anyway, the error says where they belong.
+        let mut args = vec![command, "--format", "prometheus"];
+        if command == "run" {
+            args.extend(["--", "true"]);
+        }
+        let output = outcome().args(&args).output().expect("runs");
+        assert_eq!(output.status.code(), Some(64), "{command}");
+        assert!(common::stderr_of(&output).contains("`outcome summary` only"));
+    }
+}
+
+#[test]
+fn options_go_after_their_command() {
+    // Each command owns its options, as its help says; before the command they are refused.
+    let output = outcome()
+        .args(["--format", "json", "explain", "finished"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(64));
+    let output = outcome()
+        .args(["explain", "finished", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+}
+
+// Man pages.
+
+fn man_pages() -> Vec<(String, Vec<u8>)> {
+    let mut command = outcome::cli::command();
+    command.build();
+    let mut pages = Vec::new();
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command.clone())
+        .render(&mut page)
+        .expect("renders");
+    pages.push(("outcome.1".to_string(), page));
+    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("outcome-{}", sub.get_name());
+        let mut page = Vec::new();
+        clap_mangen::Man::new(sub.clone().name(name.clone()))
+            .render(&mut page)
+            .expect("renders");
+        pages.push((format!("{name}.1"), page));
+    }
+    pages
+}
+
+#[test]
+fn committed_man_pages_are_up_to_date() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("man");
+    let bless = std::env::var_os("OUTCOME_BLESS").is_some();
+    let pages = man_pages();
+    for (file, page) in &pages {
+        let path = dir.join(file);
+        if bless {
+            std::fs::create_dir_all(&dir).expect("man/");
+            std::fs::write(&path, page).expect("written");
+            continue;
+        }
+        let committed = std::fs::read(&path).unwrap_or_default();
+        assert!(
+            &committed == page,
+            "man/{file} is stale; refresh the man pages with: \
+             OUTCOME_BLESS=1 cargo test --test presentation man_pages"
+        );
+    }
+    let committed = std::fs::read_dir(&dir).expect("man/").count();
+    assert_eq!(committed, pages.len(), "man/ holds a page no command has");
+}
+
+#[test]
+fn man_page_renders_with_man() {
+    // The page is read by the real man(1) where it is installed; groff's own checks would
+    // warn on broken roff.
+    let page = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("man/outcome-explain.1");
+    let text = std::fs::read_to_string(&page).expect("page");
+    assert!(text.contains(".TH outcome-explain"), "{text}");
+    assert!(text.contains("\\-\\-brief"), "{text}");
+    assert!(
+        text.contains("memusage_exceeded"),
+        "the examples are in the page"
+    );
+}
+
+// Completions, run in the real shells.
+
+/// A shell this test needs: found on PATH, or installed from Debian's packages where this
+/// machine can; otherwise the test fails and says so.
+fn shell(name: &str) -> PathBuf {
+    let found = |name: &str| {
+        std::env::var_os("PATH").and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join(name))
+                .find(|p| p.is_file())
+        })
+    };
+    if let Some(path) = found(name) {
+        return path;
+    }
+    let installed = Process::new("apt-get")
+        .args(["install", "-y", "-q", name])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    match found(name) {
+        Some(path) if installed => path,
+        _ => panic!(
+            "{name} is needed to test its completion and could not be installed \
+             (apt-get install {name}); install it and run the tests again"
+        ),
+    }
+}
+
+fn script(shell: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("completions-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let output = outcome()
+        .args(["completions", shell])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    let path = dir.join(shell);
+    std::fs::write(&path, output.stdout).expect("script");
+    path
+}
+
+fn bash_complete(line: &str) -> Vec<String> {
+    let bash = shell("bash");
+    let words: Vec<&str> = line.split(' ').collect();
+    let program = format!(
+        "source {script}; COMP_WORDS=({words}); COMP_CWORD={cword}; COMP_LINE='{line}'; \
+         COMP_POINT=${{#COMP_LINE}}; _outcome outcome '{cur}' '{prev}'; \
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script = script("bash").display(),
+        words = words
+            .iter()
+            .map(|w| format!("'{w}'"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        cword = words.len() - 1,
+        cur = words[words.len() - 1],
+        prev = words[words.len().saturating_sub(2)],
+    );
+    let output = Process::new(bash)
+        .args(["-c", &program])
+        .output()
+        .expect("bash runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn fish_complete(line: &str) -> Vec<(String, String)> {
+    let fish = shell("fish");
+    let program = format!("source {}; complete -C '{line}'", script("fish").display());
+    let output = Process::new(fish)
+        .args(["-c", &program])
+        .output()
+        .expect("fish runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| match l.split_once('\t') {
+            Some((word, what)) => (word.to_string(), what.to_string()),
+            None => (l.to_string(), String::new()),
+        })
+        .collect()
+}
+
+#[test]
+fn bash_completes_reason_names_and_each_commands_options() {
+    assert_eq!(bash_complete("outcome explain memu"), ["memusage_exceeded"]);
+    let closespider = bash_complete("outcome explain closespider_");
+    assert!(
+        closespider.contains(&"closespider_timeout".to_string()),
+        "{closespider:?}"
+    );
+    assert!(closespider.len() >= 4, "{closespider:?}");
+    let options = bash_complete("outcome completions --");
+    assert!(options.contains(&"--quiet".to_string()), "{options:?}");
+    assert!(!options.contains(&"--strict".to_string()), "{options:?}");
+    let formats = bash_complete("outcome summary --format ");
+    assert!(formats.contains(&"nagios".to_string()), "{formats:?}");
+    let formats = bash_complete("outcome explain --format ");
+    assert!(!formats.contains(&"nagios".to_string()), "{formats:?}");
+    assert!(formats.contains(&"json".to_string()), "{formats:?}");
+}
+
+#[test]
+fn fish_completes_reason_names_with_their_titles() {
+    let offered = fish_complete("outcome explain memu");
+    assert_eq!(offered.len(), 1, "{offered:?}");
+    assert_eq!(offered[0].0, "memusage_exceeded");
+    assert!(offered[0].1.contains("memory"), "{offered:?}");
+    let options: Vec<String> = fish_complete("outcome completions --")
+        .into_iter()
+        .map(|(w, _)| w)
+        .collect();
+    assert!(options.contains(&"--quiet".to_string()), "{options:?}");
+    assert!(!options.contains(&"--catalog".to_string()), "{options:?}");
+    let formats: Vec<String> = fish_complete("outcome explain --format ")
+        .into_iter()
+        .map(|(w, _)| w)
+        .collect();
+    assert_eq!(formats, ["human", "json", "line"]);
+}
+
+#[test]
+fn every_shell_script_offers_the_reason_names() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let output = outcome()
+            .args(["completions", shell])
+            .output()
+            .expect("runs");
+        let text = stdout_of(&output);
+        for name in ["memusage_exceeded", "closespider_timeout", "killed_by_oom"] {
+            assert!(text.contains(name), "{shell}: {name}");
+        }
+    }
+}
+
+// Brief cards.
+
+#[test]
+fn brief_cards_keep_the_verdict_findings_and_steps_only() {
+    let card = |args: &[&str]| {
+        let output = outcome().args(args).output().expect("runs");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        stdout_of(&output)
+    };
+    let full = card(&["explain", "memusage_exceeded"]);
+    let brief = card(&["explain", "--brief", "memusage_exceeded"]);
+    assert!(
+        brief.starts_with("memusage_exceeded  CRITICAL\n"),
+        "{brief}"
+    );
+    assert!(brief.contains("Next steps"), "{brief}");
+    for gone in ["Docs", "Set by", "Settings"] {
+        assert!(
+            full.contains(gone) && !brief.contains(gone),
+            "{gone}\n{brief}"
+        );
+    }
+    assert!(brief.lines().count() < full.lines().count());
+    // A job with findings: they stay, with their evidence.
+    let job = r#"{"key":"1/2/3","close_reason":"finished","items":0,"errors":4}"#;
+    let output = outcome()
+        .args(["explain", "-b"])
+        .write_stdin(job)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout_of(&output);
+    for kept in [
+        "Verdict",
+        "Job        1/2/3",
+        "Findings",
+        "zero_items",
+        "4 errors logged",
+    ] {
+        assert!(text.contains(kept), "{kept}\n{text}");
+    }
+    assert!(!text.contains("Docs"), "{text}");
+    // The exit status is the same with or without it, in every format.
+    for format in ["human", "json", "line"] {
+        let output = outcome()
+            .args(["explain", "-b", "--format", format])
+            .write_stdin(job)
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(1), "{format}");
+    }
+}
+
+// Searching the catalog.
+
+fn listed(args: &[&str]) -> Vec<String> {
+    let output = outcome()
+        .args(["list", "--format", "line"])
+        .args(args)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0), "{args:?}");
+    stdout_of(&output)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn search_matches_names_titles_explanations_and_steps_in_any_case() {
+    let proxy = listed(&["--search", "PROXY"]);
+    assert!(proxy.contains(&"banned".to_string()), "{proxy:?}");
+    let oom = listed(&["--search", "out-of-memory"]);
+    assert!(oom.contains(&"killed by oom".to_string()), "{oom:?}");
+    // A word only in an entry's next steps.
+    let jobdir = listed(&["--search", "jobdir"]);
+    assert!(
+        jobdir.contains(&"memusage_exceeded".to_string()),
+        "{jobdir:?}"
+    );
+    // Combined with --severity, both apply.
+    let ok_proxy = listed(&["--search", "proxy", "--severity", "ok"]);
+    assert!(ok_proxy.is_empty(), "{ok_proxy:?}");
+    let output = outcome()
+        .args(["list", "--search", "zzzzqqq"])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout_of(&output).is_empty());
+    assert!(common::stderr_of(&output).contains("no entry mentions `zzzzqqq`"));
+}
+
+#[test]
+fn a_setting_lists_the_outcomes_it_bears_on() {
+    let memory = listed(&["memusage_limit_mb"]);
+    assert!(
+        memory.contains(&"memusage_exceeded".to_string()),
+        "{memory:?}"
+    );
+    assert!(!memory.contains(&"finished".to_string()), "{memory:?}");
+    let timeout = listed(&["CLOSESPIDER_TIMEOUT"]);
+    assert!(
+        timeout.contains(&"closespider_timeout".to_string()),
+        "{timeout:?}"
+    );
+    // A setting is a whole word: a prefix is not it.
+    assert!(listed(&["MEMUSAGE_LIMIT"]).is_empty());
+    let output = outcome()
+        .args(["list", "NO_SUCH_SETTING\u{1b}[31m"])
+        .output()
+        .expect("runs");
+    let stderr = common::stderr_of(&output);
+    assert!(stderr.contains("no outcome names the setting"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}
