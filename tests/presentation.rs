@@ -432,3 +432,129 @@ fn a_setting_lists_the_outcomes_it_bears_on() {
     assert!(stderr.contains("no outcome names the setting"), "{stderr}");
     assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
 }
+
+// The README.
+
+/// Every ```console block of the README that runs `outcome` on a committed fixture shows
+/// what the binary prints now, at 80 columns, and the status it ends with.
+#[test]
+fn the_readmes_console_examples_are_real_output() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let mut checked = 0;
+    for block in readme.split("```console\n").skip(1) {
+        let block = &block[..block.find("```").expect("closed block")];
+        let mut lines = block.lines();
+        let Some(command) = lines.next().and_then(|l| l.strip_prefix("$ outcome ")) else {
+            continue;
+        };
+        let rest: Vec<&str> = lines.collect();
+        let status_at = rest.iter().position(|l| *l == "$ echo $?");
+        let shown = rest[..status_at.unwrap_or(rest.len())].join("\n");
+        let args: Vec<&str> = command.split(' ').collect();
+        let output = outcome()
+            .current_dir(common::fixture(""))
+            .env("COLUMNS", "80")
+            .args(&args)
+            .output()
+            .expect("runs");
+        assert_eq!(
+            stdout_of(&output).trim_end(),
+            shown.trim_end(),
+            "README: $ outcome {command}"
+        );
+        if let Some(at) = status_at {
+            assert_eq!(
+                output.status.code().map(|c| c.to_string()).as_deref(),
+                rest.get(at + 1).copied(),
+                "README: $ outcome {command}"
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 1, "the README's first screen is a real card");
+}
+
+// Width.
+
+fn overlong_lines(text: &str, columns: usize) -> Vec<String> {
+    text.lines()
+        .filter(|line| unicode_width::UnicodeWidthStr::width(*line) > columns)
+        // A URL or a command in backticks is never broken; nothing else may pass the width.
+        .filter(|line| !line.contains("://") && !line.contains('`'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn no_human_line_passes_the_width_whatever_the_input() {
+    let long_words = "word ".repeat(200);
+    let wide = "日本語の長いスパイダー名".repeat(8);
+    let key = format!("{}/1/2", "9".repeat(300));
+    let records = [
+        format!(r#"{{"key":"{key}","spider":"{wide}","close_reason":"finished","items":0}}"#),
+        format!(r#"{{"key":"1/2/3","spider":"s","close_reason":"{long_words}"}}"#),
+        format!(
+            r#"{{"key":"1/2/4","spider":"{wide}","close_reason":"{}"}}"#,
+            "x".repeat(500)
+        ),
+        r#"{"key":"1/2/5","close_reason":"closespider_timeout_no_item","errors":3}"#.to_string(),
+    ];
+    let stream = records.join("\n");
+    for columns in [40, 60, 80, 160] {
+        for (what, args, input) in [
+            ("stream", vec!["explain"], stream.clone()),
+            ("summary", vec!["summary", "--by", "spider"], stream.clone()),
+            ("card", vec!["explain"], records[0].clone()),
+            ("card", vec!["explain"], records[1].clone()),
+            ("card", vec!["explain"], records[2].clone()),
+            ("brief", vec!["explain", "--brief"], records[3].clone()),
+        ] {
+            let output = outcome()
+                .env("COLUMNS", columns.to_string())
+                .args(&args)
+                .write_stdin(input)
+                .output()
+                .expect("runs");
+            let text = stdout_of(&output);
+            assert!(!text.is_empty(), "{what}");
+            let over = overlong_lines(&text, columns);
+            assert!(over.is_empty(), "{what} at {columns}: {over:#?}");
+        }
+    }
+}
+
+#[test]
+fn without_a_width_lines_are_whole_and_cards_wrap_at_80() {
+    // A pipe with no COLUMNS: a stream line keeps every word for grep.
+    let title = "word ".repeat(40);
+    let catalog = format!(
+        r#"{{"outcomes":[{{"name":"long_one","severity":"warning","title":"{}","explanation":"{}","next_steps":[],"settings":[],"set_by":"test","docs":[]}}]}}"#,
+        title.trim(),
+        title.trim()
+    );
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join(format!("wide-catalog-{}.json", std::process::id()));
+    std::fs::write(&path, catalog).expect("catalog");
+    let output = outcome()
+        .args(["explain", "--catalog"])
+        .arg(&path)
+        .write_stdin("long_one\nlong_one\n")
+        .output()
+        .expect("runs");
+    let text = stdout_of(&output);
+    assert!(
+        text.lines().next().unwrap_or("").ends_with(title.trim()),
+        "{text}"
+    );
+    let card = outcome()
+        .args(["explain", "--catalog"])
+        .arg(&path)
+        .arg("long_one")
+        .output()
+        .expect("runs");
+    let _ = std::fs::remove_file(&path);
+    let card = stdout_of(&card);
+    assert!(card.lines().all(|l| l.chars().count() <= 80), "{card}");
+    assert!(card.lines().any(|l| l.chars().count() > 70), "{card}");
+}

@@ -102,6 +102,12 @@ fn tables_fit_the_width() {
         );
         check_at(
             columns,
+            "width-logs",
+            &["explain", "-i", "real/2.19.0", "--only", "critical"],
+            None,
+        );
+        check_at(
+            columns,
             "width-summary",
             &[
                 "summary",

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use super::color::Palette;
 use super::safe::safe;
-use super::width::{columns, fit, pad};
+use super::width::{columns, fit, fit_start, pad};
 use crate::catalog::{Catalog, Entry};
 use crate::reason::How;
 use crate::report::Report;
@@ -49,14 +49,19 @@ fn unbreakable_words(text: &str, room: usize) -> Vec<String> {
     words
 }
 
-/// Greedy word wrap to `width` columns, every line prefixed with `indent` spaces. A word
-/// (or a command in backticks) longer than the room stands on a line of its own, unbroken.
+/// Greedy word wrap to `width` columns, every line prefixed with `indent` spaces. A URL or
+/// a command in backticks longer than the room stands on a line of its own, unbroken, so
+/// that it can be copied; any other word that long (a hostile key, a wall of digits) is
+/// cut into pieces that fit.
 pub fn wrap(text: &str, indent: usize, width: usize) -> Vec<String> {
     let room = width.saturating_sub(indent).max(20);
     let mut lines = Vec::new();
     let mut line = String::new();
     let mut used = 0;
-    for word in unbreakable_words(text, room) {
+    let words = unbreakable_words(text, room)
+        .into_iter()
+        .flat_map(|word| pieces(word, room));
+    for word in words {
         let word = word.as_str();
         let len = columns(word);
         if used > 0 && used + 1 + len > room {
@@ -75,6 +80,30 @@ pub fn wrap(text: &str, indent: usize, width: usize) -> Vec<String> {
     }
     let pad = " ".repeat(indent);
     lines.into_iter().map(|l| format!("{pad}{l}")).collect()
+}
+
+/// A word as the pieces it is shown in: itself, or, for a long word that is neither a URL
+/// nor a command, slices of at most `room` columns.
+fn pieces(word: String, room: usize) -> Vec<String> {
+    if columns(&word) <= room || word.contains("://") || word.starts_with('`') {
+        return vec![word];
+    }
+    let mut out = Vec::new();
+    let mut piece = String::new();
+    let mut used = 0;
+    for c in word.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > room && !piece.is_empty() {
+            out.push(std::mem::take(&mut piece));
+            used = 0;
+        }
+        piece.push(c);
+        used += w;
+    }
+    if !piece.is_empty() {
+        out.push(piece);
+    }
+    out
 }
 
 fn paragraph(out: &mut impl Write, width: usize, text: &str, indent: usize) -> io::Result<()> {
@@ -399,14 +428,20 @@ pub fn stream_line(
     let outcome = safe(report.outcome(catalog).unwrap_or("-"));
     let lead = Severity::LABEL_WIDTH + 2;
     let key_columns = key.as_deref().map_or(0, |k| columns(k).max(KEY_COLUMN) + 2);
-    let crowded = lead + key_columns + columns(&outcome) + 2 + MIN_TITLE > width;
-    let (key, outcome) = if crowded {
-        (
-            key.map(|k| fit(&k, width / 4).into_owned()),
-            fit(&outcome, width / 3).into_owned(),
-        )
+    let crowded =
+        lead + key_columns + columns(&outcome).max(OUTCOME_COLUMN) + 2 + MIN_TITLE > width;
+    // A crowded line drops the padding, cuts the outcome to under a third of the line and
+    // gives the key what is left after a title's minimum.
+    let (key, outcome, key_column, outcome_column) = if crowded {
+        let outcome = fit(&outcome, width * 3 / 10).into_owned();
+        let key_room = width
+            .saturating_sub(lead + columns(&outcome) + 2 + 2 + MIN_TITLE)
+            .max(KEY_COLUMN);
+        let key = key.map(|k| fit_start(&k, key_room).into_owned());
+        (key, outcome, 0, 0)
     } else {
-        (key.map(|k| k.into_owned()), outcome.into_owned())
+        let key = key.map(|k| k.into_owned());
+        (key, outcome.into_owned(), KEY_COLUMN, OUTCOME_COLUMN)
     };
     let badge = palette.badge(report.severity);
     let mut used = lead;
@@ -416,11 +451,11 @@ pub fn stream_line(
         pad(report.severity.label(), Severity::LABEL_WIDTH)
     )?;
     if let Some(key) = &key {
-        let key_pad = pad(key, KEY_COLUMN);
+        let key_pad = pad(key, key_column);
         write!(out, "{key}{key_pad}  ")?;
         used += columns(key) + key_pad.len() + 2;
     }
-    used += columns(&outcome).max(OUTCOME_COLUMN) + 2;
+    used += columns(&outcome).max(outcome_column) + 2;
     let what = safe(what);
     let room = width.saturating_sub(used);
     if room == 0 {
@@ -430,13 +465,13 @@ pub fn stream_line(
         out,
         "{}{}  {}",
         palette.strong(&outcome),
-        pad(&outcome, OUTCOME_COLUMN),
+        pad(&outcome, outcome_column),
         fit(&what, room)
     )
 }
 
 /// The fewest columns a stream line keeps for its title before it cuts its key and outcome.
-const MIN_TITLE: usize = 12;
+const MIN_TITLE: usize = 20;
 
 /// The policy for human output of a stream: one record is a card, several are one line
 /// each and a closing count. The first record is held back until a second arrives or the
@@ -559,5 +594,15 @@ mod tests {
             assert!(line.starts_with("    "));
         }
         assert_eq!(wrap("", 2, 80), vec!["  ".to_string()]);
+    }
+
+    #[test]
+    fn only_urls_and_commands_pass_the_width() {
+        let url = format!("https://example.com/{}", "a".repeat(80));
+        assert_eq!(wrap(&url, 2, 40), vec![format!("  {url}")]);
+        let digits = "9".repeat(100);
+        let lines = wrap(&format!("key {digits} end"), 2, 40);
+        assert!(lines.iter().all(|l| l.chars().count() <= 40), "{lines:?}");
+        assert_eq!(lines.concat().replace(' ', ""), format!("key{digits}end"));
     }
 }

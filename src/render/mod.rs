@@ -143,7 +143,9 @@ pub fn closing_count_after(
             _ => ", ",
         };
         let needed = separator.len() + width::columns(text);
-        if i > 0 && used + needed > palette.line() {
+        // Room is kept for the comma that may have to end this line.
+        let comma = usize::from(i < last);
+        if i > 0 && used.saturating_add(needed + comma) > palette.line() {
             write!(out, "{}\n  {styled}", separator.trim_end())?;
             used = 2 + width::columns(text);
         } else {

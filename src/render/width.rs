@@ -69,6 +69,28 @@ pub fn fit(text: &str, room: usize) -> Cow<'_, str> {
     Cow::Owned(cut)
 }
 
+/// `text` cut to at most `room` columns from its start, the cut marked with `…`: for a
+/// path or a key, whose end (a file's name, a line number) tells most.
+pub fn fit_start(text: &str, room: usize) -> Cow<'_, str> {
+    if columns(text) <= room {
+        return Cow::Borrowed(text);
+    }
+    let mut kept = 0;
+    let mut start = text.len();
+    for (at, c) in text.char_indices().rev() {
+        let w = c.width().unwrap_or(0);
+        if kept + w + 1 > room {
+            break;
+        }
+        kept += w;
+        start = at;
+    }
+    match room {
+        0 => Cow::Borrowed(""),
+        _ => Cow::Owned(format!("…{}", &text[start..])),
+    }
+}
+
 /// `text` padded with spaces to `width` columns (longer text is left as it is).
 pub fn pad(text: &str, width: usize) -> String {
     " ".repeat(width.saturating_sub(columns(text)))
@@ -98,5 +120,9 @@ mod tests {
         assert_eq!(columns(&fit("日本語のテキスト", 7)), 7);
         assert_eq!(fit("日本語", 4), "日…");
         assert_eq!(fit("abc", 0), "");
+        assert_eq!(fit_start("logs/shop/books.log:12", 14), "…/books.log:12");
+        assert_eq!(fit_start("short", 14), "short");
+        assert_eq!(columns(&fit_start("ログ/日本語.log", 9)), 9);
+        assert_eq!(fit_start("abc", 0), "");
     }
 }
