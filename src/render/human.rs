@@ -396,7 +396,7 @@ const OUTCOME_COLUMN: usize = 18;
 
 /// One job on one line: `CRITICAL  123/4/5  memusage_exceeded  title-or-first-note`, cut
 /// to the stream's width: the title first, then, for a key or an outcome too long to leave
-/// a title any room, those too.
+/// the title a quarter of the line, those too.
 pub fn stream_line(
     out: &mut impl Write,
     palette: Palette,
@@ -429,13 +429,13 @@ pub fn stream_line(
     let lead = Severity::LABEL_WIDTH + 2;
     let key_columns = key.as_deref().map_or(0, |k| columns(k).max(KEY_COLUMN) + 2);
     let crowded =
-        lead + key_columns + columns(&outcome).max(OUTCOME_COLUMN) + 2 + MIN_TITLE > width;
+        lead + key_columns + columns(&outcome).max(OUTCOME_COLUMN) + 2 + width / 4 > width;
     // A crowded line drops the padding, cuts the outcome to under a third of the line and
     // gives the key what is left after a title's minimum.
     let (key, outcome, key_column, outcome_column) = if crowded {
         let outcome = fit(&outcome, width * 3 / 10).into_owned();
         let key_room = width
-            .saturating_sub(lead + columns(&outcome) + 2 + 2 + MIN_TITLE)
+            .saturating_sub(lead + columns(&outcome) + 2 + 2 + width / 4)
             .max(KEY_COLUMN);
         let key = key.map(|k| fit_start(&k, key_room).into_owned());
         (key, outcome, 0, 0)
@@ -469,9 +469,6 @@ pub fn stream_line(
         fit(&what, room)
     )
 }
-
-/// The fewest columns a stream line keeps for its title before it cuts its key and outcome.
-const MIN_TITLE: usize = 20;
 
 /// The policy for human output of a stream: one record is a card, several are one line
 /// each and a closing count. The first record is held back until a second arrives or the
