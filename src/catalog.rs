@@ -364,8 +364,15 @@ impl Catalog {
             }
         }
         for reason in expect {
+            // A family by its own name (`closespider_*`), never a fallback: `(custom)` is
+            // not an outcome anyone can expect.
+            let family = || {
+                self.by_name(reason.trim())
+                    .filter(|&i| self.kinds.get(i) == Some(&Kind::Family))
+            };
             let entry = self
                 .exact(reason)
+                .or_else(family)
                 .or_else(|| self.by_normalized(&normalize(reason)));
             match entry {
                 Some(index) => self.expected_entries.push(index),

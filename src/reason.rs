@@ -285,6 +285,174 @@ mod tests {
         }
     }
 
+    fn builtin() -> Matcher {
+        Matcher::new(Catalog::builtin().expect("builtin catalog"))
+    }
+
+    /// The built-in catalog with user entries of these names added, in this order.
+    fn with_entries(names: &[&str]) -> Matcher {
+        let entries: Vec<String> = names
+            .iter()
+            .map(|n| {
+                format!(r#"{{"name":"{n}","severity":"warning","title":"t","explanation":"e"}}"#)
+            })
+            .collect();
+        let text = format!(r#"{{"outcomes":[{}]}}"#, entries.join(","));
+        let mut catalog = Catalog::builtin().expect("builtin catalog");
+        catalog
+            .layer(text.as_bytes(), "test.json")
+            .expect("user catalog");
+        Matcher::new(catalog)
+    }
+
+    fn suggested(matcher: &Matcher, reason: &str) -> Option<String> {
+        let found = matcher.find(reason);
+        found
+            .suggestion
+            .map(|i| matcher.catalog().entries[i].name.clone())
+    }
+
+    #[test]
+    fn how_a_reason_matched() {
+        let m = builtin();
+        assert_eq!(m.find("memusage_exceeded").how, How::Exact);
+        assert_eq!(m.find("oomkilled").how, How::Alias);
+        assert_eq!(m.find("Killed-By-OOM").how, How::Normalized);
+        assert_eq!(m.find("closespider_foo").how, How::Family);
+        assert_eq!(m.find("memusage_exceed").how, How::Suggestion);
+        assert_eq!(m.find("zzzz_qqqq_wwww").how, How::Custom);
+        for how in [How::Exact, How::Alias, How::Normalized] {
+            assert!(how.is_by_name(), "{how:?}");
+        }
+        for how in [
+            How::Family,
+            How::Suggestion,
+            How::Custom,
+            How::NotFinished,
+            How::Empty,
+        ] {
+            assert!(!how.is_by_name(), "{how:?}");
+        }
+    }
+
+    #[test]
+    fn a_family_needs_a_tail_and_keeps_its_case_and_separators() {
+        let m = builtin();
+        let found = m.find("closespider_Foo-Bar");
+        assert_eq!(found.how, How::Family);
+        assert_eq!(found.tail.as_deref(), Some("Foo-Bar"));
+        let found = m.find("cancelled (Maintenance Window)");
+        assert_eq!(found.how, How::Family);
+        assert_eq!(found.tail.as_deref(), Some("Maintenance Window"));
+        // The prefix and suffix alone have no tail: not the family.
+        for bare in ["closespider_", "cancelled ()", "cancelled (", "closespider"] {
+            assert_ne!(m.find(bare).how, How::Family, "{bare}");
+        }
+        // Case and separators ignored: matched the family, the tail normalised.
+        let found = m.find("CLOSESPIDER-FOO");
+        assert_eq!(found.how, How::Family);
+        assert_eq!(found.tail.as_deref(), Some("foo"));
+        let found = m.find("Cancelled (Later)");
+        assert_eq!(found.how, How::Family);
+        assert_eq!(found.tail.as_deref(), Some("later"));
+        // A normalised prefix with nothing after it is not the family either.
+        assert_ne!(m.find("CLOSESPIDER-").how, How::Family);
+    }
+
+    #[test]
+    fn suggestions_allow_one_two_or_three_edits_by_length() {
+        // 3 to 5 characters: one edit.
+        let m = with_entries(&["abcd", "vwxyz"]);
+        assert_eq!(suggested(&m, "abce").as_deref(), Some("abcd"));
+        assert_eq!(suggested(&m, "vwxab"), None);
+        assert_eq!(suggested(&m, "vwxya").as_deref(), Some("vwxyz"));
+        // Fewer than 3 characters: never a suggestion.
+        let m = with_entries(&["ab"]);
+        assert_eq!(suggested(&m, "ac"), None);
+        let m = with_entries(&["abc"]);
+        assert_eq!(suggested(&m, "abd").as_deref(), Some("abc"));
+        // 6 to 12: two edits, not three.
+        let m = with_entries(&["abcdefgh", "qrstuvwxyzab"]);
+        assert_eq!(suggested(&m, "abcdefxx").as_deref(), Some("abcdefgh"));
+        assert_eq!(suggested(&m, "abcdexxx"), None);
+        assert_eq!(suggested(&m, "qrstuvwxyxxx"), None);
+        // 13 and more: three edits, not four.
+        let m = with_entries(&["abcdefghijklm"]);
+        assert_eq!(
+            suggested(&m, "abcdefghijxxx").as_deref(),
+            Some("abcdefghijklm")
+        );
+        assert_eq!(suggested(&m, "abcdefghixxxx"), None);
+    }
+
+    #[test]
+    fn a_long_enough_prefix_is_a_suggestion() {
+        // At least 5 characters and 60% of the name.
+        let m = with_entries(&["abcdefghijklmnopqrst"]);
+        assert_eq!(
+            suggested(&m, "abcdefghijkl").as_deref(),
+            Some("abcdefghijklmnopqrst")
+        );
+        assert_eq!(suggested(&m, "abcdefghijk"), None);
+        let m = with_entries(&["abcdefgh"]);
+        assert_eq!(suggested(&m, "abcde").as_deref(), Some("abcdefgh"));
+        let m = with_entries(&["abcdef"]);
+        assert_eq!(suggested(&m, "abcd"), None);
+        // Not a prefix: no such allowance, whatever the length.
+        let m = with_entries(&["abcdefghijklmnopqrst"]);
+        assert_eq!(suggested(&m, "bcdefghijklm"), None);
+        let builtin = builtin();
+        assert_eq!(suggested(&builtin, "zzzzzz"), None);
+        assert_eq!(
+            suggested(&builtin, "memusage_exc").as_deref(),
+            Some("memusage_exceeded")
+        );
+    }
+
+    #[test]
+    fn the_closest_wins_and_a_tie_goes_to_the_first_name() {
+        let m = with_entries(&["abcdzz", "abcdef"]);
+        assert_eq!(suggested(&m, "abcdeg").as_deref(), Some("abcdef"));
+        let m = with_entries(&["abcdef", "abcdzz"]);
+        assert_eq!(suggested(&m, "abcdeg").as_deref(), Some("abcdef"));
+        for order in [["abcdy", "abcdx"], ["abcdx", "abcdy"]] {
+            let m = with_entries(&order);
+            assert_eq!(
+                suggested(&m, "abcdz").as_deref(),
+                Some("abcdx"),
+                "{order:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_memo_is_bounded_in_entries_and_key_length() {
+        let m = builtin();
+        let long = "x".repeat(MEMO_KEY_CAP + 1);
+        let at_cap = "y".repeat(MEMO_KEY_CAP);
+        assert_eq!(m.find(&long).how, How::Custom);
+        assert_eq!(m.find(&at_cap).how, How::Custom);
+        let remembered = |m: &Matcher| m.memo.lock().map(|memo| memo.len()).unwrap_or(0);
+        assert_eq!(remembered(&m), 1, "only the reason within the cap is kept");
+        for i in 0..MEMO_ENTRIES + 10 {
+            let reason = format!("custom reason {i}");
+            assert_eq!(m.find(&reason).how, How::Custom);
+            // Remembered or not, the answer is the same the second time.
+            assert_eq!(m.find(&reason).how, How::Custom);
+        }
+        assert_eq!(remembered(&m), MEMO_ENTRIES);
+    }
+
+    #[test]
+    fn edit_distance_at_the_limit_and_past_it() {
+        assert_eq!(edit_distance("kitten", "sitting", 3), Some(3));
+        assert_eq!(edit_distance("kitten", "sitting", 2), None);
+        assert_eq!(edit_distance("abcx", "abc", 1), Some(1));
+        assert_eq!(edit_distance("abc", "abcx", 1), Some(1));
+        assert_eq!(edit_distance("abxd", "abcd", 1), Some(1));
+        assert_eq!(edit_distance("abcd", "abcd", 0), Some(0));
+    }
+
     #[test]
     fn edit_distance_counts_swaps_as_one() {
         assert_eq!(edit_distance("finsihed", "finished", 2), Some(1));

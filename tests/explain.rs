@@ -335,3 +335,38 @@ fn a_dash_among_reasons_reads_stdin_after_them() {
     let outcomes: Vec<String> = rows(&output).into_iter().map(|r| r[1].clone()).collect();
     assert_eq!(outcomes, ["finished", "banned"]);
 }
+
+#[test]
+fn expect_takes_a_name_a_family_or_a_custom_reason_never_a_guess() {
+    let status = |args: &[&str]| {
+        outcome()
+            .arg("explain")
+            .args(args)
+            .output()
+            .expect("runs")
+            .status
+            .code()
+    };
+    // A family named as such: every reason it explains is expected.
+    assert_eq!(
+        status(&["--expect", "closespider_*", "closespider_foo"]),
+        Some(0)
+    );
+    assert_eq!(
+        status(&["--expect", "cancelled (*)", "cancelled (maintenance)"]),
+        Some(0)
+    );
+    // Another outcome of the same family is not.
+    assert_eq!(
+        status(&["--expect", "closespider_timeout", "closespider_foo"]),
+        Some(1)
+    );
+    // The custom fallback's name, or the reason a typo looks like, does not expect it.
+    assert_eq!(status(&["--expect", "(custom)", "zzzz"]), Some(3));
+    assert_eq!(status(&["--expect", "finished", "finsihed"]), Some(3));
+    // A custom reason by its own text, any spelling.
+    assert_eq!(status(&["--expect", "My-Reason", "my_reason"]), Some(0));
+    // By name, alias or spelling.
+    assert_eq!(status(&["--expect", "oomkilled", "killed by oom"]), Some(0));
+    assert_eq!(status(&["--expect", "Killed-By-OOM", "oomkilled"]), Some(0));
+}

@@ -32,14 +32,6 @@ pub fn safe(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A path as the user wrote it, made safe; `-` is standard input.
-pub fn safe_path(path: &std::path::Path) -> String {
-    if path == std::path::Path::new("-") {
-        return "<stdin>".to_string();
-    }
-    safe(&path.to_string_lossy()).into_owned()
-}
-
 /// C1 controls (0x9b is a one-byte CSI on some terminals), the line and paragraph
 /// separators, and every character of Unicode's general category Cf (format characters:
 /// bidi controls that reorder what follows, zero-width characters that hide text, the soft
