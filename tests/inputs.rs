@@ -427,3 +427,91 @@ fn a_directory_with_one_record_still_gets_a_card() {
     assert!(text.starts_with("banned  CRITICAL\n"), "{text}");
     assert_eq!(output.status.code(), Some(2));
 }
+
+/// Records with every shape the document splitter must step over: escaped quotes and
+/// backslashes, brackets inside strings, nested containers, a string longer than the
+/// reader's first buffer, and a bad value in the middle.
+fn awkward_records() -> Vec<String> {
+    let long = "x".repeat(40_000);
+    vec![
+        r#"{"key":"1/1/1","close_reason":"finished","items":3,"tags":["a]","b}","c\"]"]}"#
+            .to_string(),
+        r#"{"key":"1/1/2","close_reason":"banned","spider_args":{"q":"{[\\\"","n":[[1,2],[3,{"x":"}"}]]}}"#
+            .to_string(),
+        r#"{"key":"1/1/3","close_reason":"finished","items":nope}"#.to_string(),
+        format!(r#"{{"key":"1/1/4","close_reason":"memusage_exceeded","note":"{long}\"}}"}}"#),
+        r#"{"key":"1/1/5","close_reason":"cancelled","spider_args":{"deep":[{"a":[{"b":"]]]"}]}]}}"#
+            .to_string(),
+    ]
+}
+
+#[test]
+fn documents_in_every_layout_give_the_same_answers_and_line_numbers() {
+    let records = awkward_records();
+    let values: Vec<serde_json::Value> = records
+        .iter()
+        .filter_map(|r| serde_json::from_str(r).ok())
+        .collect();
+    assert_eq!(values.len(), 4, "one record is bad on purpose");
+    let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).expect("json");
+    // The bad record, written as the tools would, pretty or compact.
+    let bad_pretty =
+        "{\n  \"key\": \"1/1/3\",\n  \"close_reason\": \"finished\",\n  \"items\": nope\n}";
+    let mut pretty_array = String::from("[\n");
+    let mut pretty_stream = String::new();
+    for (i, value) in values.iter().enumerate() {
+        if i == 2 {
+            pretty_array.push_str(bad_pretty);
+            pretty_array.push_str(",\n");
+            pretty_stream.push_str(bad_pretty);
+            pretty_stream.push('\n');
+        }
+        pretty_array.push_str(&pretty(value));
+        pretty_array.push_str(if i + 1 < values.len() { ",\n" } else { "\n" });
+        pretty_stream.push_str(&pretty(value));
+        pretty_stream.push('\n');
+    }
+    pretty_array.push(']');
+    let compact_array = format!("[{}]", records.join(","));
+    let envelope = format!(
+        r#"{{"status":"ok","count":5,"jobs":[{}]}}"#,
+        records.join(", ")
+    );
+    let bad_line = |text: &str| {
+        text.lines()
+            .position(|l| l.contains("nope"))
+            .map(|i| i as u64 + 1)
+            .expect("bad line")
+    };
+    for (layout, text) in [
+        ("pretty array", pretty_array),
+        ("pretty stream", pretty_stream),
+        ("compact array", compact_array),
+        ("envelope", envelope),
+    ] {
+        let output = outcome()
+            .args(["explain", "--format", "line"])
+            .write_stdin(text.clone())
+            .output()
+            .expect("runs");
+        let got: Vec<String> = rows(&output)
+            .into_iter()
+            .map(|r| format!("{} {}", r[0], r[1]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "1/1/1 finished",
+                "1/1/2 banned",
+                "1/1/4 memusage_exceeded",
+                "1/1/5 cancelled"
+            ],
+            "{layout}"
+        );
+        let stderr = stderr_of(&output);
+        let want = format!("<stdin>: line {}:", bad_line(&text));
+        assert!(stderr.contains(&want), "{layout}: {want} in {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{layout}: {stderr}");
+        assert_eq!(output.status.code(), Some(2), "{layout}");
+    }
+}

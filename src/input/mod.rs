@@ -161,6 +161,14 @@ fn detect(window: &[u8]) -> Mode {
             inner.starts_with(b"\"") || inner.starts_with(b"}")
         }
     };
+    // A single line is read as a document: the same for one record, but an envelope or
+    // an array written on one line (`json.dump(jobs, f)`, `jq -c -s .`) then loses only
+    // its bad elements, not the whole line.
+    let alone =
+        memchr::memchr(b'\n', window).is_none_or(|end| window[end..].trim_ascii().is_empty());
+    if alone && json_line(first) {
+        return Mode::JsonDocument;
+    }
     let whole = lines.iter().filter(|l| json_line(l)).count();
     if whole > 0 && whole * 2 >= lines.len() {
         return Mode::JsonLines;
@@ -346,7 +354,12 @@ mod tests {
         );
         let logs_api =
             br#"{"time":1,"level":20,"message":"[scrapy.core.engine] Closing spider (finished)"}"#;
-        assert_eq!(detect(&[&logs_api[..], b"\n"].concat()), Mode::JsonLines);
+        assert_eq!(
+            detect(&[&logs_api[..], b"\n"].concat().repeat(2)),
+            Mode::JsonLines
+        );
+        // One line alone is split as a document, which reads one record the same way.
+        assert_eq!(detect(&[&logs_api[..], b"\n"].concat()), Mode::JsonDocument);
     }
 
     #[test]
