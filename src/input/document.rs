@@ -11,7 +11,8 @@ use std::io::Read;
 use super::input_error;
 use super::log::LogReader;
 use super::reader::{Reader, RECORD_CAP};
-use super::records::{json_value, over_cap, with_location, Consumer, ReadError, Records};
+use super::records::{over_cap, Consumer, ReadError};
+use super::stream::{self, Piece, Source, Work};
 use crate::reason::Matcher;
 
 /// The bytes `Splitter::skim` stops at inside a record.
@@ -37,7 +38,8 @@ struct Container {
 
 /// The record being collected.
 struct Pending {
-    bytes: Vec<u8>,
+    /// Where its bytes begin in the batch: they are gathered in place.
+    start: usize,
     line: u64,
     column: u64,
     /// The depth it started at; it ends when the depth comes back to this.
@@ -48,10 +50,8 @@ struct Pending {
     dropped: Option<u64>,
 }
 
-struct Splitter<'a> {
-    name: &'a str,
-    matcher: &'a Matcher,
-    log: LogReader,
+#[derive(Default)]
+struct Splitter {
     line: u64,
     column: u64,
     stack: Vec<Container>,
@@ -62,49 +62,115 @@ struct Splitter<'a> {
     batch_key: bool,
     key: Option<Vec<u8>>,
     expect_key: bool,
+    /// The records found so far, for the next worker.
+    batch: Vec<u8>,
+    pieces: Vec<Piece>,
 }
+
+/// A batch is handed to a worker once it holds this much (or this many pieces).
+const BATCH_PIECES: usize = 4096;
 
 pub fn json_document<R: Read, C: Consumer>(
     name: &str,
     reader: &mut Reader<R>,
     matcher: &Matcher,
     consumer: &mut C,
+    log: &mut LogReader,
 ) -> Result<(), ReadError> {
-    let mut splitter = Splitter {
+    let mut source = Document {
         name,
-        matcher,
-        log: LogReader::new(),
-        line: 1,
-        column: 1,
-        stack: Vec::new(),
-        in_string: false,
-        escaped: false,
-        pending: None,
-        batch_key: false,
-        key: None,
-        expect_key: false,
+        reader,
+        splitter: Splitter {
+            line: 1,
+            column: 1,
+            ..Splitter::default()
+        },
+        ended: false,
     };
-    loop {
-        let bytes = {
-            let consumer = &mut *consumer;
-            let mut idle = || consumer.idle();
-            reader
-                .next_bytes(&mut idle)
-                .map_err(|err| input_error(name, &err))?
-        };
-        if bytes.is_empty() {
-            break;
-        }
-        splitter.feed(bytes, consumer)?;
-        if consumer.stopped() {
-            return Ok(());
-        }
-    }
-    splitter.finish(consumer)
+    stream::in_parallel(name, matcher, consumer, log, &mut source)
 }
 
-impl Splitter<'_> {
-    fn feed(&mut self, bytes: &[u8], out: &mut dyn Records) -> Result<(), ReadError> {
+/// A document as blocks of whole records: the splitter runs on the reading thread, the
+/// records are parsed and judged on every core like JSON Lines.
+struct Document<'r, 'n, R> {
+    name: &'n str,
+    reader: &'r mut Reader<R>,
+    splitter: Splitter,
+    ended: bool,
+}
+
+impl<R: Read, C: Consumer> Source<C> for Document<'_, '_, R> {
+    fn is_slow(&self) -> bool {
+        self.reader.is_slow()
+    }
+
+    fn next(&mut self, consumer: &mut C, mut buffer: Vec<u8>) -> Result<Option<Work>, ReadError> {
+        buffer.clear();
+        let splitter = &mut self.splitter;
+        loop {
+            let full =
+                splitter.batch.len() >= stream::BLOCK || splitter.pieces.len() >= BATCH_PIECES;
+            let waiting = self.ended || self.reader.is_slow();
+            // A pausing input (a live crawl) gets its records judged as they come.
+            if !splitter.pieces.is_empty() && (full || waiting) {
+                // A record still being read moves to the next batch, in the reused buffer.
+                let cut = splitter
+                    .pending
+                    .as_ref()
+                    .map_or(splitter.batch.len(), |p| p.start);
+                buffer.extend_from_slice(&splitter.batch[cut..]);
+                splitter.batch.truncate(cut);
+                std::mem::swap(&mut splitter.batch, &mut buffer);
+                if let Some(pending) = &mut splitter.pending {
+                    pending.start = 0;
+                }
+                let first_line = splitter.first_line();
+                return Ok(Some(Work {
+                    block: buffer,
+                    first_line,
+                    pieces: std::mem::take(&mut splitter.pieces),
+                }));
+            }
+            if self.ended {
+                return Ok(None);
+            }
+            let name = self.name;
+            let bytes = {
+                let consumer = &mut *consumer;
+                let mut idle = || consumer.idle();
+                self.reader
+                    .next_bytes(&mut idle)
+                    .map_err(|err| input_error(name, &err))?
+            };
+            if bytes.is_empty() {
+                splitter.finish();
+                self.ended = true;
+                continue;
+            }
+            // No more than a block at a time, so that no batch grows past about a block
+            // (plus the record it ends in): the rest is read again next time.
+            let room = stream::BLOCK.saturating_sub(splitter.batch.len()).max(4096);
+            let (now, later) = bytes.split_at(bytes.len().min(room));
+            let later = later.len();
+            splitter.feed(now)?;
+            self.reader.unread(later);
+        }
+    }
+}
+
+impl Splitter {
+    fn first_line(&self) -> u64 {
+        match self.pieces.first() {
+            Some(Piece::Value { line, .. } | Piece::Malformed { line, .. }) => *line,
+            None => self.line,
+        }
+    }
+
+    fn malformed(&mut self, line: u64, what: String) {
+        self.pieces.push(Piece::Malformed { line, what });
+    }
+
+    fn feed(&mut self, bytes: &[u8]) -> Result<(), ReadError> {
         let mut i = 0;
         while i < bytes.len() {
             if self.in_string {
@@ -128,17 +194,14 @@ impl Splitter<'_> {
                 }
             }
             if self.can_skim() {
-                let used = self.skim(&bytes[i..], out)?;
+                let used = self.skim(&bytes[i..])?;
                 if used > 0 {
                     i += used;
-                    if out.stopped() {
-                        return Ok(());
-                    }
                     continue;
                 }
             }
             let b = bytes[i];
-            self.byte(b, out)?;
+            self.byte(b)?;
             if b == b'\n' {
                 self.line += 1;
                 self.column = 1;
@@ -146,9 +209,6 @@ impl Splitter<'_> {
                 self.column += 1;
             }
             i += 1;
-            if out.stopped() {
-                return Ok(());
-            }
         }
         Ok(())
     }
@@ -168,7 +228,7 @@ impl Splitter<'_> {
     /// that are neither a string's end nor a bracket. Stops after the record's last byte
     /// (delivering it), on reaching a watched object's level, or before a string that does
     /// not end in `bytes` (which the byte path then takes). Returns how many it took.
-    fn skim(&mut self, bytes: &[u8], out: &mut dyn Records) -> Result<usize, ReadError> {
+    fn skim(&mut self, bytes: &[u8]) -> Result<usize, ReadError> {
         let floor = self.pending.as_ref().map_or(0, |p| p.depth);
         let mut i = 0;
         let mut line_start: Option<usize> = None;
@@ -242,7 +302,7 @@ impl Splitter<'_> {
             None => self.column + i as u64,
         };
         if ended {
-            self.deliver(out)?;
+            self.deliver()?;
         }
         Ok(i)
     }
@@ -252,18 +312,19 @@ impl Splitter<'_> {
             match &mut pending.dropped {
                 Some(dropped) => *dropped += bytes.len() as u64,
                 None => {
-                    if pending.bytes.len() + bytes.len() > RECORD_CAP {
-                        pending.dropped = Some((pending.bytes.len() + bytes.len()) as u64);
-                        pending.bytes = Vec::new();
+                    let length = self.batch.len() - pending.start + bytes.len();
+                    if length > RECORD_CAP {
+                        pending.dropped = Some(length as u64);
+                        self.batch.truncate(pending.start);
                     } else {
-                        pending.bytes.extend_from_slice(bytes);
+                        self.batch.extend_from_slice(bytes);
                     }
                 }
             }
         }
     }
 
-    fn byte(&mut self, b: u8, out: &mut dyn Records) -> Result<(), ReadError> {
+    fn byte(&mut self, b: u8) -> Result<(), ReadError> {
         if self.in_string {
             self.keep(&[b]);
             if self.escaped {
@@ -281,7 +342,7 @@ impl Splitter<'_> {
                     .is_some_and(|p| p.depth == self.stack.len() && !p.scalar)
                 {
                     // A string record has ended.
-                    self.deliver(out)?;
+                    self.deliver()?;
                 }
             } else if let Some(key) = &mut self.key {
                 if key.len() < 16 {
@@ -295,7 +356,7 @@ impl Splitter<'_> {
             if b.is_ascii_whitespace()
                 || matches!(b, b',' | b']' | b'}' | b'{' | b'[' | b'"' | b':')
             {
-                self.deliver(out)?;
+                self.deliver()?;
             } else {
                 self.keep(&[b]);
                 return Ok(());
@@ -354,14 +415,11 @@ impl Splitter<'_> {
                 self.keep(&[b]);
                 if self.stack.pop().is_none() {
                     self.pending = None;
-                    out.malformed(
-                        self.name,
-                        self.line,
-                        &format!(
-                            "invalid JSON at column {}: unexpected `{}`",
-                            self.column, b as char
-                        ),
+                    let what = format!(
+                        "invalid JSON at column {}: unexpected `{}`",
+                        self.column, b as char
                     );
+                    self.malformed(self.line, what);
                     return Ok(());
                 }
                 if self
@@ -369,7 +427,7 @@ impl Splitter<'_> {
                     .as_ref()
                     .is_some_and(|p| p.depth == self.stack.len())
                 {
-                    self.deliver(out)?;
+                    self.deliver()?;
                 }
                 if self.stack.len() == 1 {
                     self.batch_key = false;
@@ -402,7 +460,7 @@ impl Splitter<'_> {
         };
         if records_here {
             self.pending = Some(Pending {
-                bytes: Vec::new(),
+                start: self.batch.len(),
                 line: self.line,
                 column: self.column,
                 depth: self.stack.len(),
@@ -413,44 +471,34 @@ impl Splitter<'_> {
         Ok(())
     }
 
-    fn deliver(&mut self, out: &mut dyn Records) -> Result<(), ReadError> {
+    fn deliver(&mut self) -> Result<(), ReadError> {
         let Some(pending) = self.pending.take() else {
             return Ok(());
         };
         if let Some(length) = pending.dropped {
-            out.malformed(self.name, pending.line, &over_cap(length));
+            self.malformed(pending.line, over_cap(length));
             return Ok(());
         }
-        json_value(
-            self.name,
-            &pending.bytes,
-            pending.line,
-            pending.column,
-            self.matcher,
-            out,
-            &mut self.log,
-        )
+        self.pieces.push(Piece::Value {
+            start: pending.start,
+            end: self.batch.len(),
+            line: pending.line,
+            column: pending.column,
+        });
+        Ok(())
     }
 
-    fn finish(mut self, out: &mut dyn Records) -> Result<(), ReadError> {
+    fn finish(&mut self) {
         if self.pending.is_some() {
             // Cut off: the parser says what is missing, at the record's place.
-            self.deliver(out)?;
+            let _ = self.deliver();
         } else if let Some(open) = self.stack.last() {
             let what = if open.close == b']' {
                 "an array"
             } else {
                 "an object"
             };
-            out.malformed(
-                self.name,
-                self.line,
-                &format!("the input ends inside {what}"),
-            );
+            self.malformed(self.line, format!("the input ends inside {what}"));
         }
-        for (report, line) in std::mem::take(&mut self.log).finish(self.matcher) {
-            out.report(with_location(report, self.name, line))?;
-        }
-        Ok(())
     }
 }

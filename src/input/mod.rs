@@ -258,7 +258,9 @@ fn read_text<R: Read, C: Consumer>(
         mode
     };
     match mode {
-        Mode::JsonDocument => document::json_document(name, &mut reader, matcher, consumer)?,
+        Mode::JsonDocument => {
+            document::json_document(name, &mut reader, matcher, consumer, &mut log)?
+        }
         Mode::JsonLines => stream::json_lines(name, &mut reader, matcher, consumer, &mut log)?,
         Mode::Log => {
             let mut idle = || consumer.idle();

@@ -244,6 +244,11 @@ impl<R: Read> Reader<R> {
         Ok(bytes)
     }
 
+    /// Gives back the last `n` bytes `next_bytes` returned, to be returned again next.
+    pub fn unread(&mut self, n: usize) {
+        self.start = self.start.saturating_sub(n);
+    }
+
     /// Adds the lines of the last block to the count, before its bytes can move.
     fn settle(&mut self) {
         if let Some((from, to)) = self.uncounted.take() {

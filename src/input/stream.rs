@@ -13,10 +13,36 @@ use super::reader::{trim_cr, Reader};
 use super::records::{json_text, json_value, not_utf8, over_cap, Consumer, ReadError, Records};
 use crate::reason::Matcher;
 
+/// What a worker judges: a block of whole JSON Lines (no `pieces`), or a document's
+/// records, each a slice of `block` at its place in the input.
+pub struct Work {
+    pub block: Vec<u8>,
+    pub first_line: u64,
+    pub pieces: Vec<Piece>,
+}
+
+pub enum Piece {
+    Value {
+        start: usize,
+        end: usize,
+        line: u64,
+        column: u64,
+    },
+    /// Something the splitter itself found wrong, reported in its place.
+    Malformed { line: u64, what: String },
+}
+
+/// Where blocks come from: JSON Lines cut by the reader, or a document's splitter.
+pub trait Source<C> {
+    /// The next block, built in `buffer` (a finished block's, for reuse); None at the end.
+    fn next(&mut self, consumer: &mut C, buffer: Vec<u8>) -> Result<Option<Work>, ReadError>;
+    /// The input is pausing (a pipe from a live crawl): show what is done first.
+    fn is_slow(&self) -> bool;
+}
+
 struct Job<P> {
     seq: u64,
-    block: Vec<u8>,
-    first_line: u64,
+    work: Work,
     part: P,
 }
 
@@ -44,16 +70,26 @@ pub fn json_lines<R: Read, C: Consumer>(
     consumer: &mut C,
     log: &mut LogReader,
 ) -> Result<(), ReadError> {
-    let mut blocks = Blocks { reader, name };
+    in_parallel(name, matcher, consumer, log, &mut Blocks { reader, name })
+}
+
+/// Judges the blocks of a source on every core, joining their parts in input order.
+pub fn in_parallel<C: Consumer, S: Source<C>>(
+    name: &str,
+    matcher: &Matcher,
+    consumer: &mut C,
+    log: &mut LogReader,
+    source: &mut S,
+) -> Result<(), ReadError> {
     // The first block is judged on this thread: short inputs never pay for threads.
-    let Some((first_line, block)) = blocks.next(consumer, Vec::new())? else {
+    let Some(work) = source.next(consumer, Vec::new())? else {
         return Ok(());
     };
-    run_block(name, &block, first_line, matcher, consumer, log)?;
+    run_block(name, &work, matcher, consumer, log)?;
     if consumer.stopped() {
         return Ok(());
     }
-    let Some(first) = blocks.next(consumer, block)? else {
+    let Some(first) = source.next(consumer, work.block)? else {
         return Ok(());
     };
     let count = workers();
@@ -74,17 +110,10 @@ pub fn json_lines<R: Read, C: Consumer>(
                     break;
                 };
                 let mut log = LogReader::new();
-                let result = run_block(
-                    name,
-                    &job.block,
-                    job.first_line,
-                    matcher,
-                    &mut job.part,
-                    &mut log,
-                );
+                let result = run_block(name, &job.work, matcher, &mut job.part, &mut log);
                 let done = Done {
                     seq: job.seq,
-                    block: job.block,
+                    block: job.work.block,
                     part: job.part,
                     log,
                     result,
@@ -104,10 +133,10 @@ pub fn json_lines<R: Read, C: Consumer>(
         let mut seq = 0;
         let mut pending = Some(first);
         let outcome = loop {
-            let (first_line, block) = match pending.take() {
-                Some(block) => block,
+            let work = match pending.take() {
+                Some(work) => work,
                 None => {
-                    if blocks.reader.is_slow() {
+                    if source.is_slow() {
                         // The input is pausing: show everything read so far first.
                         if let Err(err) = joiner.drain(&done_rx, consumer, log, 0) {
                             break Err(err);
@@ -116,8 +145,8 @@ pub fn json_lines<R: Read, C: Consumer>(
                             break Err(ReadError::Output(err));
                         }
                     }
-                    match blocks.next(consumer, joiner.free.pop().unwrap_or_default()) {
-                        Ok(Some(block)) => block,
+                    match source.next(consumer, joiner.free.pop().unwrap_or_default()) {
+                        Ok(Some(work)) => work,
                         Ok(None) => break Ok(()),
                         Err(err) => break Err(err),
                     }
@@ -128,8 +157,7 @@ pub fn json_lines<R: Read, C: Consumer>(
             }
             let job = Job {
                 seq,
-                block,
-                first_line,
+                work,
                 part: consumer.part(),
             };
             seq += 1;
@@ -192,12 +220,34 @@ impl<P> Joiner<P> {
 
 fn run_block<P: Records>(
     name: &str,
-    block: &[u8],
-    first_line: u64,
+    work: &Work,
     matcher: &Matcher,
     part: &mut P,
     log: &mut LogReader,
 ) -> Result<(), ReadError> {
+    let (block, first_line) = (work.block.as_slice(), work.first_line);
+    if !work.pieces.is_empty() {
+        for piece in &work.pieces {
+            match piece {
+                Piece::Value {
+                    start,
+                    end,
+                    line,
+                    column,
+                } => json_value(
+                    name,
+                    &block[*start..*end],
+                    *line,
+                    *column,
+                    matcher,
+                    part,
+                    log,
+                )?,
+                Piece::Malformed { line, what } => part.malformed(name, *line, what),
+            }
+        }
+        return Ok(());
+    }
     // One UTF-8 check for the whole block; lines are checked one by one only if it fails,
     // so that a bad line is reported alone.
     if let Ok(text) = std::str::from_utf8(block) {
@@ -234,12 +284,12 @@ struct Blocks<'r, 'n, R> {
 /// stay well under a couple of MiB.
 pub const BLOCK: usize = 128 * 1024;
 
-impl<R: Read> Blocks<'_, '_, R> {
-    fn next<C: Consumer>(
-        &mut self,
-        consumer: &mut C,
-        mut buffer: Vec<u8>,
-    ) -> Result<Option<(u64, Vec<u8>)>, ReadError> {
+impl<R: Read, C: Consumer> Source<C> for Blocks<'_, '_, R> {
+    fn is_slow(&self) -> bool {
+        self.reader.is_slow()
+    }
+
+    fn next(&mut self, consumer: &mut C, mut buffer: Vec<u8>) -> Result<Option<Work>, ReadError> {
         let name = self.name;
         let mut too_long = Vec::new();
         let block = {
@@ -259,6 +309,10 @@ impl<R: Read> Blocks<'_, '_, R> {
         for (line, length) in too_long {
             consumer.malformed(name, line, &over_cap(length));
         }
-        Ok(block.map(|first| (first, buffer)))
+        Ok(block.map(|first_line| Work {
+            block: buffer,
+            first_line,
+            pieces: Vec::new(),
+        }))
     }
 }
