@@ -174,7 +174,7 @@ const NUMERIC_STATS: [&str; 8] = [
     "finish_time",
 ];
 
-fn is_stat_used(key: &str) -> bool {
+pub(crate) fn is_stat_used(key: &str) -> bool {
     NUMERIC_STATS.contains(&key) || counters::wanted(key)
 }
 
@@ -214,7 +214,8 @@ pub struct Job<'a> {
     /// From a log: the limit named in `Memory usage exceeded NMiB`, in bytes.
     pub memory_limit: Option<u64>,
     /// `scrapystats` not read yet: read only when the verdict or the output needs it.
-    pub raw_stats: Option<&'a serde_json::value::RawValue>,
+    /// The value's JSON text, known to be well-formed.
+    pub raw_stats: Option<&'a str>,
     /// Facts from a log, when the job was read from one.
     pub log: Option<Box<LogFacts>>,
 }
@@ -258,12 +259,12 @@ impl<'a> Job<'a> {
     /// Reads `scrapystats` if it was left for later.
     pub fn read_stats(&mut self) {
         if let Some(raw) = self.raw_stats.take() {
-            match serde_json::from_str::<Stats<'a>>(raw.get()) {
+            match serde_json::from_str::<Stats<'a>>(raw) {
                 Ok(stats) => self.stats = stats,
                 Err(_) => {
                     // The same fallback as for whole records, so that a number JSON cannot
                     // hold costs one stat, in every output format.
-                    if let Some(fixed) = crate::lenient::without_unreadable_numbers(raw.get()) {
+                    if let Some(fixed) = crate::lenient::without_unreadable_numbers(raw) {
                         if let Ok(stats) = serde_json::from_str::<Stats>(&fixed) {
                             self.stats = stats.into_owned();
                         }
@@ -448,7 +449,10 @@ impl<'de> Visitor<'de> for RecordVisitor {
                 "running_time" => job.running_time = map.next_value::<Number>()?.0,
                 "finished_time" => job.finished_time = map.next_value::<Number>()?.0,
                 "tags" => job.tags = map.next_value::<TextList>()?.0,
-                "scrapystats" if self.lazy => job.raw_stats = Some(map.next_value()?),
+                "scrapystats" if self.lazy => {
+                    let raw: &serde_json::value::RawValue = map.next_value()?;
+                    job.raw_stats = Some(raw.get());
+                }
                 "scrapystats" => job.stats = map.next_value::<Stats>()?,
                 "jobs" | "summary" => {
                     job_field = false;

@@ -14,6 +14,7 @@ pub mod config;
 pub mod counters;
 pub mod evidence;
 pub mod exit;
+pub mod fastjob;
 pub mod findings;
 pub mod history;
 pub mod input;

@@ -135,7 +135,7 @@ impl<'a> Report<'a> {
         let missing = job.close_reason.is_none() || job.items.is_none() || job.errors.is_none();
         if job
             .raw_stats
-            .is_some_and(|raw| missing || crate::counters::might_reveal(raw.get()))
+            .is_some_and(|raw| missing || crate::counters::might_reveal(raw))
         {
             job.read_stats();
         }

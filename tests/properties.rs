@@ -341,3 +341,107 @@ proptest! {
         prop_assert_eq!(summarised(lines.as_bytes()), (keys.len() as u64, 0));
     }
 }
+
+/// A JSON value's text as the tools write it, with odd corners: escapes, control
+/// characters written raw (invalid), floats, huge numbers, deep nesting, stray commas.
+fn value_text() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("null".to_string()),
+        Just("true".to_string()),
+        Just("fals".to_string()),
+        any::<i64>().prop_map(|n| n.to_string()),
+        any::<u64>().prop_map(|n| n.to_string()),
+        (0u32..100_000, 0u32..1000).prop_map(|(a, b)| format!("{a}.{b}")),
+        Just("1e400".to_string()),
+        Just("-0".to_string()),
+        Just("012".to_string()),
+        "[a-z /:()_]{0,12}".prop_map(|s| format!("\"{s}\"")),
+        "[a-z\\\\\"\u{1}é日\n\t]{0,8}".prop_map(|s| format!("\"{s}\"")),
+        Just(r#""\u00e9\ud83d\ude00""#.to_string()),
+        Just(r#""a\qb""#.to_string()),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(","))),
+            prop::collection::vec(("[a-z_]{1,8}", inner), 0..4).prop_map(|v| {
+                let fields: Vec<String> = v.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+                format!("{{{}}}", fields.join(","))
+            }),
+            Just("[1,]".to_string()),
+        ]
+    })
+}
+
+/// Top-level records mixing the keys a verdict reads with any others, any values.
+fn record_text() -> impl Strategy<Value = String> {
+    let key = prop_oneof![
+        Just("key"),
+        Just("id"),
+        Just("spider"),
+        Just("state"),
+        Just("close_reason"),
+        Just("items"),
+        Just("items_scraped"),
+        Just("errors"),
+        Just("errors_count"),
+        Just("running_time"),
+        Just("finished_time"),
+        Just("scrapystats"),
+        Just("tags"),
+        Just("pages"),
+        Just("units"),
+        Just("cancelled_by"),
+        Just("jobs"),
+        Just("message"),
+        Just("time"),
+        Just("finish_reason"),
+        Just("item_scraped_count"),
+        Just("spider_args"),
+        Just("version"),
+        Just("k\\u0065y"),
+    ];
+    let space = prop_oneof![Just(""), Just(" "), Just("\n  "), Just("\t")];
+    prop::collection::vec((key, value_text(), space), 0..8).prop_map(|fields| {
+        let body: Vec<String> = fields
+            .iter()
+            .map(|(k, v, s)| format!("{s}\"{k}\"{s}:{s}{v}{s}"))
+            .collect();
+        format!("{{{}}}", body.join(","))
+    })
+}
+
+/// Records of the shapes the fast reader takes, so that most cases reach its answer.
+fn plain_record_text() -> impl Strategy<Value = String> {
+    let field = prop_oneof![
+        "[a-z0-9/_ ]{0,10}".prop_map(|v| format!("\"key\":\"{v}\"")),
+        "[a-z0-9/]{0,10}".prop_map(|v| format!("\"id\":\"{v}\"")),
+        "[a-z_ ()]{0,16}".prop_map(|v| format!("\"close_reason\":\"{v}\"")),
+        (-5i64..1_000_000).prop_map(|v| format!("\"items\":{v}")),
+        (0u64..100).prop_map(|v| format!("\"errors_count\":{v}")),
+        Just("\"errors\":null".to_string()),
+        (0u64..u64::MAX / 2).prop_map(|v| format!("\"running_time\":{v}")),
+        value_text().prop_map(|v| format!("\"scrapystats\":{v}")),
+        value_text().prop_map(|v| format!("\"spider_args\":{v}")),
+        value_text().prop_map(|v| format!("\"tags\":{v}")),
+    ];
+    prop::collection::vec(field, 1..7).prop_map(|fields| format!("{{{}}}", fields.join(",")))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1500))]
+
+    /// Whatever the fast verdict-only reader takes, it reads as serde does.
+    #[test]
+    fn fast_and_serde_readings_agree(text in prop_oneof![record_text(), plain_record_text()]) {
+        if let Some(fast) = outcome::fastjob::job(&text) {
+            let mut de = serde_json::Deserializer::from_str(&text);
+            let slow = serde::de::DeserializeSeed::deserialize(
+                outcome::job::RecordSeed { lazy: true },
+                &mut de,
+            );
+            let slow = slow.and_then(|record| de.end().map(|()| record));
+            prop_assert!(slow.is_ok(), "fast took what serde refuses: {text}");
+            prop_assert_eq!(format!("{:?}", Some(fast)), format!("{:?}", slow.ok()), "{}", text);
+        }
+    }
+}

@@ -156,6 +156,11 @@ pub fn json_text(
 
 /// One record from text, its `scrapystats` left unread when `lazy`; nothing may follow it.
 fn parse_record(text: &str, lazy: bool) -> serde_json::Result<Record<'_>> {
+    if lazy {
+        if let Some(record) = crate::fastjob::job(text) {
+            return Ok(record);
+        }
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let record = serde::de::DeserializeSeed::deserialize(RecordSeed { lazy }, &mut de)?;
     de.end()?;

@@ -1,0 +1,450 @@
+//! The verdict-only reading of one job record (`--format line`, `summary`), without
+//! serde: the record's top-level fields are found by one pass that validates every value
+//! it steps over, and only the few a verdict needs are read. It takes the common shapes
+//! only; anything else (an escape in a field it reads, a float where it reads a count, a
+//! key that means an envelope, a log line or stats at the top level, a nesting deeper
+//! than it allows, anything that is not strict JSON) makes it give up with `None`, and
+//! the serde reader (`job::RecordSeed`), which knows every rule, reads the record
+//! instead. So what it returns is what serde would have returned, only sooner; the
+//! property test `fast_and_serde_readings_agree` holds it to that.
+
+use std::borrow::Cow;
+
+use crate::job::{is_stat_used, Job, Record};
+
+/// Deeper than this, serde reads the record (and applies its own recursion limit).
+const DEPTH: u32 = 64;
+
+/// The record in `text`, or `None` when the serde reader must decide.
+pub fn job(text: &str) -> Option<Record<'_>> {
+    let b = text.as_bytes();
+    let mut at = skip_ws(b, 0);
+    if b.get(at) != Some(&b'{') {
+        return None;
+    }
+    at = skip_ws(b, at + 1);
+    let mut job = Job::default();
+    let mut fields = Fields::default();
+    let mut seen_job_field = false;
+    if b.get(at) == Some(&b'}') {
+        return None;
+    }
+    loop {
+        if b.get(at) != Some(&b'"') {
+            return None;
+        }
+        let end = string_end(b, at + 1, false)?;
+        // Cut at ASCII quotes, so on character boundaries.
+        let name = text.get(at + 1..end)?;
+        let after = end + 1;
+        at = skip_ws(b, after);
+        if b.get(at) != Some(&b':') {
+            return None;
+        }
+        at = skip_ws(b, at + 1);
+        let start = at;
+        let slot = slot(name)?;
+        seen_job_field |= !matches!(slot, Slot::Skipped { job_field: false });
+        at = match slot {
+            Slot::Text(field) => {
+                let (value, after) = text_value(b, at)?;
+                let value = value.map(|(from, to)| Cow::Borrowed(&text[from..to]));
+                match field {
+                    TextField::Key => fields.key = value,
+                    TextField::Id => fields.id = value,
+                    TextField::Spider => job.spider = value,
+                    TextField::State => job.state = value,
+                    TextField::CloseReason => job.close_reason = value,
+                }
+                after
+            }
+            Slot::Number(field) => {
+                let (value, after) = integer_value(b, at)?;
+                let count = value.filter(|v| *v >= 0.0).map(|v| v as u64);
+                match field {
+                    NumberField::Items => fields.items = count,
+                    NumberField::ItemsScraped => fields.items_scraped = count,
+                    NumberField::Errors => fields.errors = count,
+                    NumberField::ErrorsCount => fields.errors_count = count,
+                    NumberField::RunningTime => job.running_time = value,
+                    NumberField::FinishedTime => job.finished_time = value,
+                }
+                after
+            }
+            Slot::Stats => {
+                let after = skip_value(b, at, 0)?;
+                job.raw_stats = Some(&text[start..after]);
+                after
+            }
+            Slot::Skipped { .. } => skip_value(b, at, 0)?,
+        };
+        at = skip_ws(b, at);
+        match b.get(at) {
+            Some(b',') => at = skip_ws(b, at + 1),
+            Some(b'}') => break,
+            _ => return None,
+        }
+    }
+    // Nothing may follow the record.
+    if skip_ws(b, at + 1) != b.len() || !seen_job_field {
+        return None;
+    }
+    job.key = fields.key.or(fields.id);
+    job.items = fields.items.or(fields.items_scraped);
+    job.errors = fields.errors.or(fields.errors_count);
+    Some(Record::Job(Box::new(job)))
+}
+
+#[derive(Default)]
+struct Fields<'a> {
+    key: Option<Cow<'a, str>>,
+    id: Option<Cow<'a, str>>,
+    items: Option<u64>,
+    items_scraped: Option<u64>,
+    errors: Option<u64>,
+    errors_count: Option<u64>,
+}
+
+enum TextField {
+    Key,
+    Id,
+    Spider,
+    State,
+    CloseReason,
+}
+
+enum NumberField {
+    Items,
+    ItemsScraped,
+    Errors,
+    ErrorsCount,
+    RunningTime,
+    FinishedTime,
+}
+
+enum Slot {
+    Text(TextField),
+    Number(NumberField),
+    Stats,
+    /// Stepped over: a field only cards show (still a job's field), or one no verdict uses.
+    Skipped {
+        job_field: bool,
+    },
+}
+
+/// What a top-level key is for, as `job::RecordVisitor` reads it without detail; `None`
+/// for the keys that make a record something else (an envelope, a log line, stats).
+fn slot(name: &str) -> Option<Slot> {
+    Some(match name {
+        "key" => Slot::Text(TextField::Key),
+        "id" => Slot::Text(TextField::Id),
+        "spider" => Slot::Text(TextField::Spider),
+        "state" => Slot::Text(TextField::State),
+        "close_reason" => Slot::Text(TextField::CloseReason),
+        "items" => Slot::Number(NumberField::Items),
+        "items_scraped" => Slot::Number(NumberField::ItemsScraped),
+        "errors" => Slot::Number(NumberField::Errors),
+        "errors_count" => Slot::Number(NumberField::ErrorsCount),
+        "running_time" => Slot::Number(NumberField::RunningTime),
+        "finished_time" => Slot::Number(NumberField::FinishedTime),
+        "scrapystats" => Slot::Stats,
+        "cancelled_by" | "pages" | "responses_received" | "responses_crawled" | "units"
+        | "tags" => Slot::Skipped { job_field: true },
+        "jobs" | "summary" | "message" | "time" | "level" | "finish_reason" | "crawler_stats" => {
+            return None
+        }
+        other if is_stat_used(other) => return None,
+        _ => Slot::Skipped { job_field: false },
+    })
+}
+
+#[inline]
+fn skip_ws(b: &[u8], mut at: usize) -> usize {
+    while let Some(c) = b.get(at) {
+        if *c > b' ' || !matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
+            break;
+        }
+        at += 1;
+    }
+    at
+}
+
+/// The bytes a string scan stops at: its end, an escape, a control byte.
+const STOP: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut c = 0;
+    while c < 0x20 {
+        table[c] = true;
+        c += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
+/// Where the string that starts after `from`'s opening quote ends (its closing quote),
+/// checking what JSON allows in it: escapes only where `escapes`, never a control byte.
+#[inline]
+fn string_end(b: &[u8], mut at: usize, escapes: bool) -> Option<usize> {
+    loop {
+        // Most strings are short: a few bytes one at a time, then eight at a time.
+        let short_end = b.len().min(at + 16);
+        while at < short_end && !STOP[usize::from(b[at])] {
+            at += 1;
+        }
+        if at == short_end && at < b.len() {
+            at += special_free_prefix(&b[at..]);
+        }
+        match *b.get(at)? {
+            b'"' => return Some(at),
+            b'\\' if escapes => {
+                match *b.get(at + 1)? {
+                    b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => at += 2,
+                    // Surrogate rules are serde's to apply.
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// How many bytes from the start are neither `"`, `\` nor a control byte, eight at a time.
+fn special_free_prefix(b: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_byte = |word: u64, byte: u8| {
+        let x = word ^ (ONES * u64::from(byte));
+        x.wrapping_sub(ONES) & !x & HIGHS
+    };
+    let mut at = 0;
+    while let Some(chunk) = b.get(at..at + 8) {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(bytes);
+        // A byte below 0x20 (bytes of 0x80 and above cannot match: they are masked out).
+        let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+        if (below_space | has_byte(word, b'"') | has_byte(word, b'\\')) != 0 {
+            break;
+        }
+        at += 8;
+    }
+    while let Some(&c) = b.get(at) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            break;
+        }
+        at += 1;
+    }
+    at
+}
+
+/// A string (its span) or `null` (`None`) for a text field; anything else is serde's.
+fn text_value(b: &[u8], at: usize) -> Option<(Option<(usize, usize)>, usize)> {
+    match *b.get(at)? {
+        b'"' => {
+            let end = string_end(b, at + 1, false)?;
+            Some((Some((at + 1, end)), end + 1))
+        }
+        b'n' if b.get(at..at + 4) == Some(b"null") => Some((None, at + 4)),
+        _ => None,
+    }
+}
+
+/// An integer (at most 18 digits, so exactly an f64 for the counts that matter), or
+/// `null`, for a number field; a float, a string or anything else is serde's.
+fn integer_value(b: &[u8], at: usize) -> Option<(Option<f64>, usize)> {
+    if b.get(at..at + 4) == Some(b"null") {
+        return Some((None, at + 4));
+    }
+    let negative = b.get(at) == Some(&b'-');
+    let digits_from = at + usize::from(negative);
+    let mut end = digits_from;
+    let mut value: u64 = 0;
+    while let Some(&c) = b.get(end) {
+        if !c.is_ascii_digit() {
+            break;
+        }
+        value = value * 10 + u64::from(c - b'0');
+        end += 1;
+        if end - digits_from > 18 {
+            return None;
+        }
+    }
+    let digits = end - digits_from;
+    let leading_zero = digits > 1 && b[digits_from] == b'0';
+    if digits == 0 || leading_zero || (negative && value == 0) {
+        return None;
+    }
+    if matches!(b.get(end), Some(b'.' | b'e' | b'E')) {
+        return None;
+    }
+    let value = value as f64;
+    Some((Some(if negative { -value } else { value }), end))
+}
+
+/// Steps over one well-formed value, validating it; `None` for anything unsure.
+fn skip_value(b: &[u8], at: usize, depth: u32) -> Option<usize> {
+    match *b.get(at)? {
+        b'"' => Some(string_end(b, at + 1, true)? + 1),
+        b'{' => {
+            if depth >= DEPTH {
+                return None;
+            }
+            let mut at = skip_ws(b, at + 1);
+            if b.get(at) == Some(&b'}') {
+                return Some(at + 1);
+            }
+            loop {
+                if b.get(at) != Some(&b'"') {
+                    return None;
+                }
+                at = skip_ws(b, string_end(b, at + 1, true)? + 1);
+                if b.get(at) != Some(&b':') {
+                    return None;
+                }
+                at = skip_ws(b, skip_value(b, skip_ws(b, at + 1), depth + 1)?);
+                match *b.get(at)? {
+                    b',' => at = skip_ws(b, at + 1),
+                    b'}' => return Some(at + 1),
+                    _ => return None,
+                }
+            }
+        }
+        b'[' => {
+            if depth >= DEPTH {
+                return None;
+            }
+            let mut at = skip_ws(b, at + 1);
+            if b.get(at) == Some(&b']') {
+                return Some(at + 1);
+            }
+            loop {
+                at = skip_ws(b, skip_value(b, at, depth + 1)?);
+                match *b.get(at)? {
+                    b',' => at = skip_ws(b, at + 1),
+                    b']' => return Some(at + 1),
+                    _ => return None,
+                }
+            }
+        }
+        b't' if b.get(at..at + 4) == Some(b"true") => Some(at + 4),
+        b'f' if b.get(at..at + 5) == Some(b"false") => Some(at + 5),
+        b'n' if b.get(at..at + 4) == Some(b"null") => Some(at + 4),
+        b'-' | b'0'..=b'9' => number_end(b, at),
+        _ => None,
+    }
+}
+
+/// The end of a number in JSON's grammar: `-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`.
+fn number_end(b: &[u8], mut at: usize) -> Option<usize> {
+    let digits = |b: &[u8], mut at: usize| {
+        let from = at;
+        while b.get(at).is_some_and(u8::is_ascii_digit) {
+            at += 1;
+        }
+        (at > from).then_some(at)
+    };
+    if b.get(at) == Some(&b'-') {
+        at += 1;
+    }
+    at = match *b.get(at)? {
+        b'0' => at + 1,
+        b'1'..=b'9' => digits(b, at)?,
+        _ => return None,
+    };
+    if b.get(at) == Some(&b'.') {
+        at = digits(b, at + 1)?;
+    }
+    if matches!(b.get(at), Some(b'e' | b'E')) {
+        at += 1;
+        if matches!(b.get(at), Some(b'+' | b'-')) {
+            at += 1;
+        }
+        at = digits(b, at)?;
+    }
+    Some(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fast(text: &str) -> Option<Job<'_>> {
+        match job(text)? {
+            Record::Job(job) => Some(*job),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn reads_the_common_shapes() {
+        let j = fast(r#"{"key":"1/2/3","close_reason":"finished","items":5,"errors":0,"tags":["a"],"scrapystats":{"a":1.5e3,"b":[true,null,"x\"y"]}}"#)
+            .expect("fast");
+        assert_eq!(j.key.as_deref(), Some("1/2/3"));
+        assert_eq!(j.close_reason.as_deref(), Some("finished"));
+        assert_eq!((j.items, j.errors), (Some(5), Some(0)));
+        assert_eq!(j.raw_stats, Some(r#"{"a":1.5e3,"b":[true,null,"x\"y"]}"#));
+        let legacy = fast(
+            r#" {"id": "1/2/4", "items_scraped": 7, "errors_count": null, "spider_args": {}} "#,
+        )
+        .expect("fast");
+        assert_eq!(legacy.key.as_deref(), Some("1/2/4"));
+        assert_eq!((legacy.items, legacy.errors), (Some(7), None));
+    }
+
+    #[test]
+    fn leaves_to_serde_what_it_does_not_take() {
+        for text in [
+            r#"{"key":"a\"b","close_reason":"finished"}"#,
+            r#"{"close_reason":"finished","items":1.0}"#,
+            r#"{"close_reason":"finished","items":"5"}"#,
+            r#"{"close_reason":"finished","items":1e400}"#,
+            r#"{"close_reason":"finished","items":0123}"#,
+            r#"{"close_reason":"finished","items":-0}"#,
+            r#"{"close_reason":"finished","items":1234567890123456789}"#,
+            r#"{"jobs":[]}"#,
+            r#"{"message":"x","time":1}"#,
+            r#"{"finish_reason":"finished"}"#,
+            r#"{"item_scraped_count":1,"close_reason":"finished"}"#,
+            r#"{"close_reason":"finished"} x"#,
+            r#"{"close_reason":"finished",}"#,
+            r#"{"close_reason":"finished","x":"\u00e9"}"#,
+            "{\"close_reason\":\"fini\u{1}shed\"}",
+            r#"{"close_reason":"finished","x":[1,]}"#,
+            r#"{"close_reason":"finished","x":tru}"#,
+            r#"{"other":1}"#,
+            r#"{}"#,
+            r#"["finished"]"#,
+            r#"{"close_reason":"finished""#,
+        ] {
+            assert!(fast(text).is_none(), "{text}");
+        }
+        let deep = format!(
+            r#"{{"close_reason":"x","a":{}1{}}}"#,
+            "[".repeat(70),
+            "]".repeat(70)
+        );
+        assert!(fast(&deep).is_none());
+        let fine = format!(
+            r#"{{"close_reason":"x","a":{}1{}}}"#,
+            "[".repeat(60),
+            "]".repeat(60)
+        );
+        assert!(fast(&fine).is_some());
+    }
+
+    #[test]
+    fn the_string_scan_finds_every_special_byte() {
+        for (text, want) in [
+            ("abcdefghijklmnop\"", 16),
+            ("abcdefgh\\", 8),
+            ("abc\u{1f}def", 3),
+            ("ab\u{7f}cdefghij\"", 11),
+            ("é日本語\"", "é日本語".len()),
+            ("", 0),
+            ("abcdefg", 7),
+        ] {
+            assert_eq!(special_free_prefix(text.as_bytes()), want, "{text:?}");
+        }
+    }
+}
