@@ -150,9 +150,7 @@ fn slot(name: &str) -> Option<Slot> {
         "scrapystats" => Slot::Stats,
         "cancelled_by" | "pages" | "responses_received" | "responses_crawled" | "units"
         | "tags" => Slot::Skipped { job_field: true },
-        "jobs" | "summary" | "message" | "time" | "level" | "finish_reason" | "crawler_stats" => {
-            return None
-        }
+        "jobs" | "summary" | "message" | "finish_reason" | "crawler_stats" => return None,
         other if is_stat_used(other) => return None,
         _ => Slot::Skipped { job_field: false },
     })

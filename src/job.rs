@@ -409,7 +409,6 @@ impl<'de> Visitor<'de> for RecordVisitor {
         let mut seen_job_field = false;
         let mut batch: Option<Vec<Record<'de>>> = None;
         let mut message = None;
-        let mut seen_log_field = false;
         let mut top_level_stats = Stats::default();
         let mut crawler_stats: Option<Stats<'de>> = None;
         while let Some(Text(name)) = map.next_key::<Text<'de>>()? {
@@ -460,15 +459,11 @@ impl<'de> Visitor<'de> for RecordVisitor {
                         batch.get_or_insert_with(Vec::new).extend(list);
                     }
                 }
+                // A Logs API entry (`time`, `level`, `message`): its message is a log line;
+                // `time` and `level` are not a job's fields, so they fall to the last arm.
                 "message" => {
                     job_field = false;
-                    seen_log_field = true;
                     message = map.next_value::<Text>()?.0;
-                }
-                "time" | "level" => {
-                    job_field = false;
-                    seen_log_field = true;
-                    map.next_value::<IgnoredAny>()?;
                 }
                 "finish_reason" => {
                     top_level_stats.finish_reason = map.next_value::<Text>()?.0;
@@ -493,8 +488,8 @@ impl<'de> Visitor<'de> for RecordVisitor {
         }
         if !seen_job_field {
             return Ok(match message {
-                Some(message) if seen_log_field => Record::LogLine(message),
-                _ => Record::NotAJob(NO_JOB_FIELDS),
+                Some(message) => Record::LogLine(message),
+                None => Record::NotAJob(NO_JOB_FIELDS),
             });
         }
         job.key = key.or(id);

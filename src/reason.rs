@@ -305,6 +305,17 @@ mod tests {
         Matcher::new(catalog)
     }
 
+    fn with_family(name: &str) -> Matcher {
+        let text = format!(
+            r#"{{"families":[{{"name":"{name}","severity":"warning","title":"t","explanation":"e"}}]}}"#
+        );
+        let mut catalog = Catalog::builtin().expect("builtin catalog");
+        catalog
+            .layer(text.as_bytes(), "test.json")
+            .expect("user catalog");
+        Matcher::new(catalog)
+    }
+
     fn suggested(matcher: &Matcher, reason: &str) -> Option<String> {
         let found = matcher.find(reason);
         found
@@ -357,6 +368,13 @@ mod tests {
         assert_eq!(found.tail.as_deref(), Some("later"));
         // A normalised prefix with nothing after it is not the family either.
         assert_ne!(m.find("CLOSESPIDER-").how, How::Family);
+        // A user family with a suffix: the prefix and suffix alone are not it.
+        let m = with_family("myfix (*)");
+        assert_eq!(m.find("myfix (x)").how, How::Family);
+        assert_eq!(m.find("myfix (x)").tail.as_deref(), Some("x"));
+        for bare in ["myfix ()", "myfix (", "myfix )"] {
+            assert_ne!(m.find(bare).how, How::Family, "{bare}");
+        }
     }
 
     #[test]
@@ -415,12 +433,16 @@ mod tests {
         assert_eq!(suggested(&m, "abcdeg").as_deref(), Some("abcdef"));
         let m = with_entries(&["abcdef", "abcdzz"]);
         assert_eq!(suggested(&m, "abcdeg").as_deref(), Some("abcdef"));
-        for order in [["abcdy", "abcdx"], ["abcdx", "abcdy"]] {
-            let m = with_entries(&order);
+        // Spellings are kept in a hash map, visited in a different order by each matcher:
+        // many matchers, many tied names, and the first name must win every time.
+        for round in 0..12 {
+            let mut names = ["abcdv", "abcdw", "abcdx", "abcdy", "abcdu"];
+            names.rotate_left(round % 5);
+            let m = with_entries(&names);
             assert_eq!(
                 suggested(&m, "abcdz").as_deref(),
-                Some("abcdx"),
-                "{order:?}"
+                Some("abcdu"),
+                "{names:?}"
             );
         }
     }
@@ -434,6 +456,9 @@ mod tests {
         assert_eq!(m.find(&at_cap).how, How::Custom);
         let remembered = |m: &Matcher| m.memo.lock().map(|memo| memo.len()).unwrap_or(0);
         assert_eq!(remembered(&m), 1, "only the reason within the cap is kept");
+        let far_over = "z".repeat(MEMO_KEY_CAP * 4);
+        assert_eq!(m.find(&far_over).how, How::Custom);
+        assert_eq!(remembered(&m), 1, "a reason far over the cap is not kept");
         for i in 0..MEMO_ENTRIES + 10 {
             let reason = format!("custom reason {i}");
             assert_eq!(m.find(&reason).how, How::Custom);

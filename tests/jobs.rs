@@ -473,3 +473,182 @@ fn a_long_stream_keeps_order_and_counts_on_every_core() {
     assert_eq!(value["critical"], 7_500);
     assert_eq!(value["unknown"], 7_500);
 }
+
+// Behaviour that mutation testing found no test for: each record below is read in every
+// format, and must give the same verdict in all of them.
+
+fn verdict_in_every_format(record: &str) -> (Option<i32>, serde_json::Value) {
+    let mut status = None;
+    for format in ["human", "line", "json"] {
+        let output = outcome()
+            .args(["explain", "--format", format])
+            .write_stdin(record.to_string())
+            .output()
+            .expect("runs");
+        match status {
+            None => status = Some(output.status.code()),
+            Some(seen) => assert_eq!(seen, output.status.code(), "{format}: {record}"),
+        }
+    }
+    let output = outcome()
+        .args(["explain", "--format", "json"])
+        .write_stdin(record.to_string())
+        .output()
+        .expect("runs");
+    let json = json_lines(&output).into_iter().next().expect("one object");
+    (status.flatten(), json)
+}
+
+#[test]
+fn stats_fill_what_the_top_level_lacks_in_every_format() {
+    // No top-level items: scrapystats' item_scraped_count of 0 is the zero_items finding.
+    let (status, json) = verdict_in_every_format(
+        r#"{"key":"1/1/1","close_reason":"finished","errors":0,"scrapystats":{"item_scraped_count":0}}"#,
+    );
+    assert_eq!(status, Some(1), "{json}");
+    assert_eq!(json["deciding"], "zero_items", "{json}");
+    // No close_reason: Scrapy's finish_reason is the outcome.
+    let (status, json) = verdict_in_every_format(
+        r#"{"key":"1/1/2","items":5,"errors":0,"scrapystats":{"finish_reason":"memusage_exceeded"}}"#,
+    );
+    assert_eq!(status, Some(2), "{json}");
+    assert_eq!(json["outcome"], "memusage_exceeded", "{json}");
+    // No errors at the top level: the stats' log_count/ERROR counts.
+    let (status, json) = verdict_in_every_format(
+        r#"{"key":"1/1/3","close_reason":"finished","items":5,"scrapystats":{"log_count/ERROR":4}}"#,
+    );
+    assert_eq!(status, Some(1), "{json}");
+    assert_eq!(json["deciding"], "errors_logged", "{json}");
+}
+
+#[test]
+fn stats_at_the_top_level_and_logparser_records_are_read() {
+    // A flat stats object (Scrapy's stats as JSON): finish_reason and counts at the top.
+    let (status, json) = verdict_in_every_format(
+        r#"{"finish_reason":"finished","item_scraped_count":0,"log_count/ERROR":3}"#,
+    );
+    assert_eq!(status, Some(1), "{json}");
+    assert_eq!(json["outcome"], "finished", "{json}");
+    assert_eq!(json["job"]["items"], 0, "{json}");
+    assert_eq!(json["job"]["errors"], 3, "{json}");
+    let (status, json) = verdict_in_every_format(r#"{"finish_reason":"memusage_exceeded"}"#);
+    assert_eq!(status, Some(2), "{json}");
+    // logparser's stats JSON: Scrapy's stats under crawler_stats, its own "N/A" when none.
+    let (status, json) = verdict_in_every_format(
+        r#"{"log_path":"x.log","finish_reason":"N/A","crawler_stats":{"finish_reason":"closespider_timeout","item_scraped_count":12,"log_count/ERROR":0}}"#,
+    );
+    assert_eq!(status, Some(1), "{json}");
+    assert_eq!(json["outcome"], "closespider_timeout", "{json}");
+    assert_eq!(json["job"]["items"], 12, "{json}");
+    let (status, json) = verdict_in_every_format(
+        r#"{"finish_reason":"finished","crawler_stats":{"item_scraped_count":7}}"#,
+    );
+    assert_eq!(status, Some(0), "{json}");
+    assert_eq!(json["outcome"], "finished", "{json}");
+    let (status, _) = verdict_in_every_format(r#"{"finish_reason":"N/A","crawler_stats":{}}"#);
+    assert_eq!(status, Some(3));
+}
+
+#[test]
+fn scrapystats_of_another_kind_count_as_no_stats() {
+    for stats in [
+        "[1,2,{\"a\":[3]}]",
+        "\"text\"",
+        "5",
+        "-5",
+        "1.5",
+        "true",
+        "null",
+    ] {
+        let record = format!(
+            r#"{{"key":"1/1/1","close_reason":"finished","items":3,"errors":0,"scrapystats":{stats}}}"#
+        );
+        let (status, json) = verdict_in_every_format(&record);
+        assert_eq!(status, Some(0), "{stats}: {json}");
+        assert_eq!(json["outcome"], "finished", "{stats}");
+    }
+}
+
+#[test]
+fn a_run_time_that_would_be_negative_is_unknown() {
+    // Finished before it started: not a duration; the stats' own elapsed time is used.
+    let (_, json) = verdict_in_every_format(
+        r#"{"key":"1/1/1","close_reason":"finished","items":1,"errors":0,"running_time":5000,"finished_time":1000,"scrapystats":{"elapsed_time_seconds":42.5}}"#,
+    );
+    assert_eq!(json["job"]["run_seconds"], 42.5, "{json}");
+    let (_, json) = verdict_in_every_format(
+        r#"{"key":"1/1/2","close_reason":"finished","items":1,"errors":0,"running_time":5000,"finished_time":1000}"#,
+    );
+    assert!(json["job"]["run_seconds"].is_null(), "{json}");
+    let (_, json) = verdict_in_every_format(
+        r#"{"key":"1/1/3","close_reason":"finished","items":1,"errors":0,"scrapystats":{"start_time":9000,"finish_time":4000}}"#,
+    );
+    assert!(json["job"]["run_seconds"].is_null(), "{json}");
+    let (_, json) = verdict_in_every_format(
+        r#"{"key":"1/1/4","close_reason":"finished","items":1,"errors":0,"scrapystats":{"start_time":4000,"finish_time":9000}}"#,
+    );
+    assert_eq!(json["job"]["run_seconds"], 5.0, "{json}");
+    let (_, json) = verdict_in_every_format(
+        r#"{"key":"1/1/5","close_reason":"finished","items":1,"errors":0,"running_time":1000,"finished_time":1000}"#,
+    );
+    assert_eq!(json["job"]["run_seconds"], 0.0, "{json}");
+}
+
+#[test]
+fn who_cancelled_is_said_once_and_only_what_the_record_shows() {
+    let card = |record: &str| {
+        let output = outcome()
+            .arg("explain")
+            .write_stdin(record.to_string())
+            .output()
+            .expect("runs");
+        stdout_of(&output)
+    };
+    // The platform names who cancelled: that is the note, not a guess from the stats.
+    let named = card(
+        r#"{"key":"1/1/1","close_reason":"cancelled","cancelled_by":"alice","scrapystats":{"finish_reason":"finished"}}"#,
+    );
+    assert!(named.contains("alice"), "{named}");
+    assert!(!named.contains("cancelled from outside"), "{named}");
+    // Without a name, Scrapy's own reason tells that the cancel came from outside.
+    let outside = card(
+        r#"{"key":"1/1/2","close_reason":"cancelled","scrapystats":{"finish_reason":"finished"}}"#,
+    );
+    assert!(outside.contains("cancelled from outside"), "{outside}");
+}
+
+#[test]
+fn a_shutdown_without_a_signal_line_says_the_crawler_was_stopped_from_code() {
+    let head = "2026-11-30 10:00:00 [scrapy.utils.log] INFO: Scrapy 2.19.0 started (bot: shop)\n\
+                2026-11-30 10:00:01 [scrapy.core.engine] INFO: Spider opened\n";
+    let tail = "2026-11-30 10:00:09 [scrapy.core.engine] INFO: Closing spider (shutdown)\n\
+                2026-11-30 10:00:09 [scrapy.core.engine] INFO: Spider closed (shutdown)\n";
+    let signal = "2026-11-30 10:00:08 [scrapy.crawler] INFO: Received SIGTERM, shutting down gracefully. Send again to force \n";
+    let explain = |log: String| {
+        let output = outcome()
+            .args(["explain", "--format", "json"])
+            .write_stdin(log)
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(1));
+        stdout_of(&output)
+    };
+    let without = explain(format!("{head}{tail}"));
+    assert!(without.contains("stopped from code"), "{without}");
+    let with = explain(format!("{head}{signal}{tail}"));
+    assert!(!with.contains("stopped from code"), "{with}");
+    assert!(with.contains("SIGTERM"), "{with}");
+}
+
+#[test]
+fn a_value_that_is_not_a_record_says_what_was_expected() {
+    let output = outcome()
+        .args(["explain", "--format", "line"])
+        .write_stdin("[{\"key\":\"1/1/1\",\"close_reason\":\"finished\"}, 5, \"x\"]")
+        .output()
+        .expect("runs");
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("line 1"), "{stderr}");
+    assert!(stderr.contains("job record"), "{stderr}");
+    assert_eq!(rows(&output).len(), 1, "{stderr}");
+}
