@@ -652,3 +652,89 @@ fn a_value_that_is_not_a_record_says_what_was_expected() {
     assert!(stderr.contains("job record"), "{stderr}");
     assert_eq!(rows(&output).len(), 1, "{stderr}");
 }
+
+#[test]
+fn a_cancel_recorded_by_scrapy_itself_is_not_called_one_from_outside() {
+    for record in [
+        r#"{"key":"1/1/1","close_reason":"cancelled","scrapystats":{"finish_reason":"cancelled"}}"#,
+        r#"{"key":"1/1/2","close_reason":"cancelled"}"#,
+    ] {
+        let output = outcome()
+            .arg("explain")
+            .write_stdin(record)
+            .output()
+            .expect("runs");
+        let card = stdout_of(&output);
+        assert!(!card.contains("cancelled from outside"), "{record}\n{card}");
+    }
+}
+
+#[test]
+fn a_shutdown_in_a_log_without_its_header_makes_no_claim_about_code() {
+    let log = "2026-11-30 10:00:01 [scrapy.core.engine] INFO: Spider opened\n\
+               2026-11-30 10:00:09 [scrapy.core.engine] INFO: Closing spider (shutdown)\n\
+               2026-11-30 10:00:09 [scrapy.core.engine] INFO: Spider closed (shutdown)\n";
+    let output = outcome()
+        .args(["explain", "--format", "json"])
+        .write_stdin(log)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!stdout_of(&output).contains("stopped from code"));
+}
+
+/// The real 2.19 memusage log's header (its MEMUSAGE_LIMIT_MB is 20), closed by something
+/// that called the outcome `killed by oom`, with this peak in its stats.
+fn oom_log(peak_mib: u64) -> String {
+    let real = std::fs::read_to_string(fixture("real/2.19.0/memusage.log")).expect("log");
+    let head: String = real
+        .lines()
+        .take_while(|l| !l.contains("Spider opened"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    format!(
+        "{head}2026-11-24 01:59:11 [scrapy.core.engine] INFO: Spider opened\n\
+         2026-11-24 01:59:15 [scrapy.core.engine] INFO: Closing spider (killed by oom)\n\
+         2026-11-24 01:59:15 [scrapy.statscollectors] INFO: Dumping Scrapy stats:\n\
+         {{'finish_reason': 'killed by oom',\n 'memusage/max': {},\n 'memusage/startup': 1048576}}\n\
+         2026-11-24 01:59:15 [scrapy.core.engine] INFO: Spider closed (killed by oom)\n",
+        peak_mib * 1024 * 1024
+    )
+}
+
+#[test]
+fn an_oom_kill_is_told_against_scrapys_own_limit() {
+    let notes = |log: String| {
+        let output = outcome()
+            .args(["explain", "--format", "json"])
+            .write_stdin(log)
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(2));
+        stdout_of(&output)
+    };
+    let below = notes(oom_log(12));
+    assert!(
+        below.contains("saw at most 12 MiB, below its limit of 20 MiB"),
+        "{below}"
+    );
+    for peak in [20, 31] {
+        let text = notes(oom_log(peak));
+        assert!(!text.contains("below its limit"), "{peak}: {text}");
+        assert!(
+            text.contains("memusage/max is its last check"),
+            "{peak}: {text}"
+        );
+    }
+    // No memory stat at all: the kill is still told from Scrapy's own limit.
+    let output = outcome()
+        .args(["explain", "--format", "json"])
+        .write_stdin(r#"{"key":"1/1/1","close_reason":"killed by oom"}"#)
+        .output()
+        .expect("runs");
+    let card = stdout_of(&output);
+    assert!(
+        card.contains("that one would say memusage_exceeded"),
+        "{card}"
+    );
+}
