@@ -216,6 +216,56 @@ fn main() {
             m / base
         );
     }
+    // The same stream through other outputs, and on one core (a busy host's share).
+    let peer = |name: &str| {
+        contenders
+            .iter()
+            .position(|(n, _, _)| *n == name)
+            .map(|i| median(times[i].clone()))
+    };
+    let (python_s, jq_s) = (peer("python"), peer("jq"));
+    let mut modes: Vec<(&str, String, Vec<String>)> = vec![
+        (
+            "--format json",
+            outcome.clone(),
+            vec!["explain".into(), "--format".into(), "json".into()],
+        ),
+        ("human", outcome.clone(), vec!["explain".into()]),
+        (
+            "summary",
+            outcome.clone(),
+            vec!["summary".into(), "--format".into(), "line".into()],
+        ),
+    ];
+    if have("taskset") {
+        modes.push((
+            "line, 1 core",
+            "taskset".into(),
+            vec![
+                "-c".into(),
+                "0".into(),
+                outcome.clone(),
+                "explain".into(),
+                "--format".into(),
+                "line".into(),
+            ],
+        ));
+    }
+    for (name, program, args) in &modes {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let mut t = Vec::new();
+        for _ in 0..rounds {
+            warm(&big);
+            t.push(run(program, &args, Some(&big)).wall.as_secs_f64());
+        }
+        let m = median(t);
+        let vs = |peer: Option<f64>| peer.map_or("-".to_string(), |p| format!("{:.1}x", p / m));
+        println!(
+            "outcome {name:<14} {m:>8.3} s   {} faster than python, {} faster than jq",
+            vs(python_s),
+            vs(jq_s)
+        );
+    }
     let small_rss = (0..rounds)
         .map(|_| run(&outcome, &["explain", "--format", "line"], Some(&small)).max_rss_kib)
         .max()

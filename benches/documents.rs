@@ -1,0 +1,162 @@
+//! The same jobs as JSON Lines, a pretty-printed array (`json.dump(jobs, f, indent=2)`,
+//! `jq .`), a compact array written on one line (`json.dump(jobs, f)`, `jq -c -s .`) and
+//! the legacy `jobs/list.json` envelope, also on one line: `outcome explain --format line`
+//! on each, runs alternating, medians and peak memory compared with JSON Lines.
+//!
+//! cargo bench --bench documents             (300,000 jobs, 5 rounds)
+//! OUTCOME_BENCH_DOC_RECORDS=50000 OUTCOME_BENCH_ROUNDS=3 cargo bench --bench documents
+
+mod support;
+
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use support::{data_dir, median, outcome_binary, run, warm};
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// The stream bench's generated JSON Lines (made by `cargo bench --bench stream`, or here
+/// from its first lines when it is there), cut to `records`.
+fn json_lines(records: u64) -> PathBuf {
+    let path = data_dir().join(format!("doc-{records}.jl"));
+    if path.exists() {
+        return path;
+    }
+    let source = data_dir().join("jobs-1000000.jl");
+    assert!(
+        source.exists(),
+        "run `cargo bench --bench stream` first: it generates {}",
+        source.display()
+    );
+    let input = BufReader::new(std::fs::File::open(&source).expect("opens"));
+    let mut out = BufWriter::new(std::fs::File::create(&path).expect("creates"));
+    for line in input.lines().take(records as usize) {
+        writeln!(out, "{}", line.expect("reads")).expect("writes");
+    }
+    out.flush().expect("flushes");
+    path
+}
+
+/// `jl` rewritten as a document: `pretty` (indent 2), else compact on one line, inside
+/// `{"status":"ok","count":N,"jobs":[...]}` when `envelope`.
+fn document(jl: &Path, name: &str, pretty: bool, envelope: bool) -> PathBuf {
+    let path = data_dir().join(name);
+    if path.exists() {
+        return path;
+    }
+    let lines: Vec<String> = BufReader::new(std::fs::File::open(jl).expect("opens"))
+        .lines()
+        .map(|l| l.expect("reads"))
+        .collect();
+    let mut out = BufWriter::new(std::fs::File::create(&path).expect("creates"));
+    if envelope {
+        write!(
+            out,
+            r#"{{"status": "ok", "count": {}, "jobs": "#,
+            lines.len()
+        )
+        .expect("writes");
+    }
+    out.write_all(if pretty { b"[\n" } else { b"[" })
+        .expect("writes");
+    for (i, line) in lines.iter().enumerate() {
+        let value: serde_json::Value = serde_json::from_str(line).expect("valid record");
+        if i > 0 {
+            out.write_all(if pretty { b",\n" } else { b", " })
+                .expect("writes");
+        }
+        if pretty {
+            let text = serde_json::to_string_pretty(&value).expect("json");
+            for (j, part) in text.lines().enumerate() {
+                if j > 0 {
+                    out.write_all(b"\n").expect("writes");
+                }
+                write!(out, "  {part}").expect("writes");
+            }
+        } else {
+            serde_json::to_writer(&mut out, &value).expect("writes");
+        }
+    }
+    out.write_all(if pretty { b"\n]\n" } else { b"]" })
+        .expect("writes");
+    if envelope {
+        out.write_all(b"}").expect("writes");
+    }
+    out.flush().expect("flushes");
+    path
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    let records = env_number("OUTCOME_BENCH_DOC_RECORDS", 300_000);
+    let rounds = env_number("OUTCOME_BENCH_ROUNDS", 5) as usize;
+    let outcome = outcome_binary();
+    let jl = json_lines(records);
+    let small = json_lines(1_000);
+    let layouts = [
+        ("JSON Lines", jl.clone(), small.clone()),
+        (
+            "pretty array",
+            document(&jl, &format!("doc-{records}-pretty.json"), true, false),
+            document(&small, "doc-1000-pretty.json", true, false),
+        ),
+        (
+            "compact array",
+            document(&jl, &format!("doc-{records}-compact.json"), false, false),
+            document(&small, "doc-1000-compact.json", false, false),
+        ),
+        (
+            "envelope",
+            document(&jl, &format!("doc-{records}-envelope.json"), false, true),
+            document(&small, "doc-1000-envelope.json", false, true),
+        ),
+    ];
+    println!("documents: {records} jobs, {rounds} rounds, outcome explain --format line -i FILE");
+    let mut times: Vec<Vec<f64>> = vec![Vec::new(); layouts.len()];
+    let mut rss = vec![0u64; layouts.len()];
+    for _ in 0..rounds {
+        for (i, (_, path, _)) in layouts.iter().enumerate() {
+            warm(path);
+            let path = path.display().to_string();
+            let result = run(
+                &outcome,
+                &["explain", "--format", "line", "-i", &path],
+                None,
+            );
+            times[i].push(result.wall.as_secs_f64());
+            rss[i] = rss[i].max(result.max_rss_kib);
+        }
+    }
+    let base = median(times[0].clone());
+    println!(
+        "{:<14} {:>8} {:>10} {:>12} {:>15}",
+        "layout", "MB", "median s", "vs JSON Lines", "peak MiB (1k)"
+    );
+    for (i, (name, path, small)) in layouts.iter().enumerate() {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        let small_path = small.display().to_string();
+        let small_rss = run(
+            &outcome,
+            &["explain", "--format", "line", "-i", &small_path],
+            None,
+        )
+        .max_rss_kib;
+        let m = median(times[i].clone());
+        println!(
+            "{:<14} {:>8.0} {:>10.3} {:>11.2}x {:>7.1} ({:.1})",
+            name,
+            size as f64 / 1e6,
+            m,
+            m / base,
+            rss[i] as f64 / 1024.0,
+            small_rss as f64 / 1024.0
+        );
+    }
+}
