@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use outcome::catalog::Catalog;
 use outcome::input::document::json_document;
+use outcome::input::log::LogReader;
 use outcome::input::reader::{Reader, RECORD_CAP};
 use outcome::input::{Consumer, Part, Records};
 use outcome::reason::Matcher;
@@ -67,7 +68,8 @@ impl Consumer for Count {
 fuzz_target!(|data: &[u8]| {
     let mut count = Count::default();
     let mut reader = Reader::new(data, 7, RECORD_CAP);
-    let _ = json_document("fuzz", &mut reader, matcher(), &mut count);
+    let mut log = LogReader::new();
+    let _ = json_document("fuzz", &mut reader, matcher(), &mut count, &mut log);
     if let Ok(serde_json::Value::Array(elements)) = serde_json::from_slice(data) {
         // Elements that are Logs API lines feed a log instead; leave those inputs out.
         let log_lines = elements.iter().any(|e| {

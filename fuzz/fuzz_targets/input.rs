@@ -31,9 +31,13 @@ struct Collect {
 impl Records for Collect {
     fn report(&mut self, report: Report<'_>) -> io::Result<()> {
         // Every renderer runs, so rendering arbitrary records is fuzzed too.
-        let palette = render::color::Palette { on: true };
-        human::card(&mut self.out, palette, catalog(), &report)?;
-        human::stream_line(&mut self.out, palette, catalog(), &report)?;
+        // At the narrowest width and with none, where cutting and wrapping do the most.
+        for width in [Some(40), None] {
+            let palette = render::color::Palette { on: true, width };
+            human::card(&mut self.out, palette, catalog(), &report, human::Detail::Full)?;
+            human::card(&mut self.out, palette, catalog(), &report, human::Detail::Brief)?;
+            human::stream_line(&mut self.out, palette, catalog(), &report)?;
+        }
         render::tsv(&mut self.out, catalog(), &report)?;
         render::json::report_json(&mut self.out, catalog(), &report)?;
         let _ = catalog().fallback(Fallback::Malformed);

@@ -1,5 +1,6 @@
 //! Job records: any bytes parsed as a record (both the full and the verdict-only reading),
-//! then judged; neither may panic.
+//! then judged; neither may panic. Whatever the fast verdict-only reader takes, serde must
+//! read the same way.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -42,6 +43,14 @@ fuzz_target!(|data: &[u8]| {
             if let Ok(record) = (RecordSeed { lazy }).deserialize(&mut de) {
                 judge(record);
             }
+        }
+        if let Some(fast) = outcome::fastjob::job(text) {
+            let mut de = serde_json::Deserializer::from_str(text);
+            let slow = (RecordSeed { lazy: true })
+                .deserialize(&mut de)
+                .and_then(|record| de.end().map(|()| record));
+            assert_eq!(format!("{:?}", Some(&fast)), format!("{:?}", slow.as_ref().ok()));
+            judge(fast);
         }
         let _ = matcher().find(text);
         let once = normalize(text);
