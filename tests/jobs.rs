@@ -738,3 +738,28 @@ fn an_oom_kill_is_told_against_scrapys_own_limit() {
         "{card}"
     );
 }
+
+#[test]
+fn the_memory_note_names_units_only_when_there_are_some() {
+    let notes = |record: &str| {
+        let output = outcome()
+            .args(["explain", "--format", "json"])
+            .write_stdin(record.to_string())
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(2));
+        json_lines(&output)[0]["notes"].to_string()
+    };
+    let two = notes(
+        r#"{"key":"1/1/1","close_reason":"memusage_exceeded","units":2,"scrapystats":{"memusage/max":2147483648}}"#,
+    );
+    assert!(
+        two.contains("peak memory 2,048 MiB; 2 units = 2 GB"),
+        "{two}"
+    );
+    let none = notes(
+        r#"{"key":"1/1/2","close_reason":"memusage_exceeded","units":0,"scrapystats":{"memusage/max":1048576}}"#,
+    );
+    assert!(none.contains("peak memory 1 MiB"), "{none}");
+    assert!(!none.contains("unit"), "{none}");
+}
