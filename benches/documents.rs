@@ -49,23 +49,21 @@ fn document(jl: &Path, name: &str, pretty: bool, envelope: bool) -> PathBuf {
     if path.exists() {
         return path;
     }
-    let lines: Vec<String> = BufReader::new(std::fs::File::open(jl).expect("opens"))
+    // Line by line, never the whole set in memory: the runs are forked from this process,
+    // and a child's peak memory counts the pages it was forked with.
+    let count = BufReader::new(std::fs::File::open(jl).expect("opens"))
         .lines()
-        .map(|l| l.expect("reads"))
-        .collect();
+        .count();
+    let lines = BufReader::new(std::fs::File::open(jl).expect("opens")).lines();
     let mut out = BufWriter::new(std::fs::File::create(&path).expect("creates"));
     if envelope {
-        write!(
-            out,
-            r#"{{"status": "ok", "count": {}, "jobs": "#,
-            lines.len()
-        )
-        .expect("writes");
+        write!(out, r#"{{"status": "ok", "count": {count}, "jobs": "#).expect("writes");
     }
     out.write_all(if pretty { b"[\n" } else { b"[" })
         .expect("writes");
-    for (i, line) in lines.iter().enumerate() {
-        let value: serde_json::Value = serde_json::from_str(line).expect("valid record");
+    for (i, line) in lines.enumerate() {
+        let line = line.expect("reads");
+        let value: serde_json::Value = serde_json::from_str(&line).expect("valid record");
         if i > 0 {
             out.write_all(if pretty { b",\n" } else { b", " })
                 .expect("writes");
