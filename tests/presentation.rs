@@ -558,3 +558,93 @@ fn without_a_width_lines_are_whole_and_cards_wrap_at_80() {
     assert!(card.lines().all(|l| l.chars().count() <= 80), "{card}");
     assert!(card.lines().any(|l| l.chars().count() > 70), "{card}");
 }
+
+// On a real terminal: util-linux's `script` runs the binary on a pseudo-terminal of the
+// size `stty` gives it, so colour and width are decided as for a user.
+
+fn on_terminal(columns: u16, env: &[(&str, &str)], args: &str) -> String {
+    let binary = assert_cmd::cargo::cargo_bin("outcome");
+    let command = format!("stty cols {columns} rows 50; {} {args}", binary.display());
+    let mut script = Process::new("script");
+    script.args(["-qec", &command, "/dev/null"]);
+    for var in [
+        "NO_COLOR",
+        "CLICOLOR",
+        "CLICOLOR_FORCE",
+        "COLUMNS",
+        "OUTCOME_CATALOG",
+    ] {
+        script.env_remove(var);
+    }
+    script.env("TERM", "xterm");
+    for (var, value) in env {
+        script.env(var, value);
+    }
+    let output = script.output().unwrap_or_else(|err| {
+        panic!("`script` (util-linux) is needed to run outcome on a terminal: {err}")
+    });
+    String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n")
+}
+
+fn without_colour(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
+fn on_a_terminal_colour_follows_the_conventions() {
+    let coloured = |env: &[(&str, &str)], args: &str| on_terminal(80, env, args).contains('\u{1b}');
+    assert!(coloured(&[], "explain memusage_exceeded"));
+    assert!(!coloured(&[("CLICOLOR", "0")], "explain memusage_exceeded"));
+    assert!(!coloured(&[("NO_COLOR", "1")], "explain memusage_exceeded"));
+    assert!(coloured(&[("NO_COLOR", "")], "explain memusage_exceeded"));
+    assert!(!coloured(&[], "explain memusage_exceeded --color never"));
+    assert!(!coloured(&[("TERM", "dumb")], "explain memusage_exceeded"));
+    assert!(coloured(
+        &[("CLICOLOR", "0"), ("CLICOLOR_FORCE", "1")],
+        "explain memusage_exceeded"
+    ));
+}
+
+#[test]
+fn on_a_terminal_output_fits_its_width() {
+    for columns in [60u16, 80, 120] {
+        for args in [
+            "explain memusage_exceeded",
+            "explain --brief memusage_exceeded",
+            "list",
+            "list --checks",
+        ] {
+            let text = without_colour(&on_terminal(columns, &[], args));
+            assert!(text.lines().count() > 3, "{args}: {text}");
+            let over = overlong_lines(&text, usize::from(columns));
+            assert!(over.is_empty(), "{args} at {columns}: {over:#?}");
+        }
+    }
+    // Wide enough, a list line is whole; narrow, its title is cut, marked with an ellipsis.
+    let wide = without_colour(&on_terminal(200, &[], "list"));
+    assert!(!wide.contains('…'), "{wide}");
+    let narrow = without_colour(&on_terminal(60, &[], "list"));
+    assert!(narrow.contains('…'), "{narrow}");
+    // Prose stops at 100 columns however wide the terminal.
+    let card = without_colour(&on_terminal(200, &[], "explain memusage_exceeded"));
+    let widest = card
+        .lines()
+        .filter(|l| !l.contains("://"))
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0);
+    assert!((90..=100).contains(&widest), "{widest}\n{card}");
+}
