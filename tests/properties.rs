@@ -420,6 +420,22 @@ fn plain_record_text() -> impl Strategy<Value = String> {
         (0u64..100).prop_map(|v| format!("\"errors_count\":{v}")),
         Just("\"errors\":null".to_string()),
         (0u64..u64::MAX / 2).prop_map(|v| format!("\"running_time\":{v}")),
+        (0u64..10_000_000_000_000).prop_map(|v| format!("\"finished_time\":{v}")),
+        "[a-z_]{0,10}".prop_map(|v| format!("\"spider\":\"{v}\"")),
+        prop_oneof![
+            Just("finished"),
+            Just("running"),
+            Just("pending"),
+            Just("deleted")
+        ]
+        .prop_map(|v| format!("\"state\":\"{v}\"")),
+        (0u64..1_000).prop_map(|v| format!("\"items_scraped\":{v}")),
+        (0u64..1_000).prop_map(|v| format!("\"errors\":{v}")),
+        (0u64..1_000).prop_map(|v| format!("\"pages\":{v}")),
+        (0u64..9).prop_map(|v| format!("\"units\":{v}")),
+        "[a-z]{0,6}".prop_map(|v| format!("\"cancelled_by\":\"{v}\"")),
+        Just("\"key\":null".to_string()),
+        Just("\"close_reason\":null".to_string()),
         value_text().prop_map(|v| format!("\"scrapystats\":{v}")),
         value_text().prop_map(|v| format!("\"spider_args\":{v}")),
         value_text().prop_map(|v| format!("\"tags\":{v}")),
