@@ -391,6 +391,43 @@ mod tests {
     }
 
     #[test]
+    fn any_one_field_of_a_job_makes_a_job() {
+        for text in [
+            r#"{"key":"1/2/3"}"#,
+            r#"{"id":"1/2/3"}"#,
+            r#"{"spider":"books"}"#,
+            r#"{"state":"running"}"#,
+            r#"{"close_reason":"finished"}"#,
+            r#"{"items":1}"#,
+            r#"{"items_scraped":1}"#,
+            r#"{"errors":1}"#,
+            r#"{"errors_count":1}"#,
+            r#"{"running_time":1}"#,
+            r#"{"finished_time":1}"#,
+            r#"{"scrapystats":{}}"#,
+            r#"{"cancelled_by":"alice"}"#,
+            r#"{"pages":3}"#,
+            r#"{"responses_received":3}"#,
+            r#"{"responses_crawled":3}"#,
+            r#"{"units":1}"#,
+            r#"{"tags":["a"]}"#,
+        ] {
+            assert!(fast(text).is_some(), "{text}");
+        }
+        let j = fast(r#"{"spider":"books","state":"running","finished_time":7}"#).expect("fast");
+        assert_eq!(j.spider.as_deref(), Some("books"));
+        assert_eq!(j.state.as_deref(), Some("running"));
+        assert_eq!(j.finished_time, Some(7.0));
+        // Only what a verdict needs: fields of cards are stepped over, not read.
+        let j = fast(r#"{"close_reason":"x","pages":3,"units":2,"tags":["a"],"cancelled_by":"b"}"#)
+            .expect("fast");
+        assert_eq!(
+            (j.pages, j.units, j.tags.len(), j.cancelled_by),
+            (None, None, 0, None)
+        );
+    }
+
+    #[test]
     fn leaves_to_serde_what_it_does_not_take() {
         for text in [
             r#"{"key":"a\"b","close_reason":"finished"}"#,

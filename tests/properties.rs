@@ -400,7 +400,16 @@ fn record_text() -> impl Strategy<Value = String> {
         Just("version"),
         Just("k\\u0065y"),
     ];
-    let space = prop_oneof![Just(""), Just(" "), Just("\n  "), Just("\t")];
+    // Mostly JSON's own whitespace; now and then a byte that only looks like it.
+    let space = prop_oneof![
+        8 => Just(""),
+        4 => Just(" "),
+        2 => Just("\n  "),
+        2 => Just("\t\r"),
+        1 => Just("\u{1}"),
+        1 => Just("\u{b}"),
+        1 => Just("\u{a0}"),
+    ];
     prop::collection::vec((key, value_text(), space), 0..8).prop_map(|fields| {
         let body: Vec<String> = fields
             .iter()
@@ -435,6 +444,11 @@ fn plain_record_text() -> impl Strategy<Value = String> {
         (0u64..9).prop_map(|v| format!("\"units\":{v}")),
         "[a-z]{0,6}".prop_map(|v| format!("\"cancelled_by\":\"{v}\"")),
         Just("\"key\":null".to_string()),
+        // Keys that make the record something else: the fast reader must leave it to serde.
+        Just("\"finish_reason\":\"finished\"".to_string()),
+        Just("\"crawler_stats\":{\"item_scraped_count\":1}".to_string()),
+        Just("\"item_scraped_count\":4".to_string()),
+        Just("\"message\":\"Spider closed (finished)\"".to_string()),
         Just("\"close_reason\":null".to_string()),
         value_text().prop_map(|v| format!("\"scrapystats\":{v}")),
         value_text().prop_map(|v| format!("\"spider_args\":{v}")),
