@@ -462,7 +462,9 @@ proptest! {
 
     /// Whatever the fast verdict-only reader takes, it reads as serde does.
     #[test]
-    fn fast_and_serde_readings_agree(text in prop_oneof![record_text(), plain_record_text()]) {
+    fn fast_and_serde_readings_agree(
+        text in prop_oneof![record_text(), plain_record_text(), takeable_record()]
+    ) {
         if let Some(fast) = outcome::fastjob::job(&text) {
             let mut de = serde_json::Deserializer::from_str(&text);
             let slow = serde::de::DeserializeSeed::deserialize(
@@ -473,5 +475,100 @@ proptest! {
             prop_assert!(slow.is_ok(), "fast took what serde refuses: {text}");
             prop_assert_eq!(format!("{:?}", Some(fast)), format!("{:?}", slow.ok()), "{}", text);
         }
+    }
+}
+
+/// Strict JSON that the fast reader steps over: every kind of value, simple escapes,
+/// exponents, nesting.
+fn strict_value() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("null".to_string()),
+        Just("true".to_string()),
+        Just("false".to_string()),
+        any::<i32>().prop_map(|n| n.to_string()),
+        (0u32..1000, 0u32..1000, -30i32..30).prop_map(|(a, b, e)| format!("-{a}.{b}E{e:+}")),
+        (0u32..9).prop_map(|n| format!("0.{n}e7")),
+        "[a-z /:()_é日]{0,12}".prop_map(|s| format!("\"{s}\"")),
+        prop::collection::vec(
+            prop_oneof![
+                Just("\\\""),
+                Just("\\\\"),
+                Just("\\n"),
+                Just("\\/"),
+                Just("a"),
+                Just("\\t")
+            ],
+            0..6
+        )
+        .prop_map(|parts| format!("\"{}\"", parts.concat())),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        let ws = prop_oneof![
+            Just(""),
+            Just(" "),
+            Just("\n    "),
+            Just("\t"),
+            Just("\r\n")
+        ];
+        prop_oneof![
+            (prop::collection::vec(inner.clone(), 0..4), ws.clone())
+                .prop_map(|(v, s)| format!("[{s}{}{s}]", v.join(&format!(",{s}")))),
+            (prop::collection::vec(("[a-z_/]{1,8}", inner), 0..4), ws).prop_map(|(v, s)| {
+                let fields: Vec<String> = v
+                    .iter()
+                    .map(|(k, v)| format!("{s}\"{k}\"{s}:{s}{v}"))
+                    .collect();
+                format!("{{{}{s}}}", fields.join(","))
+            }),
+        ]
+    })
+}
+
+/// Job records of the shapes the fast reader is for, in any layout of whitespace.
+fn takeable_record() -> impl Strategy<Value = String> {
+    let field = prop_oneof![
+        "[a-z0-9/_ ]{0,10}".prop_map(|v| format!("\"key\":\"{v}\"")),
+        "[a-z0-9/]{0,10}".prop_map(|v| format!("\"id\":\"{v}\"")),
+        "[a-z_]{0,10}".prop_map(|v| format!("\"spider\":\"{v}\"")),
+        "[a-z]{0,8}".prop_map(|v| format!("\"state\":\"{v}\"")),
+        "[a-z_ ()]{0,16}".prop_map(|v| format!("\"close_reason\":\"{v}\"")),
+        Just("\"close_reason\":null".to_string()),
+        (-99i64..999_999_999_999_999_999).prop_map(|v| format!("\"items\":{v}")),
+        (0u64..1000).prop_map(|v| format!("\"items_scraped\":{v}")),
+        (0u64..1000).prop_map(|v| format!("\"errors\":{v}")),
+        (0u64..1000).prop_map(|v| format!("\"errors_count\":{v}")),
+        (0u64..10_000_000_000_000).prop_map(|v| format!("\"running_time\":{v}")),
+        (-5i64..10_000_000_000_000).prop_map(|v| format!("\"finished_time\":{v}")),
+        strict_value().prop_map(|v| format!("\"scrapystats\":{v}")),
+        strict_value().prop_map(|v| format!("\"tags\":{v}")),
+        strict_value().prop_map(|v| format!("\"spider_args\":{v}")),
+        strict_value().prop_map(|v| format!("\"pages\":{v}")),
+        strict_value().prop_map(|v| format!("\"version\":{v}")),
+    ];
+    let ws = prop_oneof![Just(""), Just(" "), Just("\n  "), Just("\t"), Just("\r\n")];
+    (prop::collection::vec((field, ws.clone()), 1..8), ws).prop_map(|(fields, outer)| {
+        let body: Vec<String> = fields
+            .iter()
+            .map(|(f, s)| {
+                let (k, v) = f.split_once(':').unwrap_or((f, "null"));
+                format!("{s}{k}{s}:{s}{v}{s}")
+            })
+            .collect();
+        // One field a job always has, so that it is a job whatever the others are.
+        format!(
+            "{outer}{{{outer}\"close_reason\":\"x\",{}}}{outer}",
+            body.join(",")
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// The fast reader is not a fast way to give up: every record of its shapes is its to
+    /// read (and reads as serde does, by the property above).
+    #[test]
+    fn the_fast_reader_takes_every_plain_record(text in takeable_record()) {
+        prop_assert!(outcome::fastjob::job(&text).is_some(), "{}", text);
     }
 }
