@@ -478,6 +478,14 @@ mod tests {
             ("é日本語\"", "é日本語".len()),
             ("", 0),
             ("abcdefg", 7),
+            // A special byte inside a word of eight, at each place in it.
+            ("abc\"defghijk", 3),
+            ("abcdefghij\\klmnopq", 10),
+            ("0123456789abcd\u{1}efgh", 14),
+            ("\"2345678", 0),
+            ("1234567\"9", 7),
+            ("12345678\u{0}", 8),
+            ("日本語のテ\"キスト", "日本語のテ".len()),
         ] {
             assert_eq!(special_free_prefix(text.as_bytes()), want, "{text:?}");
         }

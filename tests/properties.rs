@@ -488,7 +488,7 @@ fn strict_value() -> impl Strategy<Value = String> {
         any::<i32>().prop_map(|n| n.to_string()),
         (0u32..1000, 0u32..1000, -30i32..30).prop_map(|(a, b, e)| format!("-{a}.{b}E{e:+}")),
         (0u32..9).prop_map(|n| format!("0.{n}e7")),
-        "[a-z /:()_é日]{0,12}".prop_map(|s| format!("\"{s}\"")),
+        "[a-z /:()_é日]{0,40}".prop_map(|s| format!("\"{s}\"")),
         prop::collection::vec(
             prop_oneof![
                 Just("\\\""),
@@ -527,9 +527,9 @@ fn strict_value() -> impl Strategy<Value = String> {
 /// Job records of the shapes the fast reader is for, in any layout of whitespace.
 fn takeable_record() -> impl Strategy<Value = String> {
     let field = prop_oneof![
-        "[a-z0-9/_ ]{0,10}".prop_map(|v| format!("\"key\":\"{v}\"")),
+        "[a-z0-9/_ ]{0,40}".prop_map(|v| format!("\"key\":\"{v}\"")),
         "[a-z0-9/]{0,10}".prop_map(|v| format!("\"id\":\"{v}\"")),
-        "[a-z_]{0,10}".prop_map(|v| format!("\"spider\":\"{v}\"")),
+        "[a-z_日]{0,30}".prop_map(|v| format!("\"spider\":\"{v}\"")),
         "[a-z]{0,8}".prop_map(|v| format!("\"state\":\"{v}\"")),
         "[a-z_ ()]{0,16}".prop_map(|v| format!("\"close_reason\":\"{v}\"")),
         Just("\"close_reason\":null".to_string()),
