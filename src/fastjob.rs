@@ -391,6 +391,18 @@ mod tests {
     }
 
     #[test]
+    fn negative_numbers_keep_their_sign() {
+        let j = fast(
+            r#"{"close_reason":"x","items":-5,"errors":-1,"running_time":-3,"finished_time":-70}"#,
+        )
+        .expect("fast");
+        assert_eq!((j.items, j.errors), (None, None));
+        assert_eq!((j.running_time, j.finished_time), (Some(-3.0), Some(-70.0)));
+        let j = fast(r#"{"close_reason":"x","items":0,"finished_time":12}"#).expect("fast");
+        assert_eq!((j.items, j.finished_time), (Some(0), Some(12.0)));
+    }
+
+    #[test]
     fn any_one_field_of_a_job_makes_a_job() {
         for text in [
             r#"{"key":"1/2/3"}"#,
@@ -447,6 +459,10 @@ mod tests {
             "{\"close_reason\":\"fini\u{1}shed\"}",
             r#"{"close_reason":"finished","x":[1,]}"#,
             r#"{"close_reason":"finished","x":tru}"#,
+            r#"{"close_reason":"finished","x":trux,"y":1}"#,
+            r#"{"close_reason":"finished","x":falsy,"y":1}"#,
+            r#"{"close_reason":"finished","x":nulL,"y":1}"#,
+            r#"{"close_reason":"finished","x":[nul1]}"#,
             r#"{"other":1}"#,
             r#"{}"#,
             r#"["finished"]"#,
@@ -460,6 +476,12 @@ mod tests {
             "]".repeat(70)
         );
         assert!(fast(&deep).is_none());
+        let deep_objects = format!(
+            r#"{{"close_reason":"x","a":{}1{}}}"#,
+            r#"{"k":"#.repeat(70),
+            "}".repeat(70)
+        );
+        assert!(fast(&deep_objects).is_none());
         let fine = format!(
             r#"{{"close_reason":"x","a":{}1{}}}"#,
             "[".repeat(60),
