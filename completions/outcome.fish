@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_outcome_global_optspecs
-    string join \n h/help V/version
+    string join \n format= color= exit-zero q/quiet catalog= h/help V/version
 end
 
 function __fish_outcome_needs_command
@@ -24,6 +24,17 @@ function __fish_outcome_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c outcome -n "__fish_outcome_needs_command" -l format -d 'Output format for any command: human, json, line; summary also nagios, prometheus (after the command, its own --format wins)' -r -f -a "human\t'A table, worst first'
+json\t'One JSON object'
+line\t'Tab-separated rows: outcome, severity, jobs, title'
+nagios\t'One Monitoring Plugins status line with perfdata'
+prometheus\t'Prometheus textfile-collector metrics'"
+complete -c outcome -n "__fish_outcome_needs_command" -l color -d 'When to use colour, for any command' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c outcome -n "__fish_outcome_needs_command" -l catalog -d 'A user catalog, for any command' -r -F
+complete -c outcome -n "__fish_outcome_needs_command" -l exit-zero -d 'Exit 0 whatever the verdict, for any command'
+complete -c outcome -n "__fish_outcome_needs_command" -s q -l quiet -d 'Print nothing on stdout, for any command'
 complete -c outcome -n "__fish_outcome_needs_command" -s h -l help -d 'Print help'
 complete -c outcome -n "__fish_outcome_needs_command" -s V -l version -d 'Print version'
 complete -c outcome -n "__fish_outcome_needs_command" -f -a "explain" -d 'Explain close reasons, job records or Scrapy logs'
@@ -33,10 +44,10 @@ complete -c outcome -n "__fish_outcome_needs_command" -f -a "run" -d 'Run a craw
 complete -c outcome -n "__fish_outcome_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c outcome -n "__fish_outcome_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -s i -l input -d 'Read job JSON, JSON Lines, bare reasons or Scrapy logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such)' -r -F
-complete -c outcome -n "__fish_outcome_using_subcommand explain" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -l format -d 'Output format [default: human]' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'
 line\t'Tab-separated: job, outcome, severity, title'"
-complete -c outcome -n "__fish_outcome_using_subcommand explain" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto) [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l only -d 'Show only items of these severities (the exit status still covers every item)' -r -f -a "ok\t''
@@ -58,10 +69,10 @@ warning\t''
 critical\t''
 unknown\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l search -d 'Only the entries that mention WORD (any case) in their name, aliases, title, explanation, settings or next steps' -r
-complete -c outcome -n "__fish_outcome_using_subcommand list" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
+complete -c outcome -n "__fish_outcome_using_subcommand list" -l format -d 'Output format [default: human]' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'
 line\t'Tab-separated: job, outcome, severity, title'"
-complete -c outcome -n "__fish_outcome_using_subcommand list" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+complete -c outcome -n "__fish_outcome_using_subcommand list" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto) [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand list" -l finding -d 'A finding\'s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)' -r
@@ -76,12 +87,12 @@ complete -c outcome -n "__fish_outcome_using_subcommand summary" -l keys -d 'How
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s w -l warning -d 'WARNING when the jobs at WARNING or worse are outside RANGE (Monitoring Plugins syntax: 10, 10:, ~:10, 10:20, @10:20; a count, or with % a share of the jobs read)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l since -d 'Count only jobs that finished (or ran) since WHEN: 90s, 30m, 24h, 7d, 2w back from now, or a UTC date (2026-11-30, 2026-11-30T06:00:00); jobs without a time are left out' -r
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s c -l critical -d 'CRITICAL when the CRITICAL jobs are outside RANGE (same syntax as -w)' -r
-complete -c outcome -n "__fish_outcome_using_subcommand summary" -l format -d 'Output format' -r -f -a "human\t'A table, worst first'
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l format -d 'Output format [default: human]' -r -f -a "human\t'A table, worst first'
 json\t'One JSON object'
 line\t'Tab-separated rows: outcome, severity, jobs, title'
 nagios\t'One Monitoring Plugins status line with perfdata'
 prometheus\t'Prometheus textfile-collector metrics'"
-complete -c outcome -n "__fish_outcome_using_subcommand summary" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto) [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l only -d 'Show only items of these severities (the exit status still covers every item)' -r -f -a "ok\t''
@@ -99,10 +110,10 @@ complete -c outcome -n "__fish_outcome_using_subcommand summary" -s h -l help -d
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s V -l version -d 'Print version'
 complete -c outcome -n "__fish_outcome_using_subcommand run" -l log -d 'Read the log from FILE (the crawl\'s LOG_FILE), followed from its current end, instead of from the command\'s stderr' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand run" -l report -d 'Also write the report to FILE, in --format (the human report still goes to stderr unless -q)' -r -F
-complete -c outcome -n "__fish_outcome_using_subcommand run" -l format -d 'Output format' -r -f -a "human\t'Cards for people; one line per job for a stream'
+complete -c outcome -n "__fish_outcome_using_subcommand run" -l format -d 'Output format [default: human]' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'
 line\t'Tab-separated: job, outcome, severity, title'"
-complete -c outcome -n "__fish_outcome_using_subcommand run" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)' -r -f -a "auto\t''
+complete -c outcome -n "__fish_outcome_using_subcommand run" -l color -d 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto) [default: auto]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand run" -l only -d 'Show only items of these severities (the exit status still covers every item)' -r -f -a "ok\t''

@@ -54,6 +54,36 @@ const EXAMPLES: &str = concat!(
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    #[command(flatten)]
+    pub before: Before,
+}
+
+/// The options the spec calls global, also taken before the command
+/// (`outcome -q explain x`, `outcome --format json summary`), as scripts written for
+/// them do. Shown in `outcome --help` only; given after the command too, that one wins.
+#[derive(Debug, Args)]
+pub struct Before {
+    /// Output format for any command: human, json, line; summary also nagios, prometheus
+    /// (after the command, its own --format wins)
+    #[arg(long, value_enum, value_name = "FORMAT", hide_possible_values = true)]
+    pub format: Option<SummaryFormatArg>,
+
+    /// When to use colour, for any command
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorArg>,
+
+    /// Exit 0 whatever the verdict, for any command
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Print nothing on stdout, for any command
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// A user catalog, for any command
+    #[arg(long, value_name = "FILE")]
+    pub catalog: Option<PathBuf>,
 }
 
 fn after_help() -> String {
@@ -77,7 +107,15 @@ pub struct Global {
 
 impl Cli {
     pub fn global(&self) -> Global {
-        let mut global = Global::default();
+        let before = &self.before;
+        let mut global = Global {
+            format: before.format.map(Into::into).unwrap_or_default(),
+            color: before.color.unwrap_or_default(),
+            exit_zero: before.exit_zero,
+            quiet: before.quiet,
+            catalog: before.catalog.clone(),
+            ..Global::default()
+        };
         match &self.command {
             Command::Explain(a) => {
                 a.shown.apply(&mut global);
@@ -90,9 +128,10 @@ impl Cli {
                 a.catalog.apply(&mut global);
             }
             Command::Summary(a) => {
-                global.format = a.format.into();
-                global.color = a.color;
-                global.quiet = a.quiet;
+                if let Some(format) = a.format {
+                    global.format = format.into();
+                }
+                a.screen.apply(&mut global);
                 a.judging.apply(&mut global);
                 a.catalog.apply(&mut global);
             }
@@ -100,34 +139,50 @@ impl Cli {
                 a.shown.apply(&mut global);
                 a.catalog.apply(&mut global);
             }
-            Command::Completions(a) => global.quiet = a.quiet,
+            Command::Completions(a) => global.quiet |= a.quiet,
         }
         global
     }
 }
 
 /// How the answer is written: taken by every command but `completions` (summary has its
-/// own, with two more formats).
+/// own `--format`, with two more formats, and the same `Screen`).
 #[derive(Debug, Args)]
 pub struct Shown {
-    /// Output format
-    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
-    pub format: FormatArg,
+    /// Output format [default: human]
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
 
+    #[command(flatten)]
+    pub screen: Screen,
+}
+
+impl Shown {
+    fn apply(&self, global: &mut Global) {
+        if let Some(format) = self.format {
+            global.format = format.into();
+        }
+        self.screen.apply(global);
+    }
+}
+
+/// Colour and quiet, for every command that writes an answer.
+#[derive(Debug, Args)]
+pub struct Screen {
     /// When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
-    pub color: ColorArg,
+    /// [default: auto]
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorArg>,
 
     /// Print nothing on stdout; the exit status is the answer (errors still go to stderr)
     #[arg(short, long)]
     pub quiet: bool,
 }
 
-impl Shown {
+impl Screen {
     fn apply(&self, global: &mut Global) {
-        global.format = self.format.into();
-        global.color = self.color;
-        global.quiet = self.quiet;
+        global.color = self.color.unwrap_or(global.color);
+        global.quiet |= self.quiet;
     }
 }
 
@@ -159,7 +214,7 @@ pub struct Judging {
 
 impl Judging {
     fn apply(&self, global: &mut Global) {
-        global.exit_zero = self.exit_zero;
+        global.exit_zero |= self.exit_zero;
         global.only = self.only.clone();
         global.strict = self.strict;
         global.expect = self.expect.clone();
@@ -187,7 +242,9 @@ pub struct CatalogArgs {
 impl CatalogArgs {
     fn apply(&self, global: &mut Global) {
         global.finding = self.finding.clone();
-        global.catalog = self.catalog.clone();
+        if self.catalog.is_some() {
+            global.catalog = self.catalog.clone();
+        }
     }
 }
 
@@ -438,17 +495,12 @@ pub struct Summary {
     #[arg(short = 'c', long = "critical", value_name = "RANGE", value_parser = parse_range)]
     pub critical: Option<crate::thresholds::Range>,
 
-    /// Output format
-    #[arg(long, value_enum, default_value_t = SummaryFormatArg::Human)]
-    pub format: SummaryFormatArg,
+    /// Output format [default: human]
+    #[arg(long, value_enum)]
+    pub format: Option<SummaryFormatArg>,
 
-    /// When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto)
-    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
-    pub color: ColorArg,
-
-    /// Print nothing on stdout; the exit status is the answer (errors still go to stderr)
-    #[arg(short, long)]
-    pub quiet: bool,
+    #[command(flatten)]
+    pub screen: Screen,
 
     #[command(flatten)]
     pub judging: Judging,

@@ -96,18 +96,46 @@ fn nagios_and_prometheus_are_offered_by_summary_only() {
 }
 
 #[test]
-fn options_go_after_their_command() {
-    // Each command owns its options, as its help says; before the command they are refused.
-    let output = outcome()
-        .args(["--format", "json", "explain", "finished"])
-        .output()
-        .expect("runs");
-    assert_eq!(output.status.code(), Some(64));
-    let output = outcome()
-        .args(["explain", "finished", "--format", "json"])
-        .output()
-        .expect("runs");
-    assert_eq!(output.status.code(), Some(0));
+fn the_specs_global_options_work_before_the_command_too() {
+    // The spec calls --format, --color, --exit-zero, -q and --catalog global: scripts put
+    // them before the command. After it, the command's own value wins.
+    let run = |args: &[&str]| outcome().args(args).output().expect("runs");
+    let json = run(&["--format", "json", "explain", "finished"]);
+    assert_eq!(json.status.code(), Some(0));
+    assert!(stdout_of(&json).starts_with('{'), "{}", stdout_of(&json));
+    let line = run(&[
+        "--format", "json", "explain", "finished", "--format", "line",
+    ]);
+    assert!(
+        stdout_of(&line).starts_with("-\tfinished\t"),
+        "{}",
+        stdout_of(&line)
+    );
+    let quiet = run(&["-q", "explain", "banned"]);
+    assert_eq!(quiet.status.code(), Some(2));
+    assert!(quiet.stdout.is_empty());
+    assert_eq!(
+        run(&["--exit-zero", "explain", "banned"]).status.code(),
+        Some(0)
+    );
+    assert!(run(&["-q", "completions", "bash"]).stdout.is_empty());
+    let nagios = run(&["--format", "nagios", "summary"]);
+    assert!(
+        stdout_of(&nagios).starts_with("OUTCOME "),
+        "{}",
+        stdout_of(&nagios)
+    );
+    let refused = run(&["--format", "nagios", "explain", "finished"]);
+    assert_eq!(
+        refused.status.code(),
+        Some(3),
+        "as a status line, like any nagios error"
+    );
+    assert!(common::stderr_of(&refused).contains("`outcome summary` only"));
+    let missing = run(&["--catalog", "/nonexistent/catalog.json", "list"]);
+    assert_eq!(missing.status.code(), Some(78));
+    // Each command's own help still lists only its own options.
+    assert!(!help(&["completions", "--help"]).contains("--format"));
 }
 
 // Man pages.
