@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 
-use crate::job::{is_stat_used, Job, Record};
+use crate::job::{is_detail_only, is_stat_used, Job, Record};
 
 /// Deeper than this, serde reads the record (and applies its own recursion limit).
 const DEPTH: u32 = 64;
@@ -148,8 +148,7 @@ fn slot(name: &str) -> Option<Slot> {
         "running_time" => Slot::Number(NumberField::RunningTime),
         "finished_time" => Slot::Number(NumberField::FinishedTime),
         "scrapystats" => Slot::Stats,
-        "cancelled_by" | "pages" | "responses_received" | "responses_crawled" | "units"
-        | "tags" => Slot::Skipped { job_field: true },
+        detail if is_detail_only(detail) => Slot::Skipped { job_field: true },
         "jobs" | "summary" | "message" | "finish_reason" | "crawler_stats" => return None,
         other if is_stat_used(other) => return None,
         _ => Slot::Skipped { job_field: false },

@@ -174,6 +174,14 @@ const NUMERIC_STATS: [&str; 8] = [
     "finish_time",
 ];
 
+/// A job's fields that only a card or JSON shows: verdict-only reading skips them.
+pub(crate) fn is_detail_only(key: &str) -> bool {
+    matches!(
+        key,
+        "cancelled_by" | "pages" | "responses_received" | "responses_crawled" | "units" | "tags"
+    )
+}
+
 pub(crate) fn is_stat_used(key: &str) -> bool {
     NUMERIC_STATS.contains(&key) || counters::wanted(key)
 }
@@ -415,16 +423,7 @@ impl<'de> Visitor<'de> for RecordVisitor {
             let name = name.unwrap_or_default();
             let mut job_field = true;
             // Verdict-only reading skips what only a card or JSON would show.
-            let detail_only = matches!(
-                &*name,
-                "cancelled_by"
-                    | "pages"
-                    | "responses_received"
-                    | "responses_crawled"
-                    | "units"
-                    | "tags"
-            );
-            if self.lazy && detail_only {
+            if self.lazy && is_detail_only(&name) {
                 map.next_value::<IgnoredAny>()?;
                 seen_job_field = true;
                 continue;
