@@ -188,6 +188,15 @@ impl Parser<'_> {
     }
 
     fn string_body(&mut self, quote: u8, raw: bool, out: &mut String) -> Result<(), ParseError> {
+        // Most strings (every stats key) have no escape: taken whole, not byte by byte.
+        let rest = self.text.get(self.at..).unwrap_or_default();
+        if let Some(end) = memchr::memchr3(quote, b'\\', b'\n', rest) {
+            if rest[end] == quote {
+                out.push_str(&String::from_utf8_lossy(&rest[..end]));
+                self.at += end + 1;
+                return Ok(());
+            }
+        }
         let mut bytes = Vec::new();
         loop {
             let Some(b) = self.peek() else {
@@ -508,6 +517,21 @@ mod tests {
         assert_eq!(parse(br"'\x41\u00e9'"), Ok(Py::Str("Aé".into())));
         assert_eq!(parse(b"-12"), Ok(Py::Int(-12)));
         assert_eq!(parse(b"1e3"), Ok(Py::Float(1000.0)));
+    }
+
+    #[test]
+    fn plain_runs_and_escapes_mix_in_any_order() {
+        // A long plain run before an escape, the other quote inside, a raw backslash,
+        // adjacent literals, and bytes that are not UTF-8.
+        assert_eq!(
+            parse(br"'downloader/response_status_count/200	x'"),
+            Ok(Py::Str("downloader/response_status_count/200\tx".into()))
+        );
+        assert_eq!(parse(br#"'say "hi"'"#), Ok(Py::Str("say \"hi\"".into())));
+        assert_eq!(parse(br"r'a\b'"), Ok(Py::Str("a\\b".into())));
+        assert_eq!(parse(br"'a' 'b\'c'"), Ok(Py::Str("ab'c".into())));
+        assert_eq!(parse(b"'caf\xe9'"), Ok(Py::Str("caf\u{fffd}".into())));
+        assert!(parse(b"'two\nlines'").is_err());
     }
 
     #[test]

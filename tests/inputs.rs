@@ -515,3 +515,76 @@ fn documents_in_every_layout_give_the_same_answers_and_line_numbers() {
         assert_eq!(output.status.code(), Some(2), "{layout}");
     }
 }
+
+/// A real log grown to exactly `size` bytes with crawl lines after its header.
+fn padded_log(size: usize) -> Vec<u8> {
+    let log = std::fs::read(real("2.19.0", "closespider_errorcount")).expect("fixture");
+    let header_end = log.iter().position(|&b| b == b'\n').expect("a line") + 1;
+    let mut padding = Vec::new();
+    let mut n = 0;
+    while log.len() + padding.len() < size {
+        let line = format!(
+            "2026-11-24 01:59:03 [scrapy.core.engine] DEBUG: Crawled (200) <GET http://127.0.0.1/pad/{n}> (referer: None)\n"
+        );
+        padding.extend_from_slice(line.as_bytes());
+        n += 1;
+    }
+    // Trim the last padding line's URL so that the whole file is `size` bytes.
+    let excess = log.len() + padding.len() - size;
+    if excess > 0 {
+        let last_start = padding[..padding.len() - 1]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let keep = padding.len() - last_start - excess;
+        assert!(keep > 1, "cannot pad to {size}");
+        padding.truncate(last_start);
+        padding.extend(std::iter::repeat_n(b'x', keep - 1));
+        padding.push(b'\n');
+    }
+    let mut out = log[..header_end].to_vec();
+    out.extend_from_slice(&padding);
+    out.extend_from_slice(&log[header_end..]);
+    assert_eq!(out.len(), size);
+    out
+}
+
+#[test]
+fn files_found_in_a_folder_are_read_whole_at_every_size_and_through_links() {
+    // Around the reader's first buffer (16 KiB) and the size past which a file is read on
+    // its own (1 MiB): each file must still be read to its close lines.
+    let tree = Tree::new("sizes");
+    let sizes = [
+        14_354,
+        16_383,
+        16_384,
+        16_385,
+        32_769,
+        1024 * 1024,
+        1024 * 1024 + 1,
+    ];
+    for (i, size) in sizes.iter().enumerate() {
+        std::fs::write(
+            tree.path(&format!("logs/proj/books/{i}.log")),
+            padded_log(*size),
+        )
+        .expect("writes");
+    }
+    tree.gzip(&padded_log(40_000), "logs/proj/books/7.log");
+    std::fs::write(tree.path("logs/proj/books/8.log"), b"").expect("writes");
+    std::os::unix::fs::symlink(
+        tree.path("logs/proj/books/3.log"),
+        tree.path("logs/proj/books/9.log"),
+    )
+    .expect("link");
+    let output = outcome()
+        .args(["explain", "--format", "line", "-i"])
+        .arg(tree.path("logs"))
+        .output()
+        .expect("runs");
+    let mut expected = vec!["closespider_errorcount"; 8];
+    expected.push("-");
+    expected.push("closespider_errorcount");
+    assert_eq!(outcomes(&output), expected, "{}", stderr_of(&output));
+    assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
+}

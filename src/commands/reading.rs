@@ -80,9 +80,9 @@ pub fn read_all<C: Consumer>(
                 let read = work
                     .files
                     .into_iter()
-                    .map(|(path, part)| {
+                    .map(|(path, len, part)| {
                         let mut file = input::FileConsumer { part };
-                        let result = input::read_path(&path, matcher, &mut file);
+                        let result = input::read_path(&path, len, matcher, &mut file);
                         (file.part, result)
                     })
                     .collect();
@@ -120,7 +120,8 @@ pub fn read_all<C: Consumer>(
 
 struct Work<P> {
     seq: u64,
-    files: Vec<(PathBuf, P)>,
+    /// Each file, the length the walk found it with, and the part it is read into.
+    files: Vec<(PathBuf, Option<u64>, P)>,
 }
 
 enum Item<P> {
@@ -145,7 +146,7 @@ struct Pool<P> {
     waiting: BTreeMap<u64, Item<P>>,
     failed: Option<Error>,
     /// Small files not sent yet, and their size.
-    batch: Vec<(PathBuf, P)>,
+    batch: Vec<(PathBuf, Option<u64>, P)>,
     batch_bytes: u64,
 }
 
@@ -164,7 +165,9 @@ impl<P: input::Part> Pool<P> {
             if is_directory(path) {
                 let mut visit = |found: Found<'_>| -> Result<bool> {
                     match found {
-                        Found::File(file) => self.file(file, matcher, consumer, config)?,
+                        Found::File(file, len) => {
+                            self.file(file, Some(len), matcher, consumer, config)?
+                        }
                         Found::Problem(error) => {
                             self.queue(Item::Problem(error), consumer, config)?
                         }
@@ -173,35 +176,40 @@ impl<P: input::Part> Pool<P> {
                 };
                 walk(path, &mut visit)?;
             } else {
-                self.file(path, matcher, consumer, config)?;
+                self.file(path, None, matcher, consumer, config)?;
             }
         }
         Ok(())
     }
 
+    /// `found_len`: the length a directory walk found the file with.
     fn file<C: Consumer<Part = P>>(
         &mut self,
         path: &Path,
+        found_len: Option<u64>,
         matcher: &Matcher,
         consumer: &mut C,
         config: &Config,
     ) -> Result<()> {
-        let size = std::fs::metadata(path)
-            .ok()
-            .filter(|m| m.is_file() && path != Path::new("-"))
-            .map(|m| m.len())
+        let size = found_len
+            .or_else(|| {
+                std::fs::metadata(path)
+                    .ok()
+                    .filter(|m| m.is_file() && path != Path::new("-"))
+                    .map(|m| m.len())
+            })
             .filter(|&len| len <= SMALL_FILE);
         let Some(size) = size else {
             // In its place: everything before it first.
             self.send_batch(consumer, config)?;
             self.drain(consumer, config, 0)?;
-            return read_one(path, matcher, consumer, config, &mut self.failed);
+            return read_one(path, found_len, matcher, consumer, config, &mut self.failed);
         };
         let part = match self.batch.first() {
-            Some((_, first)) => first.blank(),
+            Some((_, _, first)) => first.blank(),
             None => consumer.part(),
         };
-        self.batch.push((path.to_path_buf(), part));
+        self.batch.push((path.to_path_buf(), found_len, part));
         self.batch_bytes = self.batch_bytes.saturating_add(size);
         if self.batch.len() >= BATCH_FILES || self.batch_bytes >= BATCH_BYTES {
             self.send_batch(consumer, config)?;
@@ -324,7 +332,9 @@ fn read_in_place<C: Consumer>(
         if is_directory(path) {
             let mut visit = |found: Found<'_>| -> Result<bool> {
                 match found {
-                    Found::File(file) => read_one(file, matcher, consumer, config, &mut failed)?,
+                    Found::File(file, len) => {
+                        read_one(file, Some(len), matcher, consumer, config, &mut failed)?
+                    }
                     Found::Problem(error) => {
                         render::warn(config.err, &error.message);
                         failed.get_or_insert(error);
@@ -334,7 +344,7 @@ fn read_in_place<C: Consumer>(
             };
             walk(path, &mut visit)?;
         } else {
-            read_one(path, matcher, consumer, config, &mut failed)?;
+            read_one(path, None, matcher, consumer, config, &mut failed)?;
         }
     }
     Ok(failed)
@@ -342,12 +352,13 @@ fn read_in_place<C: Consumer>(
 
 fn read_one<C: Consumer>(
     path: &Path,
+    found_len: Option<u64>,
     matcher: &Matcher,
     consumer: &mut C,
     config: &Config,
     failed: &mut Option<Error>,
 ) -> Result<()> {
-    match input::read_path(path, matcher, consumer) {
+    match input::read_path(path, found_len, matcher, consumer) {
         Ok(()) => Ok(()),
         Err(ReadError::Output(err)) => Err(Error::output(&err)),
         Err(ReadError::Input(error)) => {

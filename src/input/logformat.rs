@@ -127,21 +127,25 @@ impl LogFormat {
     /// Whether `prefix` is this log's own, and, where the format writes the logger, the
     /// logger is one of `loggers` (any, when `loggers` is empty).
     pub fn fits(&self, prefix: &str, loggers: &[&str]) -> bool {
-        let tokens = tokens(prefix);
-        if tokens.len() != self.shape.len()
-            || tokens
-                .iter()
-                .zip(&self.shape)
-                .any(|((t, _), s)| code(*t) != *s)
+        // Token by token against the shape, allocating nothing: this runs for every close
+        // line and level word of every log.
+        let mut count = 0;
+        let mut logger_fits = loggers.is_empty() || self.logger.is_none();
+        for (i, (token, text)) in (Tokens {
+            text: prefix,
+            at: 0,
+        })
+        .enumerate()
         {
-            return false;
+            if self.shape.get(i) != Some(&code(token)) {
+                return false;
+            }
+            if self.logger == Some(i) && !loggers.is_empty() {
+                logger_fits = loggers.contains(&text);
+            }
+            count += 1;
         }
-        match (self.logger, loggers.is_empty()) {
-            (Some(at), false) => tokens
-                .get(at)
-                .is_some_and(|(_, name)| loggers.contains(name)),
-            _ => true,
-        }
+        count == self.shape.len() && logger_fits
     }
 
     /// Where the level stands in a line of this format: the byte offset of the level word

@@ -38,9 +38,12 @@ pub fn display_name(path: &Path) -> String {
     }
 }
 
-/// Opens FILE (`-` is stdin) and reads it whole into `consumer`.
+/// Opens FILE (`-` is stdin) and reads it whole into `consumer`. `found_len` is the length
+/// of a file a directory walk found (so not a directory): it is not looked up again, and
+/// the file is read as long as it was then.
 pub fn read_path<C: Consumer>(
     path: &Path,
+    found_len: Option<u64>,
     matcher: &Matcher,
     consumer: &mut C,
 ) -> Result<(), ReadError> {
@@ -55,6 +58,9 @@ pub fn read_path<C: Consumer>(
         return read(&name, stdin.lock(), matcher, consumer);
     }
     let file = File::open(path).map_err(|err| input_error(&name, &err))?;
+    if let Some(left) = found_len {
+        return read(&name, UpTo { inner: file, left }, matcher, consumer);
+    }
     if file.metadata().is_ok_and(|m| m.is_dir()) {
         return Err(ReadError::Input(Error::no_input(format!(
             "{name}: is a directory"
@@ -115,11 +121,16 @@ fn binary(window: &[u8]) -> Option<&'static str> {
         }
     }
     let sample = &window[..window.len().min(64 * 1024)];
-    let nuls = sample.iter().filter(|&&b| b == 0).count();
-    let invalid: usize = sample
-        .utf8_chunks()
-        .map(|chunk| chunk.invalid().len())
-        .sum();
+    let nuls = bytecount::count(sample, 0);
+    // The strict check takes std's fast path for ASCII; counting invalid bytes does not,
+    // and is needed only where the strict check fails.
+    let invalid: usize = match std::str::from_utf8(sample) {
+        Ok(_) => 0,
+        Err(_) => sample
+            .utf8_chunks()
+            .map(|chunk| chunk.invalid().len())
+            .sum(),
+    };
     let many = |n: usize| n >= 4 && n * 100 >= sample.len();
     if many(nuls) || (invalid >= 16 && invalid * 10 >= sample.len()) {
         return Some("binary data, not text");
@@ -133,8 +144,7 @@ fn detect(window: &[u8]) -> Mode {
         Some(at) => &window[..at],
         None => window,
     };
-    let lines: Vec<&[u8]> = complete
-        .split(|&b| b == b'\n')
+    let lines: Vec<&[u8]> = reader::split_lines(complete)
         .map(<[u8]>::trim_ascii)
         .filter(|l| !l.is_empty())
         .take(PEEK_LINES)
@@ -192,9 +202,10 @@ pub fn read<R: Read, C: Consumer>(
     matcher: &Matcher,
     consumer: &mut C,
 ) -> Result<(), ReadError> {
-    let mut head = [0u8; 2];
+    // The first read is the reader's own first buffer, so a small log takes one call.
+    let mut head = vec![0u8; reader::FIRST_BUFFER];
     let mut have = 0;
-    while have < head.len() {
+    while have < 2 {
         match inner.read(&mut head[have..]) {
             Ok(0) => break,
             Ok(n) => have += n,
@@ -202,12 +213,37 @@ pub fn read<R: Read, C: Consumer>(
             Err(err) => return Err(input_error(name, &err)),
         }
     }
-    let whole = io::Cursor::new(head[..have].to_vec()).chain(inner);
-    if head[..have] == [0x1f, 0x8b] {
+    if head[..have].starts_with(&[0x1f, 0x8b]) {
+        head.truncate(have);
+        let whole = io::Cursor::new(head).chain(inner);
         let decoder = Gunzip(flate2::read::MultiGzDecoder::new(whole));
-        return read_text(name, decoder, matcher, consumer);
+        return read_text(
+            name,
+            Reader::new(decoder, CHUNK, RECORD_CAP),
+            matcher,
+            consumer,
+        );
     }
-    read_text(name, whole, matcher, consumer)
+    let reader = Reader::primed(inner, head, have, CHUNK, RECORD_CAP);
+    read_text(name, reader, matcher, consumer)
+}
+
+/// A file read only as far as the length it had when the walk found it: the read that
+/// would only report its end is saved (ten thousand small logs, ten thousand calls).
+struct UpTo<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: Read> Read for UpTo<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.left == 0 {
+            return Ok(0);
+        }
+        let n = self.inner.read(buf)?;
+        self.left = self.left.saturating_sub(n as u64);
+        Ok(n)
+    }
 }
 
 /// A gzip stream whose failures say what the data was.
@@ -229,11 +265,10 @@ impl<R: Read> Read for Gunzip<R> {
 
 fn read_text<R: Read, C: Consumer>(
     name: &str,
-    inner: R,
+    mut reader: Reader<R>,
     matcher: &Matcher,
     consumer: &mut C,
 ) -> Result<(), ReadError> {
-    let mut reader = Reader::new(inner, CHUNK, RECORD_CAP);
     let mut log = LogReader::new();
     let mode = {
         let mut idle = || consumer.idle();
@@ -251,7 +286,7 @@ fn read_text<R: Read, C: Consumer>(
         }
         let mode = detect(window);
         if mode == Mode::Log {
-            for line in window.split(|&b| b == b'\n').take(PEEK_LINES) {
+            for line in reader::split_lines(window).take(PEEK_LINES) {
                 log.learn(line);
             }
         }

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 
 use super::input_error;
 use super::log::LogReader;
-use super::reader::{trim_cr, Reader};
+use super::reader::{split_lines, trim_cr, Reader};
 use super::records::{json_text, json_value, not_utf8, over_cap, Consumer, ReadError, Records};
 use crate::reason::Matcher;
 
@@ -263,7 +263,7 @@ fn run_block<P: Records>(
         }
         return Ok(());
     }
-    for (line_no, line) in (first_line..).zip(block.split(|&b| b == b'\n')) {
+    for (line_no, line) in (first_line..).zip(split_lines(block)) {
         let line = trim_cr(line);
         match std::str::from_utf8(line) {
             Ok(_) => json_value(name, line, line_no, 1, matcher, part, log)?,

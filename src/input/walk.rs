@@ -9,7 +9,8 @@ use crate::exit::{io_reason, Error};
 
 /// What the walk meets, in order.
 pub enum Found<'p> {
-    File(&'p Path),
+    /// A file and its length, read from the directory entry so that it is looked up once.
+    File(&'p Path, u64),
     /// Something below that cannot be read; the walk goes on.
     Problem(Error),
 }
@@ -20,7 +21,7 @@ pub fn walk<E>(dir: &Path, visit: &mut dyn FnMut(Found<'_>) -> Result<bool, E>) 
     let mut ancestors = Vec::new();
     let mut files = 0u64;
     let mut counting = |found: Found<'_>| {
-        if let Found::File(_) = found {
+        if let Found::File(..) = found {
             files += 1;
         }
         visit(found)
@@ -61,10 +62,10 @@ fn walk_dir<E>(
             return problem(Error::no_input(format!("{shown}: {}", io_reason(&err))));
         }
     };
-    let mut paths = Vec::new();
+    let mut listed = Vec::new();
     for entry in entries {
         match entry {
-            Ok(entry) => paths.push(entry.path()),
+            Ok(entry) => listed.push((entry.path(), entry)),
             Err(err) => {
                 if !problem(Error::no_input(format!("{shown}: {}", io_reason(&err))))? {
                     return Ok(false);
@@ -72,14 +73,22 @@ fn walk_dir<E>(
             }
         }
     }
-    paths.sort();
+    // All in one folder: their names decide, and comparing names is much cheaper than
+    // comparing whole paths component by component.
+    listed.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
     ancestors.push(real);
-    for path in paths {
-        // `metadata` follows links: a link to a folder is walked (loops are caught above),
-        // a dangling one is reported.
-        let go_on = match std::fs::metadata(&path) {
+    for (path, entry) in listed {
+        // The entry's own type needs no lookup; a link is followed (a link to a folder is
+        // walked, loops are caught above, a dangling one is reported).
+        let is_link = entry.file_type().map_or(true, |t| t.is_symlink());
+        let meta = if is_link {
+            std::fs::metadata(&path)
+        } else {
+            entry.metadata()
+        };
+        let go_on = match meta {
             Ok(meta) if meta.is_dir() => walk_dir(&path, ancestors, visit)?,
-            Ok(_) => visit(Found::File(&path))?,
+            Ok(meta) => visit(Found::File(&path, meta.len()))?,
             Err(err) => visit(Found::Problem(Error::no_input(format!(
                 "{}: {}",
                 path.display(),
