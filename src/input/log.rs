@@ -104,6 +104,55 @@ fn finder() -> Option<&'static AhoCorasick> {
         .as_ref()
 }
 
+/// What a search of a block found, for `LogReader::scan_found`: the lines that hold a
+/// phrase (where each starts, and its index in the block) and the count of `Scraped from`
+/// lines.
+#[derive(Debug, Default)]
+pub struct Found {
+    lines: Vec<(usize, u64)>,
+    scraped: u64,
+}
+
+/// Searches a block of whole lines for the lines the reading looks at, and returns how many
+/// `\n` it holds (counted on the way). Needs nothing of the reading, so blocks can be
+/// searched on every core.
+pub fn search_block(block: &[u8], found: &mut Found) -> u64 {
+    found.lines.clear();
+    found.scraped = scraped_finder().find_iter(block).count() as u64;
+    let mut counter = LineCounter {
+        counted_to: 0,
+        line_no: 0,
+    };
+    if let Some(finder) = finder() {
+        let mut at = 0;
+        while at < block.len() {
+            let Some(hit) = finder.find(&block[at..]) else {
+                break;
+            };
+            let hit = at + hit.start();
+            let start = memchr::memrchr(b'\n', &block[..hit]).map_or(0, |i| i + 1);
+            found.lines.push((start, counter.at(block, start)));
+            at = memchr::memchr(b'\n', &block[hit..]).map_or(block.len(), |i| hit + i + 1);
+        }
+    }
+    counter.at(block, block.len())
+}
+
+/// Line numbers counted forward through a block, from the last place known.
+struct LineCounter {
+    counted_to: usize,
+    line_no: u64,
+}
+
+impl LineCounter {
+    /// The number of the line that starts at `upto`.
+    fn at(&mut self, block: &[u8], upto: usize) -> u64 {
+        self.line_no += count_newlines(&block[self.counted_to..upto]);
+        self.counted_to = upto;
+        self.line_no
+    }
+}
+
 /// A stats dump or settings block larger than this is not Scrapy's (and is not kept).
 const STATS_CAP: usize = 16 * 1024 * 1024;
 /// How much of a log is searched at a time.
@@ -893,7 +942,7 @@ impl LogReader {
             let (text, first_line) = (block.text, block.first_line);
             self.scanning = true;
             self.scraped += scraped_finder().find_iter(text).count() as u64;
-            self.scan_block(finder, text, first_line);
+            self.scan_block(finder, text, first_line, None);
             self.scanning = false;
             self.keep_tail(text);
             self.skipped(skipped);
@@ -923,15 +972,34 @@ impl LogReader {
         }
     }
 
-    fn scan_block(&mut self, finder: &AhoCorasick, block: &[u8], first_line: u64) {
-        // Line numbers are counted only up to each hit, in one pass over the block.
-        let mut counted_to = 0;
-        let mut line_no = first_line;
-        let mut number = |upto: usize| {
-            line_no += count_newlines(&block[counted_to..upto]);
-            counted_to = upto;
-            line_no
+    /// Reads a block of whole lines whose phrase-holding lines were found beforehand
+    /// (by `search_block`, on another thread): the same reading as `scan`'s.
+    pub fn scan_found(&mut self, block: &[u8], first_line: u64, found: &Found) {
+        let Some(finder) = finder() else {
+            return;
         };
+        self.scanning = true;
+        self.scraped += found.scraped;
+        self.scan_block(finder, block, first_line, Some(&found.lines));
+        self.scanning = false;
+        self.keep_tail(block);
+    }
+
+    /// `found`: the lines of the block that hold a phrase (start, index in the block), when
+    /// a search has found them already; otherwise they are searched for here.
+    fn scan_block(
+        &mut self,
+        finder: &AhoCorasick,
+        block: &[u8],
+        first_line: u64,
+        found: Option<&[(usize, u64)]>,
+    ) {
+        // Line numbers are counted only up to each hit, in one pass over the block.
+        let mut counter = LineCounter {
+            counted_to: 0,
+            line_no: first_line,
+        };
+        let mut next_found = 0;
         let mut at = 0;
         if self.lines == 0 {
             // The first line with something on it is always read: a stats dump pasted on
@@ -941,7 +1009,10 @@ impl LogReader {
             if start < block.len() {
                 let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
                 let line = &block[start..end];
-                self.line(line.strip_suffix(b"\r").unwrap_or(line), number(start));
+                self.line(
+                    line.strip_suffix(b"\r").unwrap_or(line),
+                    counter.at(block, start),
+                );
                 at = end + 1;
             }
         }
@@ -951,7 +1022,7 @@ impl LogReader {
                 let end = memchr::memchr(b'\n', &block[at..]).map_or(block.len(), |i| at + i);
                 let line = &block[at..end];
                 let line = line.strip_suffix(b"\r").unwrap_or(line);
-                let line_no = number(at);
+                let line_no = counter.at(block, at);
                 self.lines += 1;
                 self.last_line = self.last_line.max(line_no);
                 if self.collect(line, line_no) {
@@ -964,14 +1035,32 @@ impl LogReader {
                 // from here, as it reads every other line.
                 continue;
             }
-            let Some(found) = finder.find(&block[at..]) else {
-                return;
+            let (start, line_no) = match found {
+                Some(lines) => {
+                    // Lines start where `at` can stand: the first found at or after it.
+                    while lines.get(next_found).is_some_and(|&(start, _)| start < at) {
+                        next_found += 1;
+                    }
+                    let Some(&(start, index)) = lines.get(next_found) else {
+                        return;
+                    };
+                    let line_no = first_line.saturating_add(index);
+                    counter.counted_to = start;
+                    counter.line_no = line_no;
+                    (start, line_no)
+                }
+                None => {
+                    let Some(hit) = finder.find(&block[at..]) else {
+                        return;
+                    };
+                    let hit = at + hit.start();
+                    let start = memchr::memrchr(b'\n', &block[..hit]).map_or(0, |i| i + 1);
+                    (start, counter.at(block, start))
+                }
             };
-            let hit = at + found.start();
-            let end = memchr::memchr(b'\n', &block[hit..]).map_or(block.len(), |i| hit + i);
-            let start = memchr::memrchr(b'\n', &block[..hit]).map_or(0, |i| i + 1);
+            let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
             let line = &block[start..end];
-            self.line(line.strip_suffix(b"\r").unwrap_or(line), number(start));
+            self.line(line.strip_suffix(b"\r").unwrap_or(line), line_no);
             at = end + 1;
         }
     }

@@ -2,6 +2,7 @@
 //! records handed on one at a time as they are read, so memory stays constant. Every
 //! format reads through the one `reader::Reader`.
 
+pub mod bigfile;
 pub mod document;
 pub mod follow;
 pub mod log;
@@ -58,15 +59,38 @@ pub fn read_path<C: Consumer>(
         return read(&name, stdin.lock(), matcher, consumer);
     }
     let file = File::open(path).map_err(|err| input_error(&name, &err))?;
-    if let Some(left) = found_len {
-        return read(&name, UpTo { inner: file, left }, matcher, consumer);
+    let len = match found_len {
+        Some(len) => len,
+        None => match file.metadata() {
+            Ok(meta) if meta.is_dir() => {
+                return Err(ReadError::Input(Error::no_input(format!(
+                    "{name}: is a directory"
+                ))));
+            }
+            Ok(meta) if meta.is_file() => meta.len(),
+            _ => return read(&name, file, matcher, consumer),
+        },
+    };
+    if len >= bigfile::PARALLEL_MIN {
+        // Read through a reference, so that a big log can be read again by offset (as long
+        // as it was when opened).
+        let whole = Whole { file: &file, len };
+        return match first_read(&name, &file)? {
+            First::Gzip(reader) => read_text(&name, *reader, None, matcher, consumer),
+            First::Text(reader) => read_text(&name, reader, Some(whole), matcher, consumer),
+        };
     }
-    if file.metadata().is_ok_and(|m| m.is_dir()) {
-        return Err(ReadError::Input(Error::no_input(format!(
-            "{name}: is a directory"
-        ))));
+    match found_len {
+        Some(left) => read(&name, UpTo { inner: file, left }, matcher, consumer),
+        None => read(&name, file, matcher, consumer),
     }
-    read(&name, file, matcher, consumer)
+}
+
+/// A regular file and its length, which a big log is read from on every core.
+#[derive(Clone, Copy)]
+struct Whole<'f> {
+    file: &'f File,
+    len: u64,
 }
 
 pub fn input_error(name: &str, err: &io::Error) -> ReadError {
@@ -198,10 +222,26 @@ fn detect(window: &[u8]) -> Mode {
 /// Reads one input, gzip-compressed or not (told by its first two bytes, never its name).
 pub fn read<R: Read, C: Consumer>(
     name: &str,
-    mut inner: R,
+    inner: R,
     matcher: &Matcher,
     consumer: &mut C,
 ) -> Result<(), ReadError> {
+    match first_read(name, inner)? {
+        First::Gzip(reader) => read_text(name, *reader, None, matcher, consumer),
+        First::Text(reader) => read_text(name, reader, None, matcher, consumer),
+    }
+}
+
+/// A gzip stream: its first bytes, read to tell it, then the rest.
+type Gzipped<R> = Gunzip<io::Chain<io::Cursor<Vec<u8>>, R>>;
+
+/// An input as its first bytes show it.
+enum First<R: Read> {
+    Gzip(Box<Reader<Gzipped<R>>>),
+    Text(Reader<R>),
+}
+
+fn first_read<R: Read>(name: &str, mut inner: R) -> Result<First<R>, ReadError> {
     // The first read is the reader's own first buffer, so a small log takes one call.
     let mut head = vec![0u8; reader::FIRST_BUFFER];
     let mut have = 0;
@@ -217,15 +257,11 @@ pub fn read<R: Read, C: Consumer>(
         head.truncate(have);
         let whole = io::Cursor::new(head).chain(inner);
         let decoder = Gunzip(flate2::read::MultiGzDecoder::new(whole));
-        return read_text(
-            name,
-            Reader::new(decoder, CHUNK, RECORD_CAP),
-            matcher,
-            consumer,
-        );
+        return Ok(First::Gzip(Box::new(Reader::new(decoder, CHUNK, RECORD_CAP))));
     }
-    let reader = Reader::primed(inner, head, have, CHUNK, RECORD_CAP);
-    read_text(name, reader, matcher, consumer)
+    Ok(First::Text(Reader::primed(
+        inner, head, have, CHUNK, RECORD_CAP,
+    )))
 }
 
 /// A file read only as far as the length it had when the walk found it: the read that
@@ -263,9 +299,12 @@ impl<R: Read> Read for Gunzip<R> {
     }
 }
 
+/// `whole`: the file the reader reads, when it is a regular file that can be read again by
+/// offset (a big log is then read on every core).
 fn read_text<R: Read, C: Consumer>(
     name: &str,
     mut reader: Reader<R>,
+    whole: Option<Whole<'_>>,
     matcher: &Matcher,
     consumer: &mut C,
 ) -> Result<(), ReadError> {
@@ -298,9 +337,14 @@ fn read_text<R: Read, C: Consumer>(
         }
         Mode::JsonLines => stream::json_lines(name, &mut reader, matcher, consumer, &mut log)?,
         Mode::Log => {
-            let mut idle = || consumer.idle();
-            log.scan(&mut reader, &mut idle)
-                .map_err(|err| input_error(name, &err))?;
+            let workers = stream::workers();
+            match whole {
+                Some(Whole { file, len }) if workers > 1 => {
+                    bigfile::scan(&mut log, file, len, workers)
+                }
+                _ => log.scan(&mut reader, &mut || consumer.idle()),
+            }
+            .map_err(|err| input_error(name, &err))?;
         }
         Mode::BareReasons => bare_reasons(name, &mut reader, matcher, consumer)?,
     }
