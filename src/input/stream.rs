@@ -55,11 +55,17 @@ struct Done<P> {
     result: Result<(), ReadError>,
 }
 
+/// How many threads judge at once: one per core, up to 8. Asked once per process: the
+/// answer takes a handful of system calls (affinity, cgroup quota files), too many to pay
+/// for each of ten thousand small files.
 pub fn workers() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .clamp(1, 8)
+    static WORKERS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *WORKERS.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+            .clamp(1, 8)
+    })
 }
 
 /// Reads a JSON Lines input whose format was told from its first lines.

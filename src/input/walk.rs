@@ -73,9 +73,9 @@ fn walk_dir<E>(
             }
         }
     }
-    // All in one folder: their names decide, and comparing names is much cheaper than
-    // comparing whole paths component by component.
-    listed.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
+    // All in one folder: their names decide, and comparing names (taken once each) is much
+    // cheaper than comparing whole paths component by component.
+    listed.sort_by_cached_key(|(_, entry)| entry.file_name());
     ancestors.push(real);
     for (path, entry) in listed {
         // The entry's own type needs no lookup; a link is followed (a link to a folder is
