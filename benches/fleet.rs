@@ -4,6 +4,7 @@
 //! runs alternating, medians compared; peak memory against a small input.
 //!
 //! cargo bench --bench fleet
+//! OUTCOME_BENCH_BASELINE=/path/to/older/outcome cargo bench --bench fleet   (before/after)
 //! OUTCOME_BENCH_FILES=2000 OUTCOME_BENCH_ROUNDS=3 cargo bench --bench fleet
 
 mod support;
@@ -115,8 +116,14 @@ fn main() {
         "find '{dir_arg}' -name '*.log' | sort | while read -r f; do grep -l 'Spider closed' \"$f\"; done"
     );
     let (mut ours, mut looped, mut recursive) = (Vec::new(), Vec::new(), Vec::new());
+    let baseline = support::baseline_binary();
+    let mut before = Vec::new();
     let mut rss = 0;
     for _ in 0..rounds {
+        if let Some(baseline) = &baseline {
+            let args = ["explain", "--format", "line", "-i", &dir_arg];
+            before.push(run(baseline, &args, None).wall.as_secs_f64());
+        }
         let r = run(
             &outcome,
             &["explain", "--format", "line", "-i", &dir_arg],
@@ -144,6 +151,14 @@ fn main() {
     )
     .max_rss_kib;
     let (ours, looped, recursive) = (median(ours), median(looped), median(recursive));
+    if !before.is_empty() {
+        let before = median(before);
+        println!(
+            "baseline {before:.3} s ({:.2}x grep -rl's time); this build takes {:.2}x the baseline's time",
+            before / recursive,
+            ours / before
+        );
+    }
     println!(
         "outcome {ours:.3} s; shell loop of grep -l {looped:.3} s ({:.1}x outcome's time); grep -rl {recursive:.3} s ({:.2}x)",
         looped / ours,
