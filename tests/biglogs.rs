@@ -129,3 +129,143 @@ fn a_line_too_long_to_hold_is_skipped_the_same_way() {
     assert_eq!(by_name, piped);
     assert!(by_name.contains("finished"), "{by_name}");
 }
+
+/// A big JSON Lines stream: the mixed, corrupt and Logs API fixtures and the real Scrapy
+/// Cloud samples, repeated with their keys numbered, past `BIG`.
+fn big_stream(crlf: bool) -> Vec<u8> {
+    let fixtures = ["jobs_mixed.jl", "jobs_corrupt.jl", "logs_api.jl"];
+    let mut lines = Vec::new();
+    for name in fixtures {
+        let text = std::fs::read_to_string(common::fixture(name)).expect("fixture");
+        lines.extend(text.lines().map(str::to_string));
+    }
+    lines.push("{\"key\":\"9/9/9\",\"close_reason\":\"caf\u{e9} \u{1f577}\"}".to_string());
+    let mut out = Vec::new();
+    let mut n = 0u64;
+    while out.len() < BIG {
+        for line in &lines {
+            n += 1;
+            let line = line.replace("\"key\":\"", &format!("\"key\":\"{n}"));
+            out.extend_from_slice(line.as_bytes());
+            out.extend_from_slice(if crlf { b"\r\n" } else { b"\n" });
+        }
+        // A line that is not UTF-8, now and then.
+        out.extend_from_slice(b"{\"key\":\"bad\xff\",\"close_reason\":\"finished\"}\n");
+    }
+    out
+}
+
+/// Stdout and stderr of `args` with the stream named, redirected from the file, and piped.
+fn three_ways(name: &str, bytes: &[u8], args: &[&str]) -> [(Option<i32>, String, String); 3] {
+    let path = dir().join(name);
+    std::fs::write(&path, bytes).expect("writes");
+    let shown = path.display().to_string();
+    let by_name = outcome()
+        .args(args)
+        .arg("-i")
+        .arg(&path)
+        .output()
+        .expect("runs");
+    let redirected = common::std_outcome()
+        .args(args)
+        .stdin(std::fs::File::open(&path).expect("opens"))
+        .output()
+        .expect("runs");
+    let piped = outcome()
+        .args(args)
+        .write_stdin(bytes.to_vec())
+        .output()
+        .expect("runs");
+    let _ = std::fs::remove_file(&path);
+    [by_name, redirected, piped].map(|o| {
+        (
+            o.status.code(),
+            stdout_of(&o).replace(&shown, "<stdin>"),
+            stderr_of(&o).replace(&shown, "<stdin>"),
+        )
+    })
+}
+
+#[test]
+fn a_big_stream_read_on_every_core_gives_the_one_thread_answers() {
+    for (crlf, bom) in [(false, false), (true, true)] {
+        let mut bytes = if bom {
+            b"\xEF\xBB\xBF".to_vec()
+        } else {
+            Vec::new()
+        };
+        bytes.extend_from_slice(&big_stream(crlf));
+        for args in [
+            &["explain", "--format", "line"][..],
+            &["explain", "--format", "json"],
+            &["summary", "--format", "json"],
+        ] {
+            let [by_name, redirected, piped] = three_ways("stream.jl", &bytes, args);
+            assert_eq!(by_name, piped, "{args:?} crlf {crlf}");
+            assert_eq!(redirected, piped, "{args:?} crlf {crlf}");
+            assert!(piped.2.contains("line 10: invalid JSON"), "{}", piped.2);
+        }
+    }
+}
+
+#[test]
+fn a_record_too_long_to_hold_in_a_big_stream_is_reported_in_its_place() {
+    let stream = big_stream(false);
+    let middle = stream[stream.len() / 2..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .expect("a line")
+        + stream.len() / 2
+        + 1;
+    let mut bytes = stream[..middle].to_vec();
+    bytes.extend_from_slice(b"{\"key\":\"");
+    bytes.extend(std::iter::repeat_n(b'k', 65 * 1024 * 1024));
+    bytes.extend_from_slice(b"\"}\n");
+    bytes.extend_from_slice(&stream[middle..]);
+    let [by_name, redirected, piped] =
+        three_ways("long.jl", &bytes, &["explain", "--format", "line"]);
+    if by_name != piped {
+        std::fs::write(
+            "/tmp/t-by-name.txt",
+            format!("{:?}\n{}\n{}", by_name.0, by_name.1, by_name.2),
+        )
+        .unwrap();
+        std::fs::write(
+            "/tmp/t-piped.txt",
+            format!("{:?}\n{}\n{}", piped.0, piped.1, piped.2),
+        )
+        .unwrap();
+    }
+    assert_eq!(by_name, piped);
+    assert_eq!(redirected, piped);
+    assert!(piped.2.contains("over the 64 MiB limit"), "{}", piped.2);
+}
+
+#[test]
+fn a_crawl_whose_lines_fall_in_two_blocks_is_still_one_crawl() {
+    // Logs API lines of many crawls in a row: blocks of a stream (and regions of a big
+    // file) end inside some of them, between `Closing spider`, the dump and `Spider
+    // closed`. Each crawl must still be one answer with its dump's counts.
+    let crawl = std::fs::read_to_string(common::fixture("logs_api.jl")).expect("fixture");
+    let crawls = 40_000;
+    let stream = crawl.repeat(crawls);
+    assert!(stream.len() > BIG);
+    let [by_name, redirected, piped] = three_ways(
+        "crawls.jl",
+        stream.as_bytes(),
+        &["explain", "--format", "json"],
+    );
+    for (way, (_, stdout, stderr)) in [
+        ("named", by_name),
+        ("redirected", redirected),
+        ("piped", piped),
+    ] {
+        let answers: Vec<serde_json::Value> = stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON"))
+            .collect();
+        assert_eq!(answers.len(), crawls, "{way}: {stderr}");
+        let without = answers.iter().filter(|a| a["job"]["items"] != 5120).count();
+        assert_eq!(without, 0, "{way}: answers without their dump's counts");
+    }
+}

@@ -1,10 +1,16 @@
-//! A big log file read on every core. The file is cut into regions; each worker reads its
-//! own regions (`pread`, so that copying out of the page cache, most of the cost, is shared
-//! too) and searches them for the lines that matter, and the reading thread goes through
-//! the regions in order, looking only at those lines, exactly as `LogReader::scan` does
-//! for a stream. A region holds every line that starts in it, whole: a worker reads on
-//! past the region's end to the end of its last line, and leaves the part of its start
-//! that belongs to the line before to the region before.
+//! Big files read on every core. The file is cut into regions; each worker reads its own
+//! regions (`pread`, so that copying out of the page cache, most of the cost, is shared
+//! and lands in the cache of the core that reads the bytes next). A region holds every line
+//! that starts in it, whole: a worker reads on past the region's end to the end of its last
+//! line, and leaves the part of its start that belongs to the line before to the region
+//! before.
+//!
+//! A log: workers search their regions for the lines that matter, and the reading thread
+//! goes through the regions in order, looking only at those lines, exactly as
+//! `LogReader::scan` does for a stream. JSON Lines: workers judge their regions' records
+//! into parts, and the reading thread joins the parts in order, as for a stream; each
+//! worker learns where its region's line numbers start from the region before, as soon as
+//! that one is read (not judged).
 //!
 //! Mapping the file instead (mmap) was measured and not kept: the copy's cost moved to
 //! page faults and cache misses in the search, the time stayed the same, and a file cut
@@ -13,12 +19,16 @@
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
-use std::sync::mpsc;
+use std::sync::{mpsc, Condvar, Mutex};
 
+use super::input_error;
 use super::log::{search_block, Found, LogReader};
-use super::reader::RECORD_CAP;
+use super::reader::{count_newlines, RECORD_CAP};
+use super::records::{over_cap, Consumer, ReadError, Records};
+use super::stream::judge_lines;
+use crate::reason::Matcher;
 
-/// Logs at least this large are read this way; below it, one thread is as quick.
+/// Files at least this large are read this way; below it, one thread is as quick.
 pub const PARALLEL_MIN: u64 = 16 * 1024 * 1024;
 /// The size of a region: large enough that handing one over costs nothing, small enough
 /// that the few in flight stay a few MiB (and in the cache while they are searched).
@@ -39,8 +49,9 @@ struct Region {
     /// How many lines that is (a blank line is a line).
     lines: u64,
     found: Found,
-    /// The region's last line was longer than the record cap (and is not in `buf`).
-    too_long: bool,
+    /// The region's last line was longer than the record cap (and is not in `buf`): its
+    /// length.
+    too_long: Option<u64>,
     /// Where the reading past the region's end goes.
     more: Vec<u8>,
 }
@@ -73,7 +84,16 @@ pub fn scan(log: &mut LogReader, file: &File, len: u64, workers: usize) -> io::R
                     let mut region = spare_rx.try_recv().unwrap_or_default();
                     let from = first + index * REGION;
                     let to = (from + REGION).min(len);
-                    let read = read_region(file, from, to, first, &mut region).map(|()| region);
+                    let read = read_region(file, from, to, first, &mut region).map(|held| {
+                        if held {
+                            let Region {
+                                buf, start, found, ..
+                            } = &mut region;
+                            // n separators make n + 1 lines (a last `\n` was taken off).
+                            region.lines = search_block(&buf[*start..], found) + 1;
+                        }
+                        region
+                    });
                     let failed = read.is_err();
                     if done_tx.send(read).is_err() || failed {
                         return;
@@ -94,7 +114,7 @@ pub fn scan(log: &mut LogReader, file: &File, len: u64, workers: usize) -> io::R
                 log.scan_found(region.text(), next_line, &region.found);
             }
             next_line = next_line.saturating_add(region.lines);
-            if region.too_long {
+            if region.too_long.is_some() {
                 log.skipped(1);
                 next_line = next_line.saturating_add(1);
             }
@@ -105,12 +125,179 @@ pub fn scan(log: &mut LogReader, file: &File, len: u64, workers: usize) -> io::R
     })
 }
 
-/// The lines that start in `from..to` (a line starts at `first`, the file's first byte
-/// after any byte order mark, or after a `\n`), whole, searched.
-fn read_region(file: &File, from: u64, to: u64, first: u64, region: &mut Region) -> io::Result<()> {
+/// Where the next region's line numbers start, handed from region to region as each is
+/// read; `stopped` when the reading ends early, so that no worker waits for ever.
+struct Turn {
+    region: u64,
+    first_line: u64,
+    stopped: bool,
+}
+
+struct Turns {
+    state: Mutex<Turn>,
+    changed: Condvar,
+}
+
+impl Turns {
+    /// Waits for region `index`'s turn: the number of its first line, after which the
+    /// next region's start at `lines` more. None once the reading has stopped.
+    fn take(&self, index: u64, lines: u64) -> Option<u64> {
+        let mut turn = self.state.lock().ok()?;
+        while turn.region != index && !turn.stopped {
+            turn = self.changed.wait(turn).ok()?;
+        }
+        if turn.stopped {
+            return None;
+        }
+        let first_line = turn.first_line;
+        turn.first_line = first_line.saturating_add(lines);
+        turn.region += 1;
+        self.changed.notify_all();
+        Some(first_line)
+    }
+
+    fn stop(&self) {
+        if let Ok(mut turn) = self.state.lock() {
+            turn.stopped = true;
+        }
+        self.changed.notify_all();
+    }
+}
+
+/// One region judged: its records' part and what its Logs API lines showed.
+struct Judged<P> {
+    part: P,
+    log: LogReader,
+    result: Result<(), ReadError>,
+}
+
+/// Reads a JSON Lines `file` (its first `len` bytes) into `consumer` on `workers` threads.
+pub fn json_lines<C: Consumer>(
+    name: &str,
+    file: &File,
+    len: u64,
+    workers: usize,
+    matcher: &Matcher,
+    consumer: &mut C,
+    log: &mut LogReader,
+) -> Result<(), ReadError> {
+    let mut head = [0u8; 3];
+    let got = read_full(file, &mut head, 0).map_err(|err| input_error(name, &err))?;
+    let first = if head[..got] == *BOM { 3 } else { 0 };
+    let regions = len.saturating_sub(first).div_ceil(REGION);
+    let workers = workers.max(1);
+    let turns = Turns {
+        state: Mutex::new(Turn {
+            region: 0,
+            first_line: 1,
+            stopped: false,
+        }),
+        changed: Condvar::new(),
+    };
+    let turns = &turns;
+    std::thread::scope(|scope| {
+        let mut parts = Vec::new();
+        let mut judged = Vec::new();
+        for worker in 0..workers {
+            let (part_tx, part_rx) = mpsc::channel::<C::Part>();
+            let (done_tx, done_rx) = mpsc::channel::<Judged<C::Part>>();
+            parts.push(part_tx);
+            judged.push(done_rx);
+            scope.spawn(move || {
+                let mut region = Region::default();
+                let mut index = worker as u64;
+                while index < regions {
+                    let Ok(mut part) = part_rx.recv() else {
+                        return;
+                    };
+                    let from = first + index * REGION;
+                    let to = (from + REGION).min(len);
+                    let held = match read_region(file, from, to, first, &mut region) {
+                        Ok(held) => held,
+                        Err(err) => {
+                            turns.stop();
+                            let result = Err(input_error(name, &err));
+                            let log = LogReader::new();
+                            let _ = done_tx.send(Judged { part, log, result });
+                            return;
+                        }
+                    };
+                    if held {
+                        region.lines = count_newlines(region.text()) + 1;
+                    }
+                    let long = u64::from(region.too_long.is_some());
+                    let Some(first_line) = turns.take(index, region.lines + long) else {
+                        return;
+                    };
+                    let mut log = LogReader::new();
+                    let result = if held {
+                        judge_lines(
+                            name,
+                            region.text(),
+                            first_line,
+                            matcher,
+                            &mut part,
+                            &mut log,
+                        )
+                    } else {
+                        Ok(())
+                    };
+                    if let Some(length) = region.too_long {
+                        part.malformed(name, first_line + region.lines, &over_cap(length));
+                    }
+                    if done_tx.send(Judged { part, log, result }).is_err() {
+                        return;
+                    }
+                    index += workers as u64;
+                }
+            });
+        }
+        let mut sent = 0u64;
+        let outcome = (|| {
+            while sent < regions && sent < (workers * AHEAD) as u64 {
+                let _ = parts[(sent % workers as u64) as usize].send(consumer.part());
+                sent += 1;
+            }
+            for index in 0..regions {
+                let slot = (index % workers as u64) as usize;
+                let Ok(done) = judged[slot].recv() else {
+                    return Err(ReadError::Input(crate::exit::Error::internal(
+                        "a reader of the file stopped",
+                    )));
+                };
+                if sent < regions {
+                    let _ = parts[(sent % workers as u64) as usize].send(consumer.part());
+                    sent += 1;
+                }
+                done.result?;
+                consumer.join(done.part).map_err(ReadError::Output)?;
+                log.absorb(done.log);
+                if consumer.stopped() {
+                    return Ok(());
+                }
+            }
+            Ok(())
+        })();
+        turns.stop();
+        drop(parts);
+        outcome
+    })
+}
+
+/// Reads the lines that start in `from..to` (a line starts at `first`, the file's first
+/// byte after any byte order mark, or after a `\n`), whole, into `region.text()` without
+/// the last `\n`. False when no line to hold starts there (`region.lines` is then 0; else
+/// it is for the caller to count).
+fn read_region(
+    file: &File,
+    from: u64,
+    to: u64,
+    first: u64,
+    region: &mut Region,
+) -> io::Result<bool> {
     region.start = 0;
     region.lines = 0;
-    region.too_long = false;
+    region.too_long = None;
     // One byte before the region tells whether a line starts at its first byte.
     let before = u64::from(from > first);
     let wanted = usize::try_from(to - from + before).map_err(io::Error::other)?;
@@ -128,26 +315,19 @@ fn read_region(file: &File, from: u64, to: u64, first: u64, region: &mut Region)
         };
     }
     if region.start == region.buf.len() {
-        return Ok(());
+        return Ok(false);
     }
     if !region.buf.ends_with(b"\n") {
         finish_last_line(file, from - before + got as u64, region)?;
     }
     if region.start == region.buf.len() {
         // Only a line too long to hold started here.
-        return Ok(());
+        return Ok(false);
     }
-    let complete = region.buf.ends_with(b"\n");
-    if complete {
+    if region.buf.ends_with(b"\n") {
         region.buf.pop();
     }
-    let Region {
-        buf, start, found, ..
-    } = region;
-    let newlines = search_block(&buf[*start..], found);
-    // n separators make n + 1 lines, a final `\n` included (it was taken off above).
-    region.lines = newlines + 1;
-    Ok(())
+    Ok(true)
 }
 
 /// Reads on from `at`, past the region, to the end of its last line.
@@ -162,13 +342,18 @@ fn finish_last_line(file: &File, mut at: u64, region: &mut Region) -> io::Result
         }
         at += n as u64;
         let end = memchr::memchr(b'\n', &region.more[..n]);
-        if !region.too_long {
-            let taken = end.map_or(n, |i| i + 1);
-            region.buf.extend_from_slice(&region.more[..taken]);
-            if region.buf.len() - last_start > RECORD_CAP {
-                // Too long to hold: skipped, as the shared reader skips such a line.
-                region.too_long = true;
-                region.buf.truncate(last_start);
+        match region.too_long.as_mut() {
+            Some(length) => *length += end.unwrap_or(n) as u64,
+            None => {
+                let taken = end.map_or(n, |i| i + 1);
+                region.buf.extend_from_slice(&region.more[..taken]);
+                let length = region.buf.len() - last_start;
+                if length > RECORD_CAP {
+                    // Too long to hold: measured and skipped, as the shared reader does.
+                    let length = length - usize::from(end.is_some());
+                    region.too_long = Some(length as u64);
+                    region.buf.truncate(last_start);
+                }
             }
         }
         if end.is_some() {

@@ -129,6 +129,7 @@ impl<R: Read, C: Consumer> Source<C> for Document<'_, '_, R> {
                     block: buffer,
                     first_line,
                     pieces: std::mem::take(&mut splitter.pieces),
+                    skipped: Vec::new(),
                 }));
             }
             if self.ended {

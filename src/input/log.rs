@@ -179,6 +179,12 @@ struct Crawl {
 }
 
 impl Crawl {
+    /// Whether a stats dump read now can be this crawl's: Scrapy dumps the stats before it
+    /// logs `Spider closed`, so a crawl closed already has had its chance.
+    fn awaits_dump(&self) -> bool {
+        self.stats.is_none() && self.stats_error.is_none() && self.closed.is_none()
+    }
+
     fn reason(&self) -> Option<&str> {
         self.closing.as_deref().or(self.closed.as_deref())
     }
@@ -813,7 +819,7 @@ impl LogReader {
         }
         // The crawl still without a dump whose reason the dump names, else the oldest one
         // without; or, for a dump on its own, a new one.
-        let waiting = |c: &Crawl| c.stats.is_none() && c.stats_error.is_none();
+        let waiting = Crawl::awaits_dump;
         let named = stats.finish_reason.clone();
         let at = self
             .crawls
@@ -830,10 +836,34 @@ impl LogReader {
         }
     }
 
+    /// A crawl that a later part of the input began without its `Closing spider`: the rest
+    /// of one begun here (its dump, its `Spider closed`, split from it where the input was
+    /// cut into blocks), else a crawl of its own.
+    fn continue_crawl(&mut self, mut later: Crawl) {
+        if later.stats.is_some() || later.stats_error.is_some() {
+            let waiting = Crawl::awaits_dump;
+            let named = later.stats.as_ref().and_then(|s| s.finish_reason.clone());
+            let at = self
+                .crawls
+                .iter()
+                .position(|c| waiting(c) && named.is_some() && c.reason() == named.as_deref())
+                .or_else(|| self.crawls.iter().position(waiting));
+            let Some(crawl) = at.and_then(|i| self.crawls.get_mut(i)) else {
+                self.crawls.push(later);
+                return;
+            };
+            crawl.stats = later.stats.take();
+            crawl.stats_error = later.stats_error.take();
+        }
+        if let Some(reason) = later.closed.as_deref() {
+            self.closed(reason, later.line);
+        }
+    }
+
     /// A dump that is not whole: what it shows, and a note that the rest is unknown.
     fn partial_dump(&mut self, stats: Stats<'static>, line: u64) {
         let note = "the stats dump is not whole (an excerpt, or cut off): counts it does not show are unknown, not 0".to_string();
-        let waiting = |c: &Crawl| c.stats.is_none() && c.stats_error.is_none();
+        let waiting = Crawl::awaits_dump;
         match self
             .crawls
             .iter()
@@ -900,9 +930,10 @@ impl LogReader {
             }
         }
         for crawl in later.crawls {
-            match (crawl.closing.as_deref(), crawl.closed.as_deref()) {
-                (None, Some(reason)) => self.closed(reason, crawl.line),
-                _ => self.crawls.push(crawl),
+            if crawl.closing.is_some() {
+                self.crawls.push(crawl);
+            } else {
+                self.continue_crawl(crawl);
             }
         }
         self.opened += later.opened;

@@ -56,6 +56,10 @@ pub fn read_path<C: Consumer>(
                 "{name}: is a terminal; pipe the input in, or name a file with -i FILE"
             ))));
         }
+        if let Some((file, len)) = regular_stdin(&stdin) {
+            // `outcome < big.log`: as big a file as one named, read the same way.
+            return read_whole(&name, &file, len, matcher, consumer);
+        }
         return read(&name, stdin.lock(), matcher, consumer);
     }
     let file = File::open(path).map_err(|err| input_error(&name, &err))?;
@@ -72,18 +76,40 @@ pub fn read_path<C: Consumer>(
         },
     };
     if len >= bigfile::PARALLEL_MIN {
-        // Read through a reference, so that a big log can be read again by offset (as long
-        // as it was when opened).
-        let whole = Whole { file: &file, len };
-        return match first_read(&name, &file)? {
-            First::Gzip(reader) => read_text(&name, *reader, None, matcher, consumer),
-            First::Text(reader) => read_text(&name, reader, Some(whole), matcher, consumer),
-        };
+        return read_whole(&name, &file, len, matcher, consumer);
     }
     match found_len {
         Some(left) => read(&name, UpTo { inner: file, left }, matcher, consumer),
         None => read(&name, file, matcher, consumer),
     }
+}
+
+/// A big regular file: read through a reference, so that it can be read again by offset on
+/// every core (as long as it was when opened).
+fn read_whole<C: Consumer>(
+    name: &str,
+    file: &File,
+    len: u64,
+    matcher: &Matcher,
+    consumer: &mut C,
+) -> Result<(), ReadError> {
+    let whole = Whole { file, len };
+    match first_read(name, file)? {
+        First::Gzip(reader) => read_text(name, *reader, None, matcher, consumer),
+        First::Text(reader) => read_text(name, reader, Some(whole), matcher, consumer),
+    }
+}
+
+/// Standard input when it is a big regular file read from its start (`outcome < FILE`),
+/// as a file of its own (the descriptor duplicated), and its length.
+fn regular_stdin(stdin: &io::Stdin) -> Option<(File, u64)> {
+    use std::io::Seek;
+    use std::os::fd::AsFd;
+    let mut file = File::from(stdin.as_fd().try_clone_to_owned().ok()?);
+    let meta = file.metadata().ok()?;
+    let len = meta.len();
+    let at_start = file.stream_position().ok()? == 0;
+    (meta.is_file() && at_start && len >= bigfile::PARALLEL_MIN).then_some((file, len))
 }
 
 /// A regular file and its length, which a big log is read from on every core.
@@ -341,7 +367,18 @@ fn read_text<R: Read, C: Consumer>(
         Mode::JsonDocument => {
             document::json_document(name, &mut reader, matcher, consumer, &mut log)?
         }
-        Mode::JsonLines => stream::json_lines(name, &mut reader, matcher, consumer, &mut log)?,
+        Mode::JsonLines => match whole {
+            Some(Whole { file, len }) if stream::workers() > 1 => bigfile::json_lines(
+                name,
+                file,
+                len,
+                stream::workers(),
+                matcher,
+                consumer,
+                &mut log,
+            )?,
+            _ => stream::json_lines(name, &mut reader, matcher, consumer, &mut log)?,
+        },
         Mode::Log => {
             match whole {
                 Some(Whole { file, len }) if stream::workers() > 1 => {

@@ -19,6 +19,9 @@ pub struct Work {
     pub block: Vec<u8>,
     pub first_line: u64,
     pub pieces: Vec<Piece>,
+    /// Lines over the record cap met before the block (number, length), reported with it
+    /// so that they stand in their place among the other reports.
+    pub skipped: Vec<(u64, u64)>,
 }
 
 pub enum Piece {
@@ -232,6 +235,13 @@ fn run_block<P: Records>(
     log: &mut LogReader,
 ) -> Result<(), ReadError> {
     let (block, first_line) = (work.block.as_slice(), work.first_line);
+    for &(line, length) in &work.skipped {
+        part.malformed(name, line, &over_cap(length));
+    }
+    if block.is_empty() && !work.skipped.is_empty() {
+        // Only long lines were left at the end of the input.
+        return Ok(());
+    }
     if !work.pieces.is_empty() {
         for piece in &work.pieces {
             match piece {
@@ -254,6 +264,18 @@ fn run_block<P: Records>(
         }
         return Ok(());
     }
+    judge_lines(name, block, first_line, matcher, part, log)
+}
+
+/// Judges a block of JSON Lines (without its last `\n`), the first numbered `first_line`.
+pub(super) fn judge_lines<P: Records>(
+    name: &str,
+    block: &[u8],
+    first_line: u64,
+    matcher: &Matcher,
+    part: &mut P,
+    log: &mut LogReader,
+) -> Result<(), ReadError> {
     // One UTF-8 check for the whole block; lines are checked one by one only if it fails,
     // so that a bad line is reported alone.
     if let Ok(text) = std::str::from_utf8(block) {
@@ -312,13 +334,19 @@ impl<R: Read, C: Consumer> Source<C> for Blocks<'_, '_, R> {
                     block.first_line
                 })
         };
-        for (line, length) in too_long {
-            consumer.malformed(name, line, &over_cap(length));
-        }
+        let block = match block {
+            Some(first_line) => Some(first_line),
+            None if !too_long.is_empty() => {
+                buffer.clear();
+                Some(0)
+            }
+            None => None,
+        };
         Ok(block.map(|first_line| Work {
             block: buffer,
             first_line,
             pieces: Vec::new(),
+            skipped: too_long,
         }))
     }
 }
