@@ -219,6 +219,36 @@ fn every_crawl_of_a_log_gets_its_answer() {
 }
 
 #[test]
+fn a_dump_after_a_closed_crawl_belongs_to_the_next_one() {
+    // Runs appended to one file: the first with STATS_DUMP=False (closed, no dump), the
+    // second whole. Scrapy dumps before `Spider closed`, so the second dump is the second
+    // crawl's, and the first crawl's counts stay unknown.
+    for version in VERSIONS {
+        let mut log = std::fs::read(real(version, "no_stats_dump")).expect("fixture");
+        log.extend(std::fs::read(real(version, "clean")).expect("fixture"));
+        let output = outcome()
+            .args(["explain", "--format", "json"])
+            .write_stdin(log)
+            .output()
+            .expect("runs");
+        let reports = json_lines(&output);
+        assert_eq!(reports.len(), 2, "{version}");
+        assert_eq!(
+            reports[0]["job"]["counts_from"],
+            serde_json::Value::Null,
+            "{version}"
+        );
+        assert_eq!(
+            reports[0]["job"]["items"],
+            serde_json::Value::Null,
+            "{version}"
+        );
+        assert_eq!(reports[1]["job"]["counts_from"], "stats dump", "{version}");
+        assert!(reports[1]["job"]["items"].as_u64().is_some(), "{version}");
+    }
+}
+
+#[test]
 fn a_summary_of_real_logs_counts_crawls() {
     for version in VERSIONS {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
