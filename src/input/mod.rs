@@ -112,7 +112,8 @@ fn regular_stdin(stdin: &io::Stdin) -> Option<(File, u64)> {
     (meta.is_file() && at_start && len >= bigfile::PARALLEL_MIN).then_some((file, len))
 }
 
-/// A regular file and its length, which a big log is read from on every core.
+/// A regular file and its length, which a big log or JSON Lines stream is read from on
+/// every core.
 #[derive(Clone, Copy)]
 struct Whole<'f> {
     file: &'f File,
@@ -332,7 +333,7 @@ impl<R: Read> Read for Gunzip<R> {
 }
 
 /// `whole`: the file the reader reads, when it is a regular file that can be read again by
-/// offset (a big log is then read on every core).
+/// offset (a big log or JSON Lines stream is then read on every core).
 fn read_text<R: Read, C: Consumer>(
     name: &str,
     mut reader: Reader<R>,
