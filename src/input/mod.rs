@@ -79,8 +79,34 @@ pub fn read_path<C: Consumer>(
         return read_whole(&name, &file, len, matcher, consumer);
     }
     match found_len {
-        Some(left) => read(&name, UpTo { inner: file, left }, matcher, consumer),
+        Some(left) => {
+            // The first buffer fits the file (and one byte more, so that its first read is
+            // seen to be its last): zeroing 16 KiB for each 3 KiB log cost a tenth of the
+            // time of a folder of them.
+            let head = usize::try_from(left.saturating_add(1)).unwrap_or(usize::MAX);
+            let inner = UpTo { inner: file, left };
+            read_first(
+                &name,
+                first_read(&name, inner, head)?,
+                None,
+                matcher,
+                consumer,
+            )
+        }
         None => read(&name, file, matcher, consumer),
+    }
+}
+
+fn read_first<R: Read, C: Consumer>(
+    name: &str,
+    first: First<R>,
+    whole: Option<Whole<'_>>,
+    matcher: &Matcher,
+    consumer: &mut C,
+) -> Result<(), ReadError> {
+    match first {
+        First::Gzip(reader) => read_text(name, *reader, None, matcher, consumer),
+        First::Text(reader) => read_text(name, reader, whole, matcher, consumer),
     }
 }
 
@@ -94,10 +120,8 @@ fn read_whole<C: Consumer>(
     consumer: &mut C,
 ) -> Result<(), ReadError> {
     let whole = Whole { file, len };
-    match first_read(name, file)? {
-        First::Gzip(reader) => read_text(name, *reader, None, matcher, consumer),
-        First::Text(reader) => read_text(name, reader, Some(whole), matcher, consumer),
-    }
+    let first = first_read(name, file, reader::FIRST_BUFFER)?;
+    read_first(name, first, Some(whole), matcher, consumer)
 }
 
 /// Standard input when it is a big regular file read from its start (`outcome < FILE`),
@@ -257,10 +281,8 @@ pub fn read<R: Read, C: Consumer>(
     matcher: &Matcher,
     consumer: &mut C,
 ) -> Result<(), ReadError> {
-    match first_read(name, inner)? {
-        First::Gzip(reader) => read_text(name, *reader, None, matcher, consumer),
-        First::Text(reader) => read_text(name, reader, None, matcher, consumer),
-    }
+    let first = first_read(name, inner, reader::FIRST_BUFFER)?;
+    read_first(name, first, None, matcher, consumer)
 }
 
 /// A gzip stream: its first bytes, read to tell it, then the rest.
@@ -272,9 +294,10 @@ enum First<R: Read> {
     Text(Reader<R>),
 }
 
-fn first_read<R: Read>(name: &str, mut inner: R) -> Result<First<R>, ReadError> {
+/// `size`: the first buffer's (at most the reader's usual first buffer, at least 16 bytes).
+fn first_read<R: Read>(name: &str, mut inner: R, size: usize) -> Result<First<R>, ReadError> {
     // The first read is the reader's own first buffer, so a small log takes one call.
-    let mut head = vec![0u8; reader::FIRST_BUFFER];
+    let mut head = vec![0u8; size.clamp(16, reader::FIRST_BUFFER)];
     let mut have = 0;
     while have < 2 {
         match inner.read(&mut head[have..]) {
