@@ -269,3 +269,29 @@ fn a_crawl_whose_lines_fall_in_two_blocks_is_still_one_crawl() {
         assert_eq!(without, 0, "{way}: answers without their dump's counts");
     }
 }
+
+#[test]
+fn a_big_stdin_not_at_its_start_is_read_from_where_it_stands() {
+    // `(read -r first; outcome) < big.jl`: the shell has read the first line, so the file
+    // is read from there, not again from its start.
+    use std::io::{Seek, SeekFrom};
+    let bytes = big_stream(false);
+    let path = dir().join("offset.jl");
+    std::fs::write(&path, &bytes).expect("writes");
+    let first_end = bytes.iter().position(|&b| b == b'\n').expect("a line") + 1;
+    let mut file = std::fs::File::open(&path).expect("opens");
+    file.seek(SeekFrom::Start(first_end as u64)).expect("seeks");
+    let from_second = common::std_outcome()
+        .args(["explain", "--format", "line"])
+        .stdin(file)
+        .output()
+        .expect("runs");
+    let rest = outcome()
+        .args(["explain", "--format", "line"])
+        .write_stdin(bytes[first_end..].to_vec())
+        .output()
+        .expect("runs");
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(stdout_of(&from_second), stdout_of(&rest));
+    assert!(!stdout_of(&from_second).starts_with("1101/1/1\t"));
+}
