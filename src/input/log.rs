@@ -961,21 +961,18 @@ impl LogReader {
         reader: &mut Reader<R>,
         idle: &mut dyn FnMut() -> io::Result<()>,
     ) -> io::Result<()> {
-        let Some(finder) = finder() else {
+        if finder().is_none() {
             return Err(io::Error::other("could not build the log searcher"));
-        };
+        }
+        let mut found = Found::default();
         loop {
             let mut skipped = 0;
             let Some(block) = reader.next_block(SCAN_BLOCK, idle, &mut |_, _| skipped += 1)? else {
                 self.skipped(skipped);
                 return Ok(());
             };
-            let (text, first_line) = (block.text, block.first_line);
-            self.scanning = true;
-            self.scraped += scraped_finder().find_iter(text).count() as u64;
-            self.scan_block(finder, text, first_line, None);
-            self.scanning = false;
-            self.keep_tail(text);
+            search_block(block.text, &mut found);
+            self.scan_found(block.text, block.first_line, &found);
             self.skipped(skipped);
         }
     }
@@ -1003,29 +1000,20 @@ impl LogReader {
         }
     }
 
-    /// Reads a block of whole lines whose phrase-holding lines were found beforehand
-    /// (by `search_block`, on another thread): the same reading as `scan`'s.
+    /// Reads a block of whole lines whose phrase-holding lines `search_block` found (here,
+    /// or on another thread for a big file).
     pub fn scan_found(&mut self, block: &[u8], first_line: u64, found: &Found) {
-        let Some(finder) = finder() else {
-            return;
-        };
         self.scanning = true;
         self.scraped += found.scraped;
-        self.scan_block(finder, block, first_line, Some(&found.lines));
+        self.scan_block(block, first_line, &found.lines);
         self.scanning = false;
         self.keep_tail(block);
     }
 
-    /// `found`: the lines of the block that hold a phrase (start, index in the block), when
-    /// a search has found them already; otherwise they are searched for here.
-    fn scan_block(
-        &mut self,
-        finder: &AhoCorasick,
-        block: &[u8],
-        first_line: u64,
-        found: Option<&[(usize, u64)]>,
-    ) {
-        // Line numbers are counted only up to each hit, in one pass over the block.
+    /// `found`: the lines of the block that hold a phrase (start, index in the block).
+    fn scan_block(&mut self, block: &[u8], first_line: u64, found: &[(usize, u64)]) {
+        // A found line's number is known; the lines read after it while collecting (a
+        // dump, a traceback) are counted on from there.
         let mut counter = LineCounter {
             counted_to: 0,
             line_no: first_line,
@@ -1066,29 +1054,16 @@ impl LogReader {
                 // from here, as it reads every other line.
                 continue;
             }
-            let (start, line_no) = match found {
-                Some(lines) => {
-                    // Lines start where `at` can stand: the first found at or after it.
-                    while lines.get(next_found).is_some_and(|&(start, _)| start < at) {
-                        next_found += 1;
-                    }
-                    let Some(&(start, index)) = lines.get(next_found) else {
-                        return;
-                    };
-                    let line_no = first_line.saturating_add(index);
-                    counter.counted_to = start;
-                    counter.line_no = line_no;
-                    (start, line_no)
-                }
-                None => {
-                    let Some(hit) = finder.find(&block[at..]) else {
-                        return;
-                    };
-                    let hit = at + hit.start();
-                    let start = memchr::memrchr(b'\n', &block[..hit]).map_or(0, |i| i + 1);
-                    (start, counter.at(block, start))
-                }
+            // Lines start where `at` can stand: the first found at or after it.
+            while found.get(next_found).is_some_and(|&(start, _)| start < at) {
+                next_found += 1;
+            }
+            let Some(&(start, index)) = found.get(next_found) else {
+                return;
             };
+            let line_no = first_line.saturating_add(index);
+            counter.counted_to = start;
+            counter.line_no = line_no;
             let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
             let line = &block[start..end];
             self.line(line.strip_suffix(b"\r").unwrap_or(line), line_no);
