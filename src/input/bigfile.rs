@@ -40,6 +40,35 @@ const AHEAD: usize = 2;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
+/// How a file is cut: where its first line starts (after any byte order mark) and how
+/// many regions its length makes.
+#[derive(Clone, Copy)]
+struct Layout {
+    first: u64,
+    len: u64,
+    regions: u64,
+}
+
+impl Layout {
+    fn of(file: &File, len: u64) -> io::Result<Layout> {
+        let mut head = [0u8; 3];
+        let got = read_full(file, &mut head, 0)?;
+        let first = if head[..got] == *BOM { 3 } else { 0 };
+        let regions = len.saturating_sub(first).div_ceil(REGION);
+        Ok(Layout {
+            first,
+            len,
+            regions,
+        })
+    }
+
+    /// Region `index`'s bytes.
+    fn bounds(&self, index: u64) -> (u64, u64) {
+        let from = self.first + index * REGION;
+        (from, (from + REGION).min(self.len))
+    }
+}
+
 /// One region's lines, searched. Its buffers are reused from region to region.
 #[derive(Default)]
 struct Region {
@@ -65,10 +94,8 @@ impl Region {
 /// Reads `file` (its first `len` bytes, its length when opened) into `log` on `workers`
 /// threads.
 pub fn scan(log: &mut LogReader, file: &File, len: u64, workers: usize) -> io::Result<()> {
-    let mut head = [0u8; 3];
-    let got = read_full(file, &mut head, 0)?;
-    let first = if head[..got] == *BOM { 3 } else { 0 };
-    let regions = len.saturating_sub(first).div_ceil(REGION);
+    let layout = Layout::of(file, len)?;
+    let regions = layout.regions;
     let workers = workers.max(1);
     std::thread::scope(|scope| {
         let mut results = Vec::new();
@@ -82,9 +109,7 @@ pub fn scan(log: &mut LogReader, file: &File, len: u64, workers: usize) -> io::R
                 let mut index = worker as u64;
                 while index < regions {
                     let mut region = spare_rx.try_recv().unwrap_or_default();
-                    let from = first + index * REGION;
-                    let to = (from + REGION).min(len);
-                    let read = read_region(file, from, to, first, &mut region).map(|held| {
+                    let read = read_region(file, layout, index, &mut region).map(|held| {
                         if held {
                             let Region {
                                 buf, start, found, ..
@@ -181,10 +206,8 @@ pub fn json_lines<C: Consumer>(
     consumer: &mut C,
     log: &mut LogReader,
 ) -> Result<(), ReadError> {
-    let mut head = [0u8; 3];
-    let got = read_full(file, &mut head, 0).map_err(|err| input_error(name, &err))?;
-    let first = if head[..got] == *BOM { 3 } else { 0 };
-    let regions = len.saturating_sub(first).div_ceil(REGION);
+    let layout = Layout::of(file, len).map_err(|err| input_error(name, &err))?;
+    let regions = layout.regions;
     let workers = workers.max(1);
     let turns = Turns {
         state: Mutex::new(Turn {
@@ -210,9 +233,7 @@ pub fn json_lines<C: Consumer>(
                     let Ok(mut part) = part_rx.recv() else {
                         return;
                     };
-                    let from = first + index * REGION;
-                    let to = (from + REGION).min(len);
-                    let held = match read_region(file, from, to, first, &mut region) {
+                    let held = match read_region(file, layout, index, &mut region) {
                         Ok(held) => held,
                         Err(err) => {
                             turns.stop();
@@ -284,17 +305,13 @@ pub fn json_lines<C: Consumer>(
     })
 }
 
-/// Reads the lines that start in `from..to` (a line starts at `first`, the file's first
-/// byte after any byte order mark, or after a `\n`), whole, into `region.text()` without
-/// the last `\n`. False when no line to hold starts there (`region.lines` is then 0; else
-/// it is for the caller to count).
-fn read_region(
-    file: &File,
-    from: u64,
-    to: u64,
-    first: u64,
-    region: &mut Region,
-) -> io::Result<bool> {
+/// Reads the lines that start in region `index` (a line starts at the layout's first
+/// byte, or after a `\n`), whole, into `region.text()` without the last `\n`. False when
+/// no line to hold starts there (`region.lines` is then 0; else it is for the caller to
+/// count).
+fn read_region(file: &File, layout: Layout, index: u64, region: &mut Region) -> io::Result<bool> {
+    let (from, to) = layout.bounds(index);
+    let first = layout.first;
     region.start = 0;
     region.lines = 0;
     region.too_long = None;

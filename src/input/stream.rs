@@ -334,14 +334,13 @@ impl<R: Read, C: Consumer> Source<C> for Blocks<'_, '_, R> {
                     block.first_line
                 })
         };
-        let block = match block {
-            Some(first_line) => Some(first_line),
-            None if !too_long.is_empty() => {
+        // Long lines at the very end still go out with a block, empty, to keep their place.
+        let block = block.or_else(|| {
+            (!too_long.is_empty()).then(|| {
                 buffer.clear();
-                Some(0)
-            }
-            None => None,
-        };
+                0
+            })
+        });
         Ok(block.map(|first_line| Work {
             block: buffer,
             first_line,
