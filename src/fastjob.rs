@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 
 use crate::job::{is_detail_only, is_stat_used, Job, Record};
+use crate::swar;
 
 /// Deeper than this, serde reads the record (and applies its own recursion limit).
 const DEPTH: u32 = 64;
@@ -180,27 +181,12 @@ const STOP: [bool; 256] = {
 };
 
 /// The first byte at or after `at` that a string scan stops at, or `b.len()`.
-///
-/// Eight bytes at a time as one `u64` (SWAR): strings in records are mostly 5 to 40 bytes
-/// (keys, names, stats keys), where this takes a third of the instructions of a look-up a
-/// byte and a library search's set-up would cost more than the search.
 #[inline]
 fn stop_from(b: &[u8], mut at: usize) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
-    // Each term marks the high bit of a byte that matches; a term's lowest mark is always
-    // a true match (a borrow only runs upwards from one), so the lowest mark of all is.
-    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    while let Some(chunk) = b.get(at..at + 8) {
-        let mut word = [0; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        let quote = zero_bytes(x ^ (ONES * u64::from(b'"')));
-        let backslash = zero_bytes(x ^ (ONES * u64::from(b'\\')));
-        let control = x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
-        let stops = quote | backslash | control;
+    while let Some(word) = swar::word_at(b, at) {
+        let stops = swar::equal(word, b'"') | swar::equal(word, b'\\') | swar::below(word, 0x20);
         if stops != 0 {
-            return at + (stops.trailing_zeros() / 8) as usize;
+            return at + swar::first(stops);
         }
         at += 8;
     }

@@ -2,7 +2,7 @@
 //! targets and property tests can drive them directly. The binary is `src/main.rs`.
 //!
 //! Dependencies run one way, from leaves to the commands:
-//! `severity`, `text`, `lenient`, `output`, `evidence`, `counters` <- `exit`, `checks` <-
+//! `severity`, `swar`, `text`, `lenient`, `output`, `evidence`, `counters` <- `exit`, `checks` <-
 //! `catalog` <- `reason` <- `job`, `pyliteral` <- `findings` <- `report` <- `input` and
 //! `render` <- `summary`, `config` <- `commands`.
 
@@ -28,5 +28,6 @@ pub mod report;
 pub mod severity;
 pub mod since;
 pub mod summary;
+pub mod swar;
 pub mod text;
 pub mod thresholds;
