@@ -85,6 +85,27 @@ mod tests {
     }
 
     #[test]
+    fn an_unusual_character_is_found_wherever_it_stands() {
+        for len in 0..20 {
+            for at in 0..=len {
+                let (before, after) = ("p".repeat(at), "q".repeat(len - at));
+                for (c, shown) in [
+                    ("\u{1b}", "\\x1b"),
+                    ("\u{7f}", "\\x7f"),
+                    ("\u{9b}", "\\u{9b}"),
+                    ("\n", "\\n"),
+                    ("\u{202e}", "\\u{202e}"),
+                ] {
+                    let text = format!("{before}{c}{after}");
+                    assert_eq!(safe(&text), format!("{before}{shown}{after}"), "{text:?}");
+                }
+                let plain = format!("{before} ~{after}");
+                assert!(matches!(safe(&plain), std::borrow::Cow::Borrowed(_)));
+            }
+        }
+    }
+
+    #[test]
     fn format_characters_are_escaped_and_neighbours_are_not() {
         assert_eq!(safe("a\u{ad}b\u{e0041}"), "a\\u{ad}b\\u{e0041}");
         assert_eq!(safe("\u{2065}"), "\u{2065}");
