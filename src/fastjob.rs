@@ -163,6 +163,17 @@ fn skip_ws(b: &[u8], mut at: usize) -> usize {
             break;
         }
         at += 1;
+        if *c == b'\n' {
+            // Pretty-printed records indent every line: spaces eight at a time.
+            while let Some(word) = swar::word_at(b, at) {
+                let other = swar::other_than(word, b' ');
+                if other != 0 {
+                    at += swar::first(other);
+                    break;
+                }
+                at += 8;
+            }
+        }
     }
     at
 }
@@ -368,6 +379,27 @@ mod tests {
         .expect("fast");
         assert_eq!(legacy.key.as_deref(), Some("1/2/4"));
         assert_eq!((legacy.items, legacy.errors), (Some(7), None));
+    }
+
+    #[test]
+    fn pretty_printed_records_read_as_compact_ones() {
+        // Indentation of every width around the eight-byte steps, tabs and CRLF among it,
+        // and bytes right after it that are not whitespace (which must stop the skip).
+        for width in 0..20 {
+            for newline in ["\n", "\r\n", "\n\t", "\n \t"] {
+                let pad = format!("{newline}{}", " ".repeat(width));
+                let text = format!(
+                    r#"{{{pad}"key":{pad}"1/2/3",{pad}"close_reason": "finished",{pad}"scrapystats": {{{pad}"a": [1,{pad}2]{pad}}}{pad}}}"#
+                );
+                let j = fast(&text).unwrap_or_else(|| panic!("{text:?}"));
+                assert_eq!(j.key.as_deref(), Some("1/2/3"));
+                assert_eq!(j.close_reason.as_deref(), Some("finished"));
+                let bad = format!(r#"{{{pad}"close_reason":{pad}!"x"}}"#);
+                assert!(fast(&bad).is_none(), "{bad:?}");
+                let bad = format!(r#"{{{pad}"close_reason":"x",{pad}"a":{pad}1{pad}!}}"#);
+                assert!(fast(&bad).is_none(), "{bad:?}");
+            }
+        }
     }
 
     #[test]

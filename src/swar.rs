@@ -39,6 +39,14 @@ pub const fn below(word: u64, limit: u8) -> u64 {
     word.wrapping_sub(splat(limit)) & !word & HIGHS
 }
 
+/// Marks the bytes of `word` other than `byte`: exact for every byte, not only the lowest
+/// (no carry crosses a byte), so it is safe to complement.
+#[inline]
+pub const fn other_than(word: u64, byte: u8) -> u64 {
+    let x = word ^ splat(byte);
+    ((x & !HIGHS).wrapping_add(!HIGHS) | x) & HIGHS
+}
+
 /// Where in the word the lowest mark is (0 to 7); `marks` must not be 0.
 #[inline]
 pub const fn first(marks: u64) -> usize {
@@ -68,6 +76,13 @@ mod tests {
                             let want = bytes.iter().position(|&b| b == target);
                             let marks = equal(word, target);
                             assert_eq!((marks != 0).then(|| first(marks)), want, "{bytes:?}");
+                        }
+                        for target in [b' ', 0x00, 0x7f, 0xff] {
+                            let marks = other_than(word, target);
+                            for (i, &b) in bytes.iter().enumerate() {
+                                let marked = marks >> (8 * i) & 0x80 != 0;
+                                assert_eq!(marked, b != target, "{bytes:?} {target}");
+                            }
                         }
                         for limit in [0x01, 0x20, 0x30, 0x80] {
                             let want = bytes.iter().position(|&b| b < limit);

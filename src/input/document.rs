@@ -14,6 +14,7 @@ use super::reader::{Reader, RECORD_CAP};
 use super::records::{over_cap, Consumer, ReadError};
 use super::stream::{self, Piece, Source, Work};
 use crate::reason::Matcher;
+use crate::swar;
 
 /// The bytes `Splitter::skim` stops at inside a record.
 const STRUCTURAL: [bool; 256] = {
@@ -159,6 +160,49 @@ impl<R: Read, C: Consumer> Source<C> for Document<'_, '_, R> {
     }
 }
 
+/// The first byte at or after `at` that `Splitter::skim` stops at (a quote, a bracket, a
+/// newline), or `bytes.len()`.
+#[inline]
+fn structural_from(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(word) = swar::word_at(bytes, at) {
+        // `[` and `]` differ from `{` and `}` by the 0x20 bit alone, and no other byte
+        // becomes `{` or `}` with that bit set.
+        let folded = word | swar::splat(0x20);
+        let marks = swar::equal(word, b'"')
+            | swar::equal(word, b'\n')
+            | swar::equal(folded, b'{')
+            | swar::equal(folded, b'}');
+        if marks != 0 {
+            return at + swar::first(marks);
+        }
+        at += 8;
+    }
+    while bytes.get(at).is_some_and(|&b| !STRUCTURAL[usize::from(b)]) {
+        at += 1;
+    }
+    at
+}
+
+/// Inside a string: the first quote, backslash or newline at or after `at`, or
+/// `bytes.len()`.
+#[inline]
+fn string_stop_from(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(word) = swar::word_at(bytes, at) {
+        let marks = swar::equal(word, b'"') | swar::equal(word, b'\\') | swar::equal(word, b'\n');
+        if marks != 0 {
+            return at + swar::first(marks);
+        }
+        at += 8;
+    }
+    while bytes
+        .get(at)
+        .is_some_and(|&b| !matches!(b, b'"' | b'\\' | b'\n'))
+    {
+        at += 1;
+    }
+    at
+}
+
 impl Splitter {
     fn first_line(&self) -> u64 {
         match self.pieces.first() {
@@ -180,7 +224,7 @@ impl Splitter {
                 let skip = if self.escaped {
                     0
                 } else {
-                    memchr::memchr3(b'"', b'\\', b'\n', rest).unwrap_or(rest.len())
+                    string_stop_from(rest, 0)
                 };
                 if skip > 0 {
                     self.keep(&rest[..skip]);
@@ -236,30 +280,28 @@ impl Splitter {
         let mut lines = 0u64;
         let mut ended = false;
         'scan: while i < bytes.len() {
-            let b = bytes[i];
-            if !STRUCTURAL[usize::from(b)] {
-                i += 1;
-                continue;
-            }
+            i = structural_from(bytes, i);
+            let Some(&b) = bytes.get(i) else {
+                break;
+            };
             match b {
                 b'"' => {
                     // The whole string, if it ends here; else the byte path takes it.
                     let mut j = i + 1;
                     let (mut string_lines, mut string_line_start) = (0, None);
                     loop {
-                        let Some(k) = memchr::memchr3(b'"', b'\\', b'\n', &bytes[j..]) else {
-                            break 'scan;
-                        };
-                        match bytes[j + k] {
-                            b'\\' if j + k + 1 < bytes.len() => j += k + 2,
-                            b'\\' => break 'scan,
-                            b'\n' => {
+                        let k = string_stop_from(bytes, j);
+                        match bytes.get(k) {
+                            None => break 'scan,
+                            Some(b'\\') if k + 1 < bytes.len() => j = k + 2,
+                            Some(b'\\') => break 'scan,
+                            Some(b'\n') => {
                                 string_lines += 1;
-                                string_line_start = Some(j + k + 1);
-                                j += k + 1;
+                                string_line_start = Some(k + 1);
+                                j = k + 1;
                             }
-                            _ => {
-                                j += k + 1;
+                            Some(_) => {
+                                j = k + 1;
                                 break;
                             }
                         }
@@ -500,6 +542,45 @@ impl Splitter {
                 "an object"
             };
             self.malformed(self.line, format!("the input ends inside {what}"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{string_stop_from, structural_from, STRUCTURAL};
+
+    /// Both scans against their plain definitions: every byte they stop at, at every
+    /// place around the eight-byte steps, after every kind of byte they do not stop at.
+    #[test]
+    fn the_scans_stop_at_the_first_byte_that_matters() {
+        let in_string = |b: u8| matches!(b, b'"' | b'\\' | b'\n');
+        // Neighbours of the stop bytes, with and without the 0x20 bit the scan folds.
+        let fillers = [
+            b'a', b' ', b':', b'\\', b'z', b'Z', b'|', b'^', b'~', b'*', 0x02, 0xc3, 0xff,
+        ];
+        for filler in fillers {
+            for len in 0..26 {
+                for stop in [b'"', b'{', b'[', b'}', b']', b'\n', b'\\', b'x'] {
+                    let mut bytes = vec![filler; len];
+                    bytes.push(stop);
+                    bytes.extend_from_slice(b"[tail\"");
+                    for from in 0..3.min(bytes.len()) {
+                        let want = (from..bytes.len())
+                            .find(|&i| STRUCTURAL[usize::from(bytes[i])])
+                            .unwrap_or(bytes.len());
+                        assert_eq!(structural_from(&bytes, from), want, "{bytes:?} {from}");
+                        let want = (from..bytes.len())
+                            .find(|&i| in_string(bytes[i]))
+                            .unwrap_or(bytes.len());
+                        assert_eq!(string_stop_from(&bytes, from), want, "{bytes:?} {from}");
+                    }
+                }
+                let plain = vec![filler; len];
+                let none = |i: &usize| STRUCTURAL[usize::from(plain[*i])];
+                let want = (0..len).find(none).unwrap_or(len);
+                assert_eq!(structural_from(&plain, 0), want);
+            }
         }
     }
 }
