@@ -2,7 +2,7 @@
 //! targets and property tests can drive them directly. The binary is `src/main.rs`.
 //!
 //! Dependencies run one way, from leaves to the commands:
-//! `severity`, `swar`, `text`, `lenient`, `output`, `evidence`, `counters` <- `exit`, `checks` <-
+//! `severity`, `swar`, `jsonbits`, `text`, `lenient`, `output`, `evidence`, `counters` <- `exit`, `checks` <-
 //! `catalog` <- `reason` <- `job`, `pyliteral` <- `findings` <- `report` <- `input` and
 //! `render` <- `summary`, `config` <- `commands`.
 
@@ -19,6 +19,7 @@ pub mod findings;
 pub mod history;
 pub mod input;
 pub mod job;
+pub mod jsonbits;
 pub mod lenient;
 pub mod output;
 pub mod pyliteral;

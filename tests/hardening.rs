@@ -291,6 +291,49 @@ fn a_bad_element_is_placed_at_its_line_and_column() {
     );
 }
 
+#[test]
+fn strings_that_hide_brackets_are_split_right_wherever_they_fall() {
+    // Every shift of the bytes against the splitter's 64-byte steps: strings holding
+    // brackets, escaped quotes and backslashes, and a bad element after them whose line
+    // must come out exact.
+    for pad in 0..70 {
+        let filler = "x".repeat(pad);
+        let input = format!(
+            "[\n  {{\n    \"key\": \"a\",\n    \"note\": \"{filler}]}}[{{\\\"\\\\\",\n    \"close_reason\": \"finished\"\n  }},\n  {{\"key\": \"b\", \"spider_args\": {{\"q\": \"}}\\\\\"}}, \"close_reason\": \"banned\"}},\n  {{\"key\": \"c\", \"x\": tru}},\n  {{\"key\": \"d\", \"close_reason\": \"shutdown\"}}\n]\n"
+        );
+        for (what, bytes) in [
+            ("pretty", input.clone()),
+            ("compact", input.replace('\n', "")),
+        ] {
+            let output = run(&["explain", "--format", "line"], bytes.clone());
+            let keys: Vec<String> = rows(&output).into_iter().map(|r| r[0].clone()).collect();
+            assert_eq!(keys, ["a", "b", "d"], "{what} {pad}: {bytes}");
+            let stderr = stderr_of(&output);
+            let line = if what == "pretty" { 8 } else { 1 };
+            assert!(
+                stderr.contains(&format!("<stdin>: line {line}: invalid JSON")),
+                "{what} {pad}: {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_raw_newline_after_a_backslash_still_counts_as_a_line() {
+    // Not JSON (a string cannot hold a raw newline), but the lines after it keep their
+    // numbers: each bad element is reported where it goes wrong, the others are read.
+    let input = "[\n  {\"key\": \"a\", \"x\": \"one\\\ntwo\"},\n  {\"key\": \"b\", \"y\": tru},\n  {\"key\": \"c\", \"close_reason\": \"finished\"}\n]\n";
+    let output = run(&["explain", "--format", "line"], input);
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("<stdin>: line 3: invalid JSON at column 0: invalid escape"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("<stdin>: line 4: invalid JSON"), "{stderr}");
+    let keys: Vec<String> = rows(&output).into_iter().map(|r| r[0].clone()).collect();
+    assert_eq!(keys, ["c"]);
+}
+
 // 6. Overflow in log facts.
 
 #[test]

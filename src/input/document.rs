@@ -14,19 +14,7 @@ use super::reader::{Reader, RECORD_CAP};
 use super::records::{over_cap, Consumer, ReadError};
 use super::stream::{self, Piece, Source, Work};
 use crate::reason::Matcher;
-use crate::swar;
-
-/// The bytes `Splitter::skim` stops at inside a record.
-const STRUCTURAL: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'"' as usize] = true;
-    table[b'{' as usize] = true;
-    table[b'[' as usize] = true;
-    table[b'}' as usize] = true;
-    table[b']' as usize] = true;
-    table[b'\n' as usize] = true;
-    table
-};
+use crate::{jsonbits, swar};
 
 #[derive(Debug, Clone, Copy)]
 struct Container {
@@ -160,29 +148,6 @@ impl<R: Read, C: Consumer> Source<C> for Document<'_, '_, R> {
     }
 }
 
-/// The first byte at or after `at` that `Splitter::skim` stops at (a quote, a bracket, a
-/// newline), or `bytes.len()`.
-#[inline]
-fn structural_from(bytes: &[u8], mut at: usize) -> usize {
-    while let Some(word) = swar::word_at(bytes, at) {
-        // `[` and `]` differ from `{` and `}` by the 0x20 bit alone, and no other byte
-        // becomes `{` or `}` with that bit set.
-        let folded = word | swar::splat(0x20);
-        let marks = swar::equal(word, b'"')
-            | swar::equal(word, b'\n')
-            | swar::equal(folded, b'{')
-            | swar::equal(folded, b'}');
-        if marks != 0 {
-            return at + swar::first(marks);
-        }
-        at += 8;
-    }
-    while bytes.get(at).is_some_and(|&b| !STRUCTURAL[usize::from(b)]) {
-        at += 1;
-    }
-    at
-}
-
 /// Inside a string: the first quote, backslash or newline at or after `at`, or
 /// `bytes.len()`.
 #[inline]
@@ -275,69 +240,88 @@ impl Splitter {
     /// not end in `bytes` (which the byte path then takes). Returns how many it took.
     fn skim(&mut self, bytes: &[u8]) -> Result<usize, ReadError> {
         let floor = self.pending.as_ref().map_or(0, |p| p.depth);
-        let mut i = 0;
-        let mut line_start: Option<usize> = None;
+        // How far the bytes are taken, and the lines in them; a string's lines count only
+        // once it ends here (else the byte path takes it, from its opening quote).
+        let mut taken = bytes.len();
         let mut lines = 0u64;
+        let mut line_start: Option<usize> = None;
         let mut ended = false;
-        'scan: while i < bytes.len() {
-            i = structural_from(bytes, i);
-            let Some(&b) = bytes.get(i) else {
-                break;
+        // In a string: where it opened, and the lines in it so far.
+        let mut string: Option<(usize, u64, Option<usize>)> = None;
+        // The byte after a backslash in a string, which means nothing but a newline.
+        let mut escaped_at = usize::MAX;
+        let mut block = [0u8; 64];
+        'scan: for (n, chunk) in bytes.chunks(64).enumerate() {
+            let base = n * 64;
+            let mut bits = match <&[u8; 64]>::try_from(chunk) {
+                Ok(whole) => jsonbits::marks(whole),
+                Err(_) => {
+                    // The tail, padded with bytes that do not matter.
+                    block.fill(0);
+                    block[..chunk.len()].copy_from_slice(chunk);
+                    jsonbits::marks(&block)
+                }
             };
-            match b {
-                b'"' => {
-                    // The whole string, if it ends here; else the byte path takes it.
-                    let mut j = i + 1;
-                    let (mut string_lines, mut string_line_start) = (0, None);
-                    loop {
-                        let k = string_stop_from(bytes, j);
-                        match bytes.get(k) {
-                            None => break 'scan,
-                            Some(b'\\') if k + 1 < bytes.len() => j = k + 2,
-                            Some(b'\\') => break 'scan,
-                            Some(b'\n') => {
-                                string_lines += 1;
-                                string_line_start = Some(k + 1);
-                                j = k + 1;
-                            }
-                            Some(_) => {
-                                j = k + 1;
-                                break;
-                            }
+            while bits != 0 {
+                let at = base + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let b = bytes[at];
+                if let Some((open, string_lines, string_line_start)) = &mut string {
+                    match b {
+                        b'\n' => {
+                            *string_lines += 1;
+                            *string_line_start = Some(at + 1);
                         }
+                        _ if at == escaped_at => {}
+                        b'\\' if at + 1 < bytes.len() => escaped_at = at + 1,
+                        b'\\' => {
+                            taken = *open;
+                            string = None;
+                            break 'scan;
+                        }
+                        b'"' => {
+                            lines += *string_lines;
+                            if string_line_start.is_some() {
+                                line_start = *string_line_start;
+                            }
+                            string = None;
+                        }
+                        _ => {}
                     }
-                    lines += string_lines;
-                    if string_line_start.is_some() {
-                        line_start = string_line_start;
-                    }
-                    i = j;
                     continue;
                 }
-                b'{' | b'[' => self.stack.push(Container {
-                    close: if b == b'{' { b'}' } else { b']' },
-                    records: false,
-                    watched: false,
-                }),
-                b'}' | b']' => {
-                    self.stack.pop();
-                    if self.stack.len() == floor {
-                        i += 1;
-                        ended = true;
-                        break;
+                match b {
+                    b'"' => string = Some((at, 0, None)),
+                    b'{' | b'[' => self.stack.push(Container {
+                        close: if b == b'{' { b'}' } else { b']' },
+                        records: false,
+                        watched: false,
+                    }),
+                    b'}' | b']' => {
+                        self.stack.pop();
+                        if self.stack.len() == floor {
+                            taken = at + 1;
+                            ended = true;
+                            break 'scan;
+                        }
+                        if self.stack.last().is_some_and(|c| c.watched) {
+                            taken = at + 1;
+                            break 'scan;
+                        }
                     }
-                    if self.stack.last().is_some_and(|c| c.watched) {
-                        i += 1;
-                        break;
+                    b'\n' => {
+                        lines += 1;
+                        line_start = Some(at + 1);
                     }
+                    _ => {}
                 }
-                b'\n' => {
-                    lines += 1;
-                    line_start = Some(i + 1);
-                }
-                _ => {}
             }
-            i += 1;
         }
+        if let Some((open, _, _)) = string {
+            // A string that does not end in `bytes`: the byte path takes it.
+            taken = open;
+        }
+        let i = taken;
         self.keep(&bytes[..i]);
         self.line += lines;
         self.column = match line_start {
@@ -548,38 +532,30 @@ impl Splitter {
 
 #[cfg(test)]
 mod tests {
-    use super::{string_stop_from, structural_from, STRUCTURAL};
+    use super::string_stop_from;
 
-    /// Both scans against their plain definitions: every byte they stop at, at every
-    /// place around the eight-byte steps, after every kind of byte they do not stop at.
+    /// Against the plain definition: every byte the scan stops at, at every place around
+    /// the eight-byte steps, after every kind of byte it does not stop at.
     #[test]
-    fn the_scans_stop_at_the_first_byte_that_matters() {
-        let in_string = |b: u8| matches!(b, b'"' | b'\\' | b'\n');
-        // Neighbours of the stop bytes, with and without the 0x20 bit the scan folds.
-        let fillers = [
-            b'a', b' ', b':', b'\\', b'z', b'Z', b'|', b'^', b'~', b'*', 0x02, 0xc3, 0xff,
-        ];
+    fn the_string_scan_stops_at_the_first_byte_that_matters() {
+        let stops = |b: u8| matches!(b, b'"' | b'\\' | b'\n');
+        // Neighbours of the stop bytes.
+        let fillers = [b'a', b' ', b'!', b'#', b'[', b'\r', 0x02, 0x5d, 0xc3, 0xff];
         for filler in fillers {
             for len in 0..26 {
-                for stop in [b'"', b'{', b'[', b'}', b']', b'\n', b'\\', b'x'] {
+                for stop in [b'"', b'\n', b'\\', b'x'] {
                     let mut bytes = vec![filler; len];
                     bytes.push(stop);
-                    bytes.extend_from_slice(b"[tail\"");
+                    bytes.extend_from_slice(b"tail\"");
                     for from in 0..3.min(bytes.len()) {
                         let want = (from..bytes.len())
-                            .find(|&i| STRUCTURAL[usize::from(bytes[i])])
-                            .unwrap_or(bytes.len());
-                        assert_eq!(structural_from(&bytes, from), want, "{bytes:?} {from}");
-                        let want = (from..bytes.len())
-                            .find(|&i| in_string(bytes[i]))
+                            .find(|&i| stops(bytes[i]))
                             .unwrap_or(bytes.len());
                         assert_eq!(string_stop_from(&bytes, from), want, "{bytes:?} {from}");
                     }
                 }
                 let plain = vec![filler; len];
-                let none = |i: &usize| STRUCTURAL[usize::from(plain[*i])];
-                let want = (0..len).find(none).unwrap_or(len);
-                assert_eq!(structural_from(&plain, 0), want);
+                assert_eq!(string_stop_from(&plain, 0), len);
             }
         }
     }
