@@ -266,13 +266,18 @@ impl Parser<'_> {
                 break;
             }
         }
-        let text = std::str::from_utf8(&self.text[start..self.at])
-            .map_err(|_| self.error("bad number"))?
-            .replace('_', "");
+        let written = std::str::from_utf8(&self.text[start..self.at])
+            .map_err(|_| self.error("bad number"))?;
+        // Python allows `1_000`; only such a number needs a copy without the underscores.
+        let text = if written.contains('_') {
+            std::borrow::Cow::Owned(written.replace('_', ""))
+        } else {
+            std::borrow::Cow::Borrowed(written)
+        };
         if let Ok(int) = text.parse::<i128>() {
             return Ok(Py::Int(int));
         }
-        match text.as_str() {
+        match &*text {
             "inf" | "+inf" => return Ok(Py::Float(f64::INFINITY)),
             "-inf" => return Ok(Py::Float(f64::NEG_INFINITY)),
             _ => {}

@@ -114,14 +114,23 @@ impl LogFormat {
         if !plausible(prefix) {
             return None;
         }
-        let tokens = tokens(prefix);
-        let logger = tokens.iter().position(|(t, text)| {
-            *t == Token::Word && (text.starts_with("scrapy.") || *text == "scrapy")
-        });
-        Some(LogFormat {
-            shape: tokens.iter().map(|(t, _)| code(*t)).collect(),
-            logger,
+        // One pass into one buffer: this runs once for each log of a folder of thousands.
+        let mut shape = Vec::with_capacity(32);
+        let mut logger = None;
+        for (i, (token, text)) in (Tokens {
+            text: prefix,
+            at: 0,
         })
+        .enumerate()
+        {
+            let is_logger =
+                token == Token::Word && (text.starts_with("scrapy.") || text == "scrapy");
+            if is_logger && logger.is_none() {
+                logger = Some(i);
+            }
+            shape.push(code(token));
+        }
+        Some(LogFormat { shape, logger })
     }
 
     /// Whether `prefix` is this log's own, and, where the format writes the logger, the

@@ -85,13 +85,15 @@ pub fn read_path<C: Consumer>(
             // time of a folder of them.
             let head = usize::try_from(left.saturating_add(1)).unwrap_or(usize::MAX);
             let inner = UpTo { inner: file, left };
-            read_first(
-                &name,
-                first_read(&name, inner, head)?,
-                None,
-                matcher,
-                consumer,
-            )
+            let mut first = first_read(&name, inner, head)?;
+            if let First::Text(reader) = &mut first {
+                if reader.inner().left == 0 {
+                    // Read whole already: growing the buffer to learn so would cost as
+                    // much as the read.
+                    reader.input_ended();
+                }
+            }
+            read_first(&name, first, None, matcher, consumer)
         }
         None => read(&name, file, matcher, consumer),
     }

@@ -144,6 +144,18 @@ impl<R: Read> Reader<R> {
     }
 
     /// Reads more into the buffer; false at the end of input.
+    /// The input being read, as given.
+    pub fn inner(&self) -> &R {
+        &self.inner
+    }
+
+    /// Says that the input has nothing after what was read: a file read to the length it
+    /// was found with. The reader then neither grows its buffer nor asks for more.
+    pub fn input_ended(&mut self) {
+        self.eof = true;
+        self.decide_bom();
+    }
+
     fn fill(&mut self, idle: &mut dyn FnMut() -> io::Result<()>) -> io::Result<bool> {
         if self.eof {
             return Ok(false);
