@@ -8,16 +8,17 @@ use crate::job::{Job, Stats};
 use crate::lenient::Number;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Py {
-    Str(String),
+pub enum Py<'t> {
+    /// Borrowed from the text when written plainly (every stats key), else decoded.
+    Str(Cow<'t, str>),
     Int(i128),
     Float(f64),
     Bool(bool),
     None,
-    List(Vec<Py>),
-    Dict(Vec<(Py, Py)>),
+    List(Vec<Py<'t>>),
+    Dict(Vec<(Py<'t>, Py<'t>)>),
     /// `name(args, key=value)`, e.g. a datetime.
-    Call(String, Vec<Py>, Vec<(String, Py)>),
+    Call(String, Vec<Py<'t>>, Vec<(String, Py<'t>)>),
 }
 
 const MAX_DEPTH: usize = 100;
@@ -28,7 +29,7 @@ pub struct ParseError {
     pub what: String,
 }
 
-pub fn parse(text: &[u8]) -> Result<Py, ParseError> {
+pub fn parse(text: &[u8]) -> Result<Py<'_>, ParseError> {
     let mut parser = Parser {
         text,
         at: 0,
@@ -48,7 +49,7 @@ struct Parser<'t> {
     depth: usize,
 }
 
-impl Parser<'_> {
+impl<'t> Parser<'t> {
     fn error(&self, what: &str) -> ParseError {
         ParseError {
             offset: self.at,
@@ -80,7 +81,7 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self) -> Result<Py, ParseError> {
+    fn value(&mut self) -> Result<Py<'t>, ParseError> {
         self.space();
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -108,7 +109,7 @@ impl Parser<'_> {
         result
     }
 
-    fn dict(&mut self) -> Result<Py, ParseError> {
+    fn dict(&mut self) -> Result<Py<'t>, ParseError> {
         self.at += 1;
         let mut entries = Vec::new();
         loop {
@@ -130,7 +131,7 @@ impl Parser<'_> {
         }
     }
 
-    fn sequence(&mut self, close: u8) -> Result<Vec<Py>, ParseError> {
+    fn sequence(&mut self, close: u8) -> Result<Vec<Py<'t>>, ParseError> {
         let mut items = Vec::new();
         loop {
             if self.eat(close) {
@@ -147,7 +148,7 @@ impl Parser<'_> {
     }
 
     /// `(x)` is x; `(x, y)` is a tuple; pprint wraps long strings as `('abc' 'def')`.
-    fn parenthesised(&mut self) -> Result<Py, ParseError> {
+    fn parenthesised(&mut self) -> Result<Py<'t>, ParseError> {
         self.at += 1;
         let items = self.sequence(b')')?;
         Ok(match <[Py; 1]>::try_from(items) {
@@ -157,7 +158,10 @@ impl Parser<'_> {
     }
 
     /// One string literal or several adjacent ones, concatenated as Python does.
-    fn strings(&mut self) -> Result<Py, ParseError> {
+    fn strings(&mut self) -> Result<Py<'t>, ParseError> {
+        if let Some(plain) = self.plain_string() {
+            return Ok(Py::Str(Cow::Borrowed(plain)));
+        }
         let mut out = String::new();
         loop {
             self.space();
@@ -182,9 +186,46 @@ impl Parser<'_> {
                 _ => false,
             };
             if !next_is_string {
-                return Ok(Py::Str(out));
+                return Ok(Py::Str(Cow::Owned(out)));
             }
         }
+    }
+
+    /// A string written plainly (`'...'` or `"..."`, no prefix, no escape, valid UTF-8,
+    /// no string after it to join), taken from the text as it is: every stats key is one,
+    /// and a dump has dozens. `None` leaves the string to the general path, unread.
+    fn plain_string(&mut self) -> Option<&'t str> {
+        let text: &'t [u8] = self.text;
+        let quote = *text.get(self.at)?;
+        if !matches!(quote, b'\'' | b'"') {
+            return None;
+        }
+        let rest = text.get(self.at + 1..)?;
+        let end = memchr::memchr3(quote, b'\\', b'\n', rest)?;
+        if rest[end] != quote {
+            return None;
+        }
+        let body = std::str::from_utf8(&rest[..end]).ok()?;
+        let after = self.at + 1 + end + 1;
+        let mut next = after;
+        while text.get(next).is_some_and(|b| b.is_ascii_whitespace()) {
+            next += 1;
+        }
+        // Adjacent strings are one (pprint wraps long ones); a prefix may start the next.
+        if matches!(
+            text.get(next),
+            Some(b'\'' | b'"' | b'b' | b'u' | b'r' | b'B' | b'U' | b'R')
+        ) {
+            let joined = match text.get(next) {
+                Some(b'\'' | b'"') => true,
+                _ => matches!(text.get(next + 1), Some(b'\'' | b'"')),
+            };
+            if joined {
+                return None;
+            }
+        }
+        self.at = after;
+        Some(body)
     }
 
     fn string_body(&mut self, quote: u8, raw: bool, out: &mut String) -> Result<(), ParseError> {
@@ -257,7 +298,7 @@ impl Parser<'_> {
         Ok(text)
     }
 
-    fn number(&mut self) -> Result<Py, ParseError> {
+    fn number(&mut self) -> Result<Py<'t>, ParseError> {
         let start = self.at;
         while let Some(b) = self.peek() {
             if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'+' | b'.' | b'_') {
@@ -290,14 +331,14 @@ impl Parser<'_> {
 
     /// `True`, `None`, `inf`, a call like `datetime.datetime(...)`, or a repr such as
     /// `<object at 0x...>`, which is kept as text.
-    fn name_or_call(&mut self) -> Result<Py, ParseError> {
+    fn name_or_call(&mut self) -> Result<Py<'t>, ParseError> {
         let start = self.at;
         if self.peek() == Some(b'<') {
             while let Some(b) = self.peek() {
                 self.at += 1;
                 if b == b'>' {
                     let text = String::from_utf8_lossy(&self.text[start..self.at]).into_owned();
-                    return Ok(Py::Str(text));
+                    return Ok(Py::Str(Cow::Owned(text)));
                 }
             }
             return Err(self.error("unterminated <...>"));
@@ -321,11 +362,11 @@ impl Parser<'_> {
             "None" => Py::None,
             "inf" => Py::Float(f64::INFINITY),
             "nan" => Py::Float(f64::NAN),
-            _ => Py::Str(name),
+            _ => Py::Str(Cow::Owned(name)),
         })
     }
 
-    fn call(&mut self, name: String) -> Result<Py, ParseError> {
+    fn call(&mut self, name: String) -> Result<Py<'t>, ParseError> {
         let mut args = Vec::new();
         let mut kwargs = Vec::new();
         loop {
@@ -375,7 +416,7 @@ fn push_char(bytes: &mut Vec<u8>, code: u32) {
 
 /// Milliseconds since the epoch for `datetime.datetime(Y, M, D[, h, m, s, us])`, read as
 /// UTC (Scrapy writes UTC since 2.11, local time before; close enough for a run time).
-fn datetime_ms(args: &[Py]) -> Option<f64> {
+fn datetime_ms(args: &[Py<'_>]) -> Option<f64> {
     let mut parts = [0i128; 7];
     for (slot, arg) in parts.iter_mut().zip(args) {
         match arg {
@@ -425,15 +466,15 @@ pub fn civil_ms(parts: [i128; 7]) -> Option<f64> {
 }
 
 /// Fills `stats` from a parsed stats dict. Returns false when it is not a dict.
-pub fn fill_stats(value: &Py, stats: &mut Stats<'static>) -> bool {
+pub fn fill_stats(value: &Py<'_>, stats: &mut Stats<'static>) -> bool {
     let Py::Dict(entries) = value else {
         return false;
     };
     for (key, value) in entries {
         let Py::Str(key) = key else { continue };
-        match (key.as_str(), value) {
+        match (&**key, value) {
             ("finish_reason", Py::Str(reason)) => {
-                stats.finish_reason = Some(Cow::Owned(reason.clone()));
+                stats.finish_reason = Some(Cow::Owned(reason.to_string()));
             }
             ("memusage/limit_reached", Py::Bool(b)) => stats.memory_limit_reached = Some(*b),
             ("start_time" | "finish_time", Py::Call(name, args, _))
@@ -479,6 +520,27 @@ pub fn stats_from_literal(text: &[u8]) -> Option<Job<'static>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_strings_are_borrowed_and_the_rest_decoded() {
+        let Ok(Py::Dict(entries)) = parse(b"{'log_count/INFO': 5, \"x\" : 'y'}") else {
+            panic!("a dict");
+        };
+        for (key, _) in &entries {
+            assert!(matches!(key, Py::Str(Cow::Borrowed(_))), "{key:?}");
+        }
+        // Joined to a string after it, with or without a prefix, across any space.
+        assert_eq!(parse(b"'a' b'c'"), Ok(Py::Str("ac".into())));
+        assert_eq!(parse(b"'a'\n  'c'"), Ok(Py::Str("ac".into())));
+        assert_eq!(parse(b"'a' u\"c\""), Ok(Py::Str("ac".into())));
+        // A name after a string is not a prefix.
+        assert!(parse(b"'a' bc").is_err());
+        assert_eq!(parse(b"['a', b'c']"), parse(b"['a' , b'c']"));
+        // Not valid UTF-8, an escape, a newline: decoded as before.
+        assert_eq!(parse(b"'caf\xe9'"), Ok(Py::Str("caf\u{fffd}".into())));
+        assert_eq!(parse(br"'a\tb'"), Ok(Py::Str("a\tb".into())));
+        assert!(parse(b"'a\nb'").is_err());
+    }
 
     #[test]
     fn reads_a_scrapy_stats_dump() {

@@ -772,16 +772,20 @@ impl LogReader {
 
     fn finish_stats(&mut self, mut collect: Collect) {
         let mut parsed = pyliteral::parse(&collect.text);
-        if parsed.is_err() && !collect.text.is_empty() {
-            // A dump cut off at the end: what it does show can still be read, up to its
-            // last whole entry, with the brace it lacks.
-            if let Some(last) = collect.text.iter().rposition(|&b| b == b',') {
+        // A dump cut off at the end: what it does show can still be read, up to its last
+        // whole entry, with the brace it lacks.
+        let closed = match (&parsed, collect.text.iter().rposition(|&b| b == b',')) {
+            (Err(_), Some(last)) => {
                 let mut closed = collect.text[..=last].to_vec();
                 closed.push(b'}');
-                if let Ok(value) = pyliteral::parse(&closed) {
-                    parsed = Ok(value);
-                    collect.partial = true;
-                }
+                closed
+            }
+            _ => Vec::new(),
+        };
+        if !closed.is_empty() {
+            if let Ok(value) = pyliteral::parse(&closed) {
+                parsed = Ok(value);
+                collect.partial = true;
             }
         }
         let value = match parsed {
@@ -797,7 +801,7 @@ impl LogReader {
         // An item printed in the log is a dict too; Scrapy's stats have keys like these.
         let stats_like = matches!(&value, Py::Dict(entries) if entries.iter().any(|(k, _)| {
             matches!(k, Py::Str(k) if k.contains('/')
-                || matches!(k.as_str(), "finish_reason" | "start_time" | "finish_time"
+                || matches!(&**k, "finish_reason" | "start_time" | "finish_time"
                     | "elapsed_time_seconds" | "item_scraped_count"))
         }));
         let mut stats = Stats::default();
@@ -900,7 +904,7 @@ impl LogReader {
                 Py::None => "None".to_string(),
                 other => format!("{other:?}"),
             };
-            self.settings.push((key, value));
+            self.settings.push((key.into_owned(), value));
         }
     }
 
