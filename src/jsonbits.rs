@@ -24,11 +24,6 @@ pub fn marks(block: &[u8; 64]) -> u64 {
     }
 }
 
-/// Whether a byte is one that `marks` marks.
-pub const fn matters(byte: u8) -> bool {
-    matches!(byte, b'"' | b'\\' | b'{' | b'}' | b'[' | b']' | b'\n')
-}
-
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 mod sse2 {
     use std::arch::x86_64::{
@@ -98,6 +93,11 @@ fn portable(block: &[u8; 64]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What `marks` is to find, byte by byte.
+    fn matters(byte: u8) -> bool {
+        matches!(byte, b'"' | b'\\' | b'{' | b'}' | b'[' | b']' | b'\n')
+    }
 
     fn plain(block: &[u8; 64]) -> u64 {
         block

@@ -178,16 +178,21 @@ impl<'t> Parser<'t> {
                 _ => return Err(self.error("expected a string")),
             }
             self.space();
-            let next_is_string = match self.peek() {
-                Some(b'\'' | b'"') => true,
-                Some(b'b' | b'u' | b'r' | b'B' | b'U' | b'R') => {
-                    matches!(self.text.get(self.at + 1), Some(b'\'' | b'"'))
-                }
-                _ => false,
-            };
-            if !next_is_string {
+            if !self.string_follows() {
                 return Ok(Py::Str(Cow::Owned(out)));
             }
+        }
+    }
+
+    /// Whether a string starts here, with or without a prefix: adjacent strings are one
+    /// (pprint wraps long ones).
+    fn string_follows(&self) -> bool {
+        match self.peek() {
+            Some(b'\'' | b'"') => true,
+            Some(b'b' | b'u' | b'r' | b'B' | b'U' | b'R') => {
+                matches!(self.text.get(self.at + 1), Some(b'\'' | b'"'))
+            }
+            _ => false,
         }
     }
 
@@ -196,35 +201,23 @@ impl<'t> Parser<'t> {
     /// and a dump has dozens. `None` leaves the string to the general path, unread.
     fn plain_string(&mut self) -> Option<&'t str> {
         let text: &'t [u8] = self.text;
-        let quote = *text.get(self.at)?;
+        let start = self.at;
+        let quote = *text.get(start)?;
         if !matches!(quote, b'\'' | b'"') {
             return None;
         }
-        let rest = text.get(self.at + 1..)?;
+        let rest = text.get(start + 1..)?;
         let end = memchr::memchr3(quote, b'\\', b'\n', rest)?;
         if rest[end] != quote {
             return None;
         }
         let body = std::str::from_utf8(&rest[..end]).ok()?;
-        let after = self.at + 1 + end + 1;
-        let mut next = after;
-        while text.get(next).is_some_and(|b| b.is_ascii_whitespace()) {
-            next += 1;
+        self.at = start + 1 + end + 1;
+        self.space();
+        if self.string_follows() {
+            self.at = start;
+            return None;
         }
-        // Adjacent strings are one (pprint wraps long ones); a prefix may start the next.
-        if matches!(
-            text.get(next),
-            Some(b'\'' | b'"' | b'b' | b'u' | b'r' | b'B' | b'U' | b'R')
-        ) {
-            let joined = match text.get(next) {
-                Some(b'\'' | b'"') => true,
-                _ => matches!(text.get(next + 1), Some(b'\'' | b'"')),
-            };
-            if joined {
-                return None;
-            }
-        }
-        self.at = after;
         Some(body)
     }
 

@@ -22,7 +22,7 @@ pub fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
 
 /// `byte` in every byte of a word.
 #[inline]
-pub const fn splat(byte: u8) -> u64 {
+const fn splat(byte: u8) -> u64 {
     ONES * byte as u64
 }
 

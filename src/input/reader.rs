@@ -143,7 +143,6 @@ impl<R: Read> Reader<R> {
         self.slow
     }
 
-    /// Reads more into the buffer; false at the end of input.
     /// The input being read, as given.
     pub fn inner(&self) -> &R {
         &self.inner
@@ -156,6 +155,7 @@ impl<R: Read> Reader<R> {
         self.decide_bom();
     }
 
+    /// Reads more into the buffer; false at the end of input.
     fn fill(&mut self, idle: &mut dyn FnMut() -> io::Result<()>) -> io::Result<bool> {
         if self.eof {
             return Ok(false);
