@@ -33,7 +33,10 @@ pub const PARALLEL_MIN: u64 = 16 * 1024 * 1024;
 /// The size of a region: large enough that handing one over costs nothing, small enough
 /// that the few in flight stay a few MiB (and in the cache while they are searched).
 const REGION: u64 = 512 * 1024;
-/// How far past its region a worker reads at a time to finish the region's last line.
+/// How far past its region a worker reads to finish the region's last line: a little
+/// first (most lines are short, and every byte read past the region is read again by the
+/// next one), then twice as much each time, up to `MORE`.
+const MORE_FIRST: usize = 4 * 1024;
 const MORE: usize = 64 * 1024;
 /// How many searched regions each worker may have waiting for the reading thread.
 const AHEAD: usize = 2;
@@ -352,8 +355,10 @@ fn finish_last_line(file: &File, mut at: u64, region: &mut Region) -> io::Result
     let text = &region.buf[region.start..];
     let last_start = memchr::memrchr(b'\n', text).map_or(region.start, |i| region.start + i + 1);
     region.more.resize(MORE, 0);
+    let mut step = MORE_FIRST;
     loop {
-        let n = read_full(file, &mut region.more, at)?;
+        let n = read_full(file, &mut region.more[..step], at)?;
+        step = (step * 2).min(MORE);
         if n == 0 {
             return Ok(());
         }
