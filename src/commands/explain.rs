@@ -41,6 +41,7 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<Exit
         detail,
         cards: !reads_stdin,
         cards_shown: 0,
+        spare: Vec::new(),
     };
     for reason in reasons {
         if explainer.stopped() {
@@ -153,7 +154,13 @@ struct Explainer<'a> {
     /// Reasons from the command line: each gets a card, however many.
     cards: bool,
     cards_shown: u64,
+    /// Output buffers of joined parts, for the next parts: a fresh buffer a part would
+    /// have the allocator take memory from the OS and give it back, part after part.
+    spare: Vec<Vec<u8>>,
 }
+
+/// At most this many spare buffers are kept (more than the parts ever in flight).
+const SPARE_BUFFERS: usize = 16;
 
 impl Explainer<'_> {
     fn finish(&mut self) -> io::Result<()> {
@@ -225,14 +232,18 @@ impl<'a> Consumer for Explainer<'a> {
         self.sink.flush()
     }
 
-    fn part(&self) -> ExplainPart<'a> {
+    fn part(&mut self) -> ExplainPart<'a> {
         let mut part = ExplainPart::new(self.catalog, self.config);
-        part.out
-            .reserve(if self.config.quiet { 0 } else { 16 * 1024 });
+        match self.spare.pop() {
+            Some(out) => part.out = out,
+            None => part
+                .out
+                .reserve(if self.config.quiet { 0 } else { 16 * 1024 }),
+        }
         part
     }
 
-    fn join(&mut self, part: ExplainPart<'a>) -> io::Result<()> {
+    fn join(&mut self, mut part: ExplainPart<'a>) -> io::Result<()> {
         self.tally.merge(&part.tally);
         if !self.config.quiet {
             if self.config.format == Format::Human {
@@ -250,6 +261,10 @@ impl<'a> Consumer for Explainer<'a> {
             }
         }
         self.report_problems(&part.problems)?;
+        if self.spare.len() < SPARE_BUFFERS {
+            part.out.clear();
+            self.spare.push(std::mem::take(&mut part.out));
+        }
         self.sink.record_done()
     }
 }

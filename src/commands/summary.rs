@@ -296,7 +296,7 @@ impl<'c> Consumer for Summarizer<'c> {
         Ok(())
     }
 
-    fn part(&self) -> Counter<'c> {
+    fn part(&mut self) -> Counter<'c> {
         self.counter.blank()
     }
 

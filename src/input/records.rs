@@ -56,7 +56,7 @@ impl<P: Part> Consumer for FileConsumer<P> {
     fn idle(&mut self) -> io::Result<()> {
         Ok(())
     }
-    fn part(&self) -> P {
+    fn part(&mut self) -> P {
         self.part.blank()
     }
     fn join(&mut self, part: P) -> io::Result<()> {
@@ -71,7 +71,7 @@ pub trait Consumer: Records {
     type Part: Part;
     /// The input is about to block: a good moment to flush output.
     fn idle(&mut self) -> io::Result<()>;
-    fn part(&self) -> Self::Part;
+    fn part(&mut self) -> Self::Part;
     fn join(&mut self, part: Self::Part) -> io::Result<()>;
 }
 
