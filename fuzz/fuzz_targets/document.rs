@@ -55,7 +55,7 @@ impl Consumer for Count {
         Ok(())
     }
 
-    fn part(&self) -> Count {
+    fn part(&mut self) -> Count {
         self.blank()
     }
 

@@ -70,7 +70,7 @@ impl Consumer for Collect {
         Ok(())
     }
 
-    fn part(&self) -> Collect {
+    fn part(&mut self) -> Collect {
         self.blank()
     }
 
