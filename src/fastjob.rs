@@ -7,17 +7,80 @@
 //! the serde reader (`job::RecordSeed`), which knows every rule, reads the record
 //! instead. So what it returns is what serde would have returned, only sooner; the
 //! property test `fast_and_serde_readings_agree` holds it to that.
+//!
+//! Each thread remembers the key orders of the last few kinds of records it read
+//! (`keyorder`), the record's own and its `scrapystats`: a key found again where it stood
+//! before is one comparison, not a scan and a look-up.
 
 use std::borrow::Cow;
 
 use crate::job::{is_detail_only, is_stat_used, Job, Record};
+use crate::keyorder::KeyOrder;
 use crate::swar;
 
 /// Deeper than this, serde reads the record (and applies its own recursion limit).
 const DEPTH: u32 = 64;
 
+/// Kinds of records remembered per thread (a source that mixes more shapes than this
+/// reads its keys as usual).
+const SHAPES: usize = 4;
+
+/// The key orders of recent records: the record's own keys, and its `scrapystats` keys.
+#[derive(Default)]
+struct Shape {
+    keys: KeyOrder<Slot>,
+    stats: KeyOrder<()>,
+}
+
+/// The shapes this thread has met, each told by its first key; `next` is the one a new
+/// shape replaces.
+#[derive(Default)]
+struct Shapes {
+    shapes: Vec<Shape>,
+    next: usize,
+}
+
+impl Shapes {
+    /// The shape whose first key starts `bytes[at..]`, or a cleared one to learn.
+    fn pick(&mut self, bytes: &[u8], at: usize) -> &mut Shape {
+        let known = self.shapes.iter().position(|shape| {
+            shape
+                .keys
+                .first()
+                .is_some_and(|first| bytes.get(at..at + first.len()) == Some(first))
+        });
+        let index = match known {
+            Some(index) => index,
+            None if self.shapes.len() < SHAPES => {
+                self.shapes.push(Shape::default());
+                self.shapes.len() - 1
+            }
+            None => {
+                let index = self.next % SHAPES;
+                self.next = index + 1;
+                self.shapes[index].keys.clear();
+                self.shapes[index].stats.clear();
+                index
+            }
+        };
+        &mut self.shapes[index]
+    }
+}
+
+thread_local! {
+    static RECENT: std::cell::RefCell<Shapes> = std::cell::RefCell::default();
+}
+
 /// The record in `text`, or `None` when the serde reader must decide.
 pub fn job(text: &str) -> Option<Record<'_>> {
+    RECENT.with(|recent| match recent.try_borrow_mut() {
+        Ok(mut recent) => job_with(text, &mut recent),
+        // Not reachable (nothing here calls `job` again), but never worth a panic.
+        Err(_) => job_with(text, &mut Shapes::default()),
+    })
+}
+
+fn job_with<'t>(text: &'t str, shapes: &mut Shapes) -> Option<Record<'t>> {
     let b = text.as_bytes();
     let mut at = skip_ws(b, 0);
     if b.get(at) != Some(&b'{') {
@@ -30,21 +93,33 @@ pub fn job(text: &str) -> Option<Record<'_>> {
     if b.get(at) == Some(&b'}') {
         return None;
     }
+    let shape = shapes.pick(b, at);
+    let mut place = 0;
     loop {
-        if b.get(at) != Some(&b'"') {
-            return None;
-        }
-        let end = string_end(b, at + 1, false)?;
-        // Cut at ASCII quotes, so on character boundaries.
-        let name = text.get(at + 1..end)?;
-        let after = end + 1;
-        at = skip_ws(b, after);
-        if b.get(at) != Some(&b':') {
-            return None;
-        }
-        at = skip_ws(b, at + 1);
+        let slot = match shape.keys.at(place, b, at) {
+            Some((len, slot)) => {
+                at = skip_ws(b, at + len);
+                slot
+            }
+            None => {
+                if b.get(at) != Some(&b'"') {
+                    return None;
+                }
+                let end = string_end(b, at + 1, false)?;
+                // Cut at ASCII quotes, so on character boundaries.
+                let name = text.get(at + 1..end)?;
+                let colon = skip_ws(b, end + 1);
+                if b.get(colon) != Some(&b':') {
+                    return None;
+                }
+                let slot = slot(name)?;
+                shape.keys.learn(place, &b[at..=colon], slot);
+                at = skip_ws(b, colon + 1);
+                slot
+            }
+        };
+        place += 1;
         let start = at;
-        let slot = slot(name)?;
         seen_job_field |= !matches!(slot, Slot::Skipped { job_field: false });
         at = match slot {
             Slot::Text(field) => {
@@ -73,7 +148,11 @@ pub fn job(text: &str) -> Option<Record<'_>> {
                 after
             }
             Slot::Stats => {
-                let after = skip_value(b, at, 0)?;
+                let after = if b.get(at) == Some(&b'{') {
+                    skip_object(b, at, &mut shape.stats)?
+                } else {
+                    skip_value(b, at, 0)?
+                };
                 job.raw_stats = Some(&text[start..after]);
                 after
             }
@@ -96,6 +175,40 @@ pub fn job(text: &str) -> Option<Record<'_>> {
     Some(Record::Job(Box::new(job)))
 }
 
+/// Steps over the object at `at` (its `{`) as `skip_value` does, its keys first compared
+/// with the ones `order` kept.
+fn skip_object(b: &[u8], at: usize, order: &mut KeyOrder<()>) -> Option<usize> {
+    let mut at = skip_ws(b, at + 1);
+    if b.get(at) == Some(&b'}') {
+        return Some(at + 1);
+    }
+    let mut place = 0;
+    loop {
+        match order.at(place, b, at) {
+            Some((len, ())) => at = skip_ws(b, at + len),
+            None => {
+                if b.get(at) != Some(&b'"') {
+                    return None;
+                }
+                let end = string_end(b, at + 1, true)?;
+                let colon = skip_ws(b, end + 1);
+                if b.get(colon) != Some(&b':') {
+                    return None;
+                }
+                order.learn(place, &b[at..=colon], ());
+                at = skip_ws(b, colon + 1);
+            }
+        }
+        place += 1;
+        at = skip_ws(b, skip_value(b, at, 1)?);
+        match *b.get(at)? {
+            b',' => at = skip_ws(b, at + 1),
+            b'}' => return Some(at + 1),
+            _ => return None,
+        }
+    }
+}
+
 #[derive(Default)]
 struct Fields<'a> {
     key: Option<Cow<'a, str>>,
@@ -106,6 +219,7 @@ struct Fields<'a> {
     errors_count: Option<u64>,
 }
 
+#[derive(Clone, Copy)]
 enum TextField {
     Key,
     Id,
@@ -114,6 +228,7 @@ enum TextField {
     CloseReason,
 }
 
+#[derive(Clone, Copy)]
 enum NumberField {
     Items,
     ItemsScraped,
@@ -123,6 +238,7 @@ enum NumberField {
     FinishedTime,
 }
 
+#[derive(Clone, Copy)]
 enum Slot {
     Text(TextField),
     Number(NumberField),
@@ -362,6 +478,41 @@ mod tests {
         match job(text)? {
             Record::Job(job) => Some(*job),
             _ => None,
+        }
+    }
+
+    #[test]
+    fn remembered_key_orders_change_no_reading() {
+        // Records that share keys in every way: the same order, another order, a key
+        // that starts like another, spaces before a colon, an escaped key, keys missing,
+        // a broken record whose keys are all known, stats of another shape.
+        let records = [
+            r#"{"key":"1/2/3","state":"finished","close_reason":"finished","items":5,"errors":0,"scrapystats":{"a":1,"log_count/ERROR":2}}"#,
+            r#"{"key":"1/2/4","state":"finished","close_reason":"banned","items":7,"errors":1,"scrapystats":{"a":1,"log_count/ERROR":3}}"#,
+            r#"{"key":"1/2/5","close_reason":"failed","state":"finished","items_scraped":9,"errors":2}"#,
+            r#"{"key" :"1/2/6","state" : "running","items":1,"scrapystats":{"a" :1,"b":[{"c":2}]}}"#,
+            r#"{"key":"1/2/7","st\u0061te":"x","close_reason":"finished"}"#,
+            r#"{"key":"1/2/8","state":"finished","close_reason":"finished","items":5,"errors":0,"scrapystats":{"a":1,"log_count/ERROR":2}"#,
+            r#"{"key":"1/2/9","state":"finished","close_reason":"finished","items":5,"errors":0,"scrapystats":{"a":1,"log_count/ERROR":}}"#,
+            r#"{"key":"1/2/10","state":"finished","close_reason":"x\"y","items":5}"#,
+            r#"{"id":"1/2/11","spider":"s","close_reason":"finished","items_scraped":3,"errors_count":0}"#,
+            r#"{"id":"1/2/12","spider":"s","item_scraped_count":3}"#,
+            r#"{"key":"1/2/13","state":"finished","close_reason":"finished","items":5,"errors":0,"scrapystats":{"a":1,"log_count/ERROR":2,"x":"\u00e9"}}"#,
+            "{\n  \"key\": \"1/2/14\",\n  \"scrapystats\": {\n    \"a\": 1\n  }\n}",
+        ];
+        let fresh = |text: &str| format!("{:?}", job_with(text, &mut Shapes::default()));
+        // Every record read after every other (and after itself), twice over.
+        for _ in 0..2 {
+            for before in records {
+                for text in records {
+                    let _ = job(before);
+                    assert_eq!(
+                        format!("{:?}", job(text)),
+                        fresh(text),
+                        "after {before}: {text}"
+                    );
+                }
+            }
         }
     }
 

@@ -1,0 +1,148 @@
+//! The order of an object's keys, remembered from one record to the next. Records of one
+//! source (an API, a script's `json.dump`) write their keys in the same order, so the key
+//! at each place is first compared, as bytes, with the key that stood there last time:
+//! one comparison instead of finding where the key ends and telling which key it is. A
+//! key that differs is read as usual and takes that place.
+//!
+//! What is kept is the exact text of each key from its opening quote to its colon, as
+//! its reader found it valid; so when those bytes are found again, they are that same
+//! valid key, and the colon after it is there.
+
+/// Keys kept per object: the rest of a longer object is read as usual.
+const KEYS: usize = 64;
+/// The longest key text kept (quotes and colon included).
+const KEY_TEXT: usize = 64;
+
+/// The keys of one kind of object, in the order last seen, each with what its reader
+/// made of it (`T`).
+#[derive(Debug)]
+pub struct KeyOrder<T> {
+    keys: Vec<(Box<[u8]>, T)>,
+}
+
+impl<T> Default for KeyOrder<T> {
+    fn default() -> Self {
+        KeyOrder { keys: Vec::new() }
+    }
+}
+
+impl<T: Copy> KeyOrder<T> {
+    /// When `bytes[at..]` starts with the key kept for place `place`: the length of its
+    /// text (through the colon) and what it was.
+    #[inline]
+    pub fn at(&self, place: usize, bytes: &[u8], at: usize) -> Option<(usize, T)> {
+        let (text, tag) = self.keys.get(place)?;
+        let found = bytes.get(at..at.checked_add(text.len())?)?;
+        same(found, text).then_some((text.len(), *tag))
+    }
+
+    /// Keeps `text` (a valid key from its opening quote through its colon) for `place`;
+    /// the places after it are forgotten, since a record that differs here most likely
+    /// differs after too.
+    pub fn learn(&mut self, place: usize, text: &[u8], tag: T) {
+        if place >= KEYS || text.len() > KEY_TEXT || place > self.keys.len() {
+            return;
+        }
+        self.keys.truncate(place);
+        self.keys.push((text.into(), tag));
+    }
+
+    /// The text of the first key, if any.
+    pub fn first(&self) -> Option<&[u8]> {
+        self.keys.first().map(|(text, _)| &**text)
+    }
+
+    pub fn clear(&mut self) {
+        self.keys.clear();
+    }
+}
+
+/// Whether two slices of one length hold the same bytes, compared a word at a time (the
+/// last word overlapping the one before): keys are a few words long, and a call to
+/// `memcmp` costs more than comparing them.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if n < 8 {
+        let word = |s: &[u8], at: usize| {
+            s.get(at..at + 4)
+                .and_then(|four| <[u8; 4]>::try_from(four).ok())
+                .map(u32::from_ne_bytes)
+        };
+        return match n {
+            0..4 => a.iter().zip(b).all(|(x, y)| x == y),
+            _ => word(a, 0) == word(b, 0) && word(a, n - 4) == word(b, n - 4),
+        };
+    }
+    let word = |s: &[u8], at: usize| crate::swar::word_at(s, at);
+    let mut at = 0;
+    while at + 8 < n {
+        if word(a, at) != word(b, at) {
+            return false;
+        }
+        at += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_key_is_found_only_where_its_exact_text_stands() {
+        let mut order = KeyOrder::default();
+        order.learn(0, br#""key":"#, 1);
+        order.learn(1, br#""state" :"#, 2);
+        let text = br#"{"key":"1","state" :"x","states":1}"#;
+        assert_eq!(order.at(0, text, 1), Some((6, 1)));
+        assert_eq!(order.at(1, text, 11), Some((9, 2)));
+        // Another key, a key that only starts the same, the end of the text.
+        assert_eq!(order.at(0, text, 11), None);
+        assert_eq!(order.at(1, text, 23), None);
+        assert_eq!(order.at(1, text, text.len() - 3), None);
+        assert_eq!(order.at(2, text, 1), None);
+        assert_eq!(order.at(0, text, usize::MAX), None);
+    }
+
+    #[test]
+    fn bytes_are_the_same_only_when_every_one_is() {
+        for n in 0..40 {
+            let a: Vec<u8> = (0..n as u8).map(|k| k.wrapping_mul(37) ^ 0x5a).collect();
+            assert!(same(&a, &a.clone()), "{n}");
+            for k in 0..n {
+                for flip in [0x01, 0x80, 0xff] {
+                    let mut b = a.clone();
+                    b[k] ^= flip;
+                    assert!(!same(&a, &b), "{n} {k} {flip}");
+                }
+            }
+            assert!(!same(&a, &a[..n.saturating_sub(1)]) || n == 0);
+        }
+    }
+
+    #[test]
+    fn a_new_key_forgets_the_places_after_it() {
+        let mut order = KeyOrder::default();
+        for (place, key) in [br#""a":"#, br#""b":"#, br#""c":"#].into_iter().enumerate() {
+            order.learn(place, key, place);
+        }
+        order.learn(1, br#""x":"#, 9);
+        assert_eq!(order.at(1, br#""x":"#, 0), Some((4, 9)));
+        assert_eq!(order.at(2, br#""c":"#, 0), None);
+        // A place beyond the ones known, a key too long, too many keys: not kept.
+        order.learn(5, br#""z":"#, 0);
+        assert_eq!(order.at(5, br#""z":"#, 0), None);
+        let long = format!("\"{}\":", "k".repeat(KEY_TEXT));
+        order.learn(2, long.as_bytes(), 0);
+        assert_eq!(order.at(2, long.as_bytes(), 0), None);
+        for place in 2..KEYS + 5 {
+            order.learn(place, br#""k":"#, place);
+        }
+        assert_eq!(order.at(KEYS - 1, br#""k":"#, 0), Some((4, KEYS - 1)));
+        assert_eq!(order.at(KEYS, br#""k":"#, 0), None);
+    }
+}
