@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::path::Path;
 
@@ -194,14 +195,60 @@ pub struct Family {
     pub suffix: String,
 }
 
+/// The catalog's look-up tables, by text. Every record's reason is looked up, so their
+/// hash is a word-at-a-time one rather than SipHash: their keys come from the catalog
+/// alone (input only looks up), so no input can crowd them, and a look-up that collides
+/// on purpose can at worst compare against the few hundred keys there are.
+type Table = HashMap<String, usize, BuildHasherDefault<WordHasher>>;
+
+/// Eight bytes at a time: a rotate, an exclusive or and a multiply each.
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl WordHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for WordHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            let mut eight = [0; 8];
+            eight.copy_from_slice(word);
+            self.add(u64::from_le_bytes(eight));
+        }
+        let rest = words.remainder();
+        let mut last = [0; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        // The length too, so that trailing zero bytes still change the hash.
+        self.add(u64::from_le_bytes(last) ^ ((rest.len() as u64) << 59));
+    }
+
+    #[inline]
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        // A multiply's low bits see only the input's low bits; the table picks buckets by
+        // the low bits, so the high ones are folded in.
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
 #[derive(Debug)]
 pub struct Catalog {
     pub entries: Vec<Entry>,
     pub kinds: Vec<Kind>,
     pub families: Vec<Family>,
-    by_name: HashMap<String, usize>,
-    exact: HashMap<String, usize>,
-    normalized: HashMap<String, usize>,
+    by_name: Table,
+    exact: Table,
+    normalized: Table,
     fallbacks: [usize; 7],
     /// The checks behind findings, in the order findings are listed.
     pub checks: Vec<Check>,
@@ -219,9 +266,9 @@ impl Catalog {
             entries: Vec::new(),
             kinds: Vec::new(),
             families: Vec::new(),
-            by_name: HashMap::new(),
-            exact: HashMap::new(),
-            normalized: HashMap::new(),
+            by_name: Table::default(),
+            exact: Table::default(),
+            normalized: Table::default(),
             fallbacks: [0; 7],
             checks: Vec::new(),
             expected_entries: Vec::new(),

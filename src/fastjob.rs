@@ -470,8 +470,17 @@ fn skip_value(b: &[u8], at: usize, depth: u32) -> Option<usize> {
 
 /// The end of a number in JSON's grammar: `-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?`.
 fn number_end(b: &[u8], mut at: usize) -> Option<usize> {
+    // Eight at a time: stats hold many long numbers (counts, bytes, times in ms).
     let digits = |b: &[u8], mut at: usize| {
         let from = at;
+        while let Some(word) = swar::word_at(b, at) {
+            let other = swar::non_digits(word);
+            if other != 0 {
+                at += swar::first(other);
+                return (at > from).then_some(at);
+            }
+            at += 8;
+        }
         while b.get(at).is_some_and(u8::is_ascii_digit) {
             at += 1;
         }

@@ -47,6 +47,16 @@ pub const fn other_than(word: u64, byte: u8) -> u64 {
     ((x & !HIGHS).wrapping_add(!HIGHS) | x) & HIGHS
 }
 
+/// Marks the bytes of `word` that are not ASCII digits: exact for every byte (each sum
+/// stays within its byte).
+#[inline]
+pub const fn non_digits(word: u64) -> u64 {
+    let low = word & !HIGHS;
+    let from_0 = low.wrapping_add(splat(0x80 - b'0'));
+    let past_9 = low.wrapping_add(splat(0x80 - b'9' - 1));
+    !(from_0 & !past_9 & !word) & HIGHS
+}
+
 /// Where in the word the lowest mark is (0 to 7); `marks` must not be 0.
 #[inline]
 pub const fn first(marks: u64) -> usize {
@@ -56,6 +66,25 @@ pub const fn first(marks: u64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn non_digits_are_marked_exactly_at_every_place() {
+        for fill in [b'0', b'5', b'9', b'a', 0x00, 0x80, 0xb0, 0xff] {
+            for place in 0..8 {
+                for byte in 0..=255u8 {
+                    let mut bytes = [fill; 8];
+                    bytes[place] = byte;
+                    let word = word_at(&bytes, 0).expect("eight bytes");
+                    let want = bytes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, b)| !b.is_ascii_digit())
+                        .fold(0u64, |marks, (k, _)| marks | 0x80 << (8 * k));
+                    assert_eq!(non_digits(word), want, "{bytes:?}");
+                }
+            }
+        }
+    }
 
     /// Every mask against the plain definition, for a stop byte at every place among
     /// every kind of other byte (so that borrows and carries are exercised).
