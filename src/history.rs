@@ -121,12 +121,9 @@ impl History {
                 let earlier = &runs[at.saturating_sub(WINDOW)..at];
                 let run = &runs[at];
                 if let Some(items) = run.items {
-                    let past: Vec<f64> = earlier
-                        .iter()
-                        .filter_map(|r| r.items)
-                        .map(|n| n as f64)
-                        .collect();
-                    if let Some(median) = median(&past) {
+                    let mut past = Past::default();
+                    past.extend(earlier.iter().filter_map(|r| r.items).map(|n| n as f64));
+                    if let Some(median) = past.median() {
                         let drop = if median > 0.0 {
                             1.0 - items as f64 / median
                         } else {
@@ -152,8 +149,9 @@ impl History {
                     }
                 }
                 if let Some(seconds) = run.seconds {
-                    let past: Vec<f64> = earlier.iter().filter_map(|r| r.seconds).collect();
-                    if let Some(median) = median(&past).filter(|m| *m > 0.0) {
+                    let mut past = Past::default();
+                    past.extend(earlier.iter().filter_map(|r| r.seconds));
+                    if let Some(median) = past.median().filter(|m| *m > 0.0) {
                         let ratio = seconds / median;
                         let check = &catalog.checks[duration_check];
                         if let Some(severity) = check.judge(ratio) {
@@ -189,18 +187,52 @@ fn keep_newest(runs: &mut Vec<Run>) {
 }
 
 /// The median of at least `MIN_EARLIER` values.
-fn median(values: &[f64]) -> Option<f64> {
+fn median(values: &mut [f64]) -> Option<f64> {
     if values.len() < MIN_EARLIER {
         return None;
     }
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let n = sorted.len();
+    values.sort_by(f64::total_cmp);
+    let n = values.len();
     Some(if n % 2 == 1 {
-        sorted[n / 2]
+        values[n / 2]
     } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
     })
+}
+
+/// The values of a run's earlier runs (at most `WINDOW`), held in place: every run of
+/// every spider is compared, and a vector each would cost allocations a run.
+struct Past {
+    values: [f64; WINDOW],
+    len: usize,
+}
+
+impl Default for Past {
+    fn default() -> Self {
+        Past {
+            values: [0.0; WINDOW],
+            len: 0,
+        }
+    }
+}
+
+impl Past {
+    fn extend(&mut self, values: impl Iterator<Item = f64>) {
+        for value in values {
+            if let Some(slot) = self.values.get_mut(self.len) {
+                *slot = value;
+                self.len += 1;
+            }
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn median(&mut self) -> Option<f64> {
+        median(&mut self.values[..self.len])
+    }
 }
 
 #[cfg(test)]
