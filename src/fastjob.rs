@@ -178,21 +178,6 @@ fn job_with<'t>(text: &'t str, shapes: &mut Shapes) -> Option<Record<'t>> {
     Some(Record::Job(Box::new(job)))
 }
 
-/// Whether stats (a value's JSON text) hold a key some check reads, told by their keys as
-/// the fast reader tells them (so that a record read either way is judged the same); by
-/// a search of the whole text when its keys cannot be read that way.
-pub fn stats_reveal(raw: &str) -> bool {
-    let at = skip_ws(raw.as_bytes(), 0);
-    let keys = match raw.as_bytes().get(at) {
-        Some(b'{') => skip_stats(raw, at, &mut KeyOrder::default()),
-        _ => None,
-    };
-    match keys {
-        Some((end, reveal)) if skip_ws(raw.as_bytes(), end) == raw.len() => reveal,
-        _ => crate::counters::might_reveal(raw),
-    }
-}
-
 /// Steps over the stats object at `at` (its `{`) as `skip_value` does, its keys first
 /// compared with the ones `order` kept; with whether any key is one some check reads
 /// (what `counters::might_reveal` finds in a key's text: the checks read top-level stats
@@ -554,28 +539,6 @@ mod tests {
                 }
             }
         }
-    }
-
-    #[test]
-    fn stats_reveal_what_their_keys_say_whoever_read_them() {
-        // A fragment of a key some check reads, in a value or a nested key: nothing to
-        // read (the checks read top-level keys); in a top-level key: read.
-        assert!(!stats_reveal(
-            r#"{"finish_reason":"failed forbidden","a":{"retry/max_reached":1}}"#
-        ));
-        assert!(stats_reveal(r#" {"a":1, "retry/max_reached": 2} "#));
-        assert!(stats_reveal(
-            r#"{"downloader/response_status_count/403":1}"#
-        ));
-        assert!(!stats_reveal("{}"));
-        // Keys it cannot read that way (a \u escape), or no object: the whole text searched.
-        assert!(stats_reveal(r#"{"retry/max_reached\u0020":1}"#));
-        assert!(!stats_reveal(r#"{"a\u0020":1}"#));
-        assert!(!stats_reveal("null"));
-        // The fast reader knows the same of the stats it steps over.
-        let text =
-            r#"{"key":"1/2/3","close_reason":"x","scrapystats":{"finish_reason":"forbidden"}}"#;
-        assert_eq!(fast(text).and_then(|j| j.raw_stats_reveal), Some(false));
     }
 
     #[test]

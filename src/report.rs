@@ -135,7 +135,7 @@ impl<'a> Report<'a> {
         let missing = job.close_reason.is_none() || job.items.is_none() || job.errors.is_none();
         let reveal = job.raw_stats_reveal;
         if job.raw_stats.is_some_and(|raw| {
-            missing || reveal.unwrap_or_else(|| crate::fastjob::stats_reveal(raw))
+            missing || reveal.unwrap_or_else(|| crate::counters::might_reveal(raw))
         }) {
             job.read_stats();
         }
