@@ -29,8 +29,7 @@ const SHAPES: usize = 4;
 #[derive(Default)]
 struct Shape {
     keys: KeyOrder<Slot>,
-    /// Each with whether it is a key some check reads.
-    stats: KeyOrder<bool>,
+    stats: KeyOrder<()>,
 }
 
 /// The shapes this thread has met, each told by its first key; `next` is the one a new
@@ -150,9 +149,7 @@ fn job_with<'t>(text: &'t str, shapes: &mut Shapes) -> Option<Record<'t>> {
             }
             Slot::Stats => {
                 let after = if b.get(at) == Some(&b'{') {
-                    let (after, reveal) = skip_stats(text, at, &mut shape.stats)?;
-                    job.raw_stats_reveal = Some(reveal);
-                    after
+                    skip_object(b, at, &mut shape.stats)?
                 } else {
                     skip_value(b, at, 0)?
                 };
@@ -178,25 +175,17 @@ fn job_with<'t>(text: &'t str, shapes: &mut Shapes) -> Option<Record<'t>> {
     Some(Record::Job(Box::new(job)))
 }
 
-/// Steps over the stats object at `at` (its `{`) as `skip_value` does, its keys first
-/// compared with the ones `order` kept; with whether any key is one some check reads
-/// (what `counters::might_reveal` finds in a key's text: the checks read top-level stats
-/// keys only, and no fragment it looks for holds a quote or a colon, so none stands across
-/// a key's edge).
-fn skip_stats(text: &str, at: usize, order: &mut KeyOrder<bool>) -> Option<(usize, bool)> {
-    let b = text.as_bytes();
+/// Steps over the object at `at` (its `{`) as `skip_value` does, its keys first compared
+/// with the ones `order` kept.
+fn skip_object(b: &[u8], at: usize, order: &mut KeyOrder<()>) -> Option<usize> {
     let mut at = skip_ws(b, at + 1);
     if b.get(at) == Some(&b'}') {
-        return Some((at + 1, false));
+        return Some(at + 1);
     }
-    let mut reveal = false;
     let mut place = 0;
     loop {
         match order.at(place, b, at) {
-            Some((len, reveals)) => {
-                reveal |= reveals;
-                at = skip_ws(b, at + len);
-            }
+            Some((len, ())) => at = skip_ws(b, at + len),
             None => {
                 if b.get(at) != Some(&b'"') {
                     return None;
@@ -206,9 +195,7 @@ fn skip_stats(text: &str, at: usize, order: &mut KeyOrder<bool>) -> Option<(usiz
                 if b.get(colon) != Some(&b':') {
                     return None;
                 }
-                let reveals = crate::counters::might_reveal(text.get(at..=end)?);
-                reveal |= reveals;
-                order.learn(place, &b[at..=colon], reveals);
+                order.learn(place, &b[at..=colon], ());
                 at = skip_ws(b, colon + 1);
             }
         }
@@ -216,7 +203,7 @@ fn skip_stats(text: &str, at: usize, order: &mut KeyOrder<bool>) -> Option<(usiz
         at = skip_ws(b, skip_value(b, at, 1)?);
         match *b.get(at)? {
             b',' => at = skip_ws(b, at + 1),
-            b'}' => return Some((at + 1, reveal)),
+            b'}' => return Some(at + 1),
             _ => return None,
         }
     }
@@ -521,9 +508,6 @@ mod tests {
             r#"{"id":"1/2/12","spider":"s","item_scraped_count":3}"#,
             r#"{"key":"1/2/13","state":"finished","close_reason":"finished","items":5,"errors":0,"scrapystats":{"a":1,"log_count/ERROR":2,"x":"\u00e9"}}"#,
             "{\n  \"key\": \"1/2/14\",\n  \"scrapystats\": {\n    \"a\": 1\n  }\n}",
-            // Stats keys some check reads, first and last: known again when remembered.
-            r#"{"key":"1/2/15","close_reason":"finished","items":5,"errors":0,"scrapystats":{"downloader/response_status_count/403":5,"a":1}}"#,
-            r#"{"key":"1/2/16","close_reason":"finished","items":5,"errors":0,"scrapystats":{"a":1,"retry/max_reached":2}}"#,
         ];
         let fresh = |text: &str| format!("{:?}", job_with(text, &mut Shapes::default()));
         // Every record read after every other (and after itself), twice over.

@@ -224,9 +224,6 @@ pub struct Job<'a> {
     /// `scrapystats` not read yet: read only when the verdict or the output needs it.
     /// The value's JSON text, known to be well-formed.
     pub raw_stats: Option<&'a str>,
-    /// Whether `raw_stats` holds a key some check reads (`counters::might_reveal` of its
-    /// keys), when its reader already looked at every key; `None`: not known yet.
-    pub raw_stats_reveal: Option<bool>,
     /// Facts from a log, when the job was read from one.
     pub log: Option<Box<LogFacts>>,
 }
@@ -269,7 +266,6 @@ impl<'a> Job<'a> {
 
     /// Reads `scrapystats` if it was left for later.
     pub fn read_stats(&mut self) {
-        self.raw_stats_reveal = None;
         if let Some(raw) = self.raw_stats.take() {
             match serde_json::from_str::<Stats<'a>>(raw) {
                 Ok(stats) => self.stats = stats,
@@ -309,7 +305,6 @@ impl<'a> Job<'a> {
             stats: self.stats.into_owned(),
             memory_limit: self.memory_limit,
             raw_stats: None,
-            raw_stats_reveal: None,
             log: self.log,
         }
     }

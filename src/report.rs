@@ -133,10 +133,10 @@ impl<'a> Report<'a> {
     pub fn for_job_with(matcher: &Matcher, mut job: Box<Job<'a>>, detail: bool) -> Report<'a> {
         let catalog = matcher.catalog();
         let missing = job.close_reason.is_none() || job.items.is_none() || job.errors.is_none();
-        let reveal = job.raw_stats_reveal;
-        if job.raw_stats.is_some_and(|raw| {
-            missing || reveal.unwrap_or_else(|| crate::counters::might_reveal(raw))
-        }) {
+        if job
+            .raw_stats
+            .is_some_and(|raw| missing || crate::counters::might_reveal(raw))
+        {
             job.read_stats();
         }
         let unfinished = job.state.as_deref().and_then(|state| {

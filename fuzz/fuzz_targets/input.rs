@@ -34,20 +34,8 @@ impl Records for Collect {
         // At the narrowest width and with none, where cutting and wrapping do the most.
         for width in [Some(40), None] {
             let palette = render::color::Palette { on: true, width };
-            human::card(
-                &mut self.out,
-                palette,
-                catalog(),
-                &report,
-                human::Detail::Full,
-            )?;
-            human::card(
-                &mut self.out,
-                palette,
-                catalog(),
-                &report,
-                human::Detail::Brief,
-            )?;
+            human::card(&mut self.out, palette, catalog(), &report, human::Detail::Full)?;
+            human::card(&mut self.out, palette, catalog(), &report, human::Detail::Brief)?;
             human::stream_line(&mut self.out, palette, catalog(), &report)?;
         }
         render::tsv(&mut self.out, catalog(), &report)?;
