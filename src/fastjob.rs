@@ -33,23 +33,52 @@ struct Shape {
 }
 
 /// The shapes this thread has met, each told by its first key; `next` is the one a new
-/// shape replaces.
+/// shape replaces. `picked` and `missed` count recent records and those whose first key
+/// no shape knew: a source whose keys come in any order would relearn every key of every
+/// record, so when most records miss, keys are read as usual and nothing is learnt (in
+/// `idle`, which stays empty) until they match again.
 #[derive(Default)]
 struct Shapes {
     shapes: Vec<Shape>,
     next: usize,
+    picked: u32,
+    missed: u32,
+    idle: Shape,
 }
 
+/// Records counted before misses can stop the learning, and how many are remembered.
+const SHAPES_TRIED: u32 = 16;
+const SHAPES_HISTORY: u32 = 256;
+
 impl Shapes {
-    /// The shape whose first key starts `bytes[at..]`, or a cleared one to learn.
-    fn pick(&mut self, bytes: &[u8], at: usize) -> &mut Shape {
+    /// The shape whose first key starts `bytes[at..]`, or a cleared one to learn, and
+    /// whether to learn.
+    fn pick(&mut self, bytes: &[u8], at: usize) -> (&mut Shape, bool) {
         let known = self.shapes.iter().position(|shape| {
             shape
                 .keys
                 .first()
                 .is_some_and(|first| bytes.get(at..at + first.len()) == Some(first))
         });
-        let index = match known {
+        if self.picked >= SHAPES_HISTORY {
+            self.picked /= 2;
+            self.missed /= 2;
+        }
+        self.picked += 1;
+        if known.is_none() {
+            self.missed += 1;
+            if self.picked >= SHAPES_TRIED && self.missed * 4 > self.picked * 3 {
+                return (&mut self.idle, false);
+            }
+        }
+        // A shape that learnt nothing (a record given up at its first key, such as a log
+        // line) is taken again before another is pushed or replaced.
+        let unlearnt = || {
+            self.shapes
+                .iter()
+                .position(|shape| shape.keys.first().is_none())
+        };
+        let index = match known.or_else(unlearnt) {
             Some(index) => index,
             None if self.shapes.len() < SHAPES => {
                 self.shapes.push(Shape::default());
@@ -63,7 +92,7 @@ impl Shapes {
                 index
             }
         };
-        &mut self.shapes[index]
+        (&mut self.shapes[index], true)
     }
 }
 
@@ -93,7 +122,7 @@ fn job_with<'t>(text: &'t str, shapes: &mut Shapes) -> Option<Record<'t>> {
     if b.get(at) == Some(&b'}') {
         return None;
     }
-    let shape = shapes.pick(b, at);
+    let (shape, learn) = shapes.pick(b, at);
     let mut place = 0;
     loop {
         let slot = match shape.keys.at(place, b, at) {
@@ -113,7 +142,9 @@ fn job_with<'t>(text: &'t str, shapes: &mut Shapes) -> Option<Record<'t>> {
                     return None;
                 }
                 let slot = slot(name)?;
-                shape.keys.learn(place, &b[at..=colon], slot);
+                if learn {
+                    shape.keys.learn(place, &b[at..=colon], slot);
+                }
                 at = skip_ws(b, colon + 1);
                 slot
             }
@@ -149,7 +180,7 @@ fn job_with<'t>(text: &'t str, shapes: &mut Shapes) -> Option<Record<'t>> {
             }
             Slot::Stats => {
                 let after = if b.get(at) == Some(&b'{') {
-                    skip_object(b, at, &mut shape.stats)?
+                    skip_object(b, at, &mut shape.stats, learn)?
                 } else {
                     skip_value(b, at, 0)?
                 };
@@ -176,8 +207,8 @@ fn job_with<'t>(text: &'t str, shapes: &mut Shapes) -> Option<Record<'t>> {
 }
 
 /// Steps over the object at `at` (its `{`) as `skip_value` does, its keys first compared
-/// with the ones `order` kept.
-fn skip_object(b: &[u8], at: usize, order: &mut KeyOrder<()>) -> Option<usize> {
+/// with the ones `order` kept (and those that differ learnt, when `learn`).
+fn skip_object(b: &[u8], at: usize, order: &mut KeyOrder<()>, learn: bool) -> Option<usize> {
     let mut at = skip_ws(b, at + 1);
     if b.get(at) == Some(&b'}') {
         return Some(at + 1);
@@ -195,7 +226,9 @@ fn skip_object(b: &[u8], at: usize, order: &mut KeyOrder<()>) -> Option<usize> {
                 if b.get(colon) != Some(&b':') {
                     return None;
                 }
-                order.learn(place, &b[at..=colon], ());
+                if learn {
+                    order.learn(place, &b[at..=colon], ());
+                }
                 at = skip_ws(b, colon + 1);
             }
         }
@@ -523,6 +556,62 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn records_it_gives_up_on_do_not_push_out_the_shapes_it_knows() {
+        let mut shapes = Shapes::default();
+        let record = r#"{"key":"1/2/3","close_reason":"finished"}"#;
+        assert!(job_with(record, &mut shapes).is_some());
+        for i in 0..2 * SHAPES {
+            let other = format!(r#"{{"message":"line {i}","time":1}}"#);
+            assert!(job_with(&other, &mut shapes).is_none());
+        }
+        let kept = |shapes: &Shapes| {
+            shapes
+                .shapes
+                .iter()
+                .any(|shape| shape.keys.first() == Some(&br#""key":"#[..]))
+        };
+        assert!(kept(&shapes));
+        // Other kinds of records do take the places in turn.
+        for i in 0..SHAPES {
+            let other = format!(r#"{{"k{i}":1,"close_reason":"x"}}"#);
+            assert!(job_with(&other, &mut shapes).is_some());
+        }
+        assert!(!kept(&shapes));
+        assert!(shapes.shapes.len() <= SHAPES);
+    }
+
+    #[test]
+    fn keys_in_every_order_stop_the_learning_not_the_reading() {
+        let mut shapes = Shapes::default();
+        let firsts = |shapes: &Shapes| -> Vec<Option<Vec<u8>>> {
+            let first = |shape: &Shape| shape.keys.first().map(<[u8]>::to_vec);
+            shapes.shapes.iter().map(first).collect()
+        };
+        for i in 0..64 {
+            let text = format!(r#"{{"k{i}":1,"close_reason":"x"}}"#);
+            assert!(job_with(&text, &mut shapes).is_some());
+        }
+        let before = firsts(&shapes);
+        let text = r#"{"k999":1,"close_reason":"x","scrapystats":{"a":1}}"#;
+        let fresh = format!("{:?}", job_with(text, &mut Shapes::default()));
+        assert_eq!(format!("{:?}", job_with(text, &mut shapes)), fresh);
+        // Nothing learnt: no shape replaced, the idle one still empty.
+        assert_eq!(firsts(&shapes), before);
+        assert!(shapes.idle.keys.first().is_none() && shapes.idle.stats.first().is_none());
+        // Records of a known shape are still met with it, and learning comes back.
+        let known = before.first().cloned().flatten().expect("a shape learnt");
+        let known = format!(
+            r#"{{{}2,"close_reason":"y"}}"#,
+            String::from_utf8_lossy(&known)
+        );
+        for _ in 0..4 * SHAPES_HISTORY {
+            assert!(job_with(&known, &mut shapes).is_some());
+        }
+        assert!(job_with(text, &mut shapes).is_some());
+        assert!(firsts(&shapes).contains(&Some(br#""k999":"#.to_vec())));
     }
 
     #[test]

@@ -14,10 +14,24 @@ const KEYS: usize = 64;
 const KEY_TEXT: usize = 64;
 
 /// The keys of one kind of object, in the order last seen, each with what its reader
-/// made of it (`T`).
+/// made of it (`T`). Held in place, not on the heap: a source whose keys come in another
+/// order every time relearns every key of every record, and must not pay an allocation
+/// for each.
 #[derive(Debug)]
 pub struct KeyOrder<T> {
-    keys: Vec<(Box<[u8]>, T)>,
+    keys: Vec<(KeyText, T)>,
+}
+
+#[derive(Debug)]
+struct KeyText {
+    len: u8,
+    bytes: [u8; KEY_TEXT],
+}
+
+impl KeyText {
+    fn get(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
 }
 
 impl<T> Default for KeyOrder<T> {
@@ -32,6 +46,7 @@ impl<T: Copy> KeyOrder<T> {
     #[inline]
     pub fn at(&self, place: usize, bytes: &[u8], at: usize) -> Option<(usize, T)> {
         let (text, tag) = self.keys.get(place)?;
+        let text = text.get();
         let found = bytes.get(at..at.checked_add(text.len())?)?;
         same(found, text).then_some((text.len(), *tag))
     }
@@ -40,16 +55,21 @@ impl<T: Copy> KeyOrder<T> {
     /// the places after it are forgotten, since a record that differs here most likely
     /// differs after too.
     pub fn learn(&mut self, place: usize, text: &[u8], tag: T) {
+        let Ok(len) = u8::try_from(text.len()) else {
+            return;
+        };
         if place >= KEYS || text.len() > KEY_TEXT || place > self.keys.len() {
             return;
         }
+        let mut bytes = [0; KEY_TEXT];
+        bytes[..text.len()].copy_from_slice(text);
         self.keys.truncate(place);
-        self.keys.push((text.into(), tag));
+        self.keys.push((KeyText { len, bytes }, tag));
     }
 
     /// The text of the first key, if any.
     pub fn first(&self) -> Option<&[u8]> {
-        self.keys.first().map(|(text, _)| &**text)
+        self.keys.first().map(|(text, _)| text.get())
     }
 
     pub fn clear(&mut self) {
