@@ -54,12 +54,10 @@ impl Shapes {
     /// The shape whose first key starts `bytes[at..]`, or a cleared one to learn, and
     /// whether to learn.
     fn pick(&mut self, bytes: &[u8], at: usize) -> (&mut Shape, bool) {
-        let known = self.shapes.iter().position(|shape| {
-            shape
-                .keys
-                .first()
-                .is_some_and(|first| bytes.get(at..at + first.len()) == Some(first))
-        });
+        let known = self
+            .shapes
+            .iter()
+            .position(|shape| shape.keys.at(0, bytes, at).is_some());
         if self.picked >= SHAPES_HISTORY {
             self.picked /= 2;
             self.missed /= 2;
@@ -131,17 +129,9 @@ fn job_with<'t>(text: &'t str, shapes: &mut Shapes) -> Option<Record<'t>> {
                 slot
             }
             None => {
-                if b.get(at) != Some(&b'"') {
-                    return None;
-                }
-                let end = string_end(b, at + 1, false)?;
+                let (end, colon) = key_at(b, at, false)?;
                 // Cut at ASCII quotes, so on character boundaries.
-                let name = text.get(at + 1..end)?;
-                let colon = skip_ws(b, end + 1);
-                if b.get(colon) != Some(&b':') {
-                    return None;
-                }
-                let slot = slot(name)?;
+                let slot = slot(text.get(at + 1..end)?)?;
                 if learn {
                     shape.keys.learn(place, &b[at..=colon], slot);
                 }
@@ -180,7 +170,7 @@ fn job_with<'t>(text: &'t str, shapes: &mut Shapes) -> Option<Record<'t>> {
             }
             Slot::Stats => {
                 let after = if b.get(at) == Some(&b'{') {
-                    skip_object(b, at, &mut shape.stats, learn)?
+                    skip_object(b, at, 0, Some((&mut shape.stats, learn)))?
                 } else {
                     skip_value(b, at, 0)?
                 };
@@ -206,34 +196,48 @@ fn job_with<'t>(text: &'t str, shapes: &mut Shapes) -> Option<Record<'t>> {
     Some(Record::Job(Box::new(job)))
 }
 
-/// Steps over the object at `at` (its `{`) as `skip_value` does, its keys first compared
-/// with the ones `order` kept (and those that differ learnt, when `learn`).
-fn skip_object(b: &[u8], at: usize, order: &mut KeyOrder<()>, learn: bool) -> Option<usize> {
+/// Where the key whose opening quote is at `at` ends (its closing quote) and where its
+/// colon stands; escapes in it only where `escapes`.
+#[inline]
+fn key_at(b: &[u8], at: usize, escapes: bool) -> Option<(usize, usize)> {
+    if b.get(at) != Some(&b'"') {
+        return None;
+    }
+    let end = string_end(b, at + 1, escapes)?;
+    let colon = skip_ws(b, end + 1);
+    (b.get(colon) == Some(&b':')).then_some((end, colon))
+}
+
+/// Steps over the object at `at` (its `{`, `depth` containers deep), validating it; with
+/// an `order`, each key is first compared with the one kept for its place (and one that
+/// differs is kept instead, when learning).
+fn skip_object(
+    b: &[u8],
+    at: usize,
+    depth: u32,
+    mut order: Option<(&mut KeyOrder<()>, bool)>,
+) -> Option<usize> {
+    if depth >= DEPTH {
+        return None;
+    }
     let mut at = skip_ws(b, at + 1);
     if b.get(at) == Some(&b'}') {
         return Some(at + 1);
     }
     let mut place = 0;
     loop {
-        match order.at(place, b, at) {
+        match order.as_ref().and_then(|(kept, _)| kept.at(place, b, at)) {
             Some((len, ())) => at = skip_ws(b, at + len),
             None => {
-                if b.get(at) != Some(&b'"') {
-                    return None;
-                }
-                let end = string_end(b, at + 1, true)?;
-                let colon = skip_ws(b, end + 1);
-                if b.get(colon) != Some(&b':') {
-                    return None;
-                }
-                if learn {
-                    order.learn(place, &b[at..=colon], ());
+                let (_, colon) = key_at(b, at, true)?;
+                if let Some((kept, true)) = &mut order {
+                    kept.learn(place, &b[at..=colon], ());
                 }
                 at = skip_ws(b, colon + 1);
             }
         }
         place += 1;
-        at = skip_ws(b, skip_value(b, at, 1)?);
+        at = skip_ws(b, skip_value(b, at, depth + 1)?);
         match *b.get(at)? {
             b',' => at = skip_ws(b, at + 1),
             b'}' => return Some(at + 1),
@@ -424,30 +428,7 @@ fn integer_value(b: &[u8], at: usize) -> Option<(Option<f64>, usize)> {
 fn skip_value(b: &[u8], at: usize, depth: u32) -> Option<usize> {
     match *b.get(at)? {
         b'"' => Some(string_end(b, at + 1, true)? + 1),
-        b'{' => {
-            if depth >= DEPTH {
-                return None;
-            }
-            let mut at = skip_ws(b, at + 1);
-            if b.get(at) == Some(&b'}') {
-                return Some(at + 1);
-            }
-            loop {
-                if b.get(at) != Some(&b'"') {
-                    return None;
-                }
-                at = skip_ws(b, string_end(b, at + 1, true)? + 1);
-                if b.get(at) != Some(&b':') {
-                    return None;
-                }
-                at = skip_ws(b, skip_value(b, skip_ws(b, at + 1), depth + 1)?);
-                match *b.get(at)? {
-                    b',' => at = skip_ws(b, at + 1),
-                    b'}' => return Some(at + 1),
-                    _ => return None,
-                }
-            }
-        }
+        b'{' => skip_object(b, at, depth, None),
         b'[' => {
             if depth >= DEPTH {
                 return None;

@@ -55,12 +55,10 @@ impl<T: Copy> KeyOrder<T> {
     /// the places after it are forgotten, since a record that differs here most likely
     /// differs after too.
     pub fn learn(&mut self, place: usize, text: &[u8], tag: T) {
-        let Ok(len) = u8::try_from(text.len()) else {
-            return;
+        let len = match u8::try_from(text.len()) {
+            Ok(len) if text.len() <= KEY_TEXT && place < KEYS && place <= self.keys.len() => len,
+            _ => return,
         };
-        if place >= KEYS || text.len() > KEY_TEXT || place > self.keys.len() {
-            return;
-        }
         let mut bytes = [0; KEY_TEXT];
         bytes[..text.len()].copy_from_slice(text);
         self.keys.truncate(place);
