@@ -55,12 +55,13 @@ pub struct Counters {
 /// Fragments of every key a check reads from stats beyond the counts of items and errors.
 /// Stats left unparsed for speed (`--format line`, `summary`) are read when they hold one,
 /// so that a verdict never depends on the output format.
-const REVEALING: [&str; 10] = [
+const REVEALING: [&str; 9] = [
     "nt/4",
     "nt/5",
     "max_reached",
-    "exception_count",
-    "exceptions/",
+    // `downloader/exception_count`, `downloader/exception_type_count/*` (a check fires on
+    // these alone) and `spider_exceptions/*`.
+    "exception",
     "dropped_count",
     "failed_count",
     "forbidden",
@@ -272,6 +273,7 @@ mod tests {
             "downloader/response_status_count/503",
             "retry/max_reached",
             "downloader/exception_count",
+            "downloader/exception_type_count/twisted.internet.error.DNSLookupError",
             "spider_exceptions/count",
             "spider_exceptions/ValueError",
             "item_dropped_count",

@@ -725,6 +725,16 @@ fn the_status_is_the_same_in_every_format_for_records_too() {
         r#"{"key":"2","close_reason":"finished","items":5,"errors":0,"scrapystats":{"feedexport/failed_count/S3FeedStorage":1}}"#,
         r#"{"key":"3","close_reason":"closespider_timeout","items":5,"errors":0,"scrapystats":{"scheduler/enqueued":9,"scheduler/dequeued":3}}"#,
         r#"{"key":"4","close_reason":"finished","items":5,"errors":0,"scrapystats":{"log_count/INFO":3,"downloader/response_status_count/200":9}}"#,
+        // Every other stat a check reads, each the only one that fires.
+        r#"{"key":"5","close_reason":"finished","items":5,"errors":0,"scrapystats":{"downloader/request_count":12,"downloader/exception_type_count/twisted.internet.error.DNSLookupError":6}}"#,
+        r#"{"key":"6","close_reason":"finished","items":5,"errors":0,"scrapystats":{"downloader/request_count":12,"downloader/exception_count":6}}"#,
+        r#"{"key":"7","close_reason":"finished","items":5,"errors":0,"scrapystats":{"downloader/response_status_count/503":9,"downloader/response_status_count/200":1}}"#,
+        r#"{"key":"8","close_reason":"finished","items":5,"errors":0,"scrapystats":{"retry/max_reached":40}}"#,
+        r#"{"key":"9","close_reason":"finished","items":5,"errors":0,"scrapystats":{"spider_exceptions/ValueError":7}}"#,
+        r#"{"key":"10","close_reason":"finished","items":5,"errors":0,"scrapystats":{"spider_exceptions/count":7}}"#,
+        r#"{"key":"11","close_reason":"finished","items":5,"errors":0,"scrapystats":{"item_dropped_count":50}}"#,
+        r#"{"key":"12","close_reason":"finished","items":5,"errors":0,"scrapystats":{"downloader/request_count":12,"robotstxt/forbidden":9}}"#,
+        r#"{"key":"13","close_reason":"finished","items":5,"errors":0,"scrapystats":{"scrapy-zyte-api/fatal_errors":3}}"#,
     ];
     for json in records {
         let mut codes = Vec::new();
