@@ -238,100 +238,150 @@ impl Splitter {
     /// that are neither a string's end nor a bracket. Stops after the record's last byte
     /// (delivering it), on reaching a watched object's level, or before a string that does
     /// not end in `bytes` (which the byte path then takes). Returns how many it took.
+    ///
+    /// 64 bytes at a time: in a block without backslashes the strings are told by the
+    /// parity of the quotes, and only the brackets outside them are visited one by one; a
+    /// block with a backslash (or whose first byte is escaped) is walked mark by mark.
     fn skim(&mut self, bytes: &[u8]) -> Result<usize, ReadError> {
         let floor = self.pending.as_ref().map_or(0, |p| p.depth);
-        // How far the bytes are taken, and the lines in them; a string's lines count only
-        // once it ends here (else the byte path takes it, from its opening quote).
         let mut taken = bytes.len();
-        let mut lines = 0u64;
-        let mut line_start: Option<usize> = None;
         let mut ended = false;
-        // In a string: where it opened, and the lines in it so far.
-        let mut string: Option<(usize, u64, Option<usize>)> = None;
+        // Every newline before the scan's stop, strings' ones too: when a string does not
+        // end in `bytes`, those from its opening quote on are taken back below.
+        let mut lines = 0u64;
+        let mut last_newline: Option<usize> = None;
+        let mut in_string = false;
+        // The opening quote of the string the scan is in.
+        let mut open = 0;
         // The byte after a backslash in a string, which means nothing but a newline.
         let mut escaped_at = usize::MAX;
         let mut block = [0u8; 64];
         'scan: for (n, chunk) in bytes.chunks(64).enumerate() {
             let base = n * 64;
-            let mut bits = match <&[u8; 64]>::try_from(chunk) {
-                Ok(whole) => jsonbits::marks(whole),
+            let classes = match <&[u8; 64]>::try_from(chunk) {
+                Ok(whole) => jsonbits::classes(whole),
                 Err(_) => {
                     // The tail, padded with bytes that do not matter.
                     block.fill(0);
                     block[..chunk.len()].copy_from_slice(chunk);
-                    jsonbits::marks(&block)
+                    jsonbits::classes(&block)
                 }
             };
-            while bits != 0 {
-                let at = base + bits.trailing_zeros() as usize;
-                bits &= bits - 1;
+            if classes.backslash == 0 && escaped_at != base {
+                let inside = jsonbits::inside_strings(classes.quote, in_string);
+                let mut brackets = classes.bracket & !inside;
+                // Where a bracket stopped the scan, as a place in the block.
+                let mut stop = None;
+                while brackets != 0 {
+                    let place = brackets.trailing_zeros();
+                    brackets &= brackets - 1;
+                    if let Some(record_ended) = self.bracket(bytes[base + place as usize], floor) {
+                        ended = record_ended;
+                        stop = Some(place);
+                        break;
+                    }
+                }
+                let newlines = match stop {
+                    // Those before the bracket (`place` is below 64).
+                    Some(place) => classes.newline & ((1u64 << place) - 1),
+                    None => classes.newline,
+                };
+                if newlines != 0 {
+                    lines += u64::from(newlines.count_ones());
+                    last_newline = Some(base + 63 - newlines.leading_zeros() as usize);
+                }
+                if let Some(place) = stop {
+                    taken = base + place as usize + 1;
+                    in_string = false;
+                    break 'scan;
+                }
+                in_string = inside >> 63 == 1;
+                let opening = classes.quote & inside;
+                if in_string && opening != 0 {
+                    open = base + 63 - opening.leading_zeros() as usize;
+                }
+                continue;
+            }
+            let mut marks = classes.quote | classes.backslash | classes.newline | classes.bracket;
+            while marks != 0 {
+                let at = base + marks.trailing_zeros() as usize;
+                marks &= marks - 1;
                 let b = bytes[at];
-                if let Some((open, string_lines, string_line_start)) = &mut string {
+                if b == b'\n' {
+                    lines += 1;
+                    last_newline = Some(at);
+                    continue;
+                }
+                if in_string {
+                    if at == escaped_at {
+                        continue;
+                    }
                     match b {
-                        b'\n' => {
-                            *string_lines += 1;
-                            *string_line_start = Some(at + 1);
-                        }
-                        _ if at == escaped_at => {}
-                        b'\\' if at + 1 < bytes.len() => escaped_at = at + 1,
-                        b'\\' => {
-                            taken = *open;
-                            string = None;
-                            break 'scan;
-                        }
-                        b'"' => {
-                            lines += *string_lines;
-                            if string_line_start.is_some() {
-                                line_start = *string_line_start;
-                            }
-                            string = None;
-                        }
+                        b'\\' => escaped_at = at + 1,
+                        b'"' => in_string = false,
                         _ => {}
                     }
                     continue;
                 }
                 match b {
-                    b'"' => string = Some((at, 0, None)),
-                    b'{' | b'[' => self.stack.push(Container {
-                        close: if b == b'{' { b'}' } else { b']' },
-                        records: false,
-                        watched: false,
-                    }),
-                    b'}' | b']' => {
-                        self.stack.pop();
-                        if self.stack.len() == floor {
-                            taken = at + 1;
-                            ended = true;
-                            break 'scan;
-                        }
-                        if self.stack.last().is_some_and(|c| c.watched) {
+                    b'"' => {
+                        in_string = true;
+                        open = at;
+                    }
+                    b'\\' => {}
+                    _ => {
+                        if let Some(record_ended) = self.bracket(b, floor) {
+                            ended = record_ended;
                             taken = at + 1;
                             break 'scan;
                         }
                     }
-                    b'\n' => {
-                        lines += 1;
-                        line_start = Some(at + 1);
-                    }
-                    _ => {}
                 }
             }
         }
-        if let Some((open, _, _)) = string {
+        if in_string {
             // A string that does not end in `bytes`: the byte path takes it.
             taken = open;
+            let back = &bytes[open..];
+            lines = lines.saturating_sub(bytecount::count(back, b'\n') as u64);
+            if last_newline.is_some_and(|at| at >= open) {
+                last_newline = memchr::memrchr(b'\n', &bytes[..open]);
+            }
         }
-        let i = taken;
-        self.keep(&bytes[..i]);
+        self.keep(&bytes[..taken]);
         self.line += lines;
-        self.column = match line_start {
-            Some(start) => (i - start) as u64 + 1,
-            None => self.column + i as u64,
+        self.column = match last_newline {
+            Some(at) => (taken - at) as u64,
+            None => self.column + taken as u64,
         };
         if ended {
             self.deliver()?;
         }
-        Ok(i)
+        Ok(taken)
+    }
+
+    /// A bracket met by `skim` outside strings: `Some(true)` when it closes the record,
+    /// `Some(false)` when it comes back to a watched object's level (the byte path reads
+    /// its keys), `None` to go on.
+    #[inline]
+    fn bracket(&mut self, b: u8, floor: usize) -> Option<bool> {
+        // `}` and `]` have the 0x04 bit, `{` and `[` do not.
+        if b & 0x04 == 0 {
+            self.stack.push(Container {
+                close: b + 2,
+                records: false,
+                watched: false,
+            });
+            return None;
+        }
+        self.stack.pop();
+        if self.stack.len() == floor {
+            return Some(true);
+        }
+        self.stack
+            .last()
+            .is_some_and(|c| c.watched)
+            .then_some(false)
     }
 
     fn keep(&mut self, bytes: &[u8]) {
@@ -532,7 +582,140 @@ impl Splitter {
 
 #[cfg(test)]
 mod tests {
-    use super::string_stop_from;
+    use super::{string_stop_from, Splitter};
+
+    fn splitter() -> Splitter {
+        Splitter {
+            line: 1,
+            column: 1,
+            ..Splitter::default()
+        }
+    }
+
+    /// What a splitter holds after reading a document, to compare two readings.
+    fn state(s: &Splitter) -> String {
+        format!(
+            "{:?} {:?} line {} column {} depth {} in string {}",
+            String::from_utf8_lossy(&s.batch),
+            s.pieces,
+            s.line,
+            s.column,
+            s.stack.len(),
+            s.in_string
+        )
+    }
+
+    /// The definition: every byte through `byte`, one at a time.
+    fn bytewise(input: &[u8]) -> String {
+        let mut s = splitter();
+        for &b in input {
+            s.byte(b).expect("within the cap");
+            if b == b'\n' {
+                s.line += 1;
+                s.column = 1;
+            } else {
+                s.column += 1;
+            }
+        }
+        s.finish();
+        state(&s)
+    }
+
+    /// The splitter's own reading (jumps through strings, 64-byte blocks), fed in pieces
+    /// of the given sizes.
+    fn fed(input: &[u8], sizes: &mut impl Iterator<Item = usize>) -> String {
+        let mut s = splitter();
+        let mut rest = input;
+        while !rest.is_empty() {
+            let size = sizes.next().unwrap_or(rest.len()).clamp(1, rest.len());
+            let (now, later) = rest.split_at(size);
+            s.feed(now).expect("within the cap");
+            rest = later;
+        }
+        s.finish();
+        state(&s)
+    }
+
+    fn documents() -> Vec<Vec<u8>> {
+        let record = |i: usize, text: &str| {
+            format!(
+                "{{\"key\": \"1/2/{i}\", \"close_reason\": \"{text}\",\n  \"scrapystats\": \
+                 {{\"log_count/ERROR\": {i}, \"nested\": [1, {{\"a\": \"]}}\"}}]}}}}"
+            )
+        };
+        // Strings with every kind of escape, quotes and brackets inside, raw newlines
+        // (invalid, still counted), and backslashes at every distance from a 64-byte edge.
+        let texts = [
+            "finished".to_string(),
+            r#"a \" quoted \\ one"#.to_string(),
+            r#"ends in a backslash \\"#.to_string(),
+            "brackets ] } [ { inside".to_string(),
+            "raw\nnewline\ninside".to_string(),
+            r#"\u00e9\n\t"#.to_string(),
+        ];
+        let mut documents = Vec::new();
+        for pad in 0..70 {
+            let mut pretty = String::from("[\n");
+            let mut compact = String::from("[");
+            for (i, text) in texts.iter().enumerate() {
+                let text = format!("{}{text}", "x".repeat(pad));
+                let one = record(i, &text);
+                let sep = if i > 0 { "," } else { "" };
+                pretty.push_str(&format!("{sep}\n  {}", one.replace(", ", ",\n    ")));
+                compact.push_str(&format!("{sep}{one}"));
+            }
+            pretty.push_str("\n]\n");
+            compact.push(']');
+            let envelope = format!("{{\"status\": \"ok\",\n \"jobs\": {compact}}}");
+            documents.extend([
+                pretty.into_bytes(),
+                compact.into_bytes(),
+                envelope.into_bytes(),
+            ]);
+        }
+        // Cut off everywhere in one of them: in strings, after backslashes, mid-record.
+        let whole = documents[3 * 7].clone();
+        documents.extend((1..whole.len()).map(|end| whole[..end].to_vec()));
+        // Byte soup of the bytes that matter.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..400 {
+            let mut soup = b"[{".to_vec();
+            for _ in 0..300 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                soup.push(b"\"\\{}[]\n ,:ab"[(state >> 40) as usize % 12]);
+            }
+            documents.push(soup);
+        }
+        documents
+    }
+
+    #[test]
+    fn the_splitter_reads_as_it_would_byte_by_byte_however_the_bytes_come() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for document in documents() {
+            let want = bytewise(&document);
+            assert_eq!(
+                fed(&document, &mut std::iter::empty()),
+                want,
+                "{document:?}"
+            );
+            for _ in 0..4 {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                let limit = [3, 64, 130][(state % 3) as usize];
+                let mut sizes = std::iter::from_fn(|| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    Some((state >> 33) as usize % limit + 1)
+                });
+                assert_eq!(fed(&document, &mut sizes), want, "{document:?}");
+            }
+        }
+    }
 
     /// Against the plain definition: every byte the scan stops at, at every place around
     /// the eight-byte steps, after every kind of byte it does not stop at.

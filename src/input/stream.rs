@@ -24,6 +24,7 @@ pub struct Work {
     pub skipped: Vec<(u64, u64)>,
 }
 
+#[derive(Debug, PartialEq, Eq)]
 pub enum Piece {
     Value {
         start: usize,
