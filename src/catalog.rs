@@ -306,11 +306,10 @@ impl Catalog {
             ))
         })?;
         let spec: CatalogSpec = serde_json::from_str(text).map_err(|err| {
+            let (line, column) = crate::jsonerror::place(&err, text);
             Error::config(format!(
-                "{shown}:{}:{}: {}",
-                err.line(),
-                err.column(),
-                strip_position(&err.to_string())
+                "{shown}:{line}:{column}: {}",
+                crate::jsonerror::words(&err)
             ))
         })?;
         self.merge(spec, &Origin::User(shown.to_string()), text)
@@ -646,14 +645,6 @@ fn complete(spec: EntrySpec, origin: &Origin) -> std::result::Result<Entry, Stri
         docs: spec.docs.unwrap_or_default(),
         origin: origin.clone(),
     })
-}
-
-/// serde_json appends " at line L column C"; we print the position up front instead.
-fn strip_position(message: &str) -> &str {
-    match message.rfind(" at line ") {
-        Some(at) => &message[..at],
-        None => message,
-    }
 }
 
 /// Finds where a name is written, for errors found after parsing (serde_json keeps no

@@ -20,6 +20,7 @@ pub mod history;
 pub mod input;
 pub mod job;
 pub mod jsonbits;
+pub mod jsonerror;
 pub mod keyorder;
 pub mod lenient;
 pub mod output;

@@ -291,6 +291,60 @@ fn a_bad_element_is_placed_at_its_line_and_column() {
     );
 }
 
+/// serde_json places an error found at a newline (a raw newline in a string, the input
+/// ending after its last line) at column 0 of the next line; the newline stands at the end
+/// of its own line, and that is where the error is reported, in every kind of input.
+#[test]
+fn an_error_at_a_newline_is_placed_where_the_newline_stands() {
+    let record = r#"{"key": "1/2/3", "close_reason": "finished""#;
+    let cases = [
+        // One record cut off after its line, and one with a string cut by its newline.
+        (format!("{record}\n"), 1, record.len() + 1),
+        (format!("{}\n", &record[..38]), 1, 39),
+        // The same on the second line of a document.
+        (format!("[{record}}},\n {record}\n"), 2, record.len() + 2),
+        (format!("[{record}}},\n {}\n", &record[..38]), 2, 40),
+        // Within a pretty-printed element, after the lines before it (serde_json places a
+        // string it steps over at its last byte, not at the newline).
+        (
+            "[\n  {\n    \"key\": \"a\",\n    \"note\": \"cut\n  }\n]\n".to_string(),
+            4,
+            16,
+        ),
+        // A pretty-printed element whose input ends.
+        ("[\n  {\n    \"key\": \"a\"\n".to_string(), 3, 15),
+    ];
+    for (input, line, column) in cases {
+        let output = run(&["explain", "--format", "line"], input.clone());
+        let stderr = stderr_of(&output);
+        let want = format!("<stdin>: line {line}: invalid JSON at column {column}: ");
+        assert!(stderr.contains(&want), "{input:?}: {stderr}");
+        assert!(!stderr.contains("column 0"), "{input:?}: {stderr}");
+        // The good element before a bad one is answered, and the bad one is unknown.
+        let status = if line == 2 { 3 } else { 65 };
+        assert_eq!(output.status.code(), Some(status), "{input:?}");
+    }
+    // A user catalog, placed as an editor would: file:line:column.
+    for (text, place) in [
+        ("{\"outcomes\": [\n", "1:15"),
+        ("{\"outcomes\": [{\"name\": \"x\n", "1:26"),
+        ("{\n  \"outcomes\": [\n\n", "3:1"),
+    ] {
+        let catalog = TempFile::new("newline-catalog.json", text.as_bytes());
+        let output = outcome()
+            .args(["explain", "finished", "--catalog"])
+            .arg(catalog.path())
+            .output()
+            .expect("runs");
+        let stderr = stderr_of(&output);
+        assert!(
+            stderr.contains(&format!("newline-catalog.json:{place}: ")),
+            "{text:?}: {stderr}"
+        );
+        assert_eq!(output.status.code(), Some(78), "{text:?}");
+    }
+}
+
 #[test]
 fn strings_that_hide_brackets_are_split_right_wherever_they_fall() {
     // Every shift of the bytes against the splitter's 64-byte steps: strings holding
@@ -326,7 +380,7 @@ fn a_raw_newline_after_a_backslash_still_counts_as_a_line() {
     let output = run(&["explain", "--format", "line"], input);
     let stderr = stderr_of(&output);
     assert!(
-        stderr.contains("<stdin>: line 3: invalid JSON at column 0: invalid escape"),
+        stderr.contains("<stdin>: line 2: invalid JSON at column 26: invalid escape"),
         "{stderr}"
     );
     assert!(stderr.contains("<stdin>: line 4: invalid JSON"), "{stderr}");

@@ -235,7 +235,9 @@ fn input_that_is_only_bad_records_is_65() {
         .write_stdin("{\n  \"key\": \"1/1/1\",\n  \"close_reason\": \n")
         .assert()
         .code(65)
-        .stderr(predicate::str::contains("<stdin>: line 4"));
+        .stderr(predicate::str::contains(
+            "<stdin>: line 3: invalid JSON at column 19",
+        ));
 }
 
 #[test]

@@ -147,7 +147,7 @@ pub fn json_text(
                 let report = Report::for_job(matcher, Box::new(stats));
                 return Ok(consumer.report(with_location(report, name, line_no))?);
             }
-            let (line, what) = json_problem(&err, line_no, column);
+            let (line, what) = json_problem(&err, text, line_no, column);
             consumer.malformed(name, line, &what);
             Ok(())
         }
@@ -167,20 +167,21 @@ fn parse_record(text: &str, lazy: bool) -> serde_json::Result<Record<'_>> {
     Ok(record)
 }
 
-/// serde_json's complaint, placed in the input: the line it is on, and the words with the
-/// column. `column` is where the value started on `first_line`.
-pub fn json_problem(err: &serde_json::Error, first_line: u64, column: u64) -> (u64, String) {
-    let message = err.to_string();
-    let message = match message.rfind(" at line ") {
-        Some(at) => &message[..at],
-        None => &message,
-    };
-    let on_first = err.line() <= 1;
-    let line = first_line.saturating_add((err.line() as u64).saturating_sub(1));
-    let column = if on_first {
-        column.saturating_add((err.column() as u64).saturating_sub(1))
+/// serde_json's complaint about `text`, placed in the input: the line it is on, and the
+/// words with the column. `column` is where the value started on `first_line`.
+pub fn json_problem(
+    err: &serde_json::Error,
+    text: &str,
+    first_line: u64,
+    column: u64,
+) -> (u64, String) {
+    let message = crate::jsonerror::words(err);
+    let (err_line, err_column) = crate::jsonerror::place(err, text);
+    let line = first_line.saturating_add(err_line - 1);
+    let column = if err_line == 1 {
+        column.saturating_add(err_column - 1)
     } else {
-        err.column() as u64
+        err_column
     };
     if message.contains("recursion limit") {
         return (line, format!("nested too deep at column {column}"));
