@@ -32,8 +32,10 @@ struct Shape {
     stats: KeyOrder<()>,
 }
 
-/// The shapes this thread has met, each told by its first key; `next` is the one a new
-/// shape replaces. `picked` and `missed` count recent records and those whose first key
+/// The shapes this thread has met: a record starts with the first whose first key it
+/// shares, and moves to another that agrees with it so far where they part (`sibling`),
+/// or learns its own from there in another place (`fork`); `next` is the one a new shape
+/// replaces. `picked` and `missed` count recent records and those whose first key
 /// no shape knew: a source whose keys come in any order would relearn every key of every
 /// record, so when most records miss, keys are read as usual and nothing is learnt (in
 /// `idle`, which stays empty) until they match again.
@@ -51,9 +53,9 @@ const SHAPES_TRIED: u32 = 16;
 const SHAPES_HISTORY: u32 = 256;
 
 impl Shapes {
-    /// The shape whose first key starts `bytes[at..]`, or a cleared one to learn, and
-    /// whether to learn.
-    fn pick(&mut self, bytes: &[u8], at: usize) -> (&mut Shape, bool) {
+    /// The shape whose first key starts `bytes[at..]`, or a cleared one to learn; `None`
+    /// for the idle one, which learns nothing.
+    fn pick(&mut self, bytes: &[u8], at: usize) -> Option<usize> {
         let known = self
             .shapes
             .iter()
@@ -65,8 +67,8 @@ impl Shapes {
         self.picked += 1;
         if known.is_none() {
             self.missed += 1;
-            if self.picked >= SHAPES_TRIED && self.missed * 4 > self.picked * 3 {
-                return (&mut self.idle, false);
+            if self.picked >= SHAPES_TRIED && self.missed * 2 > self.picked {
+                return None;
             }
         }
         // A shape that learnt nothing (a record given up at its first key, such as a log
@@ -76,21 +78,87 @@ impl Shapes {
                 .iter()
                 .position(|shape| shape.keys.first().is_none())
         };
-        let index = match known.or_else(unlearnt) {
-            Some(index) => index,
-            None if self.shapes.len() < SHAPES => {
-                self.shapes.push(Shape::default());
-                self.shapes.len() - 1
-            }
+        match known.or_else(unlearnt) {
+            Some(index) => Some(index),
             None => {
-                let index = self.next % SHAPES;
-                self.next = index + 1;
+                let index = self.free(None);
                 self.shapes[index].keys.clear();
                 self.shapes[index].stats.clear();
-                index
+                Some(index)
             }
+        }
+    }
+
+    /// A place for a new shape: a new one while there are fewer than `SHAPES`, else the
+    /// next in turn (never `keep`).
+    fn free(&mut self, keep: Option<usize>) -> usize {
+        if self.shapes.len() < SHAPES {
+            self.shapes.push(Shape::default());
+            return self.shapes.len() - 1;
+        }
+        let mut index = self.next % SHAPES;
+        if Some(index) == keep {
+            index = (index + 1) % SHAPES;
+        }
+        self.next = index + 1;
+        index
+    }
+
+    fn get(&mut self, index: Option<usize>) -> &mut Shape {
+        match index.and_then(|index| self.shapes.get_mut(index)) {
+            Some(shape) => shape,
+            None => &mut self.idle,
+        }
+    }
+
+    /// Another shape that agrees with shape `index` on its first `place` keys and holds
+    /// the key that starts `bytes[at..]` at `place`: kinds of records that begin alike
+    /// (keys written in sorted order, an optional field) each keep their own order. With
+    /// the length of that key's text and its slot.
+    #[cold]
+    fn sibling(
+        &self,
+        index: usize,
+        place: usize,
+        bytes: &[u8],
+        at: usize,
+    ) -> Option<(usize, usize, Slot)> {
+        let current = &self.shapes.get(index)?.keys;
+        // A shape that knows nothing from here on is being learnt from this record.
+        if current.places() <= place {
+            return None;
+        }
+        self.shapes.iter().enumerate().find_map(|(other, shape)| {
+            let (len, slot) = shape.keys.at(place, bytes, at)?;
+            (other != index && shape.keys.same_prefix(current, place)).then_some((other, len, slot))
+        })
+    }
+
+    /// Where a record that parts from shape `index` at `place` goes on learning: the
+    /// shape itself when it knows nothing from there on, else a copy of its first
+    /// `place` keys in another place, so that the kind it knows is not forgotten. (Its
+    /// stats' order is not copied: where keys come in any order, most records part
+    /// early, and copying it for each cost more than learning it again for a real kind.)
+    #[cold]
+    fn fork(&mut self, index: usize, place: usize) -> usize {
+        if self
+            .shapes
+            .get(index)
+            .is_none_or(|shape| shape.keys.places() <= place)
+        {
+            return index;
+        }
+        let other = self.free(Some(index));
+        let (from, to) = if index < other {
+            let (low, high) = self.shapes.split_at_mut(other);
+            (&low[index], &mut high[0])
+        } else {
+            let (low, high) = self.shapes.split_at_mut(index);
+            (&high[0], &mut low[other])
         };
-        (&mut self.shapes[index], true)
+        to.keys.copy_prefix(&from.keys, place);
+        to.stats.copy_prefix(&from.stats, usize::MAX);
+        other
     }
 }
 
@@ -120,10 +188,20 @@ fn job_with<'t>(text: &'t str, shapes: &mut Shapes) -> Option<Record<'t>> {
     if b.get(at) == Some(&b'}') {
         return None;
     }
-    let (shape, learn) = shapes.pick(b, at);
+    let mut current = shapes.pick(b, at);
+    let mut shape = shapes.get(current);
     let mut place = 0;
     loop {
-        let slot = match shape.keys.at(place, b, at) {
+        let mut known = shape.keys.at(place, b, at);
+        if known.is_none() {
+            if let Some((index, len, slot)) = current.and_then(|i| shapes.sibling(i, place, b, at))
+            {
+                current = Some(index);
+                known = Some((len, slot));
+            }
+            shape = shapes.get(current);
+        }
+        let slot = match known {
             Some((len, slot)) => {
                 at = skip_ws(b, at + len);
                 slot
@@ -132,7 +210,9 @@ fn job_with<'t>(text: &'t str, shapes: &mut Shapes) -> Option<Record<'t>> {
                 let (end, colon) = key_at(b, at, false)?;
                 // Cut at ASCII quotes, so on character boundaries.
                 let slot = slot(text.get(at + 1..end)?)?;
-                if learn {
+                if let Some(index) = current {
+                    current = Some(shapes.fork(index, place));
+                    shape = shapes.get(current);
                     shape.keys.learn(place, &b[at..=colon], slot);
                 }
                 at = skip_ws(b, colon + 1);
@@ -170,6 +250,7 @@ fn job_with<'t>(text: &'t str, shapes: &mut Shapes) -> Option<Record<'t>> {
             }
             Slot::Stats => {
                 let after = if b.get(at) == Some(&b'{') {
+                    let learn = current.is_some();
                     skip_object(b, at, 0, Some((&mut shape.stats, learn)))?
                 } else {
                     skip_value(b, at, 0)?
@@ -522,6 +603,10 @@ mod tests {
             r#"{"id":"1/2/12","spider":"s","item_scraped_count":3}"#,
             r#"{"key":"1/2/13","state":"finished","close_reason":"finished","items":5,"errors":0,"scrapystats":{"a":1,"log_count/ERROR":2,"x":"\u00e9"}}"#,
             "{\n  \"key\": \"1/2/14\",\n  \"scrapystats\": {\n    \"a\": 1\n  }\n}",
+            // Kinds that begin alike: sorted keys, and one without an optional field.
+            r#"{"close_reason":"finished","errors":0,"items":5,"key":"1/2/15","scrapystats":{"a":1}}"#,
+            r#"{"close_reason":"banned","elapsed":3,"errors_count":1,"id":"1/2/16","items_scraped":2}"#,
+            r#"{"close_reason":"finished","errors":0,"key":"1/2/17","scrapystats":{"b":1,"a":2}}"#,
         ];
         let fresh = |text: &str| format!("{:?}", job_with(text, &mut Shapes::default()));
         // Every record read after every other (and after itself), twice over.
@@ -536,6 +621,53 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    /// Whether some shape holds every top-level key of a flat record, each at its place.
+    fn known(shapes: &Shapes, text: &str) -> bool {
+        let b = text.as_bytes();
+        let places: Vec<usize> = (0..b.len())
+            .filter(|&i| b[i] == b'"' && i > 0 && matches!(b[i - 1], b'{' | b','))
+            .collect();
+        shapes.shapes.iter().any(|shape| {
+            places
+                .iter()
+                .enumerate()
+                .all(|(place, &at)| shape.keys.at(place, b, at).is_some())
+        })
+    }
+
+    #[test]
+    fn kinds_that_begin_alike_each_keep_their_order() {
+        // Keys written in sorted order make the two API shapes begin alike, and a running
+        // job lacks a finished one's `close_reason`: read in turn, each kind is met with
+        // its own order, none is forgotten for another.
+        let kinds = [
+            r#"{"close_reason":"finished","errors":0,"items":5,"key":"1/2/3","state":"finished"}"#,
+            r#"{"close_reason":"banned","elapsed":3,"errors_count":1,"id":"1/2/4","items_scraped":2}"#,
+            r#"{"errors":0,"items":5,"key":"1/2/5","state":"running"}"#,
+            r#"{"errors":0,"items":5,"key":"1/2/6","spider":"s","state":"running"}"#,
+        ];
+        let mut shapes = Shapes::default();
+        for _ in 0..3 {
+            for text in kinds {
+                let fresh = format!("{:?}", job_with(text, &mut Shapes::default()));
+                assert_eq!(format!("{:?}", job_with(text, &mut shapes)), fresh);
+            }
+        }
+        for text in kinds {
+            assert!(known(&shapes, text), "{text}");
+        }
+        assert!(shapes.shapes.len() <= SHAPES);
+        // Once each kind has its place, reading them again, in any order, replaces none.
+        let (count, next) = (shapes.shapes.len(), shapes.next);
+        for i in [1, 1, 3, 1, 3, 3, 0, 2] {
+            assert!(job_with(kinds[i], &mut shapes).is_some());
+            assert_eq!((shapes.shapes.len(), shapes.next), (count, next), "{i}");
+        }
+        for text in kinds {
+            assert!(known(&shapes, text), "{text}");
         }
     }
 

@@ -22,7 +22,7 @@ pub struct KeyOrder<T> {
     keys: Vec<(KeyText, T)>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct KeyText {
     len: u8,
     bytes: [u8; KEY_TEXT],
@@ -72,6 +72,31 @@ impl<T: Copy> KeyOrder<T> {
 
     pub fn clear(&mut self) {
         self.keys.clear();
+    }
+
+    /// How many places are kept.
+    pub fn places(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether both keep the same keys at the first `places` places.
+    pub fn same_prefix(&self, other: &KeyOrder<T>, places: usize) -> bool {
+        match (self.keys.get(..places), other.keys.get(..places)) {
+            (Some(mine), Some(theirs)) => mine
+                .iter()
+                .zip(theirs)
+                .all(|((a, _), (b, _))| same(a.get(), b.get())),
+            _ => false,
+        }
+    }
+
+    /// Keeps the first `places` places of `other` (all of them when it has fewer), and
+    /// nothing after.
+    pub fn copy_prefix(&mut self, other: &KeyOrder<T>, places: usize) {
+        self.keys.clear();
+        let kept = &other.keys[..places.min(other.keys.len())];
+        self.keys
+            .extend(kept.iter().map(|(text, tag)| (text.clone(), *tag)));
     }
 }
 
@@ -140,6 +165,30 @@ mod tests {
             }
             assert!(!same(&a, &a[..n.saturating_sub(1)]) || n == 0);
         }
+    }
+
+    #[test]
+    fn prefixes_are_compared_and_copied_place_by_place() {
+        let mut one = KeyOrder::default();
+        let mut two = KeyOrder::default();
+        for (place, key) in [br#""a":"#, br#""b":"#, br#""c":"#].into_iter().enumerate() {
+            one.learn(place, key, place);
+            two.learn(place, key, place);
+        }
+        two.learn(2, br#""x":"#, 9);
+        assert!(one.same_prefix(&two, 0) && one.same_prefix(&two, 2));
+        assert!(!one.same_prefix(&two, 3));
+        // More places than either keeps.
+        assert!(!one.same_prefix(&one, 4));
+        let mut copy = KeyOrder::default();
+        copy.learn(0, br#""z":"#, 7);
+        copy.copy_prefix(&two, 2);
+        assert_eq!(copy.places(), 2);
+        assert!(copy.same_prefix(&one, 2));
+        assert_eq!(copy.at(1, br#""b":"#, 0), Some((4, 1)));
+        assert_eq!(copy.at(2, br#""x":"#, 0), None);
+        copy.copy_prefix(&two, 10);
+        assert_eq!(copy.at(2, br#""x":"#, 0), Some((4, 9)));
     }
 
     #[test]
