@@ -43,7 +43,9 @@ fn json_lines(records: u64) -> PathBuf {
 }
 
 /// `jl` rewritten as a document: `pretty` (indent 2), else compact on one line, inside
-/// `{"status":"ok","count":N,"jobs":[...]}` when `envelope`.
+/// `{"status":"ok","count":N,"jobs":[...]}` when `envelope`. Keys stay in the order the
+/// lines write them, as `json.dump` and jq keep them, so that only the layout differs
+/// from the JSON Lines.
 fn document(jl: &Path, name: &str, pretty: bool, envelope: bool) -> PathBuf {
     let path = data_dir().join(name);
     if path.exists() {
@@ -61,23 +63,21 @@ fn document(jl: &Path, name: &str, pretty: bool, envelope: bool) -> PathBuf {
     }
     out.write_all(if pretty { b"[\n" } else { b"[" })
         .expect("writes");
+    let mut text = String::new();
     for (i, line) in lines.enumerate() {
         let line = line.expect("reads");
-        let value: serde_json::Value = serde_json::from_str(&line).expect("valid record");
+        serde_json::from_str::<serde::de::IgnoredAny>(&line).expect("valid record");
         if i > 0 {
             out.write_all(if pretty { b",\n" } else { b", " })
                 .expect("writes");
         }
         if pretty {
-            let text = serde_json::to_string_pretty(&value).expect("json");
-            for (j, part) in text.lines().enumerate() {
-                if j > 0 {
-                    out.write_all(b"\n").expect("writes");
-                }
-                write!(out, "  {part}").expect("writes");
-            }
+            text.clear();
+            text.push_str("  ");
+            indented(&line, 1, &mut text);
+            out.write_all(text.as_bytes()).expect("writes");
         } else {
-            serde_json::to_writer(&mut out, &value).expect("writes");
+            out.write_all(line.trim().as_bytes()).expect("writes");
         }
     }
     out.write_all(if pretty { b"\n]\n" } else { b"]" })
@@ -87,6 +87,58 @@ fn document(jl: &Path, name: &str, pretty: bool, envelope: bool) -> PathBuf {
     }
     out.flush().expect("flushes");
     path
+}
+
+/// One JSON value as `json.dumps(value, indent=2)` lays it out, `depth` levels in: each
+/// element and key on its own line, `": "` after keys, empty containers as `{}` and `[]`.
+fn indented(value: &str, mut depth: usize, out: &mut String) {
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.extend(std::iter::repeat_n(' ', 2 * depth));
+    };
+    let (mut in_string, mut escaped) = (false, false);
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                let close = if c == '{' { '}' } else { ']' };
+                if chars.peek() == Some(&close) {
+                    out.push(close);
+                    chars.next();
+                } else {
+                    depth += 1;
+                    newline(out, depth);
+                }
+            }
+            '}' | ']' => {
+                depth -= 1;
+                newline(out, depth);
+                out.push(c);
+            }
+            ',' => {
+                out.push(',');
+                newline(out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
 }
 
 fn main() {
@@ -102,18 +154,33 @@ fn main() {
         ("JSON Lines", jl.clone(), small.clone()),
         (
             "pretty array",
-            document(&jl, &format!("doc-{records}-pretty.json"), true, false),
-            document(&small, "doc-1000-pretty.json", true, false),
+            document(
+                &jl,
+                &format!("doc-{records}-pretty-ordered.json"),
+                true,
+                false,
+            ),
+            document(&small, "doc-1000-pretty-ordered.json", true, false),
         ),
         (
             "compact array",
-            document(&jl, &format!("doc-{records}-compact.json"), false, false),
-            document(&small, "doc-1000-compact.json", false, false),
+            document(
+                &jl,
+                &format!("doc-{records}-compact-ordered.json"),
+                false,
+                false,
+            ),
+            document(&small, "doc-1000-compact-ordered.json", false, false),
         ),
         (
             "envelope",
-            document(&jl, &format!("doc-{records}-envelope.json"), false, true),
-            document(&small, "doc-1000-envelope.json", false, true),
+            document(
+                &jl,
+                &format!("doc-{records}-envelope-ordered.json"),
+                false,
+                true,
+            ),
+            document(&small, "doc-1000-envelope-ordered.json", false, true),
         ),
     ];
     println!("documents: {records} jobs, {rounds} rounds, outcome explain --format line -i FILE");
