@@ -25,7 +25,7 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<Exit
     // `-` among the reasons reads stdin too, after them.
     let reads_stdin = reasons.len() < args.reasons.len() || reasons.is_empty();
     for reason in &reasons {
-        refuse_file_name(&matcher, reason)?;
+        refuse_file_name(matcher, reason)?;
     }
     let detail = if args.brief {
         human::Detail::Brief
@@ -47,17 +47,17 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<Exit
         if explainer.stopped() {
             break;
         }
-        let report = Report::for_reason(&matcher, Cow::Borrowed(reason.as_str()));
+        let report = Report::for_reason(matcher, Cow::Borrowed(reason.as_str()));
         explainer
             .report(report)
             .map_err(|err| Error::output(&err))?;
     }
     let mut input_failure = None;
     if args.follow {
-        follow_log(&args.inputs, &matcher, &mut explainer)?;
+        follow_log(&args.inputs, matcher, &mut explainer)?;
     } else if reads_stdin {
         let sources = sources(&args.inputs, NO_INPUT)?;
-        input_failure = read_all(&sources, &matcher, &mut explainer, config)?;
+        input_failure = read_all(&sources, matcher, &mut explainer, config)?;
         if explainer.tally.total() == 0 && input_failure.is_none() {
             render::warn(
                 config.err,

@@ -97,7 +97,7 @@ pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
         exit_code: status.code(),
         signal: status.signal(),
     };
-    let reports = judge(&matcher, scan, fate, source_name(args.log.as_deref()));
+    let reports = judge(matcher, scan, fate, source_name(args.log.as_deref()));
     let mut tally = Tally::default();
     for report in &reports {
         tally.add(report.severity);
@@ -109,7 +109,7 @@ pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
         }
     }
     if let Some(path) = &args.report {
-        write_report(path, config, &matcher, &reports)?;
+        write_report(path, config, matcher, &reports)?;
     }
     Ok(config.final_status(&tally, None))
 }

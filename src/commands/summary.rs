@@ -42,7 +42,7 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
     let mut counter = Counter::new(catalog, by_spider, keys);
     counter.since = since;
     let mut summarizer = Summarizer { counter, config };
-    let failure = read_all(&sources, &matcher, &mut summarizer, config)?;
+    let failure = read_all(&sources, matcher, &mut summarizer, config)?;
     let mut counter = summarizer.counter;
     if counter.untimed > 0 {
         render::warn(
