@@ -2,6 +2,7 @@
 //! data lives in `catalog.json`; a user catalog in the same format adds or overrides entries.
 //! How a reason is matched against it lives in `reason`; this module only keys spellings.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -63,17 +64,21 @@ impl fmt::Display for Origin {
     }
 }
 
+/// A catalog text: borrowed from the built-in catalog's own bytes (no copy at start-up),
+/// owned when it comes from a user's file.
+pub type Text = Cow<'static, str>;
+
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub name: String,
-    pub aliases: Vec<String>,
+    pub aliases: Vec<Text>,
     pub severity: Severity,
-    pub title: String,
-    pub explanation: String,
-    pub next_steps: Vec<String>,
-    pub settings: Vec<String>,
-    pub set_by: String,
-    pub docs: Vec<String>,
+    pub title: Text,
+    pub explanation: Text,
+    pub next_steps: Vec<Text>,
+    pub settings: Vec<Text>,
+    pub set_by: Text,
+    pub docs: Vec<Text>,
     pub origin: Origin,
 }
 
@@ -108,27 +113,52 @@ impl Entry {
 /// user catalog can override just a severity; a new entry must say more (see `complete`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct EntrySpec {
+struct EntrySpec<'a> {
     name: String,
-    aliases: Option<Vec<String>>,
+    #[serde(borrow)]
+    aliases: Option<Vec<Str<'a>>>,
     severity: Option<Severity>,
-    title: Option<String>,
-    explanation: Option<String>,
-    next_steps: Option<Vec<String>>,
-    settings: Option<Vec<String>>,
-    set_by: Option<String>,
-    docs: Option<Vec<String>>,
+    #[serde(borrow)]
+    title: Option<Str<'a>>,
+    #[serde(borrow)]
+    explanation: Option<Str<'a>>,
+    #[serde(borrow)]
+    next_steps: Option<Vec<Str<'a>>>,
+    #[serde(borrow)]
+    settings: Option<Vec<Str<'a>>>,
+    #[serde(borrow)]
+    set_by: Option<Str<'a>>,
+    #[serde(borrow)]
+    docs: Option<Vec<Str<'a>>>,
+}
+
+/// A string of a catalog file, borrowed from its text where it holds no escape (serde
+/// borrows a `Cow` only as a field of its own, not inside an `Option` or a `Vec`).
+#[derive(Debug, Deserialize)]
+#[serde(transparent)]
+struct Str<'a>(#[serde(borrow)] Cow<'a, str>);
+
+/// How a file's strings become catalog texts: kept borrowed from the built-in catalog,
+/// copied from a user's file (whose text does not outlive its loading).
+type Own<'a> = fn(Str<'a>) -> Text;
+
+fn borrowed(text: Str<'static>) -> Text {
+    text.0
+}
+
+fn owned(text: Str<'_>) -> Text {
+    Cow::Owned(text.0.into_owned())
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct CatalogSpec {
-    #[serde(default)]
-    outcomes: Vec<EntrySpec>,
-    #[serde(default)]
-    families: Vec<EntrySpec>,
-    #[serde(default)]
-    fallbacks: Vec<EntrySpec>,
+struct CatalogSpec<'a> {
+    #[serde(default, borrow)]
+    outcomes: Vec<EntrySpec<'a>>,
+    #[serde(default, borrow)]
+    families: Vec<EntrySpec<'a>>,
+    #[serde(default, borrow)]
+    fallbacks: Vec<EntrySpec<'a>>,
     #[serde(default)]
     checks: Vec<CheckSpec>,
 }
@@ -274,7 +304,7 @@ impl Catalog {
             expected_entries: Vec::new(),
             expected_reasons: Vec::new(),
         };
-        catalog.merge(spec, &Origin::Builtin, BUILTIN)?;
+        catalog.merge(spec, borrowed, &Origin::Builtin, BUILTIN)?;
         for (slot, which) in Fallback::ALL.into_iter().enumerate() {
             catalog.fallbacks[slot] =
                 catalog.by_name.get(which.name()).copied().ok_or_else(|| {
@@ -312,10 +342,16 @@ impl Catalog {
                 crate::jsonerror::words(&err)
             ))
         })?;
-        self.merge(spec, &Origin::User(shown.to_string()), text)
+        self.merge(spec, owned, &Origin::User(shown.to_string()), text)
     }
 
-    fn merge(&mut self, spec: CatalogSpec, origin: &Origin, text: &str) -> Result<()> {
+    fn merge<'a>(
+        &mut self,
+        spec: CatalogSpec<'a>,
+        own: Own<'a>,
+        origin: &Origin,
+        text: &str,
+    ) -> Result<()> {
         let lists = [
             (Kind::Outcome, spec.outcomes),
             (Kind::Family, spec.families),
@@ -333,7 +369,7 @@ impl Catalog {
                         spec.name
                     )));
                 }
-                self.merge_entry(kind, spec, origin, &locator)?;
+                self.merge_entry(kind, spec, own, origin, &locator)?;
             }
         }
         self.reindex(origin, &locator)
@@ -442,10 +478,11 @@ impl Catalog {
         self.checks.iter().find(|c| c.id == id)
     }
 
-    fn merge_entry(
+    fn merge_entry<'a>(
         &mut self,
         kind: Kind,
-        spec: EntrySpec,
+        spec: EntrySpec<'a>,
+        own: Own<'a>,
         origin: &Origin,
         locator: &Locator,
     ) -> Result<()> {
@@ -473,12 +510,12 @@ impl Catalog {
                     )));
                 }
                 let entry = &mut self.entries[index];
-                override_entry(entry, spec);
+                override_entry(entry, spec, own);
                 entry.origin = origin.clone();
             }
             None => {
                 let name = spec.name.clone();
-                let entry = complete(spec, origin)
+                let entry = complete(spec, own, origin)
                     .map_err(|what| Error::config(format!("{}: {what}", at(&name))))?;
                 self.by_name.insert(name, self.entries.len());
                 self.entries.push(entry);
@@ -509,9 +546,11 @@ impl Catalog {
                 }
                 Kind::Outcome => {}
             }
-            for spelling in std::iter::once(&entry.name).chain(&entry.aliases) {
+            for spelling in
+                std::iter::once(entry.name.as_str()).chain(entry.aliases.iter().map(|a| &**a))
+            {
                 let normalized = normalize(spelling);
-                let keys = [(true, spelling.clone()), (false, normalized)];
+                let keys = [(true, spelling.to_string()), (false, normalized)];
                 for (exact, key) in keys {
                     // A spelling with no letter or digit has no normalized form: it matches
                     // only as written, never `""` or `!!!`.
@@ -596,54 +635,56 @@ fn read_capped(path: &Path) -> std::result::Result<Vec<u8>, String> {
     Ok(text)
 }
 
-fn override_entry(entry: &mut Entry, spec: EntrySpec) {
+fn override_entry<'a>(entry: &mut Entry, spec: EntrySpec<'a>, own: Own<'a>) {
+    let all = |texts: Vec<Str<'a>>| texts.into_iter().map(own).collect();
     if let Some(v) = spec.aliases {
-        entry.aliases = v;
+        entry.aliases = all(v);
     }
     if let Some(v) = spec.severity {
         entry.severity = v;
     }
     if let Some(v) = spec.title {
-        entry.title = v;
+        entry.title = own(v);
     }
     if let Some(v) = spec.explanation {
-        entry.explanation = v;
+        entry.explanation = own(v);
     }
     if let Some(v) = spec.next_steps {
-        entry.next_steps = v;
+        entry.next_steps = all(v);
     }
     if let Some(v) = spec.settings {
-        entry.settings = v;
+        entry.settings = all(v);
     }
     if let Some(v) = spec.set_by {
-        entry.set_by = v;
+        entry.set_by = own(v);
     }
     if let Some(v) = spec.docs {
-        entry.docs = v;
+        entry.docs = all(v);
     }
 }
 
-fn complete(spec: EntrySpec, origin: &Origin) -> std::result::Result<Entry, String> {
+fn complete<'a>(
+    spec: EntrySpec<'a>,
+    own: Own<'a>,
+    origin: &Origin,
+) -> std::result::Result<Entry, String> {
     let missing = |field: &str| format!("new entry `{}` needs a `{field}`", spec.name);
     let severity = spec.severity.ok_or_else(|| missing("severity"))?;
-    let title = spec.title.clone().ok_or_else(|| missing("title"))?;
-    let explanation = spec
-        .explanation
-        .clone()
-        .ok_or_else(|| missing("explanation"))?;
+    let title = spec.title.ok_or_else(|| missing("title"))?;
+    let explanation = spec.explanation.ok_or_else(|| missing("explanation"))?;
+    let all =
+        |texts: Option<Vec<Str<'a>>>| texts.unwrap_or_default().into_iter().map(own).collect();
     Ok(Entry {
-        name: spec.name,
-        aliases: spec.aliases.unwrap_or_default(),
+        aliases: all(spec.aliases),
         severity,
-        title,
-        explanation,
-        next_steps: spec.next_steps.unwrap_or_default(),
-        settings: spec.settings.unwrap_or_default(),
-        set_by: spec
-            .set_by
-            .unwrap_or_else(|| "your team's code".to_string()),
-        docs: spec.docs.unwrap_or_default(),
+        title: own(title),
+        explanation: own(explanation),
+        next_steps: all(spec.next_steps),
+        settings: all(spec.settings),
+        set_by: spec.set_by.map_or(Cow::Borrowed("your team's code"), own),
+        docs: all(spec.docs),
         origin: origin.clone(),
+        name: spec.name,
     })
 }
 

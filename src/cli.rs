@@ -583,7 +583,7 @@ pub fn reason_names() -> Vec<(String, String)> {
             catalog
                 .outcomes()
                 .filter(|(_, kind)| *kind == crate::catalog::Kind::Outcome)
-                .map(|(entry, _)| (completion_name(&entry.name), entry.title.clone()))
+                .map(|(entry, _)| (completion_name(&entry.name), entry.title.to_string()))
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default()

@@ -422,7 +422,7 @@ impl Report<'_> {
             .iter()
             .filter(|step| !superseded.iter().any(|p| step.starts_with(p)))
             .map(|step| match known.fill(step) {
-                Cow::Borrowed(_) => Cow::Borrowed(step.as_str()),
+                Cow::Borrowed(_) => Cow::Borrowed(step.as_ref()),
                 Cow::Owned(s) => Cow::Owned(s),
             })
             .collect()

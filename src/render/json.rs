@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use crate::catalog::{Catalog, Entry, Kind};
+use crate::catalog::{Catalog, Entry, Kind, Text};
 use crate::checks::Check;
 use crate::report::Report;
 
@@ -30,9 +30,9 @@ struct JsonReport<'r> {
     title: &'r str,
     explanation: &'r str,
     next_steps: Vec<Cow<'r, str>>,
-    settings: &'r [String],
+    settings: &'r [Text],
     set_by: &'r str,
-    docs: &'r [String],
+    docs: &'r [Text],
     catalog: &'r str,
     findings: Vec<JsonFinding<'r>>,
     notes: &'r [String],
@@ -215,15 +215,15 @@ pub fn report_json(out: &mut impl Write, catalog: &Catalog, report: &Report) -> 
 struct JsonEntry<'r> {
     name: &'r str,
     kind: &'static str,
-    aliases: &'r [String],
+    aliases: &'r [Text],
     severity: &'static str,
     exit_code: u8,
     title: &'r str,
     explanation: &'r str,
-    next_steps: &'r [String],
-    settings: &'r [String],
+    next_steps: &'r [Text],
+    settings: &'r [Text],
     set_by: &'r str,
-    docs: &'r [String],
+    docs: &'r [Text],
     catalog: &'r str,
 }
 
