@@ -136,9 +136,8 @@ impl Shapes {
 
     /// Where a record that parts from shape `index` at `place` goes on learning: the
     /// shape itself when it knows nothing from there on, else a copy of its first
-    /// `place` keys in another place, so that the kind it knows is not forgotten. (Its
-    /// stats' order is not copied: where keys come in any order, most records part
-    /// early, and copying it for each cost more than learning it again for a real kind.)
+    /// `place` keys in another place, so that the kind it knows is not forgotten. Its
+    /// stats' order is copied whole: kinds of one source write their stats alike.
     #[cold]
     fn fork(&mut self, index: usize, place: usize) -> usize {
         if self

@@ -323,6 +323,12 @@ fn an_error_at_a_newline_is_placed_where_the_newline_stands() {
         // The good element before a bad one is answered, and the bad one is unknown.
         let status = if line == 2 { 3 } else { 65 };
         assert_eq!(output.status.code(), Some(status), "{input:?}");
+        // Every command and format places it the same way.
+        for args in [&["explain", "--format", "json"][..], &["summary"]] {
+            let other = run(args, input.clone());
+            assert_eq!(stderr_of(&other), stderr, "{args:?} {input:?}");
+            assert_eq!(other.status.code(), Some(status), "{args:?} {input:?}");
+        }
     }
     // A user catalog, placed as an editor would: file:line:column.
     for (text, place) in [
