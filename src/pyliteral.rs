@@ -16,9 +16,135 @@ pub enum Py<'t> {
     Bool(bool),
     None,
     List(Vec<Py<'t>>),
+    Tuple(Vec<Py<'t>>),
     Dict(Vec<(Py<'t>, Py<'t>)>),
     /// `name(args, key=value)`, e.g. a datetime.
     Call(String, Vec<Py<'t>>, Vec<(String, Py<'t>)>),
+}
+
+impl Py<'_> {
+    /// The value as Python's `repr` writes it (`['shop.spiders']`, `{'a': 1}`, `1.0`),
+    /// whatever layout pprint gave it in the log.
+    pub fn to_python(&self) -> String {
+        let mut out = String::new();
+        self.write_python(&mut out);
+        out
+    }
+
+    fn write_python(&self, out: &mut String) {
+        use std::fmt::Write;
+        match self {
+            Py::Str(s) => write_str_repr(s, out),
+            Py::Int(i) => {
+                let _ = write!(out, "{i}");
+            }
+            Py::Float(f) => out.push_str(&float_repr(*f)),
+            Py::Bool(true) => out.push_str("True"),
+            Py::Bool(false) => out.push_str("False"),
+            Py::None => out.push_str("None"),
+            Py::List(items) => write_items(items, "[", "]", out),
+            Py::Tuple(items) if items.len() == 1 => write_items(items, "(", ",)", out),
+            Py::Tuple(items) => write_items(items, "(", ")", out),
+            Py::Dict(entries) => {
+                out.push('{');
+                for (i, (key, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    key.write_python(out);
+                    out.push_str(": ");
+                    value.write_python(out);
+                }
+                out.push('}');
+            }
+            Py::Call(name, args, kwargs) => {
+                out.push_str(name);
+                out.push('(');
+                let mut first = true;
+                for arg in args {
+                    if !first {
+                        out.push_str(", ");
+                    }
+                    first = false;
+                    arg.write_python(out);
+                }
+                for (key, value) in kwargs {
+                    if !first {
+                        out.push_str(", ");
+                    }
+                    first = false;
+                    out.push_str(key);
+                    out.push('=');
+                    value.write_python(out);
+                }
+                out.push(')');
+            }
+        }
+    }
+}
+
+fn write_items(items: &[Py<'_>], open: &str, close: &str, out: &mut String) {
+    out.push_str(open);
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        item.write_python(out);
+    }
+    out.push_str(close);
+}
+
+/// A string as `repr` quotes it: single quotes unless it holds one and no double quote.
+fn write_str_repr(s: &str, out: &mut String) {
+    use std::fmt::Write;
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+}
+
+/// A float as `repr` writes it: `1.0`, `0.25`, `1e+16`, `1e-05`, `inf`.
+fn float_repr(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".to_string();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 { "inf" } else { "-inf" }.to_string();
+    }
+    let magnitude = f.abs();
+    if magnitude != 0.0 && !(1e-4..1e16).contains(&magnitude) {
+        let text = format!("{f:e}");
+        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+        let (sign, digits) = match exponent.strip_prefix('-') {
+            Some(digits) => ('-', digits),
+            None => ('+', exponent),
+        };
+        return format!("{mantissa}e{sign}{digits:0>2}");
+    }
+    if f == f.trunc() {
+        format!("{f:.1}")
+    } else {
+        format!("{f}")
+    }
 }
 
 const MAX_DEPTH: usize = 100;
@@ -151,9 +277,18 @@ impl<'t> Parser<'t> {
     fn parenthesised(&mut self) -> Result<Py<'t>, ParseError> {
         self.at += 1;
         let items = self.sequence(b')')?;
+        // `('x',)` is a tuple of one; `('x')` is 'x'.
+        let one_tuple = self.text[..self.at.saturating_sub(1)]
+            .iter()
+            .rev()
+            .find(|b| !b.is_ascii_whitespace())
+            == Some(&b',');
+        if one_tuple {
+            return Ok(Py::Tuple(items));
+        }
         Ok(match <[Py; 1]>::try_from(items) {
             Ok([single]) => single,
-            Err(items) => Py::List(items),
+            Err(items) => Py::Tuple(items),
         })
     }
 

@@ -1,0 +1,396 @@
+//! A run's answers: one report per crawl it closed, each built from the run's own lines
+//! only, or one report for a run that never closed.
+
+use std::borrow::Cow;
+
+use super::run::{Crawl, LineFacts, Run};
+use super::search::UNHANDLED;
+use super::words::quote;
+use crate::evidence;
+use crate::job::{Job, LogFacts};
+use crate::reason::Matcher;
+use crate::report::Report;
+
+/// The answers for one run; each with the line it rests on (a crawl's first close line,
+/// else its dump; for a run that never closed, its first traceback or its last line).
+/// `pasted_stats`: the input was a stats dump on its own, not a log.
+pub(super) fn answer(
+    mut run: Run,
+    matcher: &Matcher,
+    pasted_stats: bool,
+) -> Vec<(Report<'static>, u64)> {
+    let all = run.all_lines().clone();
+    // A dump that could not be read, with no close line: not a crawl, just a note.
+    let (crawls, fragments): (Vec<Crawl>, Vec<Crawl>) = std::mem::take(&mut run.crawls)
+        .into_iter()
+        .partition(|c| c.reason().is_some() || c.stats.is_some());
+    let answering = Answering {
+        run,
+        all,
+        pasted_stats,
+    };
+    let mut process_notes = answering.process_notes();
+    process_notes.extend(fragments.into_iter().filter_map(|c| c.stats_error));
+    if crawls.is_empty() {
+        let line = answering
+            .all
+            .exception
+            .as_ref()
+            .map_or(answering.run.last_line.max(1), |(l, _)| *l);
+        let facts = answering.facts(&answering.all);
+        return vec![(answering.never_closed(matcher, facts, process_notes), line)];
+    }
+    let count = crawls.len();
+    let mut attributed = LineFacts::default();
+    for own in crawls.iter().filter_map(|c| c.own.as_ref()) {
+        attributed.absorb(own.clone());
+    }
+    crawls
+        .into_iter()
+        .map(|crawl| {
+            let line = crawl.line;
+            (
+                answering.crawl_report(matcher, crawl, count, &attributed, &process_notes),
+                line,
+            )
+        })
+        .collect()
+}
+
+struct Answering {
+    run: Run,
+    /// Every line of the run.
+    all: LineFacts,
+    pasted_stats: bool,
+}
+
+impl Answering {
+    /// In a run of several crawls: what of the run's lines is not this crawl's own, and
+    /// what its stats count for the whole process.
+    /// `attributed`: the lines known to be one crawl's or another's; the rest are shared.
+    fn shared_notes(
+        &self,
+        own: &LineFacts,
+        attributed: &LineFacts,
+        crawl: &mut Crawl,
+        crawls: usize,
+    ) -> Vec<String> {
+        let mut notes = Vec::new();
+        let errors = self.all.errors.saturating_sub(attributed.errors);
+        let criticals = self.all.criticals.saturating_sub(attributed.criticals);
+        let tracebacks = self.all.tracebacks.saturating_sub(attributed.tracebacks);
+        let mut shared = Vec::new();
+        for (n, what) in [
+            (errors, "ERROR line"),
+            (criticals, "CRITICAL line"),
+            (tracebacks, "traceback"),
+        ] {
+            if n > 0 {
+                shared.push(format!("{n} {what}{}", crate::text::plural(n)));
+            }
+        }
+        if !shared.is_empty() {
+            notes.push(format!(
+                "{crawls} crawls ran in this process and wrote this log together: {} logged while more than one was running cannot be told apart, so none is counted for this crawl",
+                shared.join(", ")
+            ));
+        }
+        // Error lines of the process that are not this crawl's own.
+        let others =
+            (self.all.errors + self.all.criticals).saturating_sub(own.errors + own.criticals);
+        if let Some(stats) = crawl.stats.as_mut() {
+            let counted = stats.error_lines().unwrap_or(0);
+            if counted > 0 && others > 0 {
+                // Scrapy's LogCount handler sits on the root logger: each crawler counts
+                // every record of the process while it runs, its neighbours' too.
+                notes.push(format!(
+                    "log_count/ERROR and log_count/CRITICAL ({counted}) count the lines of every crawl in this process while this one ran, not this crawl's own"
+                ));
+                stats.errors = None;
+                stats.criticals = None;
+            }
+        }
+        notes
+    }
+
+    /// The log's facts for a crawl whose lines are `lines`.
+    fn facts(&self, lines: &LineFacts) -> LogFacts {
+        LogFacts {
+            scrapy_version: self.run.version.clone(),
+            settings: self.run.settings.clone(),
+            spider_opened: self.run.opened,
+            error_lines: lines.errors,
+            critical_lines: lines.criticals,
+            tracebacks: lines.tracebacks,
+            counts_from: None,
+            evidence: lines.evidence.clone(),
+        }
+    }
+
+    /// What the process as a whole logged: signals, the memory limit, a failed start.
+    fn process_notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        if let Some(words) = &self.run.signal_quote {
+            if self.run.forced {
+                notes.push(format!(
+                    "`{words}` is in the log: the process was forced to stop, so it may have ended without closing"
+                ));
+            } else {
+                let source = self
+                    .all
+                    .evidence
+                    .signal
+                    .as_deref()
+                    .map_or("a signal sent to the process", evidence::signal_source);
+                notes.push(format!(
+                    "`{words}` is in the log: a shutdown was asked for ({source})"
+                ));
+            }
+        }
+        if let Some(words) = &self.run.memory_quote {
+            notes.push(format!("`{words}` is in the log"));
+        }
+        if let Some(words) = &self.run.start_error {
+            notes.push(format!(
+                "`{words}` is in the log: start() failed (Scrapy 2.18 and later close such runs as start_error)"
+            ));
+        }
+        if self.run.skipped_lines > 0 {
+            notes.push(format!(
+                "{} line{} over the {} MiB limit {} skipped",
+                self.run.skipped_lines,
+                if self.run.skipped_lines == 1 { "" } else { "s" },
+                crate::input::reader::RECORD_CAP >> 20,
+                if self.run.skipped_lines == 1 {
+                    "was"
+                } else {
+                    "were"
+                },
+            ));
+        }
+        notes
+    }
+
+    /// The memory limit: named by the line that hit it, else the MEMUSAGE_LIMIT_MB setting.
+    fn memory_limit(&self) -> Option<u64> {
+        self.run.memory_limit.or_else(|| {
+            self.run
+                .setting("MEMUSAGE_LIMIT_MB")
+                .and_then(|v| v.parse::<u64>().ok())
+                .and_then(|mib| mib.checked_mul(1024 * 1024))
+        })
+    }
+
+    /// LOG_LEVEL above INFO hides the close lines and the stats dump.
+    fn level_hides_info(&self) -> Option<String> {
+        match self.run.setting("LOG_LEVEL") {
+            Some(level @ ("WARNING" | "ERROR" | "CRITICAL")) => Some(format!(
+                "LOG_LEVEL is {level} (Overridden settings): the close lines and the stats dump are INFO, so this log cannot show how the crawl ended"
+            )),
+            _ if !self.run.info_seen && self.run.lines > 0 => Some(
+                "the log has no INFO line at all: it was probably written with LOG_LEVEL above INFO, which hides the close lines and the stats dump".to_string(),
+            ),
+            _ => None,
+        }
+    }
+
+    /// Counts from the log's own lines, when there is no stats dump to give them. Only a
+    /// log that starts at its header (`Scrapy X started`) is whole: an excerpt proves no
+    /// absence, so its counts stay unknown.
+    fn counts_from_lines(&self, job: &mut Job<'static>) -> bool {
+        if self.run.version.is_none() {
+            return false;
+        }
+        job.errors = Some(self.all.errors.saturating_add(self.all.criticals));
+        // Items are logged at DEBUG: only a log that shows its INFO lines and does not set
+        // LOG_LEVEL above DEBUG can say how many there were.
+        let debug =
+            self.run.info_seen && matches!(self.run.setting("LOG_LEVEL"), None | Some("DEBUG"));
+        if debug {
+            job.items = Some(self.all.scraped);
+        }
+        true
+    }
+
+    fn never_closed(
+        &self,
+        matcher: &Matcher,
+        mut facts: LogFacts,
+        mut notes: Vec<String>,
+    ) -> Report<'static> {
+        let mut job = Job {
+            memory_limit: self.memory_limit(),
+            ..Job::default()
+        };
+        if self.counts_from_lines(&mut job) {
+            facts.counts_from = Some("log lines");
+        }
+        if let Some((line, words)) = &self.all.exception {
+            notes.push(format!(
+                "the first traceback ends with `{words}` (line {line})"
+            ));
+        }
+        if self.all.unhandled {
+            notes.push(format!("`{UNHANDLED}` is in the log"));
+        }
+        let failures = self.all.errors + self.all.criticals + self.all.tracebacks;
+        if failures > 0 {
+            notes.push(format!(
+                "the log holds {} ERROR and {} CRITICAL line{} and {} traceback{}",
+                self.all.errors,
+                self.all.criticals,
+                if self.all.criticals == 1 { "" } else { "s" },
+                self.all.tracebacks,
+                if self.all.tracebacks == 1 { "" } else { "s" },
+            ));
+        }
+        let hidden = self.level_hides_info();
+        let hidden_note = hidden.clone();
+        let started = self.run.opened > 0;
+        match hidden_note {
+            Some(note) => notes.push(note),
+            None if started => notes.push(
+                "the spider was opened, so the crawl began and then stopped without closing".to_string(),
+            ),
+            None => notes.push(
+                "the spider was never opened: the process stopped (or is still starting) before the crawl began; a crash that early goes to stderr, not always to LOG_FILE".to_string(),
+            ),
+        }
+        if !self.run.tail.is_empty() {
+            let lines: Vec<String> = self
+                .run
+                .tail
+                .iter()
+                .map(|l| format!("`{}`", quote(l)))
+                .collect();
+            notes.push(format!("the log ends with: {}", lines.join(" / ")));
+        }
+        job.log = Some(Box::new(facts));
+        // Only a log that shows INFO lines can show that the spider was never opened.
+        let failed_to_start = !started
+            && hidden.is_none()
+            && (failures > 0 || self.all.unhandled || self.run.start_error.is_some());
+        if failed_to_start {
+            Report::failed_to_start(matcher, Box::new(job), notes)
+        } else {
+            Report::never_closed(matcher, Box::new(job), notes)
+        }
+    }
+
+    fn crawl_report(
+        &self,
+        matcher: &Matcher,
+        mut crawl: Crawl,
+        crawls: usize,
+        attributed: &LineFacts,
+        process_notes: &[String],
+    ) -> Report<'static> {
+        let single = crawls == 1;
+        let mut notes = process_notes.to_vec();
+        let mut shared = Vec::new();
+        let mut facts = if single {
+            self.facts(&self.all)
+        } else {
+            let own = crawl.own.take().unwrap_or_default();
+            shared = self.shared_notes(&own, attributed, &mut crawl, crawls);
+            let mut facts = self.facts(&own);
+            // A signal stops the whole process, every crawl in it.
+            facts.evidence.signal = self.all.evidence.signal.clone();
+            facts.evidence.forced = self.all.evidence.forced;
+            facts
+        };
+
+        let has_stats = crawl.stats.is_some();
+        let stats = crawl.stats.clone().unwrap_or_default();
+        let stats_reason = stats.finish_reason.as_deref().map(str::to_string);
+        let mut job = Job {
+            stats,
+            memory_limit: self.memory_limit(),
+            ..Job::default()
+        };
+        if has_stats {
+            facts.counts_from = Some("stats dump");
+            // A dump without log_count/* (LogCount disabled, 2.14+): a whole log's own
+            // lines still give the errors, unless its level hides them.
+            let hides_errors = self
+                .run
+                .setting("LOG_LEVEL")
+                .is_some_and(|l| l.eq_ignore_ascii_case("CRITICAL"));
+            if job.stats.error_lines().is_none()
+                && single
+                && self.run.version.is_some()
+                && !hides_errors
+            {
+                job.errors = Some(self.all.errors.saturating_add(self.all.criticals));
+            }
+        } else if single && self.counts_from_lines(&mut job) {
+            // No dump (STATS_DUMP=False, a kill): the log's own lines, said as such.
+            facts.counts_from = Some("log lines");
+        }
+        if let Some(error) = &crawl.stats_error {
+            notes.push(error.clone());
+        }
+        let engine = crawl.reason().map(str::to_string);
+        let from_engine = engine.is_some();
+        let reason = engine.or_else(|| stats_reason.clone()).unwrap_or_default();
+        if !from_engine && !self.pasted_stats {
+            notes.push(
+                "no engine close line in the log; the reason comes from the stats dump".to_string(),
+            );
+        }
+        // Only a whole log (from its header on) shows that the close never completed; an
+        // excerpt may just end early.
+        let whole_log = self.run.version.is_some();
+        let unfinished_close = crawl.closing.is_some() && crawl.closed.is_none() && whole_log;
+        if unfinished_close {
+            facts.evidence.close_incomplete = true;
+        } else if crawl.closing.is_some() && crawl.closed.is_none() {
+            notes.push(
+                "the log has `Closing spider` but no `Spider closed`: the excerpt ends early, or the process ended while closing"
+                    .to_string(),
+            );
+        }
+        for other in &crawl.other_reasons {
+            notes.push(format!(
+                "a later engine line says `{other}`; the first close reason wins, as in Scrapy"
+            ));
+        }
+        if let Some(stats_reason) = &stats_reason {
+            if *stats_reason != reason && !crawl.other_reasons.contains(stats_reason) {
+                notes.push(format!(
+                    "the stats dump says finish_reason `{stats_reason}`, the engine `{reason}`"
+                ));
+            }
+        }
+        if let Some(setting) = closespider_setting(&reason) {
+            if let Some(value) = self.run.setting(setting) {
+                notes.push(format!("{setting} is {value} (Overridden settings)"));
+            }
+        }
+        job.close_reason = Some(Cow::Owned(reason));
+        job.stats.finish_reason = None;
+        job.log = Some(Box::new(facts));
+        let mut report = Report::for_job(matcher, Box::new(job));
+        if let Some(job) = report.job.as_mut() {
+            job.stats.finish_reason = stats_reason.map(Cow::Owned);
+        }
+        report.notes.extend(notes);
+        // What the crawl shares with its neighbours is context, after its own notes.
+        report.notes.extend(shared);
+        report
+    }
+}
+
+/// The setting behind a `closespider_*` reason.
+fn closespider_setting(reason: &str) -> Option<&'static str> {
+    Some(match reason {
+        "closespider_timeout" => "CLOSESPIDER_TIMEOUT",
+        "closespider_timeout_no_item" => "CLOSESPIDER_TIMEOUT_NO_ITEM",
+        "closespider_itemcount" => "CLOSESPIDER_ITEMCOUNT",
+        "closespider_pagecount" => "CLOSESPIDER_PAGECOUNT",
+        "closespider_pagecount_no_item" => "CLOSESPIDER_PAGECOUNT_NO_ITEM",
+        "closespider_errorcount" => "CLOSESPIDER_ERRORCOUNT",
+        "memusage_exceeded" => "MEMUSAGE_LIMIT_MB",
+        _ => return None,
+    })
+}

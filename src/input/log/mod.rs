@@ -1,0 +1,871 @@
+//! Scrapy logs: the engine's close lines, the stats dumps, the header's version and settings,
+//! and the lines that explain a failure. A log can be gigabytes long, so `scan` searches
+//! whole lines from the shared reader for the phrases that matter and only looks at the
+//! lines that hold one.
+//!
+//! One file can hold several runs (Scrapy appends to `LOG_FILE` by default): each run is
+//! read into a `Run` of its own, from its header (or its `Spider opened` where there is
+//! none) to the next run's, and judged on its own lines only. Within a run, each close
+//! sequence is one crawl, one answer (`answer`).
+
+mod answer;
+mod literal;
+mod run;
+mod search;
+mod words;
+
+use std::io::{self, Read};
+
+use super::logformat::{self, LogFormat};
+use super::reader::Reader;
+use crate::evidence::Quote;
+use crate::job::Stats;
+use crate::pyliteral::{self, Py};
+use crate::reason::Matcher;
+use crate::report::Report;
+use literal::Collect;
+use run::{Begin, Run};
+use search::{
+    finder, scraped_finder, Hits, LineCounter, CLOSED, CLOSING, DUMP, DUMP_OLD, MEMORY, OPENED,
+    SETTINGS, SIGNAL, STARTED, START_ERROR, START_ERROR_OLD, TRACEBACK, UNHANDLED,
+};
+pub use search::{search_block, Found};
+pub use words::starts_with_stats_key;
+use words::{header_prefix, old_format, quote, quote_sentence, text_of};
+
+/// A stats dump or settings block larger than this is not Scrapy's (and is not kept).
+const STATS_CAP: usize = 16 * 1024 * 1024;
+/// How much of a log is searched at a time.
+pub const SCAN_BLOCK: usize = 1024 * 1024;
+/// How many lines after `Traceback (most recent call last):` are read for its exception.
+const TRACEBACK_LINES: u32 = 200;
+/// The loggers whose close lines are the engine's (`scrapy` with LOG_SHORT_NAMES or before
+/// Scrapy 1.3).
+const ENGINE: [&str; 2] = ["scrapy.core.engine", "scrapy"];
+
+/// What the lines after a phrase are being read for.
+#[derive(Debug)]
+enum Collecting {
+    Stats(Collect),
+    Settings(Collect),
+    /// The exception line that ends a traceback, within so many lines.
+    Exception(Traceback),
+}
+
+/// A traceback being read: its innermost frame so far, and the exception line that may
+/// end it (a chained traceback goes on after one).
+#[derive(Debug)]
+struct Traceback {
+    left: u32,
+    /// The indent of its `Traceback` line: frames are indented deeper, the exception line
+    /// that ends it is not (a pasted log may indent everything).
+    indent: usize,
+    /// Whether `LogReader::frame_line` holds its innermost frame so far.
+    has_frame: bool,
+    /// The line of the exception line that may end it (the text is in
+    /// `LogReader::candidate`).
+    candidate: Option<u64>,
+    /// The ERROR message on the line before the traceback (in `LogReader::last_error`)
+    /// belongs to it.
+    after: bool,
+}
+
+#[derive(Debug)]
+pub struct LogReader {
+    format: Option<LogFormat>,
+    /// The runs read so far, in order; the last is the one being read. Never empty.
+    runs: Vec<Run>,
+    /// The last ERROR line's message and its line, for the traceback that may follow it.
+    last_error: String,
+    last_error_line: Option<u64>,
+    /// Buffers reused from one traceback or ERROR line to the next.
+    frame_line: String,
+    candidate: String,
+    shape_scratch: String,
+    lines: u64,
+    last_line: u64,
+    /// The input was a stats dump on its own, not a log.
+    pasted_stats: bool,
+    collecting: Option<Collecting>,
+    /// Reading through `scan`, which counts `Scraped from` lines by itself.
+    scanning: bool,
+}
+
+impl Default for LogReader {
+    fn default() -> LogReader {
+        LogReader {
+            format: None,
+            runs: vec![Run::default()],
+            last_error: String::new(),
+            last_error_line: None,
+            frame_line: String::new(),
+            candidate: String::new(),
+            shape_scratch: String::new(),
+            lines: 0,
+            last_line: 0,
+            pasted_stats: false,
+            collecting: None,
+            scanning: false,
+        }
+    }
+}
+
+/// The run being read.
+fn current(runs: &mut [Run]) -> &mut Run {
+    let last = runs.len().saturating_sub(1);
+    &mut runs[last]
+}
+
+impl LogReader {
+    pub fn new() -> LogReader {
+        LogReader::default()
+    }
+
+    fn run(&mut self) -> &mut Run {
+        current(&mut self.runs)
+    }
+
+    /// A line in Scrapy's default log format: `2020-08-02 10:35:18 [name] LEVEL: message`.
+    pub fn looks_like_log(line: &[u8]) -> bool {
+        let line = line.trim_ascii_start();
+        let stamp = line.len() > 20
+            && line[..4].iter().all(u8::is_ascii_digit)
+            && line[4] == b'-'
+            && line[7] == b'-'
+            && line[10] == b' '
+            && line[13] == b':'
+            && line[16] == b':';
+        // The timestamp first: it rules out a traceback's lines at the first byte.
+        stamp
+            && (memchr::memchr(b'[', line).is_some()
+                || [
+                    &b"] INFO: "[..],
+                    b"] DEBUG: ",
+                    b"] WARNING: ",
+                    b"] ERROR: ",
+                    b"] CRITICAL: ",
+                ]
+                .iter()
+                .any(|level| memchr::memmem::find(line, level).is_some()))
+    }
+
+    /// A message only Scrapy writes, whatever the format around it: enough to tell a log
+    /// written with any LOG_FORMAT from a list of reasons.
+    pub fn has_scrapy_message(line: &[u8]) -> bool {
+        const MESSAGES: [&[u8]; 8] = [
+            b" started (bot: ",
+            b"Spider opened",
+            b"Closing spider (",
+            b"Spider closed (",
+            b"Dumping Scrapy stats:",
+            b"Overridden settings:",
+            b"Enabled extensions:",
+            b"Telnet console listening on",
+        ];
+        MESSAGES
+            .iter()
+            .any(|m| memchr::memmem::find(line, m).is_some())
+    }
+
+    /// Learns the log's format from one of its first lines, before the search starts.
+    pub fn learn(&mut self, line: &[u8]) {
+        if self.format.is_some() {
+            return;
+        }
+        let text = text_of(line);
+        if let Some(prefix) = text.find(STARTED).and_then(|at| header_prefix(&text, at)) {
+            self.format = LogFormat::learn(prefix);
+        }
+    }
+
+    /// A new run begins at `line_no`. Lines before it that showed nothing of a crawl are
+    /// taken into the new run instead of making one of their own.
+    fn begin_run(&mut self, begin: Begin, line_no: u64) {
+        let run = self.run();
+        if !run.shows_a_crawl() {
+            run.begin = begin;
+            run.first_line = line_no;
+            return;
+        }
+        let mut next = Run::starting(begin, line_no);
+        if begin == Begin::Opened {
+            // The same process (no header between): its version and settings still hold.
+            next.version = run.version.clone();
+            next.settings = run.settings.clone();
+        }
+        self.runs.push(next);
+    }
+
+    /// Counts a line as read, in the reader and in the run it belongs to.
+    fn count_line(&mut self, line_no: u64) {
+        self.lines += 1;
+        self.last_line = self.last_line.max(line_no);
+        let run = self.run();
+        run.lines += 1;
+        run.last_line = run.last_line.max(line_no);
+        if run.first_line == 0 {
+            run.first_line = line_no;
+        }
+    }
+
+    /// One log line (or one Logs API message) and its line number.
+    pub fn line(&mut self, line: &[u8], line_no: u64) {
+        if self.collect(line, line_no) {
+            self.count_line(line_no);
+            return;
+        }
+        let text = text_of(line);
+        let text = text.as_ref();
+        if self.lines == 0 && text.trim_start().starts_with('{') {
+            // A stats dump pasted on its own.
+            self.count_line(line_no);
+            self.pasted_stats = true;
+            self.start_stats(line, line_no);
+            return;
+        }
+        if self.lines == 0 && starts_with_stats_key(text) {
+            // Pasted from the middle of a dump: its `{` is missing.
+            self.count_line(line_no);
+            self.pasted_stats = true;
+            let mut opened = b"{".to_vec();
+            opened.extend_from_slice(line);
+            let mut collect = Collect::at(line_no);
+            collect.partial = true;
+            if collect.push(&opened) {
+                self.finish_stats(collect);
+            } else {
+                self.collecting = Some(Collecting::Stats(collect));
+            }
+            return;
+        }
+        let hits = Hits::of(text);
+        let header = hits.at(STARTED).and_then(|at| header_prefix(text, at));
+        if header.is_some() {
+            self.begin_run(Begin::Header, line_no);
+        } else if hits.has(OPENED) && self.run().all_crawls_closed() {
+            self.begin_run(Begin::Opened, line_no);
+        }
+        self.count_line(line_no);
+        self.count_level(text, &hits, line_no);
+        if let Some(prefix) = header {
+            // Each run may have a LOG_FORMAT of its own.
+            if let Some(format) = LogFormat::learn(prefix) {
+                self.format = Some(format);
+            }
+            let after = &text[prefix.len() + "Scrapy ".len()..];
+            let run = current(&mut self.runs);
+            if let Some(end) = after.find(STARTED) {
+                run.version.get_or_insert_with(|| after[..end].to_string());
+            }
+            run.info_seen = true;
+        } else if let Some(reason) = hits
+            .at(CLOSING)
+            .and_then(|at| self.engine_reason(text, at, CLOSING))
+        {
+            current(&mut self.runs).closing(reason, line_no);
+        } else if let Some(reason) = hits
+            .at(CLOSED)
+            .and_then(|at| self.engine_reason(text, at, CLOSED))
+        {
+            current(&mut self.runs).closed(reason, line_no);
+        } else if let Some(at) = hits.at(DUMP).or_else(|| hits.at(DUMP_OLD)) {
+            // Offsets are in `text`, which may differ from `line` where it was not UTF-8.
+            let rest = text.as_bytes()[at + DUMP.len()..].to_vec();
+            self.run().info_seen = true;
+            self.start_stats(&rest, line_no);
+        } else if let Some(at) = hits.at(SETTINGS) {
+            let rest = text.as_bytes()[at + SETTINGS.len()..].to_vec();
+            self.run().info_seen = true;
+            let mut collect = Collect::default();
+            if collect.push(&rest) {
+                self.run().settings_from(&collect.text);
+            } else {
+                self.collecting = Some(Collecting::Settings(collect));
+            }
+        } else if hits.has(OPENED) {
+            self.run().spider_opened();
+        } else if let Some(at) = hits.at(MEMORY) {
+            let run = self.run();
+            if run.memory_quote.is_none() {
+                run.memory_limit = words::memory_limit(&text[at + MEMORY.len()..]);
+                run.memory_quote = Some(quote_sentence(&text[at..]));
+            }
+        } else if let Some(at) = hits.at(SIGNAL) {
+            let words = quote(text[at..].trim_end());
+            let run = self.run();
+            if words.contains(" twice") {
+                run.forced = true;
+            }
+            if words.contains(" twice") || words.contains("shutting down") {
+                let name: String = text[at + "Received ".len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect();
+                run.now.evidence.signal = Some(name);
+                run.now.evidence.forced = run.forced;
+                run.signal_quote = Some(words);
+            }
+        } else if let Some(at) = hits.at(START_ERROR).or_else(|| hits.at(START_ERROR_OLD)) {
+            let run = self.run();
+            run.start_error.get_or_insert_with(|| quote(&text[at..]));
+            run.now
+                .evidence
+                .start_error
+                .get_or_insert_with(|| Quote::new(line_no, &text[at..]));
+        } else if hits.has(UNHANDLED) {
+            self.run().now.unhandled = true;
+        } else if !self.scanning && text.contains(search::SCRAPED) {
+            // The scan counts these in its own pass; Logs API lines come one by one.
+            self.run().now.scraped += 1;
+        }
+        if hits.has(TRACEBACK) {
+            self.run().now.tracebacks += 1;
+            let after = self
+                .last_error_line
+                .take()
+                .is_some_and(|l| l.saturating_add(1) >= line_no);
+            let indent = hits.at(TRACEBACK).map_or(0, |at| {
+                text[..at]
+                    .chars()
+                    .rev()
+                    .take_while(|c| *c == ' ' || *c == '\t')
+                    .count()
+            });
+            self.collecting = Some(Collecting::Exception(Traceback {
+                left: TRACEBACK_LINES,
+                indent,
+                has_frame: false,
+                candidate: None,
+                after,
+            }));
+        }
+    }
+
+    /// Feeds a line to what is being collected; true when the line was taken.
+    fn collect(&mut self, line: &[u8], line_no: u64) -> bool {
+        if let Some(Collecting::Exception(_)) = &self.collecting {
+            return self.traceback_line(line, line_no);
+        }
+        let Some(collecting) = &mut self.collecting else {
+            return false;
+        };
+        match collecting {
+            Collecting::Stats(collect) | Collecting::Settings(collect) => {
+                if collect.push(line) {
+                    match self.collecting.take() {
+                        Some(Collecting::Stats(done)) => self.finish_stats(done),
+                        Some(Collecting::Settings(done)) => self.run().settings_from(&done.text),
+                        _ => {}
+                    }
+                    return true;
+                }
+                if collect.text.len() > STATS_CAP {
+                    self.collecting = None;
+                    self.run()
+                        .stats_error("the stats dump is too large to read".to_string());
+                    return true;
+                }
+                if !collect.started && LogReader::looks_like_log(line) {
+                    // The dump's `{` never came: its output was cut. Read this line as usual.
+                    self.collecting = None;
+                    return false;
+                }
+                true
+            }
+            Collecting::Exception(_) => self.traceback_line(line, line_no),
+        }
+    }
+
+    /// One line after `Traceback (most recent call last):`; true when it was part of it.
+    fn traceback_line(&mut self, line: &[u8], line_no: u64) -> bool {
+        let text = text_of(line);
+        // A line in the log's own shape ends a traceback, whatever its indent: it is read
+        // as usual (a pasted log may be indented throughout).
+        if LogReader::looks_like_log(line) || self.format_fits_any(text.trim_end()) {
+            self.end_traceback();
+            return false;
+        }
+        let Some(Collecting::Exception(traceback)) = &mut self.collecting else {
+            return false;
+        };
+        let trimmed = text.trim_end();
+        let frame = trimmed.trim_start();
+        if traceback.candidate.is_some() {
+            // After an exception line only a chained traceback goes on.
+            let chained = frame.is_empty()
+                || frame.starts_with("During handling")
+                || frame.starts_with("The above exception")
+                || frame.starts_with("Traceback");
+            if !chained {
+                self.end_traceback();
+                return false;
+            }
+            if frame.starts_with("Traceback") {
+                traceback.candidate = None;
+            }
+            return true;
+        }
+        let indent = trimmed.len() - frame.len();
+        let still_frames = frame.is_empty() || frame.starts_with('^') || indent > traceback.indent;
+        if still_frames
+            || frame.starts_with("Traceback")
+            || frame.starts_with("During handling")
+            || frame.starts_with("The above exception")
+        {
+            if frame.starts_with("File \"") {
+                self.frame_line.clear();
+                self.frame_line.push_str(frame);
+                traceback.has_frame = true;
+            }
+            traceback.left -= 1;
+            if traceback.left == 0 {
+                self.collecting = None;
+            }
+            return true;
+        }
+        traceback.candidate = Some(line_no);
+        self.candidate.clear();
+        self.candidate.push_str(frame);
+        true
+    }
+
+    /// A traceback is over: its last exception line is counted under its type.
+    fn end_traceback(&mut self) {
+        if let Some(Collecting::Exception(traceback)) = self.collecting.take() {
+            if let Some(line) = traceback.candidate {
+                let frame = traceback.has_frame.then_some(self.frame_line.as_str());
+                let after = traceback.after.then_some(self.last_error.as_str());
+                let facts = &mut current(&mut self.runs).now;
+                facts
+                    .evidence
+                    .exception(&self.candidate, line, frame, after);
+                if facts.exception.is_none() {
+                    facts.exception = Some((line, quote(&self.candidate)));
+                }
+            }
+        }
+    }
+
+    fn format_fits_any(&self, line: &str) -> bool {
+        self.format
+            .as_ref()
+            .is_some_and(|f| f.level_of(line).is_some())
+    }
+
+    /// ERROR and CRITICAL records, told by where the format puts the level.
+    fn count_level(&mut self, text: &str, hits: &Hits, line_no: u64) {
+        for (level, slot) in [("ERROR", 0), ("CRITICAL", 1)] {
+            if !hits.has(level) {
+                continue;
+            }
+            // Where the level word ends, when this line carries it as its level.
+            let level_end = match &self.format {
+                Some(format) => format
+                    .level_of(text)
+                    .filter(|l| *l == level)
+                    .map(|l| l.as_ptr() as usize - text.as_ptr() as usize + l.len()),
+                None => {
+                    let bracketed = format!("] {level}:");
+                    text.find(&bracketed)
+                        .map(|at| at + bracketed.len())
+                        .or_else(|| {
+                            text.starts_with(&format!("{level}:"))
+                                .then_some(level.len())
+                        })
+                }
+            };
+            if let Some(end) = level_end {
+                let facts = &mut current(&mut self.runs).now;
+                let level: &'static str = if slot == 0 {
+                    facts.errors += 1;
+                    "ERROR"
+                } else {
+                    facts.criticals += 1;
+                    "CRITICAL"
+                };
+                let message = text[end..].trim_start_matches(|c: char| {
+                    c == ':' || c == ']' || c == '-' || c.is_whitespace()
+                });
+                facts
+                    .evidence
+                    .error_line_with(level, message, line_no, &mut self.shape_scratch);
+                self.last_error.clear();
+                self.last_error.push_str(message);
+                self.last_error_line = Some(line_no);
+                return;
+            }
+        }
+    }
+
+    /// Every crawl the run being read opened has closed (`Spider closed`), and nothing is
+    /// half read: a log being written has reached the end of a run.
+    pub fn all_closed(&self) -> bool {
+        let Some(run) = self.runs.last() else {
+            return false;
+        };
+        let closed = run.crawls.iter().filter(|c| c.closed.is_some()).count() as u64;
+        run.opened > 0 && closed >= run.opened && self.collecting.is_none()
+    }
+
+    /// Lines skipped by the reader for being over the record cap.
+    pub fn skipped(&mut self, lines: u64) {
+        let run = self.run();
+        run.skipped_lines = run.skipped_lines.saturating_add(lines);
+    }
+
+    /// The reason in an engine close line, and only the engine's: after a prefix of this
+    /// log's own shape, with the engine's logger where the format writes loggers (`[scrapy]`
+    /// before 1.3; in 0.x logs, which carry a `+HHMM` offset, the spider's name). A spider's
+    /// `Spider closed: x because y`, or an engine line quoted inside an item or another
+    /// message, does not count.
+    fn engine_reason<'t>(&mut self, line: &'t str, at: usize, phrase: &str) -> Option<&'t str> {
+        let prefix = &line[..at];
+        let old_format = old_format(prefix);
+        match &self.format {
+            Some(format) => {
+                let loggers: &[&str] = if old_format { &[] } else { &ENGINE };
+                if !format.fits(prefix, loggers) {
+                    return None;
+                }
+            }
+            None => {
+                if !logformat::plausible(prefix) {
+                    return None;
+                }
+                // Without a header to learn from, a bracketed logger must be the engine's.
+                if let (Some(open), Some(close)) = (prefix.find('['), prefix.find(']')) {
+                    let logger = prefix.get(open + 1..close).unwrap_or("");
+                    if !old_format && !ENGINE.contains(&logger) {
+                        return None;
+                    }
+                }
+                self.format = LogFormat::learn(prefix);
+            }
+        }
+        let rest = &line[at + phrase.len()..];
+        let close = rest.rfind(')')?;
+        let reason = &rest[..close];
+        (!reason.is_empty()).then_some(reason)
+    }
+
+    fn start_stats(&mut self, rest: &[u8], line_no: u64) {
+        let mut collect = Collect::at(line_no);
+        // A real dump is a few KiB; growing to that line by line was a tenth of the time
+        // of reading a small log.
+        collect.text.reserve(4096);
+        if collect.push(rest) {
+            self.finish_stats(collect);
+        } else {
+            self.collecting = Some(Collecting::Stats(collect));
+        }
+    }
+
+    fn finish_stats(&mut self, mut collect: Collect) {
+        let mut parsed = pyliteral::parse(&collect.text);
+        // A dump cut off at the end: what it does show can still be read, up to its last
+        // whole entry, with the brace it lacks.
+        let closed = match (&parsed, collect.text.iter().rposition(|&b| b == b',')) {
+            (Err(_), Some(last)) => {
+                let mut closed = collect.text[..=last].to_vec();
+                closed.push(b'}');
+                closed
+            }
+            _ => Vec::new(),
+        };
+        if !closed.is_empty() {
+            if let Ok(value) = pyliteral::parse(&closed) {
+                parsed = Ok(value);
+                collect.partial = true;
+            }
+        }
+        let value = match parsed {
+            Ok(value) => value,
+            Err(err) => {
+                self.run().stats_error(format!(
+                    "the stats dump could not be read ({} at byte {})",
+                    err.what, err.offset
+                ));
+                return;
+            }
+        };
+        // An item printed in the log is a dict too; Scrapy's stats have keys like these.
+        let stats_like = matches!(&value, Py::Dict(entries) if entries.iter().any(|(k, _)| {
+            matches!(k, Py::Str(k) if k.contains('/')
+                || matches!(&**k, "finish_reason" | "start_time" | "finish_time"
+                    | "elapsed_time_seconds" | "item_scraped_count"))
+        }));
+        let mut stats = Stats::default();
+        if !stats_like || !pyliteral::fill_stats(&value, &mut stats) {
+            return;
+        }
+        if collect.partial {
+            self.run().partial_dump(stats, collect.line);
+            return;
+        }
+        // A complete dump leaves out counters that never moved (Scrapy creates a counter
+        // on its first increment): their absence means 0, not unknown.
+        stats.items.get_or_insert(0);
+        let counts_logs = matches!(&value, Py::Dict(entries)
+            if entries.iter().any(|(k, _)| matches!(k, Py::Str(k) if k.starts_with("log_count/"))));
+        if counts_logs {
+            stats.errors.get_or_insert(0);
+            stats.criticals.get_or_insert(0);
+        }
+        self.run().dump(stats, collect.line);
+    }
+
+    /// Adds what a later stretch of the same log saw (a chunk read on another thread): its
+    /// first run goes on with the run being read here unless it began at a header.
+    pub fn absorb(&mut self, later: LogReader) {
+        if later.lines == 0 {
+            return;
+        }
+        if self.lines == 0 {
+            *self = later;
+            return;
+        }
+        self.lines += later.lines;
+        self.last_line = self.last_line.max(later.last_line);
+        self.format = self.format.take().or(later.format);
+        let mut runs = later.runs.into_iter();
+        if let Some(first) = runs.next() {
+            if first.begin == Begin::Header && self.run().shows_a_crawl() {
+                self.runs.push(first);
+            } else {
+                self.run().absorb(first);
+            }
+        }
+        self.runs.extend(runs);
+    }
+
+    /// One answer per crawl of every run, each with the line it rests on; for a run
+    /// without any crawl, one answer that says what its lines do show. Empty when nothing
+    /// log-like was seen at all.
+    pub fn finish(mut self, matcher: &Matcher) -> Vec<(Report<'static>, u64)> {
+        if self.lines == 0 {
+            return Vec::new();
+        }
+        if let Some(Collecting::Exception(_)) = &self.collecting {
+            self.end_traceback();
+        }
+        match self.collecting.take() {
+            Some(Collecting::Stats(collect)) => {
+                let line = collect.line;
+                self.finish_stats(collect);
+                let run = self.run();
+                if !run.crawls.iter().any(|c| c.stats.is_some()) {
+                    run.stats_error("the stats dump is cut off".to_string());
+                } else if let Some(crawl) = run
+                    .crawls
+                    .iter_mut()
+                    .find(|c| c.line == line || c.stats.is_some())
+                {
+                    crawl
+                        .stats_error
+                        .get_or_insert_with(|| "the stats dump is cut off".to_string());
+                }
+            }
+            Some(Collecting::Settings(collect)) => self.run().settings_from(&collect.text),
+            _ => {}
+        }
+        let pasted_stats = self.pasted_stats;
+        std::mem::take(&mut self.runs)
+            .into_iter()
+            .filter(|run| run.lines > 0)
+            .flat_map(|run| answer::answer(run, matcher, pasted_stats))
+            .collect()
+    }
+
+    /// Reads a log, looking only at lines that hold one of the phrases.
+    pub fn scan<R: Read>(
+        &mut self,
+        reader: &mut Reader<R>,
+        idle: &mut dyn FnMut() -> io::Result<()>,
+    ) -> io::Result<()> {
+        if finder().is_none() {
+            return Err(io::Error::other("could not build the log searcher"));
+        }
+        let mut found = Found::default();
+        loop {
+            let mut skipped = 0;
+            let Some(block) = reader.next_block(SCAN_BLOCK, idle, &mut |_, _| skipped += 1)? else {
+                self.skipped(skipped);
+                return Ok(());
+            };
+            search_block(block.text, &mut found);
+            self.scan_found(block.text, block.first_line, &found);
+            self.skipped(skipped);
+        }
+    }
+
+    /// Reads a block of whole lines whose phrase-holding lines `search_block` found (here,
+    /// or on another thread for a big file).
+    pub fn scan_found(&mut self, block: &[u8], first_line: u64, found: &Found) {
+        self.scanning = true;
+        let runs = self.runs.len();
+        let from = self.scan_block(block, first_line, &found.lines);
+        self.scanning = false;
+        let rest = &block[from..];
+        let scraped = if self.runs.len() == runs {
+            found.scraped
+        } else {
+            // A run began in this block: its `Scraped from` lines are counted apart.
+            scraped_finder().find_iter(rest).count() as u64
+        };
+        let run = self.run();
+        run.now.scraped = run.now.scraped.saturating_add(scraped);
+        run.keep_tail(rest);
+    }
+
+    /// `found`: the lines of the block that hold a phrase (start, index in the block).
+    /// Returns where the last run's part of the block begins.
+    fn scan_block(&mut self, block: &[u8], first_line: u64, found: &[(usize, u64)]) -> usize {
+        // A found line's number is known; the lines read after it while collecting (a
+        // dump, a traceback) are counted on from there.
+        let mut counter = LineCounter {
+            counted_to: 0,
+            line_no: first_line,
+        };
+        let mut next_found = 0;
+        let mut at = 0;
+        let mut run_from = 0;
+        if self.lines == 0 {
+            // The first line with something on it is always read: a stats dump pasted on
+            // its own starts there, with no phrase to find it by.
+            let blank = block.iter().take_while(|b| b.is_ascii_whitespace()).count();
+            let start = memchr::memrchr(b'\n', &block[..blank]).map_or(0, |i| i + 1);
+            if start < block.len() {
+                let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
+                let line = &block[start..end];
+                self.line(
+                    line.strip_suffix(b"\r").unwrap_or(line),
+                    counter.at(block, start),
+                );
+                at = end + 1;
+            }
+        }
+        while at < block.len() {
+            if self.collecting.is_some() {
+                // Inside a stats dump, a settings block or a traceback: every line counts.
+                let end = memchr::memchr(b'\n', &block[at..]).map_or(block.len(), |i| at + i);
+                let line = &block[at..end];
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let line_no = counter.at(block, at);
+                if self.collect(line, line_no) {
+                    self.count_line(line_no);
+                    at = end + 1;
+                } else if self.collecting.is_some() {
+                    run_from = self.read_found(block, at, line, line_no, run_from);
+                    at = end + 1;
+                }
+                // Otherwise the line ended what was being collected: the search reads it
+                // from here, as it reads every other line.
+                continue;
+            }
+            // Lines start where `at` can stand: the first found at or after it.
+            while found.get(next_found).is_some_and(|&(start, _)| start < at) {
+                next_found += 1;
+            }
+            let Some(&(start, index)) = found.get(next_found) else {
+                break;
+            };
+            let line_no = first_line.saturating_add(index);
+            counter.counted_to = start;
+            counter.line_no = line_no;
+            let end = memchr::memchr(b'\n', &block[start..]).map_or(block.len(), |i| start + i);
+            let line = &block[start..end];
+            run_from = self.read_found(
+                block,
+                start,
+                line.strip_suffix(b"\r").unwrap_or(line),
+                line_no,
+                run_from,
+            );
+            at = end + 1;
+        }
+        run_from
+    }
+
+    /// Reads one line of a block that starts at `start`; where it begins a run, the run
+    /// before it gets its part of the block (`run_from..start`): its `Scraped from` lines
+    /// and its last lines. Returns where the run being read begins in the block.
+    fn read_found(
+        &mut self,
+        block: &[u8],
+        start: usize,
+        line: &[u8],
+        line_no: u64,
+        run_from: usize,
+    ) -> usize {
+        let runs = self.runs.len();
+        self.line(line, line_no);
+        if self.runs.len() == runs {
+            return run_from;
+        }
+        let part = &block[run_from.min(start)..start];
+        let scraped = scraped_finder().find_iter(part).count() as u64;
+        if let Some(ended) = self.runs.len().checked_sub(2).map(|i| &mut self.runs[i]) {
+            ended.now.scraped = ended.now.scraped.saturating_add(scraped);
+            ended.keep_tail(part);
+        }
+        start
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_lines_of_every_era() {
+        let cases = [
+            (
+                "2020-08-02 10:35:18 [scrapy.core.engine] INFO: Spider closed (finished)",
+                Some("finished"),
+            ),
+            (
+                "2016-01-01 00:00:00 [scrapy] INFO: Closing spider (closespider_timeout)",
+                Some("closespider_timeout"),
+            ),
+            (
+                "2011-09-19 19:06:40+0400 [example] INFO: Spider closed (closespider_itemcount)",
+                Some("closespider_itemcount"),
+            ),
+            (
+                "[scrapy.core.engine] Closing spider (cancelled (stalled))",
+                Some("cancelled (stalled)"),
+            ),
+            (
+                "2020-08-02 10:35:18 [myspider] INFO: Spider closed (memusage_exceeded)",
+                None,
+            ),
+            (
+                "2020-08-02 10:35:18 [myspider] INFO: Spider closed: x because memusage_exceeded",
+                None,
+            ),
+        ];
+        for (line, want) in cases {
+            let phrase = if line.contains(CLOSING) {
+                CLOSING
+            } else {
+                CLOSED
+            };
+            let got = line
+                .find(phrase)
+                .and_then(|at| LogReader::new().engine_reason(line, at, phrase));
+            assert_eq!(got, want, "{line}");
+        }
+    }
+
+    #[test]
+    fn log_lines_are_recognised() {
+        assert!(LogReader::looks_like_log(
+            b"2020-08-02 10:35:18 [scrapy.core.engine] INFO: Spider opened"
+        ));
+        assert!(LogReader::looks_like_log(
+            b"2011-09-19 19:06:40+0400 [example] INFO: Dumping spider stats:"
+        ));
+        assert!(!LogReader::looks_like_log(b"memusage_exceeded"));
+        assert!(!LogReader::looks_like_log(b"{\"key\": \"1/2/3\"}"));
+    }
+}

@@ -1,0 +1,84 @@
+//! Small readings of one line: the header's prefix, a dump's key, a 0.x prefix, a memory
+//! limit; and how a line is quoted in a note.
+
+use std::borrow::Cow;
+
+use crate::evidence;
+
+/// The longest quotation of a log line in a note.
+const QUOTE_CAP: usize = 160;
+
+/// The prefix of the header line `Scrapy 2.19.0 started (bot: name)`, if this is it.
+pub(super) fn header_prefix(text: &str, at: usize) -> Option<&str> {
+    let scrapy = text[..at].rfind("Scrapy ")?;
+    let version = &text[scrapy + "Scrapy ".len()..at];
+    let looks_like_version = !version.is_empty()
+        && version.len() < 40
+        && version
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'+'));
+    looks_like_version.then_some(&text[..scrapy])
+}
+
+/// ` 'downloader/request_count': 534,`: a line from inside a stats dump.
+pub fn starts_with_stats_key(text: &str) -> bool {
+    let text = text.trim_start();
+    let text = text
+        .strip_prefix("b'")
+        .or_else(|| text.strip_prefix("u'"))
+        .or_else(|| text.strip_prefix('\''));
+    text.and_then(|t| t.find("': "))
+        .is_some_and(|end| end < 120)
+}
+
+/// 0.x logs: `2011-09-19 19:06:40+0400 [spidername] INFO: ...`.
+pub(super) fn old_format(prefix: &str) -> bool {
+    let stamp = prefix.trim_end();
+    let Some(open) = stamp.rfind('[') else {
+        return false;
+    };
+    let stamp = stamp[..open].trim_end().as_bytes();
+    stamp.len() >= 24 && {
+        let tz = &stamp[stamp.len() - 5..];
+        (tz[0] == b'+' || tz[0] == b'-') && tz[1..].iter().all(u8::is_ascii_digit)
+    }
+}
+
+/// Up to the end of the first sentence (its full stop included), or of the line.
+pub(super) fn quote_sentence(text: &str) -> String {
+    match text.find(". ") {
+        Some(at) => quote(&text[..=at]),
+        None => quote(text.trim_end()),
+    }
+}
+
+/// A line as text: borrowed when it is UTF-8, as almost every line is (the strict check
+/// takes std's fast ASCII path; the lossy one does not), replaced where it is not.
+pub(super) fn text_of(line: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(line) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(line),
+    }
+}
+
+/// A log line as quoted in a note: trimmed, capped, a URI's password masked.
+pub(super) fn quote(text: &str) -> String {
+    let text = evidence::redact_credentials(text.trim());
+    let text = text.as_str();
+    if text.len() <= QUOTE_CAP {
+        return text.to_string();
+    }
+    let mut cut = QUOTE_CAP;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}...", &text[..cut])
+}
+
+/// The limit in `Memory usage exceeded 2048MiB.` (or `2048M.` before Scrapy 2.8), in bytes;
+/// `None` when it does not fit.
+pub(super) fn memory_limit(after: &str) -> Option<u64> {
+    let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
+    let mib: u64 = digits.parse().ok()?;
+    mib.checked_mul(1024 * 1024)
+}

@@ -1,0 +1,317 @@
+//! Each run judged on its own lines (issue 24). Scrapy appends to `LOG_FILE` by default, so
+//! one file holds many runs; a `CrawlerProcess` writes several crawlers into one log. The
+//! logs are the real Scrapy's (tests/fixtures/real/make.py: appended runs, two crawlers in
+//! one process), and runs made by putting real logs one after another.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{json_lines, outcome};
+use serde_json::Value;
+
+fn real(version: &str, name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/real")
+        .join(version)
+        .join(format!("{name}.log"))
+}
+
+/// Every answer for a text read from stdin, as JSON, and the exit status.
+fn answers(text: &[u8]) -> (Vec<Value>, Option<i32>) {
+    let output = outcome()
+        .args(["explain", "--format", "json"])
+        .write_stdin(text.to_vec())
+        .output()
+        .expect("runs");
+    (json_lines(&output), output.status.code())
+}
+
+/// An answer with every line number in it moved back by `offset` lines, so that a run read
+/// inside a bigger file can be compared with the same run read alone.
+fn moved_back(answer: &Value, offset: u64) -> Value {
+    match answer {
+        Value::String(text) => Value::String(move_line_numbers(text, offset)),
+        Value::Array(items) => Value::Array(items.iter().map(|v| moved_back(v, offset)).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let v = match (k.as_str(), v) {
+                        ("line", Value::Number(n)) => {
+                            Value::from(n.as_u64().expect("a line number").saturating_sub(offset))
+                        }
+                        _ => moved_back(v, offset),
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// `line 62` -> `line 12` for an offset of 50; a traceback's `File "x.py", line 49` is a
+/// line of the spider's code and stays.
+fn move_line_numbers(text: &str, offset: u64) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("line ") {
+        let in_code = rest[..at].ends_with("\", ");
+        out.push_str(&rest[..at + 5]);
+        rest = &rest[at + 5..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && !in_code {
+            let n: u64 = rest[..digits].parse().expect("digits");
+            out.push_str(&n.saturating_sub(offset).to_string());
+            rest = &rest[digits..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The runs of an appended log, cut at each header: (first line number - 1, text).
+fn runs_of(log: &[u8]) -> Vec<(u64, Vec<u8>)> {
+    let text = String::from_utf8_lossy(log);
+    let mut runs: Vec<(u64, Vec<u8>)> = Vec::new();
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if line.contains(" started (bot: ") || runs.is_empty() {
+            runs.push((i as u64, Vec::new()));
+        }
+        if let Some((_, run)) = runs.last_mut() {
+            run.extend_from_slice(line.as_bytes());
+        }
+    }
+    runs
+}
+
+/// The heart of the matter: every answer for a file of appended runs is the answer its run
+/// gets when read alone, but for where its lines stand in the file.
+fn each_run_reads_as_alone(name: &str, log: &[u8]) {
+    let (whole, _) = answers(log);
+    let mut alone = Vec::new();
+    for (offset, run) in runs_of(log) {
+        let (reports, _) = answers(&run);
+        alone.extend(reports.into_iter().map(|r| (offset, r)));
+    }
+    assert_eq!(whole.len(), alone.len(), "{name}: one answer per run");
+    for (i, (answer, (offset, alone))) in whole.iter().zip(&alone).enumerate() {
+        assert_eq!(
+            moved_back(answer, *offset),
+            *alone,
+            "{name}: run {} differs from the same run read alone",
+            i + 1
+        );
+    }
+}
+
+#[test]
+fn appended_runs_are_each_judged_on_their_own_lines() {
+    for name in [
+        "appended_errors_then_clean",
+        "appended_blocked_then_clean",
+        "appended_clean_then_killed_then_clean",
+    ] {
+        let log = std::fs::read(real("2.19.0", name)).expect("fixture");
+        each_run_reads_as_alone(name, &log);
+    }
+}
+
+#[test]
+fn clean_runs_after_a_bad_one_carry_none_of_its_evidence() {
+    let (reports, code) =
+        answers(&std::fs::read(real("2.19.0", "appended_errors_then_clean")).expect("fixture"));
+    let verdicts: Vec<&str> = reports
+        .iter()
+        .map(|r| r["severity"].as_str().expect("severity"))
+        .collect();
+    assert_eq!(verdicts, ["warning", "ok", "ok"]);
+    assert_eq!(code, Some(1), "the worst run decides the status");
+    for clean in &reports[1..] {
+        assert_eq!(clean["findings"], Value::Array(Vec::new()), "{clean}");
+        assert_eq!(clean["notes"], Value::Array(Vec::new()), "{clean}");
+        assert_eq!(clean["job"]["log_lines"]["error"], 0, "{clean}");
+        assert_eq!(clean["job"]["log_lines"]["tracebacks"], 0, "{clean}");
+        assert!(!clean.to_string().contains("ValueError"), "{clean}");
+    }
+    let (reports, code) =
+        answers(&std::fs::read(real("2.19.0", "appended_blocked_then_clean")).expect("fixture"));
+    assert_eq!(reports[0]["deciding"], "blocked_responses");
+    assert_eq!(reports[1]["severity"], "ok", "{}", reports[1]);
+    assert_eq!(code, Some(2));
+}
+
+#[test]
+fn a_run_killed_between_two_others_gets_its_own_answer_from_its_own_lines() {
+    let log =
+        std::fs::read(real("2.19.0", "appended_clean_then_killed_then_clean")).expect("fixture");
+    let (reports, code) = answers(&log);
+    assert_eq!(reports.len(), 3, "{reports:?}");
+    let killed = &reports[1];
+    assert_eq!(killed["matched"], "never_closed", "{killed}");
+    assert_eq!(code, Some(3), "a run that never closed is UNKNOWN");
+    // Its last lines are its own (before the third run's header), not the file's last.
+    let runs = runs_of(&log);
+    let third = runs[2].0;
+    let notes = killed["notes"].to_string();
+    assert!(notes.contains("the log ends with"), "{notes}");
+    assert!(!notes.contains("Spider closed"), "{notes}");
+    assert!(
+        killed["source"]["line"].as_u64() < Some(third + 1),
+        "{killed}"
+    );
+}
+
+#[test]
+fn real_logs_put_one_after_another_read_as_each_alone() {
+    // Every real log that is one run, before and after a clean run and a failed one: the
+    // siblings of the appended fixtures (memory limit, signals, kills, feeds, formats).
+    for version in ["2.19.0", "2.11.2"] {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/real")
+            .join(version);
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .expect("fixtures")
+            .filter_map(|e| e.ok())
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter_map(|n| n.strip_suffix(".log").map(str::to_string))
+            .filter(|n| {
+                // Several runs or crawlers already, or no line at all.
+                !n.starts_with("appended_")
+                    && !n.starts_with("two_crawlers")
+                    && n != "level_error_clean"
+            })
+            .collect();
+        names.sort();
+        let clean = std::fs::read(real(version, "clean")).expect("fixture");
+        let errors = std::fs::read(real(version, "errors")).expect("fixture");
+        for name in &names {
+            let log = std::fs::read(real(version, name)).expect("fixture");
+            if !String::from_utf8_lossy(&log).contains(" started (bot: ") {
+                continue;
+            }
+            for (label, before, after) in [
+                ("clean first", &clean, &log),
+                ("after", &log, &clean),
+                ("errors first", &errors, &log),
+                ("before errors", &log, &errors),
+            ] {
+                let mut both = before.clone();
+                both.extend_from_slice(after);
+                each_run_reads_as_alone(&format!("{version}/{name} ({label})"), &both);
+            }
+        }
+    }
+}
+
+#[test]
+fn two_crawlers_in_one_process_are_each_charged_only_with_their_own_lines() {
+    let log = std::fs::read(real("2.19.0", "two_crawlers_blocked")).expect("fixture");
+    let (reports, code) = answers(&log);
+    assert_eq!(reports.len(), 2);
+    // The clean crawler closes first: its own stats show 5 items and no refusals; the
+    // blocked crawler's `Gave up retrying` lines come after it closed, so they are not its.
+    let clean = &reports[0];
+    assert_eq!(clean["job"]["items"], 5, "{clean}");
+    assert_eq!(clean["severity"], "ok", "{clean}");
+    assert_eq!(clean["findings"], Value::Array(Vec::new()), "{clean}");
+    assert_eq!(clean["notes"], Value::Array(Vec::new()), "{clean}");
+    assert_eq!(clean["job"]["log_lines"]["error"], 0, "{clean}");
+    let blocked = &reports[1];
+    assert_eq!(blocked["severity"], "critical", "{blocked}");
+    assert_eq!(blocked["deciding"], "blocked_responses", "{blocked}");
+    // Logged while it alone was running: its own, and its log_count agrees.
+    assert_eq!(blocked["job"]["log_lines"]["error"], 3, "{blocked}");
+    assert_eq!(blocked["job"]["errors"], 3, "{blocked}");
+    assert_eq!(code, Some(2));
+}
+
+#[test]
+fn lines_logged_while_both_crawlers_ran_are_shown_as_shared() {
+    let log = std::fs::read(real("2.19.0", "two_crawlers")).expect("fixture");
+    let (reports, _) = answers(&log);
+    assert_eq!(reports.len(), 2);
+    // The errors spider's 5 callback errors come while both are open (the items crawler
+    // has begun closing, but not closed): shared, said so on both, charged to neither.
+    for report in &reports {
+        let notes = report["notes"].to_string();
+        assert!(
+            notes.contains("5 ERROR lines, 5 tracebacks logged while more than one was running cannot be told apart"),
+            "{notes}"
+        );
+        assert_eq!(report["job"]["log_lines"]["error"], 0, "{report}");
+        let ids: Vec<&Value> = report["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| &f["id"])
+            .collect();
+        assert!(!ids.contains(&&Value::from("errors_logged")), "{report}");
+    }
+}
+
+#[test]
+fn a_crawlers_log_count_is_not_taken_as_its_own_when_others_ran_beside_it() {
+    // Scrapy's LogCount counts every record of the process: the `items` crawler of this
+    // process shows log_count/ERROR 4 for the other crawler's callback errors.
+    let log = std::fs::read(real("2.19.0", "two_crawlers")).expect("fixture");
+    let text = String::from_utf8_lossy(&log);
+    assert!(
+        text.contains("'log_count/ERROR': 4"),
+        "the fixture shows the count"
+    );
+    let (reports, _) = answers(&log);
+    let items = &reports[0];
+    assert_eq!(items["outcome"], "finished");
+    assert_eq!(items["severity"], "ok", "{items}");
+    assert_eq!(items["job"]["errors"], Value::Null, "{items}");
+    assert!(
+        items["notes"].to_string().contains("log_count/ERROR"),
+        "{items}"
+    );
+    let errors = &reports[1];
+    assert_eq!(errors["outcome"], "closespider_errorcount");
+    assert_eq!(errors["severity"], "critical");
+    // Its own stats still count its callbacks' exceptions.
+    assert!(
+        errors["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f["id"] == "spider_exceptions"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn settings_are_shown_as_python_wrote_them() {
+    let (reports, _) = answers(&std::fs::read(real("2.19.0", "clean")).expect("fixture"));
+    let settings = &reports[0]["job"]["settings"];
+    assert_eq!(settings["SPIDER_MODULES"], "['proj.spiders']", "{settings}");
+    // Every Python type a setting can hold, as repr writes it.
+    let log = "2026-01-01 00:00:00 [scrapy.utils.log] INFO: Scrapy 2.19.0 started (bot: b)\n\
+2026-01-01 00:00:00 [scrapy.crawler] INFO: Overridden settings:\n\
+{'A_LIST': ['a', \"it's\"],\n\
+ 'A_TUPLE': ('x',),\n\
+ 'A_PAIR': (1, 2.5),\n\
+ 'A_DICT': {'k': None, 'n': -3},\n\
+ 'A_FLOAT': 2.0,\n\
+ 'A_BIG': 1e+20,\n\
+ 'A_BOOL': False,\n\
+ 'A_NONE': None}\n\
+2026-01-01 00:00:01 [scrapy.core.engine] INFO: Closing spider (finished)\n";
+    let (reports, _) = answers(log.as_bytes());
+    let settings = &reports[0]["job"]["settings"];
+    for (key, want) in [
+        ("A_LIST", "['a', \"it's\"]"),
+        ("A_TUPLE", "('x',)"),
+        ("A_PAIR", "(1, 2.5)"),
+        ("A_DICT", "{'k': None, 'n': -3}"),
+        ("A_FLOAT", "2.0"),
+        ("A_BIG", "1e+20"),
+        ("A_BOOL", "False"),
+        ("A_NONE", "None"),
+    ] {
+        assert_eq!(settings[key], want, "{key}: {settings}");
+    }
+}
