@@ -315,3 +315,49 @@ fn settings_are_shown_as_python_wrote_them() {
         assert_eq!(settings[key], want, "{key}: {settings}");
     }
 }
+
+#[test]
+fn thousands_of_appended_runs_get_one_answer_each_on_every_path() {
+    // Over the 16 MiB at which a named file is read on every core; the same text from a
+    // pipe is read on one thread. Both hand out each run's answer as the run ends.
+    let parts: Vec<Vec<u8>> = ["clean", "errors", "blocked", "killed", "sigint"]
+        .iter()
+        .map(|name| std::fs::read(real("2.19.0", name)).expect("fixture"))
+        .collect();
+    let mut log = Vec::new();
+    let mut runs = 0;
+    while log.len() < 20 * 1024 * 1024 {
+        log.extend_from_slice(&parts[runs % parts.len()]);
+        runs += 1;
+    }
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("appended-{}.log", std::process::id()));
+    std::fs::write(&path, &log).expect("written");
+    let from_file = outcome()
+        .args(["explain", "--format", "line", "-i"])
+        .arg(&path)
+        .output()
+        .expect("runs");
+    let from_pipe = outcome()
+        .args(["explain", "--format", "line"])
+        .write_stdin(log)
+        .output()
+        .expect("runs");
+    std::fs::remove_file(&path).ok();
+    let rows = |output: &std::process::Output| -> Vec<Vec<String>> {
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|l| l.split('\t').skip(1).map(str::to_string).collect())
+            .collect()
+    };
+    let (file_rows, pipe_rows) = (rows(&from_file), rows(&from_pipe));
+    assert_eq!(file_rows.len(), runs, "one answer per run");
+    assert_eq!(file_rows, pipe_rows, "the same answers in the same order");
+    // Each run's verdict is its own: the fixtures' order repeats.
+    let verdicts: Vec<&str> = file_rows.iter().map(|r| r[1].as_str()).collect();
+    for (i, verdict) in verdicts.iter().enumerate() {
+        assert_eq!(*verdict, verdicts[i % parts.len()], "run {}", i + 1);
+    }
+    assert_eq!(from_file.status.code(), Some(2));
+    assert_eq!(from_pipe.status.code(), Some(2));
+}

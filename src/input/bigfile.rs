@@ -95,8 +95,14 @@ impl Region {
 }
 
 /// Reads `file` (its first `len` bytes, its length when opened) into `log` on `workers`
-/// threads.
-pub fn scan(log: &mut LogReader, file: &File, len: u64, workers: usize) -> io::Result<()> {
+/// threads; `ended` is called after each region, to hand out the runs that have ended.
+pub fn scan(
+    log: &mut LogReader,
+    file: &File,
+    len: u64,
+    workers: usize,
+    ended: &mut dyn FnMut(&mut LogReader) -> io::Result<()>,
+) -> io::Result<()> {
     let layout = Layout::of(file, len)?;
     let regions = layout.regions;
     let workers = workers.max(1);
@@ -140,6 +146,7 @@ pub fn scan(log: &mut LogReader, file: &File, len: u64, workers: usize) -> io::R
             };
             if region.lines > 0 {
                 log.scan_found(region.text(), next_line, &region.found);
+                ended(log)?;
             }
             next_line = next_line.saturating_add(region.lines);
             if region.too_long.is_some() {

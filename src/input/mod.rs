@@ -30,6 +30,8 @@ pub const PEEK_BYTES: usize = 1024 * 1024;
 const PEEK_LINES: usize = 4096;
 /// Each read of a file or stream.
 const CHUNK: usize = 256 * 1024;
+/// How much of a log is searched at a time.
+const SCAN_BLOCK: usize = 1024 * 1024;
 
 pub fn display_name(path: &Path) -> String {
     if path == Path::new("-") {
@@ -405,35 +407,89 @@ fn read_text<R: Read, C: Consumer>(
             _ => stream::json_lines(name, &mut reader, matcher, consumer, &mut log)?,
         },
         Mode::Log => {
-            match whole {
-                Some(Whole { file, len }) if stream::workers() > 1 => {
-                    bigfile::scan(&mut log, file, len, stream::workers())
+            // Runs that have ended are answered while the rest is read.
+            let mut failed = None;
+            let mut answer_ended = |log: &mut LogReader, consumer: &mut C| {
+                for (report, line) in log.finished_runs(matcher) {
+                    if let Err(err) = deliver_log_report(report, line, name, consumer) {
+                        failed = Some(err);
+                        return Err(io::Error::other("the output failed"));
+                    }
                 }
-                _ => log.scan(&mut reader, &mut || consumer.idle()),
+                Ok(())
+            };
+            let scanned = match whole {
+                Some(Whole { file, len }) if stream::workers() > 1 => {
+                    bigfile::scan(&mut log, file, len, stream::workers(), &mut |log| {
+                        answer_ended(log, consumer)
+                    })
+                }
+                _ => scan_log(&mut log, &mut reader, consumer, &mut answer_ended),
+            };
+            if let Some(err) = failed {
+                return Err(err);
             }
-            .map_err(|err| input_error(name, &err))?;
+            scanned.map_err(|err| input_error(name, &err))?;
         }
         Mode::BareReasons => bare_reasons(name, &mut reader, matcher, consumer)?,
     }
-    for (mut report, line) in log.finish(matcher) {
-        if let Some(job) = report.job.as_mut() {
-            // A log names no job: Scrapyd's layout does, in LOG_FILE or in the path read.
-            let log_file = job
-                .log
-                .as_ref()
-                .and_then(|l| l.settings.iter().find(|(k, _)| k == "LOG_FILE"))
-                .map(|(_, v)| v.clone());
-            let identity = log_file
-                .as_deref()
-                .and_then(scrapyd_identity)
-                .or_else(|| scrapyd_identity(name));
-            if let Some((key, spider)) = identity {
-                job.key.get_or_insert(std::borrow::Cow::Owned(key));
-                job.spider.get_or_insert(std::borrow::Cow::Owned(spider));
-            }
-        }
-        consumer.report(with_location(report, name, line))?;
+    for (report, line) in log.finish(matcher) {
+        deliver_log_report(report, line, name, consumer)?;
     }
+    Ok(())
+}
+
+/// Reads a log from a stream, block by block; `ended` hands out the runs that have ended.
+fn scan_log<R: Read, C: Consumer>(
+    log: &mut LogReader,
+    reader: &mut Reader<R>,
+    consumer: &mut C,
+    ended: &mut dyn FnMut(&mut LogReader, &mut C) -> io::Result<()>,
+) -> io::Result<()> {
+    if !log::searcher_ready() {
+        return Err(io::Error::other("could not build the log searcher"));
+    }
+    let mut found = log::Found::default();
+    loop {
+        let mut skipped = 0;
+        let block = reader.next_block(SCAN_BLOCK, &mut || consumer.idle(), &mut |_, _| {
+            skipped += 1
+        })?;
+        let Some(block) = block else {
+            log.skipped(skipped);
+            return Ok(());
+        };
+        log::search_block(block.text, &mut found);
+        log.scan_found(block.text, block.first_line, &found);
+        log.skipped(skipped);
+        ended(log, consumer)?;
+    }
+}
+
+/// One answer of a log, placed in its file; the job and spider where Scrapyd's layout
+/// names them (a log names no job).
+fn deliver_log_report<C: Consumer>(
+    mut report: crate::report::Report<'static>,
+    line: u64,
+    name: &str,
+    consumer: &mut C,
+) -> Result<(), ReadError> {
+    if let Some(job) = report.job.as_mut() {
+        let log_file = job
+            .log
+            .as_ref()
+            .and_then(|l| l.settings.iter().find(|(k, _)| k == "LOG_FILE"))
+            .map(|(_, v)| v.clone());
+        let identity = log_file
+            .as_deref()
+            .and_then(scrapyd_identity)
+            .or_else(|| scrapyd_identity(name));
+        if let Some((key, spider)) = identity {
+            job.key.get_or_insert(std::borrow::Cow::Owned(key));
+            job.spider.get_or_insert(std::borrow::Cow::Owned(spider));
+        }
+    }
+    consumer.report(with_location(report, name, line))?;
     Ok(())
 }
 

@@ -14,10 +14,7 @@ mod run;
 mod search;
 mod words;
 
-use std::io::{self, Read};
-
 use super::logformat::{self, LogFormat};
-use super::reader::Reader;
 use crate::evidence::Quote;
 use crate::job::Stats;
 use crate::pyliteral::{self, Py};
@@ -35,8 +32,6 @@ use words::{header_prefix, old_format, quote, quote_sentence, text_of};
 
 /// A stats dump or settings block larger than this is not Scrapy's (and is not kept).
 const STATS_CAP: usize = 16 * 1024 * 1024;
-/// How much of a log is searched at a time.
-pub const SCAN_BLOCK: usize = 1024 * 1024;
 /// How many lines after `Traceback (most recent call last):` are read for its exception.
 const TRACEBACK_LINES: u32 = 200;
 /// The loggers whose close lines are the engine's (`scrapy` with LOG_SHORT_NAMES or before
@@ -108,6 +103,11 @@ impl Default for LogReader {
             scanning: false,
         }
     }
+}
+
+/// Whether the phrase search could be built (it always can: its phrases are constants).
+pub fn searcher_ready() -> bool {
+    finder().is_some()
 }
 
 /// The run being read.
@@ -676,26 +676,20 @@ impl LogReader {
             .collect()
     }
 
-    /// Reads a log, looking only at lines that hold one of the phrases.
-    pub fn scan<R: Read>(
-        &mut self,
-        reader: &mut Reader<R>,
-        idle: &mut dyn FnMut() -> io::Result<()>,
-    ) -> io::Result<()> {
-        if finder().is_none() {
-            return Err(io::Error::other("could not build the log searcher"));
+    /// The answers of the runs that have ended (every run but the one being read), handed
+    /// out while the input is still read: a file of thousands of appended runs is answered
+    /// as it goes, in memory that does not grow with them.
+    pub fn finished_runs(&mut self, matcher: &Matcher) -> Vec<(Report<'static>, u64)> {
+        if self.runs.len() < 2 {
+            return Vec::new();
         }
-        let mut found = Found::default();
-        loop {
-            let mut skipped = 0;
-            let Some(block) = reader.next_block(SCAN_BLOCK, idle, &mut |_, _| skipped += 1)? else {
-                self.skipped(skipped);
-                return Ok(());
-            };
-            search_block(block.text, &mut found);
-            self.scan_found(block.text, block.first_line, &found);
-            self.skipped(skipped);
-        }
+        let ended = self.runs.len() - 1;
+        let pasted_stats = self.pasted_stats;
+        self.runs
+            .drain(..ended)
+            .filter(|run| run.lines > 0)
+            .flat_map(|run| answer::answer(run, matcher, pasted_stats))
+            .collect()
     }
 
     /// Reads a block of whole lines whose phrase-holding lines `search_block` found (here,
