@@ -122,7 +122,7 @@ fn a_quoted_engine_line_is_not_the_engine() {
         assert_eq!(
             rows(&output),
             [[
-                "-",
+                "<stdin>:5",
                 "finished",
                 "ok",
                 "The spider ran out of work and closed normally"

@@ -433,11 +433,12 @@ fn a_log_behind_a_banner_or_warnings_is_a_log() {
         format!("{warning}{close}"),
         format!("{warning}{warning}{close}"),
     ] {
+        let lines = input.lines().count();
         let output = run(&["explain", "--format", "line"], input);
         assert_eq!(
             rows(&output),
             [[
-                "-",
+                format!("<stdin>:{lines}").as_str(),
                 "finished",
                 "ok",
                 "The spider ran out of work and closed normally"

@@ -409,7 +409,7 @@ fn an_empty_input_gets_one_answer() {
         .write_stdin("")
         .assert()
         .code(3)
-        .stdout("-\t-\tunknown\tThe input is empty\n")
+        .stdout("<stdin>:1\t-\tunknown\tThe input is empty\n")
         .stderr("");
 }
 

@@ -141,7 +141,7 @@ fn a_stats_dump_pasted_alone() {
         .expect("runs");
     assert_eq!(
         stdout_of(&output),
-        "-\tfinished\tok\tThe spider ran out of work and closed normally\n"
+        "<stdin>:1\tfinished\tok\tThe spider ran out of work and closed normally\n"
     );
 }
 

@@ -542,8 +542,16 @@ fn follow_answers_only_once_the_crawl_has_closed() {
         .read_to_string(&mut out)
         .expect("reads");
     assert_eq!(status.code(), Some(2));
+    // The first column names the crawl: the file and its first close line.
+    let closing = 1 + lines
+        .iter()
+        .position(|l| l.contains("Closing spider ("))
+        .expect("a closing line");
     assert!(
-        out.starts_with("-\tfinished\tcritical\tblocked_responses: "),
+        out.starts_with(&format!(
+            "{}:{closing}\tfinished\tcritical\tblocked_responses: ",
+            log.display(),
+        )),
         "{out}"
     );
     assert_eq!(out.lines().count(), 1);

@@ -361,3 +361,37 @@ fn thousands_of_appended_runs_get_one_answer_each_on_every_path() {
     assert_eq!(from_file.status.code(), Some(2));
     assert_eq!(from_pipe.status.code(), Some(2));
 }
+
+#[test]
+fn every_line_row_names_its_crawl() {
+    let names = [
+        "clean",
+        "errors",
+        "blocked",
+        "killed",
+        "sigint",
+        "appended_errors_then_clean",
+        "two_crawlers",
+    ];
+    let mut cmd = outcome();
+    cmd.args(["explain", "--format", "line"]);
+    for name in names {
+        cmd.arg("-i").arg(real("2.19.0", name));
+    }
+    let output = cmd.output().expect("runs");
+    let firsts: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| l.split('\t').next().unwrap_or("").to_string())
+        .collect();
+    // One row per crawl: five single runs, three appended runs, two crawlers.
+    assert_eq!(firsts.len(), 10, "{firsts:?}");
+    let mut distinct = firsts.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), firsts.len(), "{firsts:?}");
+    for first in &firsts {
+        let (file, line) = first.rsplit_once(':').expect("FILE:LINE");
+        assert!(file.ends_with(".log"), "{first}");
+        assert!(line.parse::<u64>().is_ok_and(|n| n > 0), "{first}");
+    }
+}

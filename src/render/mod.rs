@@ -44,16 +44,23 @@ pub fn machine(
     }
 }
 
-/// `job  outcome  severity  title`: see `tsv_row`.
+/// `job  outcome  severity  title`: see `tsv_row`. The first column is the job's key, else
+/// where its answer was read (`file:line`: every answer from a file names its crawl), else
+/// `-` (a reason given as an argument).
 pub fn tsv(out: &mut impl Write, catalog: &Catalog, report: &Report) -> io::Result<()> {
     let job = report.job.as_ref().and_then(|j| j.key.as_deref());
+    match (job, &report.location) {
+        (Some(key), _) => tsv_field(out, key)?,
+        (None, Some(location)) => {
+            out.write_all(safe::safe(&location.source).as_bytes())?;
+            write!(out, ":{}", location.line)?;
+        }
+        (None, None) => out.write_all(b"-")?,
+    }
     let outcome = report.outcome(catalog);
     let entry = report.entry(catalog);
-    let lead = [
-        job.unwrap_or(""),
-        outcome.unwrap_or(""),
-        report.severity.as_str(),
-    ];
+    let lead = [outcome.unwrap_or(""), report.severity.as_str()];
+    out.write_all(b"\t")?;
     match report.deciding() {
         // The title column names the finding that decided the verdict, when one did:
         // `id: title`, written in place (this runs once per record of a stream).
@@ -66,7 +73,7 @@ pub fn tsv(out: &mut impl Write, catalog: &Catalog, report: &Report) -> io::Resu
             out.write_all(safe::safe(&check.title).as_bytes())?;
             out.write_all(b"\n")
         }
-        None => tsv_row(out, &[lead[0], lead[1], lead[2], &entry.title]),
+        None => tsv_row(out, &[lead[0], lead[1], &entry.title]),
     }
 }
 
