@@ -72,6 +72,7 @@ Register-ArgumentCompleter -Native -CommandName 'outcome' -ScriptBlock {
             [CompletionResult]::new('unsupported_set_location', 'unsupported_set_location', [CompletionResultType]::ParameterValue, 'The site does not support the setLocation action used for sessions')
             [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Read job JSON, JSON Lines, bare reasons or Scrapy logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such)')
             [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'Read job JSON, JSON Lines, bare reasons or Scrapy logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such)')
+            [CompletionResult]::new('--pid', '--pid', [CompletionResultType]::ParameterName, 'With --follow: the crawl''s process; once it is gone and the log has stopped growing, the follow ends (a crawl killed before it closed is answered as such)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: human]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto) [default: auto]')
             [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Show only items of these severities (the exit status still covers every item)')
@@ -80,7 +81,7 @@ Register-ArgumentCompleter -Native -CommandName 'outcome' -ScriptBlock {
             [CompletionResult]::new('--catalog', '--catalog', [CompletionResultType]::ParameterName, 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]')
             [CompletionResult]::new('-b', '-b', [CompletionResultType]::ParameterName, 'Cards without the explanation and references: the verdict, the job''s facts, the findings and the next steps')
             [CompletionResult]::new('--brief', '--brief', [CompletionResultType]::ParameterName, 'Cards without the explanation and references: the verdict, the job''s facts, the findings and the next steps')
-            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Follow a log being written (one -i FILE): print nothing until every crawl it opened has closed, then the verdict; Ctrl-C gives what is known so far')
+            [CompletionResult]::new('--follow', '--follow', [CompletionResultType]::ParameterName, 'Follow a log being written (one -i FILE): the run open in it now, else the next run to start (runs already closed in the file are history); print nothing until that run''s crawls have closed, then the verdict; Ctrl-C gives what is known so far')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)')
             [CompletionResult]::new('--exit-zero', '--exit-zero', [CompletionResultType]::ParameterName, 'Exit 0 whatever the verdict, as long as the explanation itself succeeded')
@@ -135,7 +136,7 @@ Register-ArgumentCompleter -Native -CommandName 'outcome' -ScriptBlock {
             break
         }
         'outcome;run' {
-            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Read the log from FILE (the crawl''s LOG_FILE), followed from its current end, instead of from the command''s stderr')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'Read the log from FILE (the crawl''s LOG_FILE), followed from its current end, instead of from the command''s stderr; without it, a `-s LOG_FILE=FILE` or `--logfile FILE` in the command is followed')
             [CompletionResult]::new('--report', '--report', [CompletionResultType]::ParameterName, 'Also write the report to FILE, in --format (the human report still goes to stderr unless -q)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format [default: human]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto) [default: auto]')

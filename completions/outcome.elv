@@ -68,6 +68,7 @@ set edit:completion:arg-completer[outcome] = {|@words|
             cand unsupported_set_location 'The site does not support the setLocation action used for sessions'
             cand -i 'Read job JSON, JSON Lines, bare reasons or Scrapy logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such)'
             cand --input 'Read job JSON, JSON Lines, bare reasons or Scrapy logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such)'
+            cand --pid 'With --follow: the crawl''s process; once it is gone and the log has stopped growing, the follow ends (a crawl killed before it closed is answered as such)'
             cand --format 'Output format [default: human]'
             cand --color 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto) [default: auto]'
             cand --only 'Show only items of these severities (the exit status still covers every item)'
@@ -76,7 +77,7 @@ set edit:completion:arg-completer[outcome] = {|@words|
             cand --catalog 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]'
             cand -b 'Cards without the explanation and references: the verdict, the job''s facts, the findings and the next steps'
             cand --brief 'Cards without the explanation and references: the verdict, the job''s facts, the findings and the next steps'
-            cand --follow 'Follow a log being written (one -i FILE): print nothing until every crawl it opened has closed, then the verdict; Ctrl-C gives what is known so far'
+            cand --follow 'Follow a log being written (one -i FILE): the run open in it now, else the next run to start (runs already closed in the file are history); print nothing until that run''s crawls have closed, then the verdict; Ctrl-C gives what is known so far'
             cand -q 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
             cand --quiet 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
             cand --exit-zero 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
@@ -128,7 +129,7 @@ set edit:completion:arg-completer[outcome] = {|@words|
             cand --version 'Print version'
         }
         &'outcome;run'= {
-            cand --log 'Read the log from FILE (the crawl''s LOG_FILE), followed from its current end, instead of from the command''s stderr'
+            cand --log 'Read the log from FILE (the crawl''s LOG_FILE), followed from its current end, instead of from the command''s stderr; without it, a `-s LOG_FILE=FILE` or `--logfile FILE` in the command is followed'
             cand --report 'Also write the report to FILE, in --format (the human report still goes to stderr unless -q)'
             cand --format 'Output format [default: human]'
             cand --color 'When to use colour (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto) [default: auto]'

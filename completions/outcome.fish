@@ -44,6 +44,7 @@ complete -c outcome -n "__fish_outcome_needs_command" -f -a "run" -d 'Run a craw
 complete -c outcome -n "__fish_outcome_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c outcome -n "__fish_outcome_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -s i -l input -d 'Read job JSON, JSON Lines, bare reasons or Scrapy logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such)' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -l pid -d 'With --follow: the crawl\'s process; once it is gone and the log has stopped growing, the follow ends (a crawl killed before it closed is answered as such)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l format -d 'Output format [default: human]' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'
 line\t'Tab-separated: job, outcome, severity, title'"
@@ -58,7 +59,7 @@ complete -c outcome -n "__fish_outcome_using_subcommand explain" -l expect -d 'O
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l finding -d 'A finding\'s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -s b -l brief -d 'Cards without the explanation and references: the verdict, the job\'s facts, the findings and the next steps'
-complete -c outcome -n "__fish_outcome_using_subcommand explain" -l follow -d 'Follow a log being written (one -i FILE): print nothing until every crawl it opened has closed, then the verdict; Ctrl-C gives what is known so far'
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -l follow -d 'Follow a log being written (one -i FILE): the run open in it now, else the next run to start (runs already closed in the file are history); print nothing until that run\'s crawls have closed, then the verdict; Ctrl-C gives what is known so far'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l exit-zero -d 'Exit 0 whatever the verdict, as long as the explanation itself succeeded'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l strict -d 'End with status 65 if any record in the input was malformed'
@@ -108,7 +109,7 @@ complete -c outcome -n "__fish_outcome_using_subcommand summary" -l exit-zero -d
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l strict -d 'End with status 65 if any record in the input was malformed'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s V -l version -d 'Print version'
-complete -c outcome -n "__fish_outcome_using_subcommand run" -l log -d 'Read the log from FILE (the crawl\'s LOG_FILE), followed from its current end, instead of from the command\'s stderr' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand run" -l log -d 'Read the log from FILE (the crawl\'s LOG_FILE), followed from its current end, instead of from the command\'s stderr; without it, a `-s LOG_FILE=FILE` or `--logfile FILE` in the command is followed' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand run" -l report -d 'Also write the report to FILE, in --format (the human report still goes to stderr unless -q)' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand run" -l format -d 'Output format [default: human]' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'

@@ -364,12 +364,14 @@ A command that cannot be started is 66.
 Examples:
   outcome run -- scrapy crawl books
   outcome run --report verdict.json --format json -- scrapy crawl books -o -:jsonlines > items.jl
-  outcome run --log logs/books.log -- scrapy crawl books -s LOG_FILE=logs/books.log";
+  outcome run -- scrapy crawl books -s LOG_FILE=logs/books.log   (the LOG_FILE is followed)
+  outcome run --log logs/books.log -- ./crawl.sh";
 
 #[derive(Debug, Args)]
 pub struct Run {
     /// Read the log from FILE (the crawl's LOG_FILE), followed from its current end,
-    /// instead of from the command's stderr
+    /// instead of from the command's stderr; without it, a `-s LOG_FILE=FILE` or
+    /// `--logfile FILE` in the command is followed
     #[arg(long, value_name = "FILE")]
     pub log: Option<PathBuf>,
 
@@ -378,7 +380,6 @@ pub struct Run {
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
 
-    /// The command to run and its arguments, after `--`
     #[command(flatten)]
     pub shown: Shown,
 
@@ -388,6 +389,7 @@ pub struct Run {
     #[command(flatten)]
     pub catalog: CatalogArgs,
 
+    /// The command to run and its arguments, after `--`
     #[arg(
         required = true,
         trailing_var_arg = true,
@@ -413,10 +415,16 @@ pub struct Explain {
     #[arg(short, long)]
     pub brief: bool,
 
-    /// Follow a log being written (one -i FILE): print nothing until every crawl it opened
-    /// has closed, then the verdict; Ctrl-C gives what is known so far
+    /// Follow a log being written (one -i FILE): the run open in it now, else the next run
+    /// to start (runs already closed in the file are history); print nothing until that
+    /// run's crawls have closed, then the verdict; Ctrl-C gives what is known so far
     #[arg(long)]
     pub follow: bool,
+
+    /// With --follow: the crawl's process; once it is gone and the log has stopped
+    /// growing, the follow ends (a crawl killed before it closed is answered as such)
+    #[arg(long, value_name = "PID", requires = "follow")]
+    pub pid: Option<u32>,
 
     #[command(flatten)]
     pub shown: Shown,

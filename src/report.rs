@@ -38,11 +38,15 @@ pub struct Report<'a> {
     pub command: Option<CommandFate>,
 }
 
-/// How a command run by `outcome run` ended: its exit status, or the signal that killed it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a command run by `outcome run` ended: its exit status, or the signal that killed it;
+/// the command as run and how long it took.
+#[derive(Debug, Clone, PartialEq)]
 pub struct CommandFate {
     pub exit_code: Option<i32>,
     pub signal: Option<i32>,
+    /// The command line, quoted as a shell would need it.
+    pub line: String,
+    pub seconds: f64,
 }
 
 const MIB: f64 = 1024.0 * 1024.0;
@@ -257,7 +261,7 @@ impl<'a> Report<'a> {
             expected: self.expected,
             findings: self.findings,
             notes: self.notes,
-            command: self.command,
+            command: self.command.clone(),
             job: self.job.map(|job| Box::new(job.into_owned())),
         }
     }

@@ -118,10 +118,15 @@ fn the_commands_own_end_is_evidence() {
         "-q keeps the pass-through"
     );
     let value = json(&output);
-    assert_eq!(
-        value["command"],
-        serde_json::json!({"exit_code": null, "signal": "SIGKILL"})
+    assert_eq!(value["command"]["exit_code"], serde_json::Value::Null);
+    assert_eq!(value["command"]["signal"], "SIGKILL");
+    assert!(
+        value["command"]["line"]
+            .as_str()
+            .is_some_and(|l| l.starts_with("sh -c 'cat ") && l.ends_with("; kill -9 $$'")),
+        "{value}"
     );
+    assert!(value["command"]["seconds"].as_f64() >= Some(0.0), "{value}");
     assert!(value["notes"][0]
         .as_str()
         .expect("note")
@@ -646,6 +651,240 @@ fn follow_says_when_it_waits_for_a_file() {
         err.contains("not-yet.log: no such file yet; waiting for it"),
         "{err}"
     );
-    assert_eq!(status.code(), Some(3));
+    // Stopped before the file appeared: no input (66), said as such, not "the input is
+    // empty".
+    assert!(
+        err.contains("the file never appeared before the follow was stopped"),
+        "{err}"
+    );
+    assert_eq!(status.code(), Some(66));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// The number of the last `Closing spider` line in a log file.
+fn last_closing(path: &Path) -> u64 {
+    let text = std::fs::read_to_string(path).expect("log");
+    1 + text
+        .lines()
+        .collect::<Vec<_>>()
+        .iter()
+        .rposition(|l| l.contains("Closing spider ("))
+        .expect("a closing line") as u64
+}
+
+/// The JSON report `outcome run --report FILE --format json` wrote.
+fn report_json(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).expect("report written");
+    serde_json::from_str(text.lines().next().expect("a line")).expect("JSON")
+}
+
+#[test]
+fn run_follows_the_log_file_the_command_sets_appended_or_truncated() {
+    let scrapy = scrapy().display().to_string();
+    let dir = temp("logfile");
+    project(&dir);
+    let old = std::fs::read_to_string(real("clean")).expect("log");
+    let old_lines = old.lines().count() as u64;
+    let crawl = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            "--format",
+            "json",
+            "--report",
+            "verdict.json",
+            "--",
+            &scrapy,
+            "crawl",
+            "failing",
+            "-s",
+            "LOG_FILE=crawl.log",
+        ];
+        args.extend_from_slice(extra);
+        std_outcome()
+            .current_dir(&dir)
+            .args(&args)
+            .output()
+            .expect("runs")
+    };
+    // Appended (Scrapy's default) after an earlier run: no --log needed, the earlier run
+    // is not judged, and the line is the file's own.
+    std::fs::write(dir.join("crawl.log"), &old).expect("earlier run");
+    let appended = crawl(&[]);
+    assert_eq!(appended.status.code(), Some(1), "{}", stderr_of(&appended));
+    let report = report_json(&dir.join("verdict.json"));
+    assert_eq!(report["outcome"], "finished", "{report}");
+    assert_eq!(report["severity"], "warning", "{report}");
+    assert_eq!(
+        report["job"]["errors"], 5,
+        "its own run's errors only: {report}"
+    );
+    assert!(
+        report["source"]["line"].as_u64() > Some(old_lines),
+        "the close line's number in the file: {report}"
+    );
+    assert_eq!(
+        report["source"]["line"].as_u64(),
+        Some(last_closing(&dir.join("crawl.log"))),
+        "{report}"
+    );
+    assert_eq!(report["source"]["file"], "crawl.log");
+    assert_eq!(report["job"]["spider"], "failing", "{report}");
+    assert_eq!(report["command"]["exit_code"], 0, "{report}");
+    assert!(
+        report["command"]["line"]
+            .as_str()
+            .is_some_and(|l| l.ends_with("crawl failing -s LOG_FILE=crawl.log")),
+        "{report}"
+    );
+    assert!(
+        report["command"]["seconds"].as_f64() > Some(0.0),
+        "{report}"
+    );
+    // Nothing of the log on stderr: it went to the file, and only the answer is shown.
+    assert_eq!(stderr_of(&appended).lines().count(), 1);
+    // Truncated by the crawl (LOG_FILE_APPEND=False) over a longer earlier log: read from
+    // its new start, not reported as "wrote no Scrapy log".
+    let longer = old.repeat(3);
+    std::fs::write(dir.join("crawl.log"), &longer).expect("earlier runs");
+    let truncated = crawl(&["-s", "LOG_FILE_APPEND=False"]);
+    assert_eq!(
+        truncated.status.code(),
+        Some(1),
+        "{}",
+        stderr_of(&truncated)
+    );
+    let report = report_json(&dir.join("verdict.json"));
+    assert_eq!(report["severity"], "warning", "{report}");
+    assert_eq!(report["job"]["errors"], 5, "{report}");
+    assert_eq!(
+        report["source"]["line"].as_u64(),
+        Some(last_closing(&dir.join("crawl.log"))),
+        "counted from the file's new start: {report}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_report_path_that_cannot_be_written_fails_before_the_crawl_starts() {
+    let dir = temp("badreport");
+    let marker = dir.join("ran");
+    let output = run(
+        &["--report", "/nonexistent-outcome-dir/verdict.json"],
+        &[
+            "sh".into(),
+            "-c".into(),
+            format!("touch '{}'", marker.display()),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(74), "{}", stderr_of(&output));
+    assert!(
+        stderr_of(&output).contains("cannot write the report"),
+        "{}",
+        stderr_of(&output)
+    );
+    assert!(!marker.exists(), "the command must not have run");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// `explain --follow` on `log`, its output as JSON when it ends, and its stderr.
+fn following(log: &Path, extra: &[&str]) -> std::process::Child {
+    std_outcome()
+        .args(["explain", "--follow", "--format", "json", "-i"])
+        .arg(log)
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts")
+}
+
+fn ended(mut child: std::process::Child, within: Duration) -> (Option<i32>, String, String) {
+    let status = wait_for(&mut child, within);
+    if status.is_none() {
+        child.kill().ok();
+        child.wait().ok();
+    }
+    let mut out = String::new();
+    let mut err = String::new();
+    child
+        .stdout
+        .take()
+        .expect("stdout")
+        .read_to_string(&mut out)
+        .expect("reads");
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("reads");
+    (status.and_then(|s| s.code()), out, err)
+}
+
+fn append(path: &Path, text: &str) {
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .expect("append");
+    std::io::Write::write_all(&mut file, text.as_bytes()).expect("appends");
+}
+
+#[test]
+fn follow_waits_for_the_next_run_when_the_file_holds_closed_ones() {
+    let dir = temp("follownext");
+    let log = dir.join("crawl.log");
+    // Two runs that closed before the follow began: history, not the answer.
+    let clean = std::fs::read_to_string(real("clean")).expect("log");
+    std::fs::write(&log, clean.repeat(2)).expect("earlier runs");
+    let mut child = following(&log, &[]);
+    assert!(
+        wait_for(&mut child, Duration::from_millis(800)).is_none(),
+        "it answered with a run that had closed before it started"
+    );
+    // The next run: blocked, written in two steps.
+    let blocked = std::fs::read_to_string(real("blocked")).expect("log");
+    let (first, rest) = blocked.split_at(blocked.len() / 2);
+    append(&log, first);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        wait_for(&mut child, Duration::from_millis(300)).is_none(),
+        "it answered before the run closed"
+    );
+    append(&log, rest);
+    let (code, out, err) = ended(child, Duration::from_secs(10));
+    assert_eq!(code, Some(2), "{out}{err}");
+    let reports: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert_eq!(reports.len(), 1, "only the run it waited for: {out}");
+    assert_eq!(reports[0]["deciding"], "blocked_responses");
+    let earlier = 2 * clean.lines().count() as u64;
+    assert!(reports[0]["source"]["line"].as_u64() > Some(earlier));
+    assert!(err.contains("waiting for the next run to start"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn follow_of_an_open_run_says_where_it_starts_and_ends_when_its_writer_is_gone() {
+    let dir = temp("followpid");
+    let log = dir.join("crawl.log");
+    // A clean run, then one killed mid-crawl whose process is gone.
+    let clean = std::fs::read_to_string(real("clean")).expect("log");
+    let killed = std::fs::read_to_string(real("killed")).expect("log");
+    std::fs::write(&log, format!("{clean}{killed}")).expect("runs");
+    let mut writer = Command::new("sleep").arg("1").spawn().expect("sleep");
+    let pid = writer.id().to_string();
+    let child = following(&log, &["--pid", &pid]);
+    writer.wait().expect("reaped");
+    let (code, out, err) = ended(child, Duration::from_secs(10));
+    let report: serde_json::Value = serde_json::from_str(out.trim()).expect("one report");
+    assert_eq!(report["matched"], "never_closed", "{report}");
+    assert_eq!(code, Some(3));
+    let start = clean.lines().count() + 1;
+    assert!(
+        err.contains(&format!("following the run that starts at line {start}")),
+        "{err}"
+    );
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -54,7 +54,7 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<Exit
     }
     let mut input_failure = None;
     if args.follow {
-        follow_log(&args.inputs, matcher, &mut explainer)?;
+        follow_log(&args.inputs, args.pid, matcher, &mut explainer)?;
     } else if reads_stdin {
         let sources = sources(&args.inputs, NO_INPUT)?;
         input_failure = read_all(&sources, matcher, &mut explainer, config)?;
@@ -69,13 +69,17 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<Exit
     Ok(config.final_status(&explainer.tally, input_failure.map(|e| e.status)))
 }
 
-/// `--follow -i FILE`: reads the log as it is written until its crawls have closed, or
-/// until SIGINT or SIGTERM, then explains what it holds.
+/// `--follow -i FILE`: reads the log as it is written until the run it follows has closed
+/// (the run open when the follow reached the file's end, else the next to start), or
+/// until SIGINT or SIGTERM, or until the process `pid` is gone and the file has stopped
+/// growing; then explains that run.
 fn follow_log(
     inputs: &[std::path::PathBuf],
+    pid: Option<u32>,
     matcher: &Matcher,
     explainer: &mut Explainer,
 ) -> Result<()> {
+    use crate::input::follow::Stop;
     let [path] = inputs else {
         return Err(Error::usage("--follow reads one log: give it as -i FILE"));
     };
@@ -84,14 +88,13 @@ fn follow_log(
             "--follow reads one log file, not stdin or a directory",
         ));
     }
-    if !path.exists() {
+    let name = crate::input::display_name(path);
+    let existed = path.exists();
+    if !existed {
         // A crawl that has not started yet; or a typo, which the user should see.
         render::warn(
             explainer.config.err,
-            &format!(
-                "{}: no such file yet; waiting for it (Ctrl-C to stop)",
-                path.display()
-            ),
+            &format!("{name}: no such file yet; waiting for it (Ctrl-C to stop)"),
         );
     }
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -99,24 +102,55 @@ fn follow_log(
         signal_hook::flag::register(signal, stop.clone())
             .map_err(|err| Error::internal(format!("cannot handle signals: {err}")))?;
     }
-    let scan = crate::input::follow::follow(path, 0, &mut |log| {
-        if stop.load(std::sync::atomic::Ordering::SeqCst) || log.all_closed() {
-            crate::input::follow::Stop::Now
-        } else {
-            crate::input::follow::Stop::No
+    let err = explainer.config.err;
+    // The run followed, by its number in the file; chosen once the file's end is reached.
+    let mut target: Option<u64> = None;
+    let scan = crate::input::follow::follow(path, crate::input::follow::Start::beginning(), &mut |log, at_end| {
+        if stop.load(std::sync::atomic::Ordering::SeqCst) {
+            return Stop::Now;
         }
+        if target.is_none() && at_end {
+            let number = log.run_number();
+            let closed = log.all_closed();
+            let chosen = if closed { number + 1 } else { number };
+            target = Some(chosen);
+            let what = match (closed, log.run_begun()) {
+                (true, _) => format!(
+                    "{name}: the runs in it have closed; waiting for the next run to start (Ctrl-C to stop)"
+                ),
+                (false, true) => format!(
+                    "{name}: following the run that starts at line {} until it closes",
+                    log.run_line()
+                ),
+                (false, false) => {
+                    format!("{name}: waiting for a run to start (Ctrl-C to stop)")
+                }
+            };
+            render::warn(err, &what);
+        }
+        let Some(target) = target else {
+            return Stop::No;
+        };
+        if log.run_number() >= target && log.all_closed() {
+            return Stop::Now;
+        }
+        if pid.is_some_and(|pid| !process_alive(pid)) {
+            // The writer is gone: what it wrote is all there will be.
+            return Stop::WhenDrained;
+        }
+        Stop::No
     })
-    .map_err(|err| {
-        Error::no_input(format!(
-            "{}: {}",
-            path.display(),
-            crate::exit::io_reason(&err)
-        ))
-    })?;
-    let name = crate::input::display_name(path);
-    let mut reports = scan.log.finish(matcher);
+    .map_err(|err| Error::no_input(format!("{name}: {}", crate::exit::io_reason(&err))))?;
+    if !existed && !path.exists() {
+        return Err(Error::no_input(format!(
+            "{name}: the file never appeared before the follow was stopped"
+        )));
+    }
+    let mut log = scan.log;
+    log.answer_from(target.unwrap_or(1));
+    let mut reports = log.finish(matcher);
     if reports.is_empty() {
-        // Stopped before the log had a line: still one answer.
+        // Stopped before the run had a line: still one answer.
         reports.push((Report::empty(matcher), 1));
     }
     for (mut report, line) in reports {
@@ -129,6 +163,16 @@ fn follow_log(
             .map_err(|err| Error::output(&err))?;
     }
     Ok(())
+}
+
+/// Whether process `pid` still exists (a zombie counts: it has not been reaped yet).
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: kill with signal 0 sends nothing; it only checks that the process exists.
+    let sent = unsafe { libc::kill(pid, 0) };
+    sent == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
 }
 
 /// `outcome explain crawl.log` most likely forgot the `-i`: say so rather than explain a

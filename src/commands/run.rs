@@ -23,7 +23,7 @@ use signal_hook::iterator::Signals;
 use crate::cli;
 use crate::config::Config;
 use crate::exit::{Error, ExitStatus, Result};
-use crate::input::follow::{follow, pass_through, Scan, Stop};
+use crate::input::follow::{follow, pass_through, Scan, Start, Stop};
 use crate::reason::{How, Matcher};
 use crate::render::{self, human, Format};
 use crate::report::{CommandFate, Location, Report};
@@ -36,12 +36,24 @@ pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
         .command
         .first()
         .ok_or_else(|| Error::usage("outcome run needs a command after `--`"))?;
+    // Opened before the crawl starts: a path that cannot be written fails now, not after
+    // an hour of crawling.
+    let report_file = match &args.report {
+        Some(path) => Some((
+            path,
+            File::create(path).map_err(|err| report_error(path, &err))?,
+        )),
+        None => None,
+    };
+    let log_path = args.log.clone().or_else(|| log_file_of(&args.command));
+    let spider = spider_of(&args.command);
+    let started = std::time::Instant::now();
     let mut command = Command::new(program);
     command
         .args(&args.command[1..])
         .stdin(Stdio::inherit())
         .stdout(Stdio::inherit())
-        .stderr(if args.log.is_some() {
+        .stderr(if log_path.is_some() {
             Stdio::inherit()
         } else {
             Stdio::piped()
@@ -49,10 +61,7 @@ pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
         // Its own group: terminal signals reach it once, through us.
         .process_group(0);
     // The followed log's current end, taken before the command can write to it.
-    let log_start = args
-        .log
-        .as_deref()
-        .map(|path| std::fs::metadata(path).map(|m| m.len()).unwrap_or(0));
+    let log_start = log_path.as_deref().map(Start::end_of);
     let signals = Signals::new([SIGINT, SIGTERM, SIGHUP])
         .map_err(|err| Error::internal(format!("cannot handle signals: {err}")))?;
     let mut child = command.spawn().map_err(|err| cannot_start(program, &err))?;
@@ -60,11 +69,12 @@ pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
     let forwarder = signals.handle();
     let forwarding = std::thread::spawn(move || forward(signals, pid));
     let exited = Arc::new(AtomicBool::new(false));
-    let reading = match (&args.log, child.stderr.take()) {
+    let reading = match (&log_path, child.stderr.take()) {
         (Some(path), _) => {
-            let (path, exited, start) = (path.clone(), exited.clone(), log_start.unwrap_or(0));
+            let (path, exited, start) =
+                (path.clone(), exited.clone(), log_start.unwrap_or_default());
             std::thread::spawn(move || {
-                follow(&path, start, &mut |_| {
+                follow(&path, start, &mut |_, _| {
                     if exited.load(Ordering::SeqCst) {
                         Stop::WhenDrained
                     } else {
@@ -87,7 +97,7 @@ pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
         Ok(Err(err)) => {
             return Err(Error::no_input(format!(
                 "{}: {}",
-                source_name(args.log.as_deref()),
+                source_name(log_path.as_deref()),
                 crate::exit::io_reason(&err)
             )))
         }
@@ -96,8 +106,15 @@ pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
     let fate = CommandFate {
         exit_code: status.code(),
         signal: status.signal(),
+        line: shown_command(&args.command),
+        seconds: started.elapsed().as_secs_f64(),
     };
-    let reports = judge(matcher, scan, fate, source_name(args.log.as_deref()));
+    let mut reports = judge(matcher, scan, fate, source_name(log_path.as_deref()));
+    for report in &mut reports {
+        if let (Some(job), Some(spider)) = (report.job.as_mut(), &spider) {
+            job.spider.get_or_insert_with(|| Cow::Owned(spider.clone()));
+        }
+    }
     let mut tally = Tally::default();
     for report in &reports {
         tally.add(report.severity);
@@ -108,8 +125,8 @@ pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
             let _ = human::stream_line(&mut err, config.err, matcher.catalog(), report);
         }
     }
-    if let Some(path) = &args.report {
-        write_report(path, config, matcher, &reports)?;
+    if let Some((path, file)) = report_file {
+        write_report(path, file, config, matcher, &reports)?;
     }
     Ok(config.final_status(&tally, None))
 }
@@ -185,7 +202,7 @@ fn judge(matcher: &Matcher, scan: Scan, fate: CommandFate, source: String) -> Ve
     };
     let any_closed = reports.iter().any(closed);
     for report in &mut reports {
-        report.command = Some(fate);
+        report.command = Some(fate.clone());
         match (fate.exit_code, fate.signal) {
             (_, Some(signal)) => {
                 let name = crate::text::signal_name(signal);
@@ -218,23 +235,26 @@ fn judge(matcher: &Matcher, scan: Scan, fate: CommandFate, source: String) -> Ve
     reports
 }
 
+fn report_error(path: &Path, err: &io::Error) -> Error {
+    Error::new(
+        ExitStatus::IoError,
+        format!(
+            "{}: cannot write the report: {}",
+            path.display(),
+            crate::exit::io_reason(err)
+        ),
+    )
+}
+
 fn write_report(
     path: &Path,
+    file: File,
     config: &Config,
     matcher: &Matcher,
     reports: &[Report<'static>],
 ) -> Result<()> {
-    let shown = path.display().to_string();
-    let fail = |err: io::Error| {
-        Error::new(
-            ExitStatus::IoError,
-            format!(
-                "{shown}: cannot write the report: {}",
-                crate::exit::io_reason(&err)
-            ),
-        )
-    };
-    let mut out = io::BufWriter::new(File::create(path).map_err(fail)?);
+    let fail = |err: io::Error| report_error(path, &err);
+    let mut out = io::BufWriter::new(file);
     let catalog = matcher.catalog();
     for (i, report) in reports.iter().enumerate() {
         match config.format {
@@ -259,4 +279,139 @@ fn write_report(
         }
     }
     out.flush().map_err(fail)
+}
+
+/// The `LOG_FILE` a Scrapy command sets (`-s LOG_FILE=F`, `--set LOG_FILE=F`,
+/// `--logfile F`, and their `=` forms); the last one wins, as in Scrapy.
+fn log_file_of(command: &[OsString]) -> Option<std::path::PathBuf> {
+    let args: Vec<&str> = command.iter().filter_map(|a| a.to_str()).collect();
+    let mut found = None;
+    let mut i = 0;
+    while i < args.len() {
+        let arg = args[i];
+        let setting = match arg {
+            "-s" | "--set" => args.get(i + 1).copied().inspect(|_| i += 1),
+            _ => arg
+                .strip_prefix("--set=")
+                .or_else(|| arg.strip_prefix("-s").filter(|rest| rest.contains('='))),
+        };
+        if let Some(path) = setting.and_then(|s| s.strip_prefix("LOG_FILE=")) {
+            found = Some(path);
+        }
+        if arg == "--logfile" {
+            found = args.get(i + 1).copied();
+            i += 1;
+        } else if let Some(path) = arg.strip_prefix("--logfile=") {
+            found = Some(path);
+        }
+        i += 1;
+    }
+    found
+        .filter(|path| !path.is_empty())
+        .map(std::path::PathBuf::from)
+}
+
+/// The spider of `scrapy crawl NAME` (also `python -m scrapy crawl NAME`): the first word
+/// after `crawl` that is not an option or an option's value.
+fn spider_of(command: &[OsString]) -> Option<String> {
+    let args: Vec<&str> = command.iter().filter_map(|a| a.to_str()).collect();
+    let scrapy = args
+        .iter()
+        .position(|a| *a == "scrapy" || a.ends_with("/scrapy"))?;
+    let crawl = scrapy + 1 + args[scrapy + 1..].iter().position(|a| *a == "crawl")?;
+    // Options of `scrapy crawl` that take a value.
+    const VALUED: [&str; 9] = [
+        "-a",
+        "-s",
+        "-o",
+        "-O",
+        "-L",
+        "-t",
+        "--set",
+        "--logfile",
+        "--loglevel",
+    ];
+    let mut rest = args[crawl + 1..].iter();
+    while let Some(arg) = rest.next() {
+        if VALUED.contains(arg) {
+            rest.next();
+        } else if !arg.starts_with('-') {
+            return Some((*arg).to_string());
+        }
+    }
+    None
+}
+
+/// The command as a shell would show it, for the report.
+fn shown_command(command: &[OsString]) -> String {
+    command
+        .iter()
+        .map(|a| {
+            let a = a.to_string_lossy();
+            if !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@%+".contains(c))
+            {
+                a.into_owned()
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<OsString> {
+        text.split(' ').map(OsString::from).collect()
+    }
+
+    #[test]
+    fn the_log_file_a_command_sets() {
+        for (command, want) in [
+            ("scrapy crawl books -s LOG_FILE=a.log", Some("a.log")),
+            ("scrapy crawl books --set LOG_FILE=b.log", Some("b.log")),
+            ("scrapy crawl books --set=LOG_FILE=c.log", Some("c.log")),
+            ("scrapy crawl books -sLOG_FILE=d.log", Some("d.log")),
+            ("scrapy crawl books --logfile e.log", Some("e.log")),
+            ("scrapy crawl books --logfile=f.log", Some("f.log")),
+            (
+                "scrapy crawl books -s LOG_FILE=g.log -s LOG_FILE=h.log",
+                Some("h.log"),
+            ),
+            ("scrapy crawl books -s LOG_LEVEL=INFO", None),
+            ("scrapy crawl books -s LOG_FILE=", None),
+            ("scrapy crawl books -s", None),
+        ] {
+            assert_eq!(
+                log_file_of(&words(command)),
+                want.map(std::path::PathBuf::from),
+                "{command}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_spider_a_command_crawls() {
+        for (command, want) in [
+            ("scrapy crawl books", Some("books")),
+            (
+                "/venv/bin/scrapy crawl -s LOG_LEVEL=INFO books -a x=1",
+                Some("books"),
+            ),
+            ("python -m scrapy crawl -L INFO quotes", Some("quotes")),
+            (
+                "scrapy crawl --logfile x.log -o items.jl shop",
+                Some("shop"),
+            ),
+            ("scrapy list", None),
+            ("sh -c 'scrapy crawl x'", None),
+            ("scrapy crawl", None),
+        ] {
+            assert_eq!(spider_of(&words(command)).as_deref(), want, "{command}");
+        }
+    }
 }

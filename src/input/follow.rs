@@ -66,22 +66,74 @@ impl Scan {
     }
 }
 
-/// Follows a log file from byte `start`, waiting for it to appear and for more to be
-/// written, until `stop` says so: `WhenDrained` once nothing more is there to read, `Now`
-/// at once.
+/// Where a follow starts: a file's end as it was before its writer started, and the bytes
+/// just before that end, to tell whether the writer rewrote the file instead of adding
+/// to it (`LOG_FILE_APPEND=False` truncates it first).
+#[derive(Debug, Clone, Default)]
+pub struct Start {
+    at: u64,
+    before: Vec<u8>,
+}
+
+impl Start {
+    /// The file's start: read it whole.
+    pub fn beginning() -> Start {
+        Start::default()
+    }
+
+    /// The file's end now (its start when it does not exist yet).
+    pub fn end_of(path: &Path) -> Start {
+        const KEPT: u64 = 256;
+        let Ok(file) = File::open(path) else {
+            return Start::default();
+        };
+        let Ok(len) = file.metadata().map(|m| m.len()) else {
+            return Start::default();
+        };
+        let from = len.saturating_sub(KEPT);
+        let mut before = vec![0u8; usize::try_from(len - from).unwrap_or(0)];
+        if read_exact_at(&file, &mut before, from).is_err() {
+            return Start::default();
+        }
+        Start { at: len, before }
+    }
+
+    /// Whether `file` still holds, before `at`, what it held when this was taken.
+    fn still_there(&self, file: &File) -> bool {
+        let mut now = vec![0u8; self.before.len()];
+        let from = self.at.saturating_sub(self.before.len() as u64);
+        read_exact_at(file, &mut now, from).is_ok() && now == self.before
+    }
+}
+
+fn read_exact_at(file: &File, buf: &mut [u8], at: u64) -> io::Result<()> {
+    use std::os::unix::fs::FileExt;
+    file.read_exact_at(buf, at)
+}
+
+/// Follows a log file from `start`, waiting for it to appear and for more to be written,
+/// until `stop` says so: `WhenDrained` once nothing more is there to read, `Now` at once.
+/// `stop` is told whether the reading has reached what is written so far. Line numbers
+/// are the file's own (the lines before `start` are counted once). A file that shrinks
+/// (truncated by a writer that does not append, `LOG_FILE_APPEND=False`, or by
+/// copytruncate rotation) or whose bytes before `start` changed (truncated and written
+/// past `start` again) is read again from its start: what it held before is gone.
 pub fn follow(
     path: &Path,
-    start: u64,
-    stop: &mut dyn FnMut(&LogReader) -> Stop,
+    start: Start,
+    stop: &mut dyn FnMut(&LogReader, bool) -> Stop,
 ) -> io::Result<Scan> {
     let mut scan = Scan::default();
     let mut buf = vec![0u8; READ];
     let mut pending = Vec::new();
     let mut skipping = false;
     let mut file: Option<File> = None;
-    let mut at = start;
+    let mut at = start.at;
+    let mut at_end = false;
+    // Whether what stands before `start` was checked once new bytes came after it.
+    let mut checked = start.at == 0;
     loop {
-        let verdict = stop(&scan.log);
+        let verdict = stop(&scan.log, at_end);
         if verdict == Stop::Now {
             break;
         }
@@ -91,13 +143,16 @@ pub fn follow(
                 Ok(mut opened) => {
                     let len = opened.metadata()?.len();
                     // A file made anew (rotated, or created by this run) is read whole.
-                    if len < at {
+                    if len < at || !start.still_there(&opened) {
                         at = 0;
+                        checked = true;
                     }
+                    scan.lines = count_lines(&mut opened, at)?;
                     opened.seek(SeekFrom::Start(at))?;
                     file = Some(opened);
                 }
                 Err(err) if err.kind() == io::ErrorKind::NotFound && !done => {
+                    at_end = true;
                     std::thread::sleep(POLL);
                     continue;
                 }
@@ -111,12 +166,35 @@ pub fn follow(
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
             Err(err) => return Err(err),
         };
+        if n > 0 && !checked {
+            checked = true;
+            if !start.still_there(reading) {
+                // Rewritten from its start and already past where we began.
+                reading.seek(SeekFrom::Start(0))?;
+                at = 0;
+                scan = Scan::default();
+                pending.clear();
+                skipping = false;
+                continue;
+            }
+        }
         if n > 0 {
             at += n as u64;
+            at_end = false;
             pending.extend_from_slice(&buf[..n]);
             scan.feed(&mut pending, &mut skipping);
             continue;
         }
+        if reading.metadata()?.len() < at {
+            // Truncated under us: the lines read so far are no longer the file's.
+            reading.seek(SeekFrom::Start(0))?;
+            at = 0;
+            scan = Scan::default();
+            pending.clear();
+            skipping = false;
+            continue;
+        }
+        at_end = true;
         if done {
             break;
         }
@@ -124,6 +202,30 @@ pub fn follow(
     }
     scan.finish(&mut pending, skipping);
     Ok(scan)
+}
+
+/// The lines in a file's first `len` bytes (a partial last line counts: the next byte
+/// read goes on with it).
+fn count_lines(file: &mut File, len: u64) -> io::Result<u64> {
+    if len == 0 {
+        return Ok(0);
+    }
+    file.seek(SeekFrom::Start(0))?;
+    let mut buf = vec![0u8; READ];
+    let mut left = len;
+    let mut lines = 0u64;
+    while left > 0 {
+        let want = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let n = match file.read(&mut buf[..want]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        };
+        lines = lines.saturating_add(super::reader::count_newlines(&buf[..n]));
+        left -= n as u64;
+    }
+    Ok(lines)
 }
 
 /// Copies the command's stderr to ours as it comes, and reads the log in it.

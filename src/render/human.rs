@@ -374,11 +374,28 @@ fn job_facts(job: &crate::job::Job, report: &Report, facts: &mut Vec<(&str, Stri
         .iter()
         .map(|l| format!("{}:{}", safe(&l.source), l.line))
         .collect();
+    let command: Vec<String> = report
+        .command
+        .iter()
+        .map(|fate| {
+            let ended = match (fate.exit_code, fate.signal) {
+                (_, Some(signal)) => format!("killed by {}", crate::text::signal_name(signal)),
+                (Some(code), None) => format!("exited {code}"),
+                (None, None) => "ended".to_string(),
+            };
+            format!(
+                "`{}` {ended} after {}",
+                safe(&fate.line),
+                duration(fate.seconds)
+            )
+        })
+        .collect();
     for (label, parts) in [
         ("Job", who),
         ("State", state),
         ("Counts", counts),
         ("Tags", tags),
+        ("Command", command),
         ("Read from", source),
     ] {
         if !parts.is_empty() {

@@ -38,15 +38,17 @@ struct JsonReport<'r> {
     notes: &'r [String],
     /// `outcome run`: the command's exit status, or the signal that ended it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    command: Option<JsonCommand>,
+    command: Option<JsonCommand<'r>>,
     source: Option<JsonSource<'r>>,
     job: Option<JsonJob<'r>>,
 }
 
 #[derive(Serialize)]
-struct JsonCommand {
+struct JsonCommand<'r> {
+    line: &'r str,
     exit_code: Option<i32>,
     signal: Option<String>,
+    seconds: f64,
 }
 
 #[derive(Serialize)]
@@ -163,9 +165,11 @@ pub fn report_json(out: &mut impl Write, catalog: &Catalog, report: &Report) -> 
         docs: &entry.docs,
         catalog: entry.origin.as_str(),
         notes: &report.notes,
-        command: report.command.map(|fate| JsonCommand {
+        command: report.command.as_ref().map(|fate| JsonCommand {
+            line: &fate.line,
             exit_code: fate.exit_code,
             signal: fate.signal.map(crate::text::signal_name),
+            seconds: fate.seconds,
         }),
         source: report.location.as_ref().map(|l| JsonSource {
             file: &l.source,

@@ -84,6 +84,11 @@ pub struct LogReader {
     collecting: Option<Collecting>,
     /// Reading through `scan`, which counts `Scraped from` lines by itself.
     scanning: bool,
+    /// The number of the first run in `runs`, counting every run begun from 1 (runs
+    /// handed out by `finished_runs` are gone from `runs`).
+    first_run: u64,
+    /// Runs numbered below this are history: `finish` leaves them out (`--follow`).
+    answer_from: u64,
 }
 
 impl Default for LogReader {
@@ -101,6 +106,8 @@ impl Default for LogReader {
             pasted_stats: false,
             collecting: None,
             scanning: false,
+            first_run: 1,
+            answer_from: 1,
         }
     }
 }
@@ -123,6 +130,29 @@ impl LogReader {
 
     fn run(&mut self) -> &mut Run {
         current(&mut self.runs)
+    }
+
+    /// The number of the run being read, counting from 1.
+    pub fn run_number(&self) -> u64 {
+        self.first_run
+            .saturating_add(self.runs.len() as u64)
+            .saturating_sub(1)
+    }
+
+    /// Whether the run being read has begun: anything of Scrapy's has been read in it.
+    pub fn run_begun(&self) -> bool {
+        self.runs.last().is_some_and(Run::shows_a_crawl)
+    }
+
+    /// The line the run being read starts at.
+    pub fn run_line(&self) -> u64 {
+        self.runs.last().map_or(0, |run| run.first_line)
+    }
+
+    /// Leaves the runs numbered below `number` out of the answers: what a follow found
+    /// already closed in the file is history, not the crawl it waits for.
+    pub fn answer_from(&mut self, number: u64) {
+        self.answer_from = number;
     }
 
     /// A line in Scrapy's default log format: `2020-08-02 10:35:18 [name] LEVEL: message`.
@@ -669,8 +699,10 @@ impl LogReader {
             _ => {}
         }
         let pasted_stats = self.pasted_stats;
+        let skip = self.answer_from.saturating_sub(self.first_run);
         std::mem::take(&mut self.runs)
             .into_iter()
+            .skip(usize::try_from(skip).unwrap_or(usize::MAX))
             .filter(|run| run.lines > 0)
             .flat_map(|run| answer::answer(run, matcher, pasted_stats))
             .collect()
@@ -684,10 +716,15 @@ impl LogReader {
             return Vec::new();
         }
         let ended = self.runs.len() - 1;
+        let first = self.first_run;
+        self.first_run = first.saturating_add(ended as u64);
         let pasted_stats = self.pasted_stats;
+        let answer_from = self.answer_from;
         self.runs
             .drain(..ended)
-            .filter(|run| run.lines > 0)
+            .zip(first..)
+            .filter(|(run, number)| run.lines > 0 && *number >= answer_from)
+            .map(|(run, _)| run)
             .flat_map(|run| answer::answer(run, matcher, pasted_stats))
             .collect()
     }
