@@ -2,12 +2,13 @@
 //! targets and property tests can drive them directly. The binary is `src/main.rs`.
 //!
 //! Dependencies run one way, from leaves to the commands:
-//! `severity`, `swar`, `jsonbits`, `text`, `lenient`, `output`, `evidence`, `counters` <- `exit`, `checks` <-
+//! `severity`, `swar`, `jsonbits`, `text`, `civil`, `lenient`, `output`, `evidence`, `counters` <- `exit`, `checks` <-
 //! `catalog` <- `reason` <- `job`, `pyliteral` <- `findings` <- `report` <- `input` and
 //! `render` <- `summary`, `config` <- `commands`.
 
 pub mod catalog;
 pub mod checks;
+pub mod civil;
 pub mod cli;
 pub mod commands;
 pub mod config;

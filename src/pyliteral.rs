@@ -555,42 +555,7 @@ fn datetime_ms(args: &[Py<'_>]) -> Option<f64> {
     if args.len() < 3 {
         return None;
     }
-    civil_ms(parts)
-}
-
-/// Milliseconds since the epoch of a UTC date and time: year, month, day, hour, minute,
-/// second, microsecond, within Python's datetime bounds (`None` outside them).
-pub fn civil_ms(parts: [i128; 7]) -> Option<f64> {
-    let [y, m, d, h, mi, s, us] = parts;
-    // Python's own bounds (datetime.MINYEAR..MAXYEAR, real calendar days): anything else
-    // could not have been printed by Scrapy, and would overflow or wrap into a wrong date.
-    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    let month_days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    let in_bounds = (1..=9999).contains(&y)
-        && (1..=month_days).contains(&d)
-        && (0..24).contains(&h)
-        && (0..60).contains(&mi)
-        && (0..60).contains(&s)
-        && (0..1_000_000).contains(&us);
-    if !in_bounds {
-        return None;
-    }
-    // Days from civil, after Howard Hinnant's algorithm.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146097 + doe - 719468;
-    let seconds = days * 86400 + h * 3600 + mi * 60 + s;
-    Some(seconds as f64 * 1000.0 + us as f64 / 1000.0)
+    crate::civil::civil_ms(parts)
 }
 
 /// Fills `stats` from a parsed stats dict. Returns false when it is not a dict.

@@ -40,7 +40,7 @@ pub fn parse(text: &str, now_ms: f64) -> Result<f64, String> {
         None => vec![0, 0, 0],
     };
     let second = hms.get(2).copied().unwrap_or(0);
-    crate::pyliteral::civil_ms([ymd[0], ymd[1], ymd[2], hms[0], hms[1], second, 0]).ok_or_else(bad)
+    crate::civil::civil_ms([ymd[0], ymd[1], ymd[2], hms[0], hms[1], second, 0]).ok_or_else(bad)
 }
 
 /// Now, in milliseconds since the epoch.

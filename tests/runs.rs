@@ -395,3 +395,73 @@ fn every_line_row_names_its_crawl() {
         assert!(line.parse::<u64>().is_ok_and(|n| n > 0), "{first}");
     }
 }
+
+#[test]
+fn a_killed_crawl_is_dated_by_its_own_lines() {
+    let killed = real("2.19.0", "killed");
+    let text = std::fs::read_to_string(&killed).expect("fixture");
+    let first = &text[..19];
+    // JSON names when it started: the first line's time, for a run without a dump.
+    let output = outcome()
+        .args(["explain", "--format", "json", "-i"])
+        .arg(&killed)
+        .output()
+        .expect("runs");
+    let report = &json_lines(&output)[0];
+    assert_eq!(
+        report["job"]["started"],
+        format!("{}T{}Z", &first[..10], &first[11..]),
+        "{report}"
+    );
+    // A dump's start_time where there is one.
+    let output = outcome()
+        .args(["explain", "--format", "json", "-i"])
+        .arg(real("2.19.0", "clean"))
+        .output()
+        .expect("runs");
+    let started = json_lines(&output)[0]["job"]["started"].clone();
+    assert!(
+        started
+            .as_str()
+            .is_some_and(|s| s.ends_with('Z') && s.len() == 20),
+        "{started}"
+    );
+    // --since keeps it: it has times, though no stats.
+    let day_before = first[..10].to_string();
+    let output = outcome()
+        .args(["summary", "--format", "json", "--since", &day_before, "-i"])
+        .arg(&killed)
+        .output()
+        .expect("runs");
+    assert_eq!(json_lines(&output)[0]["total"], 1, "{:?}", output);
+    assert!(String::from_utf8_lossy(&output.stderr).is_empty());
+}
+
+#[test]
+fn since_says_how_many_jobs_it_left_out() {
+    let logs = ["clean", "killed", "errors"].map(|n| real("2.19.0", n));
+    for (format, expect_stdout) in [
+        ("human", None),
+        (
+            "nagios",
+            Some("OUTCOME UNKNOWN - 3 jobs read, none since 1h"),
+        ),
+    ] {
+        let mut cmd = outcome();
+        cmd.args(["summary", "--format", format, "--since", "1h"]);
+        for log in &logs {
+            cmd.arg("-i").arg(log);
+        }
+        let output = cmd.output().expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("--since 1h: 3 jobs read, none since 1h"),
+            "{format}: {stderr}"
+        );
+        if let Some(want) = expect_stdout {
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert!(stdout.starts_with(want), "{format}: {stdout}");
+        }
+        assert_eq!(output.status.code(), Some(3), "{format}");
+    }
+}

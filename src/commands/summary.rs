@@ -44,6 +44,25 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
     let mut summarizer = Summarizer { counter, config };
     let failure = read_all(&sources, matcher, &mut summarizer, config)?;
     let mut counter = summarizer.counter;
+    if let (Some(when), true) = (&args.since, counter.older > 0) {
+        let counted = counter.all.tally.total();
+        let read = counted + counter.older + counter.untimed;
+        render::warn(
+            config.err,
+            &if counted == 0 {
+                format!(
+                    "--since {when}: {read} job{} read, none since {when}",
+                    crate::text::plural(read)
+                )
+            } else {
+                format!(
+                    "--since {when}: {} older job{} left out",
+                    counter.older,
+                    crate::text::plural(counter.older)
+                )
+            },
+        );
+    }
     if counter.untimed > 0 {
         render::warn(
             config.err,
@@ -111,6 +130,7 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
             thresholds: &thresholds,
             verdict: verdict.unwrap_or(crate::severity::Severity::Unknown),
             history: &flagged,
+            since: args.since.as_deref().map(|when| (when, counter.older)),
         };
         render::summary::render(
             &mut *sink,
@@ -141,6 +161,8 @@ pub struct Counter<'c> {
     since: Option<f64>,
     /// Jobs left out by `--since` for having no time at all.
     untimed: u64,
+    /// Jobs left out by `--since` for being older.
+    older: u64,
 }
 
 impl<'c> Counter<'c> {
@@ -154,6 +176,7 @@ impl<'c> Counter<'c> {
             history: History::default(),
             since: None,
             untimed: 0,
+            older: 0,
         }
     }
 
@@ -179,7 +202,10 @@ impl Records for Counter<'_> {
         if let Some(since) = self.since {
             match time {
                 Some(time) if time >= since => {}
-                Some(_) => return Ok(()),
+                Some(_) => {
+                    self.older += 1;
+                    return Ok(());
+                }
                 None => {
                     self.untimed += 1;
                     return Ok(());
@@ -286,6 +312,7 @@ impl Part for Counter<'_> {
         self.problems.extend(later.problems);
         self.history.merge(later.history);
         self.untimed += later.untimed;
+        self.older += later.older;
     }
 }
 

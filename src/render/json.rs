@@ -96,6 +96,9 @@ struct JsonJob<'r> {
     memory_limit_reached: Option<bool>,
     cancelled_by: Option<&'r str>,
     run_seconds: Option<f64>,
+    /// When the crawl started, UTC: the stats' start_time, the job's running_time, or a
+    /// log's first line.
+    started: Option<String>,
     tags: Vec<&'r str>,
     /// From a log: the Scrapy version its header names.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -190,6 +193,11 @@ pub fn report_json(out: &mut impl Write, catalog: &Catalog, report: &Report) -> 
             memory_limit_reached: job.stats.memory_limit_reached,
             cancelled_by: job.cancelled_by.as_deref(),
             run_seconds: job.run_seconds(),
+            started: job
+                .stats
+                .start_time
+                .or(job.running_time)
+                .and_then(crate::civil::iso),
             tags: job.tags.iter().map(|t| t.as_ref()).collect(),
             scrapy_version: job.log.as_ref().and_then(|l| l.scrapy_version.as_deref()),
             settings: job

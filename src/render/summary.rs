@@ -33,6 +33,8 @@ pub struct View<'v> {
     pub verdict: Severity,
     /// Runs out of line with their spider's history.
     pub history: &'v [Flagged],
+    /// `--since WHEN` and how many jobs it left out for being older.
+    pub since: Option<(&'v str, u64)>,
 }
 
 impl View<'_> {
@@ -556,7 +558,13 @@ fn nagios_line(
     let measured = Measured::of(tally);
     let mut listed = Vec::new();
     let text = if total == 0 {
-        "no jobs in the input".to_string()
+        match view.since {
+            Some((when, older)) if older > 0 => format!(
+                "{older} job{} read, none since {when}",
+                crate::text::plural(older)
+            ),
+            _ => "no jobs in the input".to_string(),
+        }
     } else if view.thresholds.is_set() {
         // The outcomes behind the problems, worst first.
         listed = all

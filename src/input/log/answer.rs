@@ -220,6 +220,7 @@ impl Answering {
     ) -> Report<'static> {
         let mut job = Job {
             memory_limit: self.memory_limit(),
+            running_time: self.run.first_time,
             ..Job::default()
         };
         if self.counts_from_lines(&mut job) {
@@ -303,9 +304,16 @@ impl Answering {
         let has_stats = crawl.stats.is_some();
         let stats = crawl.stats.clone().unwrap_or_default();
         let stats_reason = stats.finish_reason.as_deref().map(str::to_string);
+        // Without a dump's start_time, the run's first line tells when it started.
+        let running_time = stats
+            .start_time
+            .is_none()
+            .then_some(self.run.first_time)
+            .flatten();
         let mut job = Job {
             stats,
             memory_limit: self.memory_limit(),
+            running_time,
             ..Job::default()
         };
         if has_stats {

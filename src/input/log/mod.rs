@@ -215,6 +215,7 @@ impl LogReader {
         if !run.shows_a_crawl() {
             run.begin = begin;
             run.first_line = line_no;
+            run.first_time = None;
             return;
         }
         let mut next = Run::starting(begin, line_no);
@@ -276,6 +277,11 @@ impl LogReader {
             self.begin_run(Begin::Opened, line_no);
         }
         self.count_line(line_no);
+        if let Some(time) = crate::civil::line_time(line) {
+            let run = self.run();
+            run.first_time.get_or_insert(time);
+            run.last_time = Some(time);
+        }
         self.count_level(text, &hits, line_no);
         if let Some(prefix) = header {
             // Each run may have a LOG_FORMAT of its own.
