@@ -322,6 +322,13 @@ pub enum Record<'a> {
     NotAJob(&'static str),
 }
 
+impl Record<'_> {
+    /// A JSON object none of whose fields is a job's.
+    pub fn is_foreign_object(&self) -> bool {
+        matches!(self, Record::NotAJob(what) if *what == NO_JOB_FIELDS)
+    }
+}
+
 impl<'de: 'a, 'a> Deserialize<'de> for Record<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(RecordVisitor::default())

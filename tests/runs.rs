@@ -465,3 +465,109 @@ fn since_says_how_many_jobs_it_left_out() {
         assert_eq!(output.status.code(), Some(3), "{format}");
     }
 }
+
+#[test]
+fn item_feeds_beside_the_logs_are_skipped_once_each_and_never_counted() {
+    // Real Scrapy output: four crawls, each with its log and the feed `-O` wrote (JSON
+    // Lines, JSON, CSV, XML).
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real/2.19.0/feeds");
+    for format in ["json", "nagios"] {
+        let output = outcome()
+            .args(["summary", "--format", format, "-i"])
+            .arg(&dir)
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        for feed in ["items.jl", "blocked.json", "dropping.csv", "empty.xml"] {
+            assert_eq!(
+                stderr.matches(&format!("feeds/{feed}: ")).count(),
+                1,
+                "{format}: one note for {feed}: {stderr}"
+            );
+        }
+        assert_eq!(stderr.lines().count(), 4, "{stderr}");
+        assert_eq!(output.status.code(), Some(2), "{format}");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        if format == "json" {
+            let summary = &json_lines(&output)[0];
+            assert_eq!(summary["total"], 4, "the crawls only: {summary}");
+            assert_eq!(summary["unknown"], 0, "{summary}");
+            assert_eq!(summary["malformed"], 0, "{summary}");
+        } else {
+            assert!(
+                stdout.contains("of 4 jobs") && stdout.contains("unknown=0"),
+                "the thresholds count crawls: {stdout}"
+            );
+        }
+    }
+}
+
+#[test]
+fn feeds_of_every_shape_are_told_from_job_records() {
+    for (feed, what) in [
+        (
+            "{\"title\": \"a\", \"price\": 3}\n{\"title\": \"b\", \"sizes\": [\"x\"]}\n",
+            "JSON objects",
+        ),
+        (
+            "[{\"name\": \"a\", \"nested\": {\"k\": 1}}, {\"name\": \"b\"}]\n",
+            "JSON objects",
+        ),
+        (
+            "[\n  {\n    \"url\": \"http://x/1\"\n  }\n]\n",
+            "JSON objects",
+        ),
+        ("name,price\n", "CSV"),
+        ("name,price\na,1\nb,\"2,5\"\n", "CSV"),
+        (
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<items><item><a>1</a></item></items>\n",
+            "XML",
+        ),
+    ] {
+        let output = outcome()
+            .args(["explain", "--format", "line"])
+            .write_stdin(feed)
+            .output()
+            .expect("runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.stdout.is_empty(), "{feed}: no answer per line");
+        assert!(
+            stderr.starts_with("outcome: <stdin>: ")
+                && stderr.contains(what)
+                && stderr.contains("skipped"),
+            "{feed}: {stderr}"
+        );
+        assert_eq!(output.status.code(), Some(3), "{feed}");
+    }
+    // Job records, reasons and Logs API lines are not feeds.
+    for (input, rows) in [
+        (
+            "{\"close_reason\": \"finished\"}\n{\"title\": \"an item\"}\n",
+            1,
+        ),
+        (
+            "[{\"key\": \"1/2/3\", \"close_reason\": \"finished\"}]\n",
+            1,
+        ),
+        ("finished\nmemusage_exceeded\n", 2),
+        (
+            "{\"time\": 1, \"level\": 20, \"message\": \"Spider closed (finished)\"}\n",
+            1,
+        ),
+    ] {
+        let output = outcome()
+            .args(["explain", "--format", "line"])
+            .write_stdin(input)
+            .output()
+            .expect("runs");
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout).lines().count(),
+            rows,
+            "{input}"
+        );
+        assert!(
+            !String::from_utf8_lossy(&output.stderr).contains("skipped"),
+            "{input}"
+        );
+    }
+}

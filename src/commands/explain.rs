@@ -260,6 +260,11 @@ impl Records for Explainer<'_> {
         render::warn(self.config.err, &malformed_message(source, line, what));
     }
 
+    fn skipped(&mut self, source: &str, what: &str) {
+        let _ = self.sink.flush();
+        render::warn(self.config.err, &format!("{source}: {what}; skipped"));
+    }
+
     fn stopped(&self) -> bool {
         self.sink.is_closed()
     }
@@ -377,6 +382,10 @@ impl Records for ExplainPart<'_> {
     fn malformed(&mut self, source: &str, line: u64, what: &str) {
         self.tally.add_malformed();
         self.problems.push(malformed_message(source, line, what));
+    }
+
+    fn skipped(&mut self, source: &str, what: &str) {
+        self.problems.push(format!("{source}: {what}; skipped"));
     }
 
     fn detail(&self) -> bool {

@@ -259,6 +259,10 @@ impl Records for Counter<'_> {
         self.problems.push(format!("{source}: line {line}: {what}"));
     }
 
+    fn skipped(&mut self, source: &str, what: &str) {
+        self.problems.push(format!("{source}: {what}; skipped"));
+    }
+
     fn detail(&self) -> bool {
         false
     }
@@ -284,6 +288,11 @@ impl Records for Summarizer<'_> {
 
     fn malformed(&mut self, source: &str, line: u64, what: &str) {
         self.counter.malformed(source, line, what);
+        self.report_problems();
+    }
+
+    fn skipped(&mut self, source: &str, what: &str) {
+        self.counter.skipped(source, what);
         self.report_problems();
     }
 

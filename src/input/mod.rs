@@ -277,6 +277,51 @@ fn detect(window: &[u8]) -> Mode {
     Mode::BareReasons
 }
 
+/// How many of an input's first values tell an item feed from job records.
+const FEED_VALUES: usize = 8;
+
+/// What an input is when it is an item feed (what `-o`/`FEEDS` write beside a log), not job
+/// records or reasons: JSON objects without any job field (told by the first values: lines
+/// of JSON Lines, or an array's first element), an XML feed, or CSV (every one of the first
+/// lines holds a comma, which no close reason does).
+fn item_feed(window: &[u8], mode: Mode) -> Option<&'static str> {
+    let trimmed = window.trim_ascii_start();
+    let complete = match memchr::memrchr(b'\n', window) {
+        Some(at) => &window[..at],
+        None => window,
+    };
+    let first_lines = || {
+        reader::split_lines(complete)
+            .map(<[u8]>::trim_ascii)
+            .filter(|l| !l.is_empty())
+            .take(FEED_VALUES)
+    };
+    const JSON: &str = "JSON objects without a single job field (items, as `-o items.jl` writes them), not job records";
+    match mode {
+        Mode::JsonDocument | Mode::JsonLines if trimmed.starts_with(b"[") => {
+            let mut values = serde_json::Deserializer::from_slice(&trimmed[1..])
+                .into_iter::<&serde_json::value::RawValue>();
+            match values.next() {
+                Some(Ok(first)) => {
+                    records::foreign_objects(std::iter::once(first.get().as_bytes()))
+                        .then_some(JSON)
+                }
+                _ => None,
+            }
+        }
+        Mode::JsonDocument | Mode::JsonLines => {
+            records::foreign_objects(first_lines()).then_some(JSON)
+        }
+        Mode::BareReasons if trimmed.starts_with(b"<?xml") || trimmed.starts_with(b"<items") => {
+            Some("an XML item feed, not close reasons or job records")
+        }
+        Mode::BareReasons if first_lines().all(|l| memchr::memchr(b',', l).is_some()) => {
+            Some("comma-separated values (a CSV item feed), not close reasons or job records")
+        }
+        _ => None,
+    }
+}
+
 /// Reads one input, gzip-compressed or not (told by its first two bytes, never its name).
 pub fn read<R: Read, C: Consumer>(
     name: &str,
@@ -383,6 +428,10 @@ fn read_text<R: Read, C: Consumer>(
             return Err(ReadError::Input(Error::data(format!("{name}: {what}"))));
         }
         let mode = detect(window);
+        if let Some(what) = item_feed(window, mode) {
+            consumer.skipped(name, what);
+            return Ok(());
+        }
         if mode == Mode::Log {
             for line in reader::split_lines(window).take(PEEK_LINES) {
                 log.learn(line);

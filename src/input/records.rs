@@ -23,6 +23,30 @@ pub trait Records {
     fn detail(&self) -> bool {
         true
     }
+    /// An input that holds neither a log nor job records (an item feed beside the logs):
+    /// skipped whole, said once.
+    fn skipped(&mut self, _source: &str, _what: &str) {}
+}
+
+/// Whether JSON values are objects with fields, none of them a job's (`{"title": ...,
+/// "url": ...}`: the items a crawl's `-o items.jl` writes): every one of them, and at least
+/// one. An empty object is a broken record, not an item.
+pub fn foreign_objects<'t>(values: impl Iterator<Item = &'t [u8]>) -> bool {
+    let mut seen = false;
+    for value in values {
+        let Ok(text) = std::str::from_utf8(value) else {
+            return false;
+        };
+        let inner = text.trim().trim_start_matches('{').trim_end_matches('}');
+        if inner.trim().is_empty() {
+            return false;
+        }
+        match parse_record(text, false) {
+            Ok(record) if record.is_foreign_object() => seen = true,
+            _ => return false,
+        }
+    }
+    seen
 }
 
 /// A chunk of the output made on another thread: a blank one like it can be made, and a
@@ -48,6 +72,9 @@ impl<P: Part> Records for FileConsumer<P> {
     }
     fn detail(&self) -> bool {
         self.part.detail()
+    }
+    fn skipped(&mut self, source: &str, what: &str) {
+        self.part.skipped(source, what);
     }
 }
 
