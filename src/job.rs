@@ -271,8 +271,8 @@ impl<'a> Job<'a> {
                 Ok(stats) => self.stats = stats,
                 Err(_) => {
                     // The same fallback as for whole records, so that a number JSON cannot
-                    // hold costs one stat, in every output format.
-                    if let Some(fixed) = crate::lenient::without_unreadable_numbers(raw) {
+                    // hold, or a lone surrogate, costs one stat, in every output format.
+                    if let Some(fixed) = crate::lenient::readable(raw) {
                         if let Ok(stats) = serde_json::from_str::<Stats>(&fixed) {
                             self.stats = stats.into_owned();
                         }

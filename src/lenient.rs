@@ -260,9 +260,86 @@ pub fn without_unreadable_numbers(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// A JSON text that failed to parse, with what JSON or serde_json cannot take and outcome
+/// can do without made readable: numbers out of range and Python's tokens become null,
+/// lone surrogates U+FFFD. `None` when there was nothing to change. One place for both, so
+/// that a record and a `scrapystats` read later lose the same values in every format.
+pub fn readable(text: &str) -> Option<String> {
+    let numbers = without_unreadable_numbers(text);
+    without_lone_surrogates(numbers.as_deref().unwrap_or(text)).or(numbers)
+}
+
+/// `text` with every lone surrogate escape (`\ud800` without its pair, `\udc00` alone),
+/// which serde_json refuses, written as U+FFFD (`\ufffd`, as long), so that one bad
+/// string costs that string and not its record; `None` when there is none. Escaped
+/// backslashes (`\\ud800`) are text, not escapes.
+pub fn without_lone_surrogates(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let hex_at = |at: usize| -> Option<u32> {
+        let digits = bytes.get(at..at + 4)?;
+        let digits = std::str::from_utf8(digits).ok()?;
+        u32::from_str_radix(digits, 16).ok()
+    };
+    let mut lone = Vec::new();
+    let mut at = 0;
+    while let Some(found) = memchr::memchr(b'\\', &bytes[at..]) {
+        let slash = at + found;
+        match bytes.get(slash + 1) {
+            Some(b'u') => {
+                let unit = hex_at(slash + 2);
+                match unit {
+                    Some(0xD800..=0xDBFF) => {
+                        let paired = bytes.get(slash + 6) == Some(&b'\\')
+                            && bytes.get(slash + 7) == Some(&b'u')
+                            && matches!(hex_at(slash + 8), Some(0xDC00..=0xDFFF));
+                        if paired {
+                            at = slash + 12;
+                            continue;
+                        }
+                        lone.push(slash);
+                    }
+                    Some(0xDC00..=0xDFFF) => lone.push(slash),
+                    _ => {}
+                }
+                at = slash + 6;
+            }
+            Some(_) => at = slash + 2,
+            None => break,
+        }
+    }
+    if lone.is_empty() {
+        return None;
+    }
+    let mut fixed = text.as_bytes().to_vec();
+    for slash in lone {
+        fixed[slash + 2..slash + 6].copy_from_slice(b"fffd");
+    }
+    String::from_utf8(fixed).ok()
+}
+
 #[cfg(test)]
 mod tests {
+    use super::without_lone_surrogates;
     use super::without_unreadable_numbers as fix;
+
+    #[test]
+    fn lone_surrogates_become_replacement_characters() {
+        for (text, want) in [
+            (r#"["\ud800"]"#, Some(r#"["\ufffd"]"#)),
+            (r#"["\udc00x"]"#, Some(r#"["\ufffdx"]"#)),
+            (r#"["\ud83d\ude00"]"#, None),
+            (r#"["\ud83d\u0041"]"#, Some(r#"["\ufffd\u0041"]"#)),
+            (r#"["\\ud800"]"#, None),
+            (
+                r#"["\ud800\ud800\udc00"]"#,
+                Some(r#"["\ufffd\ud800\udc00"]"#),
+            ),
+            (r#"["\u12"]"#, None),
+            ("plain", None),
+        ] {
+            assert_eq!(without_lone_surrogates(text).as_deref(), want, "{text}");
+        }
+    }
 
     #[test]
     fn unreadable_numbers_become_null() {

@@ -255,6 +255,54 @@ fn unreadable_numbers_keep_the_record_in_every_format() {
     }
 }
 
+#[test]
+fn a_lone_surrogate_costs_its_string_not_its_record_in_every_format() {
+    // serde_json refuses `\ud800` without its pair; the lazy reading of --format line and
+    // -q skips unused fields. Either way the verdict, and so the status, is the same.
+    let records = [
+        (
+            r#"{"key":"k","close_reason":"banned","tags":["\ud800"]}"#,
+            2,
+        ),
+        (
+            r#"{"key":"k","close_reason":"banned","spider":"s\udc00"}"#,
+            2,
+        ),
+        (r#"{"key":"\ud800","close_reason":"finished"}"#, 0),
+        (
+            r#"{"key":"k","close_reason":"finished","cancelled_by":"\ud83d\u0041"}"#,
+            0,
+        ),
+        (
+            r#"{"key":"k","scrapystats":{"finish_reason":"banned","x\ud800":1}}"#,
+            2,
+        ),
+        (r#"{"key":"k","close_reason":"fin\ud800"}"#, 3),
+    ];
+    for (record, code) in records {
+        for wrap in ["{}\n", "[{}]", "{}\n{}\n"] {
+            let input = wrap.replace("{}", record);
+            let mut codes = Vec::new();
+            for args in [
+                &["explain", "--format", "human"][..],
+                &["explain", "--format", "json"],
+                &["explain", "--format", "line"],
+                &["explain", "-q"],
+                &["summary", "--format", "json"],
+            ] {
+                let output = run(args, input.clone());
+                assert!(
+                    !stderr_of(&output).contains("invalid JSON"),
+                    "{args:?} {input}: {}",
+                    stderr_of(&output)
+                );
+                codes.push(output.status.code());
+            }
+            assert_eq!(codes, [Some(code); 5], "{input}");
+        }
+    }
+}
+
 // 5. One bad value in a document loses only itself.
 
 #[test]

@@ -166,7 +166,7 @@ pub fn json_text(
     match parse_record(text, lazy) {
         Ok(record) => deliver(record, name, line_no, matcher, consumer, log),
         Err(err) => {
-            let fixed = crate::lenient::without_unreadable_numbers(text);
+            let fixed = crate::lenient::readable(text);
             if let Some(Ok(record)) = fixed.as_deref().map(|fixed| parse_record(fixed, lazy)) {
                 return deliver(record, name, line_no, matcher, consumer, log);
             }
