@@ -21,6 +21,9 @@ pub enum How {
     NeverClosed,
     FailedToStart,
     Empty,
+    /// No close line, but the log's own lines name how the crawl ended (the memory
+    /// extension's shutdown line): the reason is inferred, and said to be.
+    Inferred,
 }
 
 impl How {
@@ -43,6 +46,7 @@ impl How {
             How::NeverClosed => "never_closed",
             How::FailedToStart => "failed_to_start",
             How::Empty => "empty",
+            How::Inferred => "inferred",
         }
     }
 }

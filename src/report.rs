@@ -232,7 +232,7 @@ impl<'a> Report<'a> {
     /// otherwise, or `None` when there was no reason.
     pub fn outcome<'s>(&'s self, catalog: &'s Catalog) -> Option<&'s str> {
         match self.found.how {
-            How::Exact | How::Alias | How::Normalized => {
+            How::Exact | How::Alias | How::Normalized | How::Inferred => {
                 Some(catalog.entries[self.found.entry].name.as_str())
             }
             How::Family | How::Suggestion | How::Custom => self.input.as_deref(),

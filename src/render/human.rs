@@ -213,9 +213,13 @@ fn matched_line(catalog: &Catalog, report: &Report) -> Option<String> {
             suggestion.as_deref().unwrap_or("?")
         )),
         How::Custom => Some(format!("`{input}` is not in the catalog")),
-        How::NotFinished | How::NoOutcome | How::NeverClosed | How::FailedToStart | How::Empty => {
-            None
-        }
+        // Its note says what it was inferred from.
+        How::Inferred
+        | How::NotFinished
+        | How::NoOutcome
+        | How::NeverClosed
+        | How::FailedToStart
+        | How::Empty => None,
     }
 }
 

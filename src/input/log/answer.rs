@@ -226,6 +226,9 @@ impl Answering {
         if self.counts_from_lines(&mut job) {
             facts.counts_from = Some("log lines");
         }
+        if let Some(words) = &self.run.memory_quote {
+            return self.memory_limit_inferred(matcher, job, facts, notes, words);
+        }
         if let Some((line, words)) = &self.all.exception {
             notes.push(format!(
                 "the first traceback ends with `{words}` (line {line})"
@@ -276,6 +279,39 @@ impl Answering {
         } else {
             Report::never_closed(matcher, Box::new(job), notes)
         }
+    }
+
+    /// A run without a close line whose memory extension logged that it was shutting the
+    /// crawl down: `memusage_exceeded`, inferred and said to be (LOG_LEVEL=ERROR leaves
+    /// nothing else; a kill while closing leaves no close line either).
+    fn memory_limit_inferred(
+        &self,
+        matcher: &Matcher,
+        mut job: Job<'static>,
+        facts: LogFacts,
+        mut notes: Vec<String>,
+        words: &str,
+    ) -> Report<'static> {
+        // The process note quotes the same line: said once, here.
+        let quoted = format!("`{words}`");
+        notes.retain(|note| !note.starts_with(&quoted));
+        notes.insert(
+            0,
+            format!(
+                "no close line in the log: memusage_exceeded is inferred from {quoted}, which Scrapy's memory extension logs as it shuts the crawl down"
+            ),
+        );
+        if let Some(note) = self.level_hides_info() {
+            notes.push(note);
+        }
+        job.close_reason = Some(Cow::Borrowed("memusage_exceeded"));
+        job.log = Some(Box::new(facts));
+        let mut report = Report::for_job(matcher, Box::new(job));
+        report.found.how = crate::reason::How::Inferred;
+        // Nothing gave this reason: the log's lines imply it.
+        report.input = None;
+        report.notes.extend(notes);
+        report
     }
 
     fn crawl_report(
