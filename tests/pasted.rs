@@ -70,3 +70,91 @@ fn a_memory_shutdown_without_a_close_line_is_memusage_exceeded_inferred() {
     assert_eq!(reports[0]["matched"], "exact");
     assert_eq!(reports[0]["outcome"], "memusage_exceeded");
 }
+
+/// A real log as a Markdown quote, a nested quote, each line in an inline code span.
+fn pasted_forms(log: &str) -> Vec<(&'static str, String)> {
+    let each =
+        |f: &dyn Fn(&str) -> String| log.lines().map(f).collect::<Vec<_>>().join("\n") + "\n";
+    vec![
+        ("quoted", each(&|l| format!("> {l}"))),
+        ("quoted twice", each(&|l| format!("> > {l}"))),
+        ("quoted, no space", each(&|l| format!(">{l}"))),
+        ("indented quote", each(&|l| format!("  > {l}"))),
+        (
+            "code spans",
+            each(&|l| {
+                if l.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!("`{l}`")
+                }
+            }),
+        ),
+    ]
+}
+
+#[test]
+fn a_pasted_log_reads_as_the_log_itself() {
+    for name in ["blocked", "errors", "closespider_itemcount", "sigint"] {
+        let log = std::fs::read_to_string(real(name)).expect("fixture");
+        let (plain, plain_code) = answers(log.as_bytes());
+        for (form, text) in pasted_forms(&log) {
+            let (pasted, code) = answers(text.as_bytes());
+            assert_eq!(
+                pasted.len(),
+                plain.len(),
+                "{name} {form}: one answer per crawl"
+            );
+            assert_eq!(code, plain_code, "{name} {form}");
+            for (a, b) in pasted.iter().zip(&plain) {
+                for field in ["outcome", "severity", "deciding", "matched"] {
+                    assert_eq!(a[field], b[field], "{name} {form}: {field}");
+                }
+                assert_eq!(a["job"]["items"], b["job"]["items"], "{name} {form}");
+                assert_eq!(a["job"]["errors"], b["job"]["errors"], "{name} {form}");
+                assert_eq!(a["source"]["line"], b["source"]["line"], "{name} {form}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_traceback_pasted_alone_is_read_as_one_and_said_for_what_it_is() {
+    let deferred = "Unhandled error in Deferred:\n\
+Traceback (most recent call last):\n  File \"/usr/lib/python3/dist-packages/scrapy/crawler.py\", line 172, in crawl\n    return self._crawl(crawler, *args, **kwargs)\n\
+builtins.ModuleNotFoundError: No module named 'shop.pipelines'\n";
+    let interrupted = "^CTraceback (most recent call last):\n  File \"/usr/bin/scrapy\", line 8, in <module>\n    sys.exit(execute())\n  File \"/usr/lib/python3/dist-packages/twisted/internet/base.py\", line 1318, in run\n    self.mainLoop()\nKeyboardInterrupt\n";
+    let callback = "Traceback (most recent call last):\n  File \"/srv/shop/spiders/books.py\", line 38, in parse_page\n    price = response.css('.price::text').get().strip()\nAttributeError: 'NoneType' object has no attribute 'strip'\n";
+    for (label, text, matched, code) in [
+        ("Twisted's unhandled error", deferred, "failed_to_start", 2),
+        ("Ctrl-C", interrupted, "never_closed", 3),
+        ("a callback's traceback", callback, "never_closed", 3),
+    ] {
+        for (form, text) in [
+            ("plain", text.to_string()),
+            ("quoted", format!("> {}", text.replace('\n', "\n> "))),
+        ] {
+            let (reports, status) = answers(text.as_bytes());
+            assert_eq!(
+                reports.len(),
+                1,
+                "{label} {form}: one answer, not one per line"
+            );
+            let report = &reports[0];
+            assert_eq!(report["matched"], matched, "{label} {form}: {report}");
+            assert_eq!(status, Some(code), "{label} {form}");
+            let notes = report["notes"].to_string();
+            assert!(
+                notes.contains("the first traceback ends with"),
+                "{label}: {notes}"
+            );
+            // Nothing the text cannot show.
+            assert!(!notes.contains("no INFO line"), "{label}: {notes}");
+            if matched == "never_closed" {
+                assert!(!notes.contains("never opened"), "{label}: {notes}");
+            }
+        }
+    }
+    let (reports, _) = answers(interrupted.as_bytes());
+    assert!(reports[0]["notes"].to_string().contains("Ctrl-C"));
+}

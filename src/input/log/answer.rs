@@ -187,7 +187,9 @@ impl Answering {
             Some(level @ ("WARNING" | "ERROR" | "CRITICAL")) => Some(format!(
                 "LOG_LEVEL is {level} (Overridden settings): the close lines and the stats dump are INFO, so this log cannot show how the crawl ended"
             )),
-            _ if !self.run.info_seen && self.run.lines > 0 => Some(
+            // Only a text of log lines (they carry a time) can show that none is INFO: a
+            // traceback pasted on its own has no log line at all.
+            _ if !self.run.info_seen && self.run.lines > 0 && self.run.first_time.is_some() => Some(
                 "the log has no INFO line at all: it was probably written with LOG_LEVEL above INFO, which hides the close lines and the stats dump".to_string(),
             ),
             _ => None,
@@ -251,8 +253,32 @@ impl Answering {
         let hidden = self.level_hides_info();
         let hidden_note = hidden.clone();
         let started = self.run.opened > 0;
+        // Not a line of a log, only a traceback (and Twisted's words around it): nothing
+        // shows whether the crawl had begun.
+        let fragment = self.run.first_time.is_none() && self.run.version.is_none() && !started;
+        let interrupted = self
+            .all
+            .exception
+            .as_ref()
+            .is_some_and(|(_, words)| words.trim_end().ends_with("KeyboardInterrupt"));
+        if interrupted {
+            notes.push(
+                "the traceback ends in KeyboardInterrupt: the process was stopped with Ctrl-C (SIGINT) where Scrapy could not handle it, before the crawl closed".to_string(),
+            );
+        }
+        // A bare traceback is a start failure only in the shape Scrapy gives one (Twisted's
+        // `Unhandled error in Deferred`, or a failed start()); Ctrl-C is no failure.
+        let failed_to_start = !started
+            && hidden.is_none()
+            && !interrupted
+            && (self.all.unhandled
+                || self.run.start_error.is_some()
+                || (failures > 0 && !fragment));
         match hidden_note {
             Some(note) => notes.push(note),
+            None if fragment && !failed_to_start => notes.push(
+                "the text is a traceback without the log around it: it does not show whether the spider had been opened".to_string(),
+            ),
             None if started => notes.push(
                 "the spider was opened, so the crawl began and then stopped without closing".to_string(),
             ),
@@ -271,9 +297,6 @@ impl Answering {
         }
         job.log = Some(Box::new(facts));
         // Only a log that shows INFO lines can show that the spider was never opened.
-        let failed_to_start = !started
-            && hidden.is_none()
-            && (failures > 0 || self.all.unhandled || self.run.start_error.is_some());
         if failed_to_start {
             Report::failed_to_start(matcher, Box::new(job), notes)
         } else {

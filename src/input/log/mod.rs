@@ -27,8 +27,8 @@ use search::{
     SETTINGS, SIGNAL, STARTED, START_ERROR, START_ERROR_OLD, TRACEBACK, UNHANDLED,
 };
 pub use search::{search_block, Found};
-pub use words::starts_with_stats_key;
-use words::{header_prefix, old_format, quote, quote_sentence, text_of};
+use words::{depaste, header_prefix, old_format, quote, quote_sentence, text_of};
+pub use words::{starts_with_stats_key, traceback_shaped};
 
 /// A stats dump or settings block larger than this is not Scrapy's (and is not kept).
 const STATS_CAP: usize = 16 * 1024 * 1024;
@@ -155,9 +155,10 @@ impl LogReader {
         self.answer_from = number;
     }
 
-    /// A line in Scrapy's default log format: `2020-08-02 10:35:18 [name] LEVEL: message`.
+    /// A line in Scrapy's default log format: `2020-08-02 10:35:18 [name] LEVEL: message`,
+    /// also when pasted (quoted, in backticks).
     pub fn looks_like_log(line: &[u8]) -> bool {
-        let line = line.trim_ascii_start();
+        let line = depaste(line).trim_ascii_start();
         let stamp = line.len() > 20
             && line[..4].iter().all(u8::is_ascii_digit)
             && line[4] == b'-'
@@ -241,6 +242,7 @@ impl LogReader {
 
     /// One log line (or one Logs API message) and its line number.
     pub fn line(&mut self, line: &[u8], line_no: u64) {
+        let line = depaste(line);
         if self.collect(line, line_no) {
             self.count_line(line_no);
             return;
@@ -786,7 +788,7 @@ impl LogReader {
                 // Inside a stats dump, a settings block or a traceback: every line counts.
                 let end = memchr::memchr(b'\n', &block[at..]).map_or(block.len(), |i| at + i);
                 let line = &block[at..end];
-                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let line = depaste(line.strip_suffix(b"\r").unwrap_or(line));
                 let line_no = counter.at(block, at);
                 if self.collect(line, line_no) {
                     self.count_line(line_no);

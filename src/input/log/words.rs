@@ -82,3 +82,33 @@ pub(super) fn memory_limit(after: &str) -> Option<u64> {
     let mib: u64 = digits.parse().ok()?;
     mib.checked_mul(1024 * 1024)
 }
+
+/// A line as it was logged, without what pasting it added: Markdown quote markers
+/// (`> `, `> > `) and an inline code span around the whole line (`` `...` ``). A log line
+/// never starts with `>`, and Scrapy writes no line wrapped in backticks.
+pub fn depaste(line: &[u8]) -> &[u8] {
+    let mut rest = line;
+    let indent = rest.iter().take_while(|b| **b == b' ').count();
+    if rest.get(indent) == Some(&b'>') {
+        rest = &rest[indent..];
+        while let Some(after) = rest.strip_prefix(b">") {
+            rest = after.strip_prefix(b" ").unwrap_or(after);
+        }
+    }
+    let trimmed = rest.trim_ascii_end();
+    if trimmed.len() >= 2
+        && trimmed.starts_with(b"`")
+        && trimmed.ends_with(b"`")
+        && !trimmed.starts_with(b"``")
+    {
+        rest = &trimmed[1..trimmed.len() - 1];
+    }
+    rest
+}
+
+/// A line that only a Python traceback or Twisted's report of one holds.
+pub fn traceback_shaped(line: &[u8]) -> bool {
+    let line = depaste(line).trim_ascii();
+    memchr::memmem::find(line, b"Traceback (most recent call last):").is_some()
+        || line.starts_with(b"Unhandled error in Deferred")
+}
