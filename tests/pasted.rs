@@ -16,6 +16,9 @@ fn real(name: &str) -> PathBuf {
         .join(format!("{name}.log"))
 }
 
+/// What a wrapper (Celery, docker, journald, kubectl) puts before each line.
+type Wrap<'w> = (&'w str, &'w dyn Fn(&str) -> String);
+
 fn answers(text: &[u8]) -> (Vec<Value>, Option<i32>) {
     let output = outcome()
         .args(["explain", "--format", "json"])
@@ -157,4 +160,92 @@ builtins.ModuleNotFoundError: No module named 'shop.pipelines'\n";
     }
     let (reports, _) = answers(interrupted.as_bytes());
     assert!(reports[0]["notes"].to_string().contains("Ctrl-C"));
+}
+
+#[test]
+fn a_wrapped_excerpt_without_its_header_is_learnt_from_the_engines_lines() {
+    for name in ["blocked", "closespider_itemcount", "sigint", "clean"] {
+        let log = std::fs::read_to_string(real(name)).expect("fixture");
+        let lines: Vec<&str> = log.lines().collect();
+        let opened = lines
+            .iter()
+            .position(|l| l.contains("Spider opened"))
+            .expect("opened");
+        let excerpt = &lines[opened..];
+        let (plain, plain_code) = answers((excerpt.join("\n") + "\n").as_bytes());
+        // What Celery, docker -t and kubectl --prefix put before each line.
+        let wrappers: [Wrap; 3] = [
+            ("celery", &|l| {
+                format!("[2022-03-12 19:44:57,512: WARNING/MainProcess] {l}")
+            }),
+            ("docker", &|l| format!("2024-01-01T00:00:00.123456789Z {l}")),
+            ("kubectl", &|l| format!("[pod/shop-7d9/crawler] {l}")),
+        ];
+        for (wrapper, wrap) in wrappers {
+            let text = excerpt
+                .iter()
+                .map(|l| wrap(l))
+                .collect::<Vec<_>>()
+                .join("\n")
+                + "\n";
+            let (wrapped, code) = answers(text.as_bytes());
+            assert_eq!(wrapped.len(), plain.len(), "{name} {wrapper}");
+            assert_eq!(code, plain_code, "{name} {wrapper}");
+            for (a, b) in wrapped.iter().zip(&plain) {
+                assert_eq!(a["outcome"], b["outcome"], "{name} {wrapper}: {a}");
+                assert_eq!(a["severity"], b["severity"], "{name} {wrapper}");
+            }
+        }
+    }
+    // Celery's own formatter in place of Scrapy's: no logger at all before the message.
+    let celery = "[2021-09-08 03:10:00,100: INFO/ForkPoolWorker-4] Spider opened\n\
+[2021-09-08 03:10:00,380: INFO/ForkPoolWorker-4] Closing spider (closespider_timeout)\n\
+[2021-09-08 03:10:00,380: INFO/ForkPoolWorker-4] Spider closed (closespider_timeout)\n";
+    let (reports, code) = answers(celery.as_bytes());
+    assert_eq!(reports[0]["outcome"], "closespider_timeout");
+    assert_eq!(code, Some(1));
+    // A spider's own logger saying the words is still not the engine.
+    let spider = "2024-01-01 00:00:00 [books] INFO: Spider closed (banned)\n";
+    let (reports, _) = answers(spider.as_bytes());
+    assert_ne!(reports[0]["outcome"], "banned");
+}
+
+#[test]
+fn a_wrapped_logs_stats_dump_is_read_through_the_wrapper() {
+    let wrappers: [Wrap; 4] = [
+        ("docker", &|l| format!("2026-11-24T01:34:47.123456789Z {l}")),
+        ("journald", &|l| {
+            format!("Nov 24 01:34:47 host scrapy[4242]: {l}")
+        }),
+        ("celery", &|l| {
+            format!("[2021-09-08 03:10:00,380: WARNING/ForkPoolWorker-4] {l}")
+        }),
+        ("kubectl", &|l| {
+            format!("[pod/crawler-7d9f/scrapy] 2026-11-24T01:34:47.123Z {l}")
+        }),
+    ];
+    for name in ["blocked", "clean", "items_dropped", "memusage"] {
+        let log = std::fs::read_to_string(real(name)).expect("fixture");
+        let (plain, _) = answers(log.as_bytes());
+        for (wrapper, wrap) in wrappers {
+            let text: String = log.lines().map(|l| wrap(l) + "\n").collect();
+            let (wrapped, _) = answers(text.as_bytes());
+            assert_eq!(wrapped.len(), 1, "{name} {wrapper}");
+            let (a, b) = (&wrapped[0], &plain[0]);
+            assert!(
+                !a["notes"].to_string().contains("could not be read"),
+                "{name} {wrapper}: {}",
+                a["notes"]
+            );
+            for field in ["outcome", "severity", "deciding"] {
+                assert_eq!(a[field], b[field], "{name} {wrapper}: {field}");
+            }
+            for field in ["items", "errors", "pages", "counts_from"] {
+                assert_eq!(
+                    a["job"][field], b["job"][field],
+                    "{name} {wrapper}: {field}"
+                );
+            }
+        }
+    }
 }

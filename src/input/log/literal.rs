@@ -66,3 +66,40 @@ impl Collect {
         false
     }
 }
+
+/// A line of a dump or settings block as the literal wrote it, without what a wrapper
+/// (Celery, docker -t, journald, kubectl) put before each line: where the line does not
+/// begin as a pprint line can (a key, a value, a bracket), it begins at its first quote or
+/// brace. Wrappers write no quotes or braces of their own.
+pub(super) fn without_wrapper(line: &[u8]) -> &[u8] {
+    let trimmed = line.trim_ascii_start();
+    let literal_start = |b: u8| {
+        matches!(
+            b,
+            b'\'' | b'"' | b'{' | b'}' | b'[' | b']' | b'(' | b')' | b'-' | b'.'
+        ) || b.is_ascii_alphanumeric()
+    };
+    match trimmed.first() {
+        None => line,
+        // A wrapper's prefix starts with a bracket or a time too: told by a closing
+        // bracket or colon before the first quote.
+        Some(&b) if literal_start(b) && !wrapped(trimmed) => line,
+        Some(_) => match memchr::memchr3(b'\'', b'{', b'}', trimmed) {
+            Some(at) => &trimmed[at..],
+            None => line,
+        },
+    }
+}
+
+/// Whether a dump line carries a wrapper's prefix: a `]`, a `: ` or a date and time
+/// before its first quote or brace, which no line of a pprinted dict has (its keys are
+/// quoted).
+fn wrapped(line: &[u8]) -> bool {
+    let Some(first) = memchr::memchr3(b'\'', b'{', b'}', line) else {
+        return false;
+    };
+    let before = &line[..first];
+    memchr::memchr(b']', before).is_some()
+        || memchr::memmem::find(before, b": ").is_some()
+        || crate::civil::line_time(before).is_some()
+}

@@ -389,6 +389,11 @@ impl LogReader {
         };
         match collecting {
             Collecting::Stats(collect) | Collecting::Settings(collect) => {
+                let line = if collect.started {
+                    literal::without_wrapper(line)
+                } else {
+                    line
+                };
                 if collect.push(line) {
                     match self.collecting.take() {
                         Some(Collecting::Stats(done)) => self.finish_stats(done),
@@ -571,8 +576,10 @@ impl LogReader {
                     return None;
                 }
                 // Without a header to learn from, a bracketed logger must be the engine's.
-                if let (Some(open), Some(close)) = (prefix.find('['), prefix.find(']')) {
-                    let logger = prefix.get(open + 1..close).unwrap_or("");
+                // A wrapper's brackets (Celery's `[2022-03-12 19:44:57,512: INFO/Main]`)
+                // hold no logger name: the first bracket that does is the line's logger
+                // (a later one is quoted in its message).
+                if let Some(logger) = bracketed_logger(prefix) {
                     if !old_format && !ENGINE.contains(&logger) {
                         return None;
                     }
@@ -849,6 +856,29 @@ impl LogReader {
         }
         start
     }
+}
+
+/// The first `[name]` in a prefix whose content is a logger's name (`scrapy.core.engine`,
+/// `books`), not a wrapper's time, process or pod.
+fn bracketed_logger(prefix: &str) -> Option<&str> {
+    let mut rest = prefix;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find(']') else { break };
+        let inside = &after[..close];
+        let logger_like = inside
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && inside
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+        if logger_like {
+            return Some(inside);
+        }
+        rest = &after[close + 1..];
+    }
+    None
 }
 
 #[cfg(test)]
