@@ -32,6 +32,8 @@ pub use words::{starts_with_stats_key, traceback_shaped};
 
 /// A stats dump or settings block larger than this is not Scrapy's (and is not kept).
 const STATS_CAP: usize = 16 * 1024 * 1024;
+/// How many of a run's first lines are looked at for a time it started.
+const TIMED_LINES: u64 = 16;
 /// How many lines after `Traceback (most recent call last):` are read for its exception.
 const TRACEBACK_LINES: u32 = 200;
 /// The loggers whose close lines are the engine's (`scrapy` with LOG_SHORT_NAMES or before
@@ -279,10 +281,10 @@ impl LogReader {
             self.begin_run(Begin::Opened, line_no);
         }
         self.count_line(line_no);
-        if let Some(time) = crate::civil::line_time(line) {
-            let run = self.run();
-            run.first_time.get_or_insert(time);
-            run.last_time = Some(time);
+        // A run's first lines carry its start time, if its format writes one.
+        let run = self.run();
+        if run.first_time.is_none() && run.lines <= TIMED_LINES {
+            run.first_time = crate::civil::line_time(line);
         }
         self.count_level(text, &hits, line_no);
         if let Some(prefix) = header {

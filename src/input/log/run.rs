@@ -103,10 +103,8 @@ pub(super) struct Run {
     pub(super) skipped_lines: u64,
     /// The run's last few lines, for a run that never closed.
     pub(super) tail: Vec<String>,
-    /// The times of its first and last lines read (milliseconds since the epoch), from the
-    /// lines' own timestamps.
+    /// The time on its first line that has one (milliseconds since the epoch).
     pub(super) first_time: Option<f64>,
-    pub(super) last_time: Option<f64>,
     /// The lines since the last `Spider opened` or `Spider closed`.
     pub(super) now: LineFacts,
     /// The lines before those: `now` is folded in at each open and close.
@@ -374,7 +372,6 @@ impl Run {
         self.start_error = self.start_error.take().or(later.start_error);
         self.info_seen |= later.info_seen;
         self.first_time = self.first_time.or(later.first_time);
-        self.last_time = later.last_time.or(self.last_time);
         self.skipped_lines = self.skipped_lines.saturating_add(later.skipped_lines);
         if !later.tail.is_empty() {
             self.tail = later.tail;
@@ -395,12 +392,6 @@ impl Run {
             .take(TAIL)
             .collect();
         lines.reverse();
-        if let Some(time) = lines
-            .last()
-            .and_then(|l| crate::civil::line_time(l.as_bytes()))
-        {
-            self.last_time = Some(time);
-        }
         if lines.len() >= TAIL {
             self.tail = lines;
         } else {
