@@ -72,6 +72,8 @@ pub struct LogEvidence {
     pub forced: bool,
     /// `Closing spider` without `Spider closed` in a whole log (set per crawl).
     pub close_incomplete: bool,
+    /// ... in a text that does not start at its run's header, which may just end early.
+    pub close_in_excerpt: bool,
 }
 
 impl LogEvidence {

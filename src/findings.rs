@@ -581,8 +581,12 @@ fn close_incomplete(_: &Context, _: &Job, _: &Counters, log: &LogEvidence) -> Op
     if !log.close_incomplete {
         return None;
     }
-    let mut evidence =
-        vec!["`Closing spider` is in the log, `Spider closed` is not, and the log is whole (it starts at `Scrapy ... started`)".to_string()];
+    let mut evidence = vec![if log.close_in_excerpt {
+        "`Closing spider` is in the text, `Spider closed` is not; the text is an excerpt (it does not start at `Scrapy ... started`): it may also just end before the close was done"
+    } else {
+        "`Closing spider` is in the log, `Spider closed` is not, and the log is whole (it starts at `Scrapy ... started`)"
+    }
+    .to_string()];
     if log.forced {
         if let Some(signal) = &log.signal {
             evidence.push(format!(
@@ -677,7 +681,7 @@ fn log_counts_unreliable(
     if has_stats && !c.log_counts && job.errors().is_none() {
         return Some(Measured {
             value: 1.0,
-            evidence: vec!["the stats have no log_count/* key: log counting was off (the LogCount extension, Scrapy 2.14+, disabled), so the error count is unknown".to_string()],
+            evidence: vec!["the stats have no log_count/* key, so they do not count the errors: the LogCount extension was disabled (Scrapy 2.14+), the dump is not whole, or LOG_LEVEL let no counted line through".to_string()],
         });
     }
     None

@@ -147,7 +147,8 @@ fn a_stats_dump_pasted_alone() {
 
 #[test]
 fn a_log_with_a_scraped_item_first_is_still_a_log() {
-    let input = "{'title': 'a book'}\n2020-01-01 00:00:00 [scrapy.core.engine] INFO: Closing spider (closespider_itemcount)\n";
+    // Closed to the end: an excerpt that stops at `Closing spider` is a WARNING of its own.
+    let input = "{'title': 'a book'}\n2020-01-01 00:00:00 [scrapy.core.engine] INFO: Closing spider (closespider_itemcount)\n2020-01-01 00:00:00 [scrapy.core.engine] INFO: Spider closed (closespider_itemcount)\n";
     let output = outcome()
         .args(["explain", "--format", "line"])
         .write_stdin(input)

@@ -249,3 +249,49 @@ fn a_wrapped_logs_stats_dump_is_read_through_the_wrapper() {
         }
     }
 }
+
+#[test]
+fn an_excerpt_that_stops_while_closing_is_not_ok_and_says_why() {
+    let closing = "2024-01-01 00:00:05 [scrapy.core.engine] INFO: Closing spider (finished)\n";
+    let dump = "2024-01-01 00:00:05 [scrapy.statscollectors] INFO: Dumping Scrapy stats:\n\
+{'finish_reason': 'finished',\n 'item_scraped_count': 3,\n 'log_count/INFO': 9}\n";
+    for (label, text) in [
+        ("close line alone", closing.to_string()),
+        ("with its dump", format!("{closing}{dump}")),
+        ("quoted", format!("> {closing}")),
+    ] {
+        let (reports, code) = answers(text.as_bytes());
+        let report = &reports[0];
+        assert_eq!(report["severity"], "warning", "{label}: {report}");
+        assert_eq!(report["deciding"], "close_incomplete", "{label}");
+        assert_eq!(code, Some(1), "{label}");
+        let evidence = report["findings"].to_string();
+        assert!(
+            evidence.contains("the text is an excerpt"),
+            "{label}: {evidence}"
+        );
+        assert!(
+            !evidence.contains("the log is whole"),
+            "{label}: {evidence}"
+        );
+    }
+    // With `Spider closed` after it, the close was done.
+    let (reports, _) = answers(
+        format!(
+            "{closing}2024-01-01 00:00:05 [scrapy.core.engine] INFO: Spider closed (finished)\n"
+        )
+        .as_bytes(),
+    );
+    assert_ne!(reports[0]["deciding"], "close_incomplete");
+}
+
+#[test]
+fn a_dump_without_log_counts_is_not_said_to_prove_logcount_was_off() {
+    // Cut, or LOG_LEVEL above the lines counted: the dump alone cannot tell which.
+    let dump = "{'finish_reason': 'finished', 'item_scraped_count': 3}\n";
+    let (reports, _) = answers(dump.as_bytes());
+    let findings = reports[0]["findings"].to_string();
+    assert!(!findings.contains("log counting was off"), "{findings}");
+    assert!(findings.contains("do not count the errors"), "{findings}");
+    assert_eq!(reports[0]["job"]["errors"], Value::Null);
+}

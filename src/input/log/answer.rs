@@ -405,17 +405,12 @@ impl Answering {
                 "no engine close line in the log; the reason comes from the stats dump".to_string(),
             );
         }
-        // Only a whole log (from its header on) shows that the close never completed; an
-        // excerpt may just end early.
-        let whole_log = self.run.version.is_some();
-        let unfinished_close = crawl.closing.is_some() && crawl.closed.is_none() && whole_log;
-        if unfinished_close {
+        // A close that never completed is not OK (feeds are written at spider_closed);
+        // in an excerpt it may also be that the text just ends early, and the finding
+        // says so.
+        if crawl.closing.is_some() && crawl.closed.is_none() {
             facts.evidence.close_incomplete = true;
-        } else if crawl.closing.is_some() && crawl.closed.is_none() {
-            notes.push(
-                "the log has `Closing spider` but no `Spider closed`: the excerpt ends early, or the process ended while closing"
-                    .to_string(),
-            );
+            facts.evidence.close_in_excerpt = self.run.version.is_none();
         }
         for other in &crawl.other_reasons {
             notes.push(format!(
