@@ -295,3 +295,30 @@ fn a_dump_without_log_counts_is_not_said_to_prove_logcount_was_off() {
     assert!(findings.contains("do not count the errors"), "{findings}");
     assert_eq!(reports[0]["job"]["errors"], Value::Null);
 }
+
+#[test]
+fn a_dump_without_finish_reason_has_no_close_reason_not_an_empty_one() {
+    for (label, text) in [
+        ("a dump alone", "{'item_scraped_count': 3, 'log_count/ERROR': 0}\n".to_string()),
+        (
+            "an excerpt's dump",
+            "2024-01-01 00:00:05 [scrapy.statscollectors] INFO: Dumping Scrapy stats:\n{'item_scraped_count': 3,\n 'log_count/ERROR': 0}\n".to_string(),
+        ),
+        ("quoted", "> {'item_scraped_count': 3, 'log_count/ERROR': 0}\n".to_string()),
+    ] {
+        let (reports, code) = answers(text.as_bytes());
+        let report = &reports[0];
+        assert_eq!(report["matched"], "no_outcome", "{label}: {report}");
+        assert_eq!(report["outcome"], Value::Null, "{label}");
+        assert_eq!(report["input"], Value::Null, "{label}");
+        assert_eq!(code, Some(3), "{label}");
+        let notes = report["notes"].to_string();
+        assert!(notes.contains("no close reason in the text"), "{label}: {notes}");
+        assert!(!notes.contains("the reason comes from the stats dump"), "{label}: {notes}");
+        assert!(!report.to_string().contains("``"), "{label}");
+    }
+    // With a finish_reason, the dump gives the reason.
+    let (reports, _) =
+        answers(b"{'finish_reason': 'closespider_timeout', 'item_scraped_count': 3}\n");
+    assert_eq!(reports[0]["outcome"], "closespider_timeout");
+}

@@ -235,6 +235,8 @@ fn detect(window: &[u8]) -> Mode {
         return Mode::BareReasons;
     };
     let second = lines.get(1).copied().unwrap_or(b"");
+    // A stats dump pasted as a quote or a code span is one still.
+    let (first, second) = (log::depaste(first), log::depaste(second));
     let python_key = |l: &[u8]| l.starts_with(b"'") || l.starts_with(b"b'");
     if first.starts_with(b"{'")
         || first.starts_with(b"{b'")

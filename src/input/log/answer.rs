@@ -399,8 +399,13 @@ impl Answering {
         }
         let engine = crawl.reason().map(str::to_string);
         let from_engine = engine.is_some();
-        let reason = engine.or_else(|| stats_reason.clone()).unwrap_or_default();
-        if !from_engine && !self.pasted_stats {
+        let reason = engine.or_else(|| stats_reason.clone());
+        if reason.is_none() {
+            notes.push(
+                "no close reason in the text: no engine close line, and the stats dump has no finish_reason"
+                    .to_string(),
+            );
+        } else if !from_engine && !self.pasted_stats {
             notes.push(
                 "no engine close line in the log; the reason comes from the stats dump".to_string(),
             );
@@ -417,19 +422,19 @@ impl Answering {
                 "a later engine line says `{other}`; the first close reason wins, as in Scrapy"
             ));
         }
-        if let Some(stats_reason) = &stats_reason {
-            if *stats_reason != reason && !crawl.other_reasons.contains(stats_reason) {
+        if let (Some(stats_reason), Some(reason)) = (&stats_reason, &reason) {
+            if stats_reason != reason && !crawl.other_reasons.contains(stats_reason) {
                 notes.push(format!(
                     "the stats dump says finish_reason `{stats_reason}`, the engine `{reason}`"
                 ));
             }
         }
-        if let Some(setting) = closespider_setting(&reason) {
+        if let Some(setting) = reason.as_deref().and_then(closespider_setting) {
             if let Some(value) = self.run.setting(setting) {
                 notes.push(format!("{setting} is {value} (Overridden settings)"));
             }
         }
-        job.close_reason = Some(Cow::Owned(reason));
+        job.close_reason = reason.map(Cow::Owned);
         job.stats.finish_reason = None;
         job.log = Some(Box::new(facts));
         let mut report = Report::for_job(matcher, Box::new(job));

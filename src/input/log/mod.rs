@@ -27,8 +27,8 @@ use search::{
     SETTINGS, SIGNAL, STARTED, START_ERROR, START_ERROR_OLD, TRACEBACK, UNHANDLED,
 };
 pub use search::{search_block, Found};
-use words::{depaste, header_prefix, old_format, quote, quote_sentence, text_of};
-pub use words::{starts_with_stats_key, traceback_shaped};
+pub use words::{depaste, starts_with_stats_key, traceback_shaped};
+use words::{header_prefix, old_format, quote, quote_sentence, text_of};
 
 /// A stats dump or settings block larger than this is not Scrapy's (and is not kept).
 const STATS_CAP: usize = 16 * 1024 * 1024;
