@@ -7,7 +7,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{json_lines, outcome};
+use common::explain_json as answers;
 use serde_json::Value;
 
 fn real(name: &str) -> PathBuf {
@@ -18,15 +18,6 @@ fn real(name: &str) -> PathBuf {
 
 /// What a wrapper (Celery, docker, journald, kubectl) puts before each line.
 type Wrap<'w> = (&'w str, &'w dyn Fn(&str) -> String);
-
-fn answers(text: &[u8]) -> (Vec<Value>, Option<i32>) {
-    let output = outcome()
-        .args(["explain", "--format", "json"])
-        .write_stdin(text.to_vec())
-        .output()
-        .expect("runs");
-    (json_lines(&output), output.status.code())
-}
 
 #[test]
 fn a_memory_shutdown_without_a_close_line_is_memusage_exceeded_inferred() {

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{json_lines, outcome};
+use common::{explain_json as answers, json_lines, outcome};
 use serde_json::Value;
 
 fn real(version: &str, name: &str) -> PathBuf {
@@ -15,16 +15,6 @@ fn real(version: &str, name: &str) -> PathBuf {
         .join("tests/fixtures/real")
         .join(version)
         .join(format!("{name}.log"))
-}
-
-/// Every answer for a text read from stdin, as JSON, and the exit status.
-fn answers(text: &[u8]) -> (Vec<Value>, Option<i32>) {
-    let output = outcome()
-        .args(["explain", "--format", "json"])
-        .write_stdin(text.to_vec())
-        .output()
-        .expect("runs");
-    (json_lines(&output), output.status.code())
 }
 
 /// An answer with every line number in it moved back by `offset` lines, so that a run read

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use outcome::catalog::Catalog;
-use outcome::input::log::LogReader;
+use outcome::input::log::{search_block, Found, LogReader};
 use outcome::input::reader::{Reader, RECORD_CAP};
 use outcome::job::Stats;
 use outcome::pyliteral;
@@ -30,9 +30,15 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = by_line.finish(matcher());
 
+    // Through the shared reader's blocks, as a file is read, the runs that have ended
+    // answered on the way. A small chunk, so that lines cross reads.
     let mut scanned = LogReader::new();
-    // A small chunk, so that lines cross reads.
     let mut reader = Reader::new(data, 64, RECORD_CAP);
-    let _ = scanned.scan(&mut reader, &mut || Ok(()));
+    let mut found = Found::default();
+    while let Ok(Some(block)) = reader.next_block(256, &mut || Ok(()), &mut |_, _| {}) {
+        search_block(block.text, &mut found);
+        scanned.scan_found(block.text, block.first_line, &found);
+        let _ = scanned.finished_runs(matcher());
+    }
     let _ = scanned.finish(matcher());
 });

@@ -171,10 +171,8 @@ pub fn follow(
             if !start.still_there(reading) {
                 // Rewritten from its start and already past where we began.
                 reading.seek(SeekFrom::Start(0))?;
-                at = 0;
-                scan = Scan::default();
+                (at, scan, skipping) = (0, Scan::default(), false);
                 pending.clear();
-                skipping = false;
                 continue;
             }
         }
@@ -188,10 +186,8 @@ pub fn follow(
         if reading.metadata()?.len() < at {
             // Truncated under us: the lines read so far are no longer the file's.
             reading.seek(SeekFrom::Start(0))?;
-            at = 0;
-            scan = Scan::default();
+            (at, scan, skipping) = (0, Scan::default(), false);
             pending.clear();
-            skipping = false;
             continue;
         }
         at_end = true;

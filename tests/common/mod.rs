@@ -80,3 +80,13 @@ pub fn squeezed(text: &str) -> String {
     }
     out
 }
+
+/// Every answer of `outcome explain --format json` for a text on stdin, and the status.
+pub fn explain_json(text: &[u8]) -> (Vec<serde_json::Value>, Option<i32>) {
+    let output = outcome()
+        .args(["explain", "--format", "json"])
+        .write_stdin(text.to_vec())
+        .output()
+        .expect("runs");
+    (json_lines(&output), output.status.code())
+}
