@@ -561,3 +561,24 @@ fn feeds_of_every_shape_are_told_from_job_records() {
         );
     }
 }
+
+#[test]
+fn a_setting_only_one_crawler_of_a_process_had_is_not_shown_for_the_other() {
+    // Each crawler logs its own `Overridden settings`; only the errors crawler's has
+    // CLOSESPIDER_ERRORCOUNT, and the log does not say which block is whose.
+    let log = std::fs::read(real("2.19.0", "two_crawlers")).expect("fixture");
+    let (reports, _) = answers(&log);
+    for report in &reports {
+        let settings = &report["job"]["settings"];
+        assert_eq!(settings["CLOSESPIDER_ERRORCOUNT"], Value::Null, "{report}");
+        // What every block says alike is the process's, so each crawl's.
+        assert_eq!(settings["RETRY_TIMES"], "1", "{settings}");
+        assert!(
+            report["notes"]
+                .to_string()
+                .contains("CLOSESPIDER_ERRORCOUNT"),
+            "the left-out setting is named: {}",
+            report["notes"]
+        );
+    }
+}

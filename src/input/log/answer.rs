@@ -117,7 +117,7 @@ impl Answering {
     fn facts(&self, lines: &LineFacts) -> LogFacts {
         LogFacts {
             scrapy_version: self.run.version.clone(),
-            settings: self.run.settings.clone(),
+            settings: self.run.settings_shared().0,
             spider_opened: self.run.opened,
             error_lines: lines.errors,
             critical_lines: lines.criticals,
@@ -153,6 +153,14 @@ impl Answering {
         if let Some(words) = &self.run.start_error {
             notes.push(format!(
                 "`{words}` is in the log: start() failed (Scrapy 2.18 and later close such runs as start_error)"
+            ));
+        }
+        let (_, differ) = self.run.settings_shared();
+        if !differ.is_empty() {
+            let names: Vec<String> = differ.iter().map(|k| format!("`{k}`")).collect();
+            notes.push(format!(
+                "the crawlers of this process logged different settings ({}): left out, as the log does not say which crawler each settings block is for",
+                names.join(", ")
             ));
         }
         if self.run.skipped_lines > 0 {

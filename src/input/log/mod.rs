@@ -223,9 +223,10 @@ impl LogReader {
         }
         let mut next = Run::starting(begin, line_no);
         if begin == Begin::Opened {
-            // The same process (no header between): its version and settings still hold.
+            // The same process (no header between): its version and the settings all its
+            // crawlers share still hold.
             next.version = run.version.clone();
-            next.settings = run.settings.clone();
+            next.settings = run.settings_shared().0;
         }
         self.runs.push(next);
     }

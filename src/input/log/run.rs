@@ -87,6 +87,10 @@ pub(super) struct Run {
     pub(super) lines: u64,
     pub(super) version: Option<String>,
     pub(super) settings: Vec<(String, String)>,
+    /// `Overridden settings` blocks read (one per crawler), and the settings they do not
+    /// all give alike.
+    settings_blocks: u64,
+    settings_differ: Vec<String>,
     pub(super) crawls: Vec<Crawl>,
     pub(super) opened: u64,
     /// `Spider closed` lines matched to a crawl so far.
@@ -315,28 +319,66 @@ impl Run {
         }
     }
 
+    /// One `Overridden settings` block. Each crawler of a process logs its own, and the
+    /// log does not say whose: a setting the blocks do not all give alike is the process's
+    /// no more, and is left out of every crawl's answer (`settings_differ`).
     pub(super) fn settings_from(&mut self, text: &[u8]) {
         let Ok(Py::Dict(entries)) = pyliteral::parse(text) else {
             return;
         };
+        let mut block: Vec<(String, String)> = Vec::with_capacity(entries.len());
         for (key, value) in entries {
             let Py::Str(key) = key else { continue };
-            if self.settings.iter().any(|(k, _)| *k == key) {
+            if block.iter().any(|(k, _)| *k == key) {
                 continue;
             }
             let value = match value {
                 Py::Str(s) => evidence::redact_credentials(&s),
                 other => other.to_python(),
             };
-            self.settings.push((key.into_owned(), value));
+            block.push((key.into_owned(), value));
+        }
+        self.settings_blocks += 1;
+        if self.settings_blocks == 1 {
+            self.settings = block;
+            return;
+        }
+        let mut differ = |key: &str| {
+            if !self.settings_differ.iter().any(|k| k == key) {
+                self.settings_differ.push(key.to_string());
+            }
+        };
+        for (key, value) in &self.settings {
+            if !block.iter().any(|(k, v)| k == key && v == value) {
+                differ(key);
+            }
+        }
+        for (key, _) in &block {
+            if !self.settings.iter().any(|(k, _)| k == key) {
+                differ(key);
+            }
         }
     }
 
     pub(super) fn setting(&self, name: &str) -> Option<&str> {
+        if self.settings_differ.iter().any(|k| k == name) {
+            return None;
+        }
         self.settings
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The settings every block gives alike, and the names of those left out.
+    pub(super) fn settings_shared(&self) -> (Vec<(String, String)>, &[String]) {
+        let shared = self
+            .settings
+            .iter()
+            .filter(|(k, _)| !self.settings_differ.contains(k))
+            .cloned()
+            .collect();
+        (shared, &self.settings_differ)
     }
 
     /// Adds the rest of this run, read from a later part of the input on its own.
@@ -352,6 +394,12 @@ impl Run {
         for (k, v) in later.settings {
             if !self.settings.iter().any(|(key, _)| *key == k) {
                 self.settings.push((k, v));
+            }
+        }
+        self.settings_blocks = self.settings_blocks.saturating_add(later.settings_blocks);
+        for key in later.settings_differ {
+            if !self.settings_differ.contains(&key) {
+                self.settings_differ.push(key);
             }
         }
         self.before.absorb(later.before);
