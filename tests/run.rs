@@ -888,3 +888,27 @@ fn follow_of_an_open_run_says_where_it_starts_and_ends_when_its_writer_is_gone()
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_format_without_a_report_file_is_said_to_change_nothing() {
+    for format in ["json", "line"] {
+        let output = run(&["--format", format], &replaying("clean", "exit 0"));
+        assert_eq!(output.status.code(), Some(0), "{format}");
+        let stderr = stderr_of(&output);
+        assert!(
+            stderr.contains(&format!("--format {format} applies to --report FILE")),
+            "{format}: {stderr}"
+        );
+    }
+    // With --report, or human: nothing to say.
+    let dir = temp("formatreport");
+    let report = dir.join("r.json").display().to_string();
+    for args in [&["--format", "json", "--report", &report][..], &[]] {
+        let output = run(args, &replaying("clean", "exit 0"));
+        assert!(
+            !stderr_of(&output).contains("applies to --report"),
+            "{args:?}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -31,6 +31,20 @@ use crate::severity::{Severity, Tally};
 
 pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
     super::reading::refuse_summary_formats(config, "run")?;
+    if args.report.is_none() && config.format != Format::Human {
+        // The stderr report is always the human line; only a report file takes a format.
+        let name = if config.format == Format::Json {
+            "json"
+        } else {
+            "line"
+        };
+        render::warn(
+            config.err,
+            &format!(
+                "--format {name} applies to --report FILE; without one, the report on stderr is the human line"
+            ),
+        );
+    }
     let matcher = config.matcher()?;
     let program = args
         .command
