@@ -450,12 +450,7 @@ fn clean_real_runs_are_ok() {
 // 3. Excerpts, as pasted into issues (hand-written: Scrapy does not paste).
 
 fn explain_text(text: &str) -> (Vec<serde_json::Value>, Option<i32>) {
-    let output = outcome()
-        .args(["explain", "--format", "json"])
-        .write_stdin(text.to_string())
-        .output()
-        .expect("runs");
-    (json_lines(&output), output.status.code())
+    common::explain_json(text.as_bytes())
 }
 
 #[test]
