@@ -67,6 +67,9 @@ pub struct LogEvidence {
     pub feed_first: Option<Quote>,
     /// `Error while reading start items and requests` (or the older wording).
     pub start_error: Option<Quote>,
+    /// A browser driver's `FATAL ERROR: ... JavaScript heap out of memory` (Node.js, which
+    /// Playwright and Puppeteer run): the renderer crashed.
+    pub browser_out_of_memory: Option<Quote>,
     /// The signal named by `Received SIG...`, and whether it came twice (forced).
     pub signal: Option<String>,
     pub forced: bool,
@@ -171,6 +174,10 @@ impl LogEvidence {
         self.feed_errors += later.feed_errors;
         self.feed_first = self.feed_first.take().or(later.feed_first);
         self.start_error = self.start_error.take().or(later.start_error);
+        self.browser_out_of_memory = self
+            .browser_out_of_memory
+            .take()
+            .or(later.browser_out_of_memory);
         self.signal = later.signal.or(self.signal.take());
         self.forced |= later.forced;
     }

@@ -63,7 +63,7 @@ enum Needs {
 
 /// Every check the code knows, by the id the catalog uses, in the catalog's order (a test
 /// keeps the two in step, so a check is found by its index).
-const MEASURES: [(&str, Measure, Needs); 16] = [
+const MEASURES: [(&str, Measure, Needs); 17] = [
     ("zero_items", zero_items, Needs::Job),
     ("errors_logged", errors_logged, Needs::Job),
     ("feed_export_failed", feed_export_failed, Needs::Evidence),
@@ -88,6 +88,7 @@ const MEASURES: [(&str, Measure, Needs); 16] = [
     ),
     ("start_failed", start_failed, Needs::Evidence),
     ("close_incomplete", close_incomplete, Needs::Evidence),
+    ("browser_crashed", browser_crashed, Needs::Evidence),
 ];
 
 /// The ids of every check the code implements (the catalog must describe each one).
@@ -571,6 +572,14 @@ fn start_failed(context: &Context, _: &Job, _: &Counters, log: &LogEvidence) -> 
         return None;
     }
     let quote = log.start_error.as_ref()?;
+    Some(Measured {
+        value: 1.0,
+        evidence: vec![format!("line {}: `{}`", quote.line, quote.text)],
+    })
+}
+
+fn browser_crashed(_: &Context, _: &Job, _: &Counters, log: &LogEvidence) -> Option<Measured> {
+    let quote = log.browser_out_of_memory.as_ref()?;
     Some(Measured {
         value: 1.0,
         evidence: vec![format!("line {}: `{}`", quote.line, quote.text)],

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{explain_json as answers, json_lines, outcome};
+use common::{explain_json as answers, json_lines, moved_back, outcome};
 use serde_json::Value;
 
 fn real(version: &str, name: &str) -> PathBuf {
@@ -15,49 +15,6 @@ fn real(version: &str, name: &str) -> PathBuf {
         .join("tests/fixtures/real")
         .join(version)
         .join(format!("{name}.log"))
-}
-
-/// An answer with every line number in it moved back by `offset` lines, so that a run read
-/// inside a bigger file can be compared with the same run read alone.
-fn moved_back(answer: &Value, offset: u64) -> Value {
-    match answer {
-        Value::String(text) => Value::String(move_line_numbers(text, offset)),
-        Value::Array(items) => Value::Array(items.iter().map(|v| moved_back(v, offset)).collect()),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| {
-                    let v = match (k.as_str(), v) {
-                        ("line", Value::Number(n)) => {
-                            Value::from(n.as_u64().expect("a line number").saturating_sub(offset))
-                        }
-                        _ => moved_back(v, offset),
-                    };
-                    (k.clone(), v)
-                })
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
-
-/// `line 62` -> `line 12` for an offset of 50; a traceback's `File "x.py", line 49` is a
-/// line of the spider's code and stays.
-fn move_line_numbers(text: &str, offset: u64) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find("line ") {
-        let in_code = rest[..at].ends_with("\", ");
-        out.push_str(&rest[..at + 5]);
-        rest = &rest[at + 5..];
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits > 0 && !in_code {
-            let n: u64 = rest[..digits].parse().expect("digits");
-            out.push_str(&n.saturating_sub(offset).to_string());
-            rest = &rest[digits..];
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The runs of an appended log, cut at each header: (first line number - 1, text).

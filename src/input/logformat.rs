@@ -93,6 +93,21 @@ impl<'t> Iterator for Tokens<'t> {
     }
 }
 
+/// `line` without its first tokens where they have the shape `wrapper` (from `shape`): a
+/// wrapper's prefix on a line of a multi-line message (`scrapy -> `, journald's
+/// `Dec 05 10:00:01 host scrapy[12]: `), whose time changes from line to line and whose
+/// shape does not. `None` where the line does not start so.
+pub fn without_shape<'l>(line: &'l str, wrapper: &[u8]) -> Option<&'l str> {
+    let mut tokens = Tokens { text: line, at: 0 };
+    for &expected in wrapper {
+        let (token, _) = tokens.next()?;
+        if code(token) != expected {
+            return None;
+        }
+    }
+    Some(&line[tokens.at..])
+}
+
 /// The shape learnt from a log's first Scrapy line, and where its logger name stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogFormat {
@@ -102,9 +117,13 @@ pub struct LogFormat {
 }
 
 /// A prefix that could only be a timestamp, a level and a logger: no quotes, braces or
-/// angle brackets, which items and repr()s carry.
+/// angle brackets, which items and repr()s carry. An arrow is a wrapper's (`scrapy -> `,
+/// a process manager naming the program whose output it relays), not a repr's.
 pub fn plausible(prefix: &str) -> bool {
-    prefix.len() <= 200 && !prefix.contains(['\'', '"', '{', '}', '<', '>', '=', '(', ')'])
+    prefix.len() <= 200
+        && !prefix
+            .replace("->", "")
+            .contains(['\'', '"', '{', '}', '<', '>', '=', '(', ')'])
 }
 
 impl LogFormat {

@@ -5,6 +5,7 @@
 pub mod bigfile;
 pub mod document;
 pub mod follow;
+pub mod hardwrap;
 pub mod log;
 pub mod logformat;
 pub mod reader;
@@ -418,6 +419,8 @@ fn read_text<R: Read, C: Consumer>(
     consumer: &mut C,
 ) -> Result<(), ReadError> {
     let mut log = LogReader::new();
+    // The width a console cut the log's lines at, when it was copied from one.
+    let mut cut_at = None;
     let mode = {
         let mut idle = || consumer.idle();
         let window = reader
@@ -438,6 +441,7 @@ fn read_text<R: Read, C: Consumer>(
             return Ok(());
         }
         if mode == Mode::Log {
+            cut_at = hardwrap::width(window);
             for line in reader::split_lines(window).take(PEEK_LINES) {
                 log.learn(line);
             }
@@ -472,8 +476,11 @@ fn read_text<R: Read, C: Consumer>(
                 }
                 Ok(())
             };
-            let scanned = match whole {
-                Some(Whole { file, len }) if stream::workers() > 1 => {
+            let scanned = match (whole, cut_at) {
+                (_, Some(width)) => {
+                    read_cut_log(&mut log, &mut reader, width, consumer, &mut answer_ended)
+                }
+                (Some(Whole { file, len }), None) if stream::workers() > 1 => {
                     bigfile::scan(&mut log, file, len, stream::workers(), &mut |log| {
                         answer_ended(log, consumer)
                     })
@@ -515,6 +522,36 @@ fn scan_log<R: Read, C: Consumer>(
         };
         log::search_block(block.text, &mut found);
         log.scan_found(block.text, block.first_line, &found);
+        log.skipped(skipped);
+        ended(log, consumer)?;
+    }
+}
+
+/// Reads a log whose lines a console cut at `width` (see `hardwrap`), line by line once
+/// joined: such a text is a screenful or a few thousand rows, never a big file.
+fn read_cut_log<R: Read, C: Consumer>(
+    log: &mut LogReader,
+    reader: &mut Reader<R>,
+    width: usize,
+    consumer: &mut C,
+    ended: &mut dyn FnMut(&mut LogReader, &mut C) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut unwrapper = hardwrap::Unwrapper::new(width);
+    loop {
+        let mut skipped = 0;
+        let block = reader.next_block(SCAN_BLOCK, &mut || consumer.idle(), &mut |_, _| {
+            skipped += 1
+        })?;
+        let Some(block) = block else {
+            unwrapper.flush(&mut |line, first, last| log.cut_line(line, first, last));
+            log.skipped(skipped);
+            return Ok(());
+        };
+        for (number, row) in block.lines() {
+            unwrapper.row(row, number, &mut |line, first, last| {
+                log.cut_line(line, first, last)
+            });
+        }
         log.skipped(skipped);
         ended(log, consumer)?;
     }

@@ -364,10 +364,17 @@ fn job_facts(job: &crate::job::Job, report: &Report, facts: &mut Vec<(&str, Stri
             counts.push(count(v, noun));
         }
     }
-    if let Some(from) = job.log.as_ref().and_then(|l| l.counts_from) {
-        if !counts.is_empty() {
-            counts.push(format!("from the {from}"));
+    match job.log.as_ref() {
+        Some(_) if counts.is_empty() => {
+            // Said, not left out: a reader takes a missing row for nothing to count.
+            counts.push("unknown: the text given does not show them".into())
         }
+        Some(log) => {
+            if let Some(from) = log.counts_from {
+                counts.push(format!("from the {from}"));
+            }
+        }
+        None => {}
     }
     if let Some(version) = job.log.as_ref().and_then(|l| l.scrapy_version.as_deref()) {
         state.push(format!("Scrapy {}", safe(version)));

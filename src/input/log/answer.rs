@@ -233,10 +233,10 @@ impl Answering {
             running_time: self.run.first_time,
             ..Job::default()
         };
-        if self.counts_from_lines(&mut job) {
-            facts.counts_from = Some("log lines");
-        }
         if let Some(words) = &self.run.memory_quote {
+            if self.counts_from_lines(&mut job) {
+                facts.counts_from = Some("log lines");
+            }
             return self.memory_limit_inferred(matcher, job, facts, notes, words);
         }
         if let Some((line, words)) = &self.all.exception {
@@ -282,6 +282,11 @@ impl Answering {
             && (self.all.unhandled
                 || self.run.start_error.is_some()
                 || (failures > 0 && !fragment));
+        // A text that ends before the spider opened shows no count: the crawl may have
+        // gone on past where it was cut. A failed start ended the process there.
+        if (started || failed_to_start) && self.counts_from_lines(&mut job) {
+            facts.counts_from = Some("log lines");
+        }
         match hidden_note {
             Some(note) => notes.push(note),
             None if fragment && !failed_to_start => notes.push(

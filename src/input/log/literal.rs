@@ -91,9 +91,9 @@ pub(super) fn without_wrapper(line: &[u8]) -> &[u8] {
     }
 }
 
-/// Whether a dump line carries a wrapper's prefix: a `]`, a `: ` or a date and time
-/// before its first quote or brace, which no line of a pprinted dict has (its keys are
-/// quoted).
+/// Whether a dump line carries a wrapper's prefix: a `]`, a `: `, a process manager's
+/// `-> ` or `| `, or a date and time before its first quote or brace, which no line of a
+/// pprinted dict has (its keys are quoted).
 fn wrapped(line: &[u8]) -> bool {
     let Some(first) = memchr::memchr3(b'\'', b'{', b'}', line) else {
         return false;
@@ -101,5 +101,7 @@ fn wrapped(line: &[u8]) -> bool {
     let before = &line[..first];
     memchr::memchr(b']', before).is_some()
         || memchr::memmem::find(before, b": ").is_some()
+        || memchr::memmem::find(before, b"-> ").is_some()
+        || memchr::memmem::find(before, b"| ").is_some()
         || crate::civil::line_time(before).is_some()
 }

@@ -23,8 +23,8 @@ use crate::report::Report;
 use literal::Collect;
 use run::{Begin, Run};
 use search::{
-    finder, scraped_finder, Hits, LineCounter, CLOSED, CLOSING, DUMP, DUMP_OLD, MEMORY, OPENED,
-    SETTINGS, SIGNAL, STARTED, START_ERROR, START_ERROR_OLD, TRACEBACK, UNHANDLED,
+    finder, scraped_finder, Hits, LineCounter, CLOSED, CLOSING, DUMP, DUMP_OLD, JS_HEAP, MEMORY,
+    OPENED, SETTINGS, SIGNAL, STARTED, START_ERROR, START_ERROR_OLD, TRACEBACK, UNHANDLED,
 };
 pub use search::{search_block, Found};
 pub use words::{depaste, starts_with_stats_key, traceback_shaped};
@@ -57,6 +57,9 @@ struct Traceback {
     /// The indent of its `Traceback` line: frames are indented deeper, the exception line
     /// that ends it is not (a pasted log may indent everything).
     indent: usize,
+    /// The shape of what stands before its `Traceback` word (a wrapper's prefix, as
+    /// `logformat::shape` gives it), taken off each of its lines that starts so.
+    wrapper: Vec<u8>,
     /// Whether `LogReader::frame_line` holds its innermost frame so far.
     has_frame: bool,
     /// The line of the exception line that may end it (the text is in
@@ -81,6 +84,8 @@ pub struct LogReader {
     shape_scratch: String,
     lines: u64,
     last_line: u64,
+    /// The last row of the line being read, where a console cut it into rows (`cut_line`).
+    last_row: u64,
     /// The input was a stats dump on its own, not a log.
     pasted_stats: bool,
     collecting: Option<Collecting>,
@@ -105,6 +110,7 @@ impl Default for LogReader {
             shape_scratch: String::new(),
             lines: 0,
             last_line: 0,
+            last_row: 0,
             pasted_stats: false,
             collecting: None,
             scanning: false,
@@ -243,6 +249,15 @@ impl LogReader {
         }
     }
 
+    /// One line of a log a console cut into rows (`input::hardwrap`), joined back: it is
+    /// numbered by its first row, and the line after it comes after its last.
+    pub fn cut_line(&mut self, line: &[u8], first_row: u64, last_row: u64) {
+        self.last_row = last_row;
+        self.line(line, first_row);
+        // Read line by line, not searched: the run's last lines are kept here.
+        self.run().keep_tail(line);
+    }
+
     /// One log line (or one Logs API message) and its line number.
     pub fn line(&mut self, line: &[u8], line_no: u64) {
         let line = depaste(line);
@@ -355,6 +370,14 @@ impl LogReader {
                 .get_or_insert_with(|| Quote::new(line_no, &text[at..]));
         } else if hits.has(UNHANDLED) {
             self.run().now.unhandled = true;
+        } else if let Some(at) = hits.at(JS_HEAP) {
+            // Node writes `FATAL ERROR: <what failed> Allocation failed - ` before it.
+            let from = text[..at].find("FATAL ERROR").unwrap_or(at);
+            self.run()
+                .now
+                .evidence
+                .browser_out_of_memory
+                .get_or_insert_with(|| Quote::new(line_no, &text[from..]));
         } else if !self.scanning && text.contains(search::SCRAPED) {
             // The scan counts these in its own pass; Logs API lines come one by one.
             self.run().now.scraped += 1;
@@ -365,16 +388,14 @@ impl LogReader {
                 .last_error_line
                 .take()
                 .is_some_and(|l| l.saturating_add(1) >= line_no);
-            let indent = hits.at(TRACEBACK).map_or(0, |at| {
-                text[..at]
-                    .chars()
-                    .rev()
-                    .take_while(|c| *c == ' ' || *c == '\t')
-                    .count()
-            });
+            let before = hits.at(TRACEBACK).map_or("", |at| &text[..at]);
+            let wrapper_prefix = before.trim_end_matches([' ', '\t']);
+            let indent = before.len() - wrapper_prefix.len();
+            let wrapper = logformat::shape(wrapper_prefix);
             self.collecting = Some(Collecting::Exception(Traceback {
                 left: TRACEBACK_LINES,
                 indent,
+                wrapper,
                 has_frame: false,
                 candidate: None,
                 after,
@@ -434,7 +455,8 @@ impl LogReader {
         let Some(Collecting::Exception(traceback)) = &mut self.collecting else {
             return false;
         };
-        let trimmed = text.trim_end();
+        let trimmed = logformat::without_shape(text.trim_end(), &traceback.wrapper)
+            .unwrap_or_else(|| text.trim_end());
         let frame = trimmed.trim_start();
         if traceback.candidate.is_some() {
             // After an exception line only a chained traceback goes on.
@@ -537,7 +559,7 @@ impl LogReader {
                     .error_line_with(level, message, line_no, &mut self.shape_scratch);
                 self.last_error.clear();
                 self.last_error.push_str(message);
-                self.last_error_line = Some(line_no);
+                self.last_error_line = Some(line_no.max(self.last_row));
                 return;
             }
         }

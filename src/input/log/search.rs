@@ -22,11 +22,14 @@ pub(super) const OPENED: &str = "Spider opened";
 pub(super) const TRACEBACK: &str = "Traceback (most recent call last):";
 pub(super) const SCRAPED: &str = "Scraped from <";
 pub(super) const UNHANDLED: &str = "Unhandled error in Deferred";
+/// What Node.js (the driver of Playwright and Puppeteer) writes as it dies of a full heap,
+/// after `FATAL ERROR: ... Allocation failed - `.
+pub(super) const JS_HEAP: &str = "JavaScript heap out of memory";
 
 /// What the scan looks for in every line. `Scraped from` is not among them: a quarter of
 /// a busy log's lines hold it, and counting it with `memmem` in a pass of its own costs
 /// far less than stopping the multi-phrase search on every fourth line.
-const PHRASES: [&str; 15] = [
+const PHRASES: [&str; 16] = [
     CLOSING,
     CLOSED,
     DUMP,
@@ -40,6 +43,7 @@ const PHRASES: [&str; 15] = [
     OPENED,
     TRACEBACK,
     UNHANDLED,
+    JS_HEAP,
     "ERROR",
     "CRITICAL",
 ];

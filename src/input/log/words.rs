@@ -84,10 +84,12 @@ pub(super) fn memory_limit(after: &str) -> Option<u64> {
 }
 
 /// A line as it was logged, without what pasting it added: Markdown quote markers
-/// (`> `, `> > `) and an inline code span around the whole line (`` `...` ``). A log line
-/// never starts with `>`, and Scrapy writes no line wrapped in backticks.
+/// (`> `, `> > `), an inline code span around the whole line (`` `...` ``), and terminal
+/// colour codes at its ends (a colouring formatter or terminal around a whole record). A
+/// log line never starts with `>`, and Scrapy writes no line wrapped in backticks and no
+/// escape codes.
 pub fn depaste(line: &[u8]) -> &[u8] {
-    let mut rest = line;
+    let mut rest = without_colour(line);
     let indent = rest.iter().take_while(|b| **b == b' ').count();
     if rest.get(indent) == Some(&b'>') {
         rest = &rest[indent..];
@@ -102,6 +104,36 @@ pub fn depaste(line: &[u8]) -> &[u8] {
         && !trimmed.starts_with(b"``")
     {
         rest = &trimmed[1..trimmed.len() - 1];
+    }
+    rest
+}
+
+/// `line` without the ANSI escape sequences (`ESC [ ... m` and other CSI sequences) at its
+/// start and its end; those inside it are left to the format learnt around them.
+fn without_colour(line: &[u8]) -> &[u8] {
+    // A CSI sequence: ESC `[`, parameter and intermediate bytes, one final byte.
+    let csi_len = |at: &[u8]| -> Option<usize> {
+        let body = at.strip_prefix(b"\x1b[")?;
+        let params = body
+            .iter()
+            .take_while(|b| (0x20..=0x3f).contains(*b))
+            .count();
+        let last = *body.get(params)?;
+        (0x40..=0x7e).contains(&last).then_some(2 + params + 1)
+    };
+    let mut rest = line;
+    while let Some(len) = csi_len(rest) {
+        rest = &rest[len..];
+    }
+    loop {
+        let trimmed = rest.trim_ascii_end();
+        let Some(start) = memchr::memrchr(0x1b, trimmed) else {
+            break;
+        };
+        if csi_len(&trimmed[start..]) != Some(trimmed.len() - start) {
+            break;
+        }
+        rest = &trimmed[..start];
     }
     rest
 }
