@@ -343,6 +343,10 @@ fn zero_items(context: &Context, job: &Job, _: &Counters, _: &LogEvidence) -> Op
     if context.failed_to_start || context.never_closed {
         return None;
     }
+    // A start that failed made no request: the outcome says why nothing was scraped.
+    if context.outcome == Some("start_error") {
+        return None;
+    }
     // Outcomes that already say so (closespider_timeout_no_item, slybot_fewitems_scraped).
     if context
         .outcome
@@ -415,19 +419,48 @@ fn robots_forbidden(_: &Context, _: &Job, c: &Counters, _: &LogEvidence) -> Opti
 
 fn spider_exceptions(_: &Context, _: &Job, c: &Counters, log: &LogEvidence) -> Option<Measured> {
     let mut kinds = c.spider_exception_types.clone();
-    largest_first(&mut kinds);
-    let count = c
+    let counted = c.spider_exceptions.is_some() || !kinds.is_empty();
+    let mut count = c
         .spider_exceptions
         .or_else(|| (!kinds.is_empty()).then(|| sum(&kinds)))
         .unwrap_or(log.spider_errors);
+    // Since 2.13 the exception start() raised is counted in spider_exceptions too: it is
+    // no callback's, and the start error's outcome or check already says it.
+    let start_counted = counted
+        && log
+            .start_error
+            .as_ref()
+            .is_some_and(|q| q.text.starts_with("Error while reading start items"));
+    if start_counted {
+        count = count.saturating_sub(1);
+        let kind = log
+            .exceptions
+            .iter()
+            .find(|e| {
+                e.after
+                    .as_deref()
+                    .is_some_and(|a| a.starts_with("Error while"))
+            })
+            .map(|e| e.kind.as_str());
+        if let Some(slot) = kinds.iter_mut().find(|(k, _)| Some(k.as_str()) == kind) {
+            slot.1 = slot.1.saturating_sub(1);
+        }
+        kinds.retain(|(_, n)| *n > 0);
+    }
+    largest_first(&mut kinds);
     if count == 0 {
         return None;
     }
-    let mut evidence = vec![if c.spider_exceptions.is_some() || !kinds.is_empty() {
+    let mut evidence = vec![if counted {
         format!(
-            "{} unhandled exception{} in callbacks (spider_exceptions){}",
+            "{} unhandled exception{} in callbacks (spider_exceptions{}){}",
             group(count),
             crate::text::plural(count),
+            if start_counted {
+                ", less the one start() raised"
+            } else {
+                ""
+            },
             if kinds.is_empty() {
                 String::new()
             } else {
@@ -470,15 +503,43 @@ fn exception_line(e: &crate::evidence::ExceptionGroup) -> String {
     line
 }
 
+/// The ERROR lines that are the outcome's own words, not errors of the crawl: the memory
+/// extension's `Memory usage exceeded ... Shutting down Scrapy...` (once, or every check
+/// until the process ends, as 2.11 does), the engine's `Error while reading start items and
+/// requests` (its own check and the outcome say it). Counted from the log where it shows
+/// them; a record's count holds the one line Scrapy logs.
+fn own_error_lines(context: &Context, log: &LogEvidence) -> (u64, &'static str) {
+    let logged = |opening: &str| -> u64 {
+        log.error_groups
+            .iter()
+            .filter(|g| g.level == "ERROR" && g.pattern.starts_with(opening))
+            .map(|g| g.count)
+            .sum()
+    };
+    if context.outcome == Some("memusage_exceeded") {
+        let lines = logged("Memory usage exceeded").max(1);
+        (lines, "the memory extension's own shutdown line")
+    } else if log.start_error.is_some() {
+        let lines = logged("Error while").max(1);
+        (lines, "the start error's own line")
+    } else {
+        (0, "")
+    }
+}
+
 fn errors_logged(
     context: &Context,
     job: &Job,
     _: &Counters,
     log: &LogEvidence,
 ) -> Option<Measured> {
+    let (own, own_words) = own_error_lines(context, log);
     if !context.detail && job.log.is_none() {
         // A record's own count: the verdict needs nothing more.
-        let errors = job.errors().filter(|&n| n > 0)?;
+        let errors = job
+            .errors()
+            .map(|n| n.saturating_sub(own))
+            .filter(|&n| n > 0)?;
         return Some(Measured {
             value: errors as f64,
             evidence: Vec::new(),
@@ -524,6 +585,19 @@ fn errors_logged(
             ),
         ),
         _ => return None,
+    };
+    let errors = errors.saturating_sub(own);
+    if errors == 0 {
+        return None;
+    }
+    let headline = if own > 0 {
+        format!(
+            "{headline}; {} of them {own_words}{}, not counted here",
+            group(own),
+            crate::text::plural(own)
+        )
+    } else {
+        headline
     };
     let mut evidence = vec![headline];
     let groups = log.groups_by_count();

@@ -3,9 +3,10 @@
 //!
 //! Dependencies run one way, from leaves to the commands:
 //! `severity`, `swar`, `jsonbits`, `text`, `civil`, `lenient`, `output`, `evidence`, `counters` <- `exit`, `checks` <-
-//! `catalog` <- `reason` <- `job`, `pyliteral` <- `findings` <- `report` <- `input` and
+//! `catalog` <- `reason` <- `job`, `pyliteral` <- `findings`, `advice` <- `report` <- `input` and
 //! `render` <- `summary`, `config` <- `commands`.
 
+pub mod advice;
 pub mod catalog;
 pub mod checks;
 pub mod civil;

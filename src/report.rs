@@ -411,10 +411,17 @@ impl Report<'_> {
         }
     }
 
+    /// What the crawl read shows, for the steps that hold only under a condition.
+    fn facts(&self) -> crate::advice::Known {
+        let job = self.job.as_deref();
+        crate::advice::Known::of(job, job.and_then(|j| j.memory_limit))
+    }
+
     /// The outcome's own next steps, with what the input knows filled in and without the
-    /// ones a finding's advice replaces.
+    /// ones a finding's advice replaces or the crawl's facts contradict.
     pub fn outcome_steps<'c>(&self, catalog: &'c Catalog) -> Vec<Cow<'c, str>> {
         let known = self.known();
+        let facts = self.facts();
         let superseded: Vec<&str> = self
             .findings
             .iter()
@@ -425,6 +432,7 @@ impl Report<'_> {
             .next_steps
             .iter()
             .filter(|step| !superseded.iter().any(|p| step.starts_with(p)))
+            .filter(|step| facts.fits(step))
             .map(|step| match known.fill(step) {
                 Cow::Borrowed(_) => Cow::Borrowed(step.as_ref()),
                 Cow::Owned(s) => Cow::Owned(s),
@@ -432,13 +440,27 @@ impl Report<'_> {
             .collect()
     }
 
-    /// A finding's next steps, with what the input knows filled in.
+    /// A finding's next steps, with what the input knows filled in, without the ones the
+    /// crawl's facts contradict.
     pub fn finding_steps<'c>(&self, catalog: &'c Catalog, finding: &Finding) -> Vec<Cow<'c, str>> {
+        self.first_finding_steps(catalog, finding, usize::MAX)
+    }
+
+    /// The first `most` of a finding's steps, less those the facts contradict.
+    fn first_finding_steps<'c>(
+        &self,
+        catalog: &'c Catalog,
+        finding: &Finding,
+        most: usize,
+    ) -> Vec<Cow<'c, str>> {
         let known = self.known();
+        let facts = self.facts();
         finding
             .check(catalog)
             .next_steps
             .iter()
+            .take(most)
+            .filter(|step| facts.fits(step))
             .map(|step| match known.fill(step) {
                 Cow::Borrowed(_) => Cow::Borrowed(step.as_str()),
                 Cow::Owned(s) => Cow::Owned(s),
@@ -446,28 +468,37 @@ impl Report<'_> {
             .collect()
     }
 
-    /// The next steps for the card: the findings' first, worst finding first, then the
-    /// outcome's; a step said twice is said once. Findings below the worst give their first
-    /// step only, so that what matters most is not buried (JSON keeps every step).
+    /// The next steps for the card, in the order of cause: what made the verdict first (the
+    /// outcome, where it is at least as bad as every finding and not OK; else the worst
+    /// finding), the other findings after, the outcome's general advice last. A finding
+    /// below the verdict gives its first step only (none, where that one does not fit the
+    /// crawl), so that what matters most is not buried (JSON keeps every step); a step
+    /// said twice is said once.
     pub fn all_steps<'c>(&self, catalog: &'c Catalog) -> Vec<Cow<'c, str>> {
         let mut steps: Vec<Cow<'c, str>> = Vec::new();
-        let worst = self.findings.first().map(|f| f.severity);
-        for finding in &self.findings {
-            let most = if Some(finding.severity) == worst {
-                usize::MAX
-            } else {
-                1
-            };
-            for step in self.finding_steps(catalog, finding).into_iter().take(most) {
+        let add = |more: Vec<Cow<'c, str>>, steps: &mut Vec<Cow<'c, str>>| {
+            for step in more {
                 if !steps.contains(&step) {
                     steps.push(step);
                 }
             }
+        };
+        let worst_finding = self.findings.first().map(|f| f.severity);
+        let outcome_decides = self.outcome_severity > Severity::Ok
+            && worst_finding.is_none_or(|worst| self.outcome_severity >= worst);
+        if outcome_decides {
+            add(self.outcome_steps(catalog), &mut steps);
         }
-        for step in self.outcome_steps(catalog) {
-            if !steps.contains(&step) {
-                steps.push(step);
-            }
+        for finding in &self.findings {
+            let most = if finding.severity == self.severity {
+                usize::MAX
+            } else {
+                1
+            };
+            add(self.first_finding_steps(catalog, finding, most), &mut steps);
+        }
+        if !outcome_decides {
+            add(self.outcome_steps(catalog), &mut steps);
         }
         steps
     }

@@ -675,6 +675,7 @@ impl LogReader {
         // A complete dump leaves out counters that never moved (Scrapy creates a counter
         // on its first increment): their absence means 0, not unknown.
         stats.items.get_or_insert(0);
+        stats.responses.get_or_insert(0);
         let counts_logs = matches!(&value, Py::Dict(entries)
             if entries.iter().any(|(k, _)| matches!(k, Py::Str(k) if k.starts_with("log_count/"))));
         if counts_logs {

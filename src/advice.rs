@@ -1,0 +1,186 @@
+//! Which of the catalog's next steps fit the crawl that was read. A step is advice about a
+//! crawl; one that contradicts what was read ("open a crawled page" after 0 pages), or asks
+//! the user to look up what the card already says (a limit and the value that hit it),
+//! costs trust. Steps are left out only where the facts are known: where they are not
+//! (a bare reason, a record without stats), every step stays.
+//!
+//! The conditions are keyed by the opening words of the built-in catalog's steps (a test
+//! keeps every key matching a step), the way a check's `supersedes` names the steps it
+//! replaces; a user catalog's own steps are never left out.
+
+use crate::job::Job;
+
+/// What a step needs of the crawl to be true of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    /// At least one response was received (a page to open).
+    Pages,
+    /// No response was received.
+    NoPages,
+    /// At least one ERROR or CRITICAL line.
+    Errors,
+    /// At least one item was dropped by a pipeline.
+    Dropped,
+    /// The job ran on Scrapy Cloud (its `shub` and dashboard), or nothing says where.
+    ScrapyCloud,
+    /// The card does not already show the run's duration and CLOSESPIDER_TIMEOUT.
+    TimeoutUnknown,
+    /// The card does not already show the memory peak and the limit.
+    MemoryUnknown,
+    /// The log's signal line is not already quoted.
+    SignalUnknown,
+}
+
+/// Steps of the built-in catalog by their opening words, and what each needs.
+const CONDITIONS: [(&str, Needs); 11] = [
+    ("Open a crawled page", Needs::Pages),
+    ("Open one of those pages", Needs::Pages),
+    ("If no page was crawled either", Needs::NoPages),
+    ("If items were yielded but dropped", Needs::Dropped),
+    ("Look for ERROR and CRITICAL lines", Needs::Errors),
+    ("If errors are expected", Needs::Errors),
+    ("On Scrapy Cloud", Needs::ScrapyCloud),
+    (
+        "Read the last lines of the job log (`shub",
+        Needs::ScrapyCloud,
+    ),
+    ("Compare the run's elapsed time", Needs::TimeoutUnknown),
+    ("Compare memusage/max in the stats", Needs::MemoryUnknown),
+    ("Look for `Received SIGTERM", Needs::SignalUnknown),
+];
+
+/// The opening words of every step that holds only under a condition (for the test that
+/// keeps them in step with the catalog).
+pub fn conditional_openings() -> impl Iterator<Item = &'static str> {
+    CONDITIONS.iter().map(|(opening, _)| *opening)
+}
+
+/// What is known of the crawl, for the conditions.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Known {
+    pages: Option<u64>,
+    errors: Option<u64>,
+    dropped: Option<u64>,
+    /// `Some(true)`: a Scrapy Cloud job key; `Some(false)`: a log file or Scrapyd.
+    scrapy_cloud: Option<bool>,
+    timeout_shown: bool,
+    memory_shown: bool,
+    signal_shown: bool,
+}
+
+impl Known {
+    pub fn of(job: Option<&Job<'_>>, memory_limit: Option<u64>) -> Known {
+        let Some(job) = job else {
+            return Known::default();
+        };
+        let log = job.log.as_deref();
+        let scrapy_cloud = match job.key.as_deref() {
+            Some(key) if is_cloud_key(key) => Some(true),
+            Some(_) => Some(false),
+            None if log.is_some() => Some(false),
+            None => None,
+        };
+        let timeout_set = log.is_some_and(|l| {
+            l.settings
+                .iter()
+                .any(|(name, _)| name == "CLOSESPIDER_TIMEOUT")
+        });
+        // Scrapy makes a counter at its first increment: a whole dump without one counted
+        // none (a dump from a log is whole when its counts came from it).
+        let complete_dump = match log {
+            Some(log) => log.counts_from == Some("stats dump"),
+            None => job.stats.finish_reason.is_some(),
+        };
+        Known {
+            pages: job.pages().or_else(|| {
+                // A whole dump without `response_received_count` received nothing.
+                complete_dump.then_some(0)
+            }),
+            errors: job.errors(),
+            dropped: job
+                .stats
+                .counters()
+                .items_dropped
+                .or_else(|| complete_dump.then_some(0)),
+            scrapy_cloud,
+            timeout_shown: timeout_set && job.run_seconds().is_some(),
+            memory_shown: job.stats.memory_peak.is_some() && memory_limit.is_some(),
+            signal_shown: log.is_some_and(|l| l.evidence.signal.is_some()),
+        }
+    }
+
+    /// Whether a step fits what is known (a step no condition names always does).
+    pub fn fits(&self, step: &str) -> bool {
+        // The longest opening that matches names the step.
+        let needs = CONDITIONS
+            .iter()
+            .filter(|(opening, _)| step.starts_with(opening))
+            .max_by_key(|(opening, _)| opening.len())
+            .map(|(_, needs)| *needs);
+        let Some(needs) = needs else {
+            return true;
+        };
+        match needs {
+            Needs::Pages => self.pages != Some(0),
+            Needs::NoPages => self.pages.is_none_or(|p| p == 0),
+            Needs::Errors => self.errors != Some(0),
+            Needs::Dropped => self.dropped != Some(0),
+            Needs::ScrapyCloud => self.scrapy_cloud != Some(false),
+            Needs::TimeoutUnknown => !self.timeout_shown,
+            Needs::MemoryUnknown => !self.memory_shown,
+            Needs::SignalUnknown => !self.signal_shown,
+        }
+    }
+}
+
+/// A Scrapy Cloud job key: `project/spider/job`, three numbers.
+fn is_cloud_key(key: &str) -> bool {
+    let parts: Vec<&str> = key.split('/').collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrapy_cloud_keys_are_three_numbers() {
+        assert!(is_cloud_key("123/4/56"));
+        for key in ["123/4", "a/b/c", "books/2024-01-01T00_00_00", "1//2", ""] {
+            assert!(!is_cloud_key(key), "{key}");
+        }
+    }
+
+    #[test]
+    fn every_condition_names_a_step_of_the_builtin_catalog() {
+        let catalog = crate::catalog::Catalog::builtin().expect("built-in catalog");
+        let steps: Vec<String> = catalog
+            .entries
+            .iter()
+            .flat_map(|e| e.next_steps.iter().map(|s| s.to_string()))
+            .chain(
+                catalog
+                    .checks
+                    .iter()
+                    .flat_map(|c| c.next_steps.iter().cloned()),
+            )
+            .collect();
+        for opening in conditional_openings() {
+            assert!(
+                steps.iter().any(|step| step.starts_with(opening)),
+                "no built-in step starts with {opening:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_step_stays_where_nothing_is_known() {
+        let known = Known::default();
+        for (opening, _) in CONDITIONS {
+            assert!(known.fits(&format!("{opening} and so on")), "{opening}");
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! Advice that fits the crawl (issue 26): on every real log, no next step contradicts the
+//! facts the same answer's JSON holds, and the steps come in the order of cause.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{outcome, squeezed, stdout_of};
+use serde_json::Value;
+
+fn real_logs() -> Vec<PathBuf> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
+    let mut logs = Vec::new();
+    for version in ["2.11.2", "2.19.0"] {
+        for entry in std::fs::read_dir(root.join(version)).expect("fixtures") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "log") {
+                logs.push(path);
+            }
+        }
+    }
+    logs.sort();
+    logs
+}
+
+fn real(version: &str, name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/real")
+        .join(version)
+        .join(format!("{name}.log"))
+}
+
+/// The card's numbered steps, each on one line.
+fn card_steps(card: &str) -> Vec<String> {
+    let mut steps: Vec<String> = Vec::new();
+    let mut inside = false;
+    for line in card.lines() {
+        if line == "Next steps" {
+            inside = true;
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        if line.trim().is_empty() || !line.starts_with(' ') {
+            break;
+        }
+        let text = squeezed(line.trim());
+        let text = text.as_str();
+        let numbered = text
+            .split_once(". ")
+            .filter(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        match numbered {
+            Some((_, rest)) => steps.push(rest.to_string()),
+            None => {
+                if let Some(last) = steps.last_mut() {
+                    last.push(' ');
+                    last.push_str(text);
+                }
+            }
+        }
+    }
+    steps
+}
+
+fn card_of(path: &Path) -> String {
+    let output = outcome()
+        .args(["explain", "--color", "never", "-i"])
+        .arg(path)
+        .env("COLUMNS", "100")
+        .output()
+        .expect("runs");
+    stdout_of(&output)
+}
+
+fn answers_of(path: &Path) -> Vec<Value> {
+    let output = outcome()
+        .args(["explain", "--format", "json", "-i"])
+        .arg(path)
+        .output()
+        .expect("runs");
+    common::json_lines(&output)
+}
+
+/// Every step an answer's JSON gives: the outcome's and each finding's.
+fn json_steps(answer: &Value) -> Vec<String> {
+    let mut steps: Vec<String> = answer["next_steps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| s.as_str().map(String::from))
+        .collect();
+    for finding in answer["findings"].as_array().into_iter().flatten() {
+        steps.extend(
+            finding["next_steps"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s.as_str().map(String::from)),
+        );
+    }
+    steps
+}
+
+#[test]
+fn no_step_on_a_real_log_contradicts_the_facts_of_its_answer() {
+    let (mut no_pages, mut no_errors, mut not_cloud) = (0, 0, 0);
+    for path in real_logs() {
+        let answers = answers_of(&path);
+        let card = card_of(&path);
+        // Each crawl's card follows the one before; the steps of all are checked against
+        // the facts each answer holds.
+        let cards: Vec<&str> = card.split("\n\n\n").collect();
+        let name = path.display();
+        for (i, answer) in answers.iter().enumerate() {
+            let job = &answer["job"];
+            let mut steps = json_steps(answer);
+            if answers.len() == 1 {
+                steps.extend(card_steps(&card));
+            } else if let Some(card) = cards.get(i) {
+                steps.extend(card_steps(card));
+            }
+            let said = |words: &str| steps.iter().find(|s| s.contains(words));
+            if job["pages"] == 0 {
+                no_pages += 1;
+                for words in ["Open a crawled page", "Open one of those pages"] {
+                    assert_eq!(said(words), None, "{name}: 0 pages");
+                }
+            }
+            if job["errors"] == 0 {
+                no_errors += 1;
+                for words in ["Look for ERROR and CRITICAL lines", "SPIDERMON_MAX_ERRORS"] {
+                    assert_eq!(said(words), None, "{name}: 0 errors");
+                }
+            }
+            let cloud_key = job["key"].as_str().is_some_and(|k| {
+                k.split('/').count() == 3 && k.split('/').all(|p| p.parse::<u64>().is_ok())
+            });
+            if !cloud_key {
+                not_cloud += 1;
+                assert_eq!(said("shub "), None, "{name}: not a Scrapy Cloud job");
+                assert_eq!(said("On Scrapy Cloud"), None, "{name}");
+            }
+        }
+    }
+    // The checks above had crawls to hold for.
+    assert!(no_pages >= 3, "{no_pages} crawls with 0 pages");
+    assert!(no_errors >= 10, "{no_errors} crawls with 0 errors");
+    assert!(not_cloud >= 60, "{not_cloud} crawls off Scrapy Cloud");
+}
+
+#[test]
+fn what_made_the_verdict_comes_first() {
+    // The outcome decided: its own steps lead.
+    for (version, name, first_words) in [
+        ("2.19.0", "start_error", "Error while reading start items"),
+        ("2.19.0", "memusage", "what grows with the crawl"),
+        ("2.11.2", "memusage", "what grows with the crawl"),
+        ("2.19.0", "closespider_errorcount", "first tracebacks"),
+    ] {
+        let steps = card_steps(&card_of(&real(version, name)));
+        assert!(
+            steps.first().is_some_and(|s| s.contains(first_words)),
+            "{version}/{name}: {steps:#?}"
+        );
+    }
+    // A finding decided: its steps lead, the outcome's general advice comes last.
+    for (version, name, first_words) in [
+        ("2.19.0", "blocked", "Fetch a refused URL"),
+        ("2.19.0", "download_errors", "The exception types say which"),
+        ("2.19.0", "feed_store_failed", "Error storing"),
+    ] {
+        let steps = card_steps(&card_of(&real(version, name)));
+        assert!(
+            steps.first().is_some_and(|s| s.contains(first_words)),
+            "{version}/{name}: {steps:#?}"
+        );
+        assert!(
+            steps
+                .last()
+                .is_some_and(|s| s.contains("Check the item count against")),
+            "{version}/{name}: the outcome's general step last: {steps:#?}"
+        );
+    }
+}
+
+#[test]
+fn the_card_does_not_ask_for_what_it_already_says() {
+    for (version, name, asked) in [
+        ("2.19.0", "memusage", "Compare memusage/max"),
+        ("2.11.2", "memusage", "Compare memusage/max"),
+        (
+            "2.19.0",
+            "timeout_feed_failed",
+            "Compare the run's elapsed time",
+        ),
+        ("2.19.0", "sigterm", "Look for `Received SIGTERM"),
+    ] {
+        let card = squeezed(&card_of(&real(version, name)));
+        assert!(!card.contains(asked), "{version}/{name}: {card}");
+    }
+    // Where the facts are not known, the step is the way to learn them.
+    let output = outcome()
+        .args(["explain", "--color", "never", "memusage_exceeded"])
+        .output()
+        .expect("runs");
+    assert!(stdout_of(&output).contains("Compare memusage/max"));
+}
+
+#[test]
+fn an_outcomes_own_error_line_is_not_an_error_of_the_crawl() {
+    // The memory extension and the start error each log one ERROR line of their own.
+    for (version, name) in [
+        ("2.19.0", "memusage"),
+        ("2.19.0", "start_error"),
+        ("2.19.0", "start_error_iter"),
+    ] {
+        let answers = answers_of(&real(version, name));
+        let ids: Vec<&str> = answers[0]["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["id"].as_str())
+            .collect();
+        assert!(!ids.contains(&"errors_logged"), "{version}/{name}: {ids:?}");
+        // The exception start() raised is no callback's.
+        assert!(
+            !ids.contains(&"spider_exceptions"),
+            "{version}/{name}: {ids:?}"
+        );
+    }
+    // Scrapy 2.11 logs the memory line at every check until the process ends, and then
+    // fails to stop an engine that is not running: those two are the crawl's.
+    let answers = answers_of(&real("2.11.2", "memusage"));
+    let finding = answers[0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["id"] == "errors_logged")
+        .cloned()
+        .expect("errors_logged");
+    assert_eq!(finding["value"], 2.0, "{finding}");
+    assert!(finding["evidence"][0]
+        .as_str()
+        .expect("evidence")
+        .contains("20 of them the memory extension's own shutdown lines"));
+    // A record: the one line is the extension's, further errors are the crawl's.
+    let record = |errors: u64| {
+        format!(
+            r#"{{"close_reason":"memusage_exceeded","scrapystats":{{"finish_reason":"memusage_exceeded","log_count/ERROR":{errors},"item_scraped_count":5}}}}"#
+        )
+    };
+    let (alone, _) = common::explain_json(record(1).as_bytes());
+    assert!(
+        !alone[0].to_string().contains("errors_logged"),
+        "{}",
+        alone[0]
+    );
+    let (more, _) = common::explain_json(record(3).as_bytes());
+    let finding = more[0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["id"] == "errors_logged")
+        .cloned()
+        .expect("errors_logged");
+    assert_eq!(finding["value"], 2.0, "{finding}");
+    assert!(finding["evidence"][0]
+        .as_str()
+        .expect("evidence")
+        .contains("1 of them the memory extension's own shutdown line"));
+}
