@@ -29,6 +29,18 @@ pub struct Run {
     pub seconds: Option<f64>,
     /// Its key, or `file:line`.
     pub key: Key,
+    /// How it was judged on its own: its verdict, its outcome (and catalog entry), and
+    /// what decided the verdict, so that a history check that raises it can move it.
+    pub judged: Judged,
+}
+
+/// A run's own verdict, as the summary counted it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judged {
+    pub severity: Severity,
+    pub outcome: String,
+    pub entry: usize,
+    pub cause: String,
 }
 
 /// A job key kept without an allocation when it is short, as Scrapy Cloud keys are
@@ -71,6 +83,8 @@ pub struct Flagged {
     pub check: usize,
     pub severity: Severity,
     pub evidence: String,
+    /// The run's own verdict before its history was looked at.
+    pub judged: Judged,
 }
 
 #[derive(Debug, Default)]
@@ -136,6 +150,7 @@ impl History {
                                 key: run.key.as_str().to_string(),
                                 check: items_check,
                                 severity,
+                                judged: run.judged.clone(),
                                 evidence: format!(
                                     "items {} below this spider's median of {} earlier run{} ({} vs {})",
                                     percent(drop),
@@ -160,6 +175,7 @@ impl History {
                                 key: run.key.as_str().to_string(),
                                 check: duration_check,
                                 severity,
+                                judged: run.judged.clone(),
                                 evidence: format!(
                                     "duration {ratio:.1}x this spider's median of {} earlier run{} ({} vs {})",
                                     past.len(),
@@ -245,6 +261,12 @@ mod tests {
             items: Some(items),
             seconds: Some(seconds),
             key: Key::new(&format!("k{time}")),
+            judged: Judged {
+                severity: Severity::Ok,
+                outcome: "finished".into(),
+                entry: 0,
+                cause: "finished".into(),
+            },
         }
     }
 

@@ -80,6 +80,15 @@ impl Tally {
         self.counts[Tally::slot(severity)] += 1;
     }
 
+    /// One job counted at `from` is now at `to`.
+    pub fn regrade(&mut self, from: Severity, to: Severity) {
+        let from = Tally::slot(from);
+        if self.counts[from] > 0 {
+            self.counts[from] -= 1;
+            self.counts[Tally::slot(to)] += 1;
+        }
+    }
+
     /// A malformed record counts as UNKNOWN.
     pub fn add_malformed(&mut self) {
         self.malformed += 1;

@@ -24,6 +24,9 @@ pub struct Group {
     outcomes: HashMap<String, Counts>,
     /// By check index: how many jobs each finding fired on, by severity.
     findings: Vec<Counts>,
+    /// What decided each job's verdict (the finding that raised it, else its outcome), by
+    /// severity: what a one-line status names as the cause.
+    causes: HashMap<String, [u64; 4]>,
     /// How many jobs a row keeps: `None` for all (JSON lists every one); human output
     /// shows a few, so it keeps only those and memory stays flat.
     keep: Option<usize>,
@@ -66,6 +69,64 @@ impl Group {
     pub fn add(&mut self, outcome: &str, severity: Severity, entry: usize, key: Option<&str>) {
         self.tally.add(severity);
         self.row(outcome, severity, entry, key);
+    }
+
+    /// Counts what decided one job's verdict.
+    pub fn add_cause(&mut self, cause: &str, severity: Severity) {
+        match self.causes.get_mut(cause) {
+            Some(counts) => counts[slot(severity)] += 1,
+            None => {
+                let mut counts = [0; 4];
+                counts[slot(severity)] += 1;
+                self.causes.insert(cause.to_string(), counts);
+            }
+        }
+    }
+
+    /// What decided the verdicts at `severity`, most frequent first (then by name).
+    pub fn causes_at(&self, severity: Severity) -> Vec<(&str, u64)> {
+        let mut causes: Vec<(&str, u64)> = self
+            .causes
+            .iter()
+            .map(|(name, counts)| (name.as_str(), counts[slot(severity)]))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        causes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        causes
+    }
+
+    /// A job counted at `from` whose verdict a later look (its spider's history) raised to
+    /// `to`, for `cause`: it moves, in the tally, its outcome's row and the causes.
+    pub fn regrade(
+        &mut self,
+        judged: &crate::history::Judged,
+        to: Severity,
+        cause: &str,
+        key: Option<&str>,
+    ) {
+        let from = judged.severity;
+        if to <= from {
+            return;
+        }
+        self.tally.regrade(from, to);
+        if let Some(counts) = self.outcomes.get_mut(&judged.outcome) {
+            counts.by_severity[slot(from)] = counts.by_severity[slot(from)].saturating_sub(1);
+            counts.by_severity[slot(to)] += 1;
+            if let Some(key) = key {
+                let before = &mut counts.keys[slot(from)];
+                if let Some(at) = before.iter().position(|k| k == key) {
+                    let key = before.remove(at);
+                    let after = &mut counts.keys[slot(to)];
+                    if self.keep.is_none_or(|most| after.len() < most) {
+                        after.push(key);
+                    }
+                }
+            }
+        }
+        if let Some(counts) = self.causes.get_mut(&judged.cause) {
+            counts[slot(from)] = counts[slot(from)].saturating_sub(1);
+        }
+        self.add_cause(cause, to);
     }
 
     /// Counts the findings of one job (check index and severity each).
@@ -148,6 +209,12 @@ impl Group {
                 if let Some(most) = self.keep {
                     a.truncate(most);
                 }
+            }
+        }
+        for (cause, counts) in other.causes {
+            let mine = self.causes.entry(cause).or_insert([0; 4]);
+            for (a, b) in mine.iter_mut().zip(counts) {
+                *a += b;
             }
         }
         for (outcome, counts) in other.outcomes {

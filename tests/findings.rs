@@ -948,7 +948,7 @@ fn summary_counts_findings_in_every_format() {
         .expect("runs");
     assert_eq!(
         stdout_of(&nagios),
-        "OUTCOME CRITICAL - 1 of 5 jobs critical (finished 1) | ok=1 warning=3 critical=1 unknown=0 reason_finished=5 finding_zero_items=2 finding_errors_logged=2 finding_blocked_responses=1\n"
+        "OUTCOME CRITICAL - 1 of 5 jobs critical (blocked_responses 1) | ok=1 warning=3 critical=1 unknown=0 reason_finished=5 finding_zero_items=2 finding_errors_logged=2 finding_blocked_responses=1\n"
     );
     assert_eq!(nagios.status.code(), Some(2));
     let human = outcome()

@@ -8,7 +8,7 @@ use crate::catalog::{Catalog, Fallback};
 use crate::cli::{ByField, Summary};
 use crate::config::Config;
 use crate::exit::{Error, ExitStatus, Result};
-use crate::history::{History, Key, Run};
+use crate::history::{History, Judged, Key, Run};
 use crate::input::{Consumer, Part, Records};
 use crate::output::Sink;
 use crate::reason::How;
@@ -86,6 +86,31 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
             .and_then(|g| g.get_mut(&flag.spider))
         {
             group.add_findings(&[(flag.check, flag.severity)], key);
+        }
+    }
+    // A run its history flags is counted at the worse of the two verdicts, under the
+    // history check as its cause: the headline and the status then tell one story.
+    let mut raised: Vec<&crate::history::Flagged> = Vec::new();
+    for flag in &flagged {
+        match raised
+            .iter_mut()
+            .find(|f| f.key == flag.key && f.spider == flag.spider)
+        {
+            Some(worst) if flag.severity > worst.severity => *worst = flag,
+            Some(_) => {}
+            None => raised.push(flag),
+        }
+    }
+    for flag in raised {
+        let id = catalog.checks[flag.check].id.as_str();
+        let key = counter.keys.map(|_| flag.key.as_str());
+        counter.all.regrade(&flag.judged, flag.severity, id, key);
+        if let Some(group) = counter
+            .by_spider
+            .as_mut()
+            .and_then(|g| g.get_mut(&flag.spider))
+        {
+            group.regrade(&flag.judged, flag.severity, id, key);
         }
     }
     let history_worst = flagged.iter().map(|f| f.severity).max();
@@ -199,6 +224,11 @@ impl Records for Counter<'_> {
             .unwrap_or(&catalog.entries[entry].name);
         let spider = report.job.as_ref().and_then(|j| j.spider.as_deref());
         let time = report.job.as_deref().and_then(run_time);
+        // What a one-line status names: the finding that raised the verdict, else the
+        // outcome.
+        let cause = report
+            .deciding()
+            .map_or(outcome, |f| catalog.checks[f.check].id.as_str());
         if let Some(since) = self.since {
             match time {
                 Some(time) if time >= since => {}
@@ -228,6 +258,12 @@ impl Records for Counter<'_> {
                             Some(key) => Key::new(key),
                             None => Key::new(&job_name(&report)),
                         },
+                        judged: Judged {
+                            severity: report.severity,
+                            outcome: outcome.to_string(),
+                            entry,
+                            cause: cause.to_string(),
+                        },
                     },
                 );
             }
@@ -235,6 +271,7 @@ impl Records for Counter<'_> {
         let key = self.keys.map(|_| job_name(&report));
         let key = key.as_deref();
         self.all.add(outcome, report.severity, entry, key);
+        self.all.add_cause(cause, report.severity);
         let findings: Vec<(usize, crate::severity::Severity)> = report
             .findings
             .iter()
@@ -243,6 +280,7 @@ impl Records for Counter<'_> {
         self.all.add_findings(&findings, key);
         if let Some(group) = self.spider_group(spider) {
             group.add(outcome, report.severity, entry, key);
+            group.add_cause(cause, report.severity);
             group.add_findings(&findings, key);
         }
         Ok(())
@@ -253,8 +291,10 @@ impl Records for Counter<'_> {
         let name = Fallback::Malformed.name();
         let key = self.keys.map(|_| format!("{source}:{line}"));
         self.all.add_malformed(name, entry, key.as_deref());
+        self.all.add_cause(name, crate::severity::Severity::Unknown);
         if let Some(group) = self.spider_group(None) {
             group.add_malformed(name, entry, key.as_deref());
+            group.add_cause(name, crate::severity::Severity::Unknown);
         }
         self.problems.push(format!("{source}: line {line}: {what}"));
     }

@@ -566,37 +566,22 @@ fn nagios_line(
             _ => "no jobs in the input".to_string(),
         }
     } else if view.thresholds.is_set() {
-        // The outcomes behind the problems, worst first.
-        listed = all
-            .rows()
+        // What is behind the problems, worst first.
+        listed = [Severity::Critical, Severity::Warning]
             .into_iter()
-            .filter(|r| r.severity >= Severity::Warning)
-            .map(|r| format!("{} {}", r.outcome, r.count))
+            .flat_map(|severity| all.causes_at(severity))
+            .map(|(cause, n)| format!("{cause} {n}"))
             .collect();
         threshold_text(view.thresholds, measured)
     } else if state == Severity::Ok {
         format!("{total} {noun} ok")
-    } else if all.worst() < Some(state) {
-        // The jobs' own verdicts are better: their history raised the state.
-        listed = view
-            .history
-            .iter()
-            .filter(|f| f.severity == state)
-            .map(|f| format!("{} {}", f.spider, f.key))
-            .collect();
-        let runs = listed.len() as u64;
-        format!(
-            "{runs} run{} out of line with {} spider's history ({total} {noun}, the worst {})",
-            crate::text::plural(runs),
-            if runs == 1 { "its" } else { "their" },
-            all.worst().unwrap_or(Severity::Unknown).as_str()
-        )
     } else {
+        // What made those jobs that bad: the finding that raised a job's verdict, else its
+        // outcome (a blocked crawl that closed `finished` is named by blocked_responses).
         listed = all
-            .rows()
+            .causes_at(state)
             .into_iter()
-            .filter(|r| r.severity == state)
-            .map(|r| format!("{} {}", r.outcome, r.count))
+            .map(|(cause, n)| format!("{cause} {n}"))
             .collect();
         format!(
             "{} of {total} {noun} {}",
