@@ -282,7 +282,8 @@ pub fn without_lone_surrogates(text: &str) -> Option<String> {
     };
     let mut lone = Vec::new();
     let mut at = 0;
-    while let Some(found) = memchr::memchr(b'\\', &bytes[at..]) {
+    // `at` may step past the end after an escape the text cuts short.
+    while let Some(found) = bytes.get(at..).and_then(|rest| memchr::memchr(b'\\', rest)) {
         let slash = at + found;
         match bytes.get(slash + 1) {
             Some(b'u') => {
@@ -335,6 +336,10 @@ mod tests {
                 Some(r#"["\ufffd\ud800\udc00"]"#),
             ),
             (r#"["\u12"]"#, None),
+            // An escape cut by the end of the text (found by the fuzzer).
+            (r#"\ud4,"#, None),
+            (r#"x\u"#, None),
+            (r#"\ud800"#, Some(r#"\ufffd"#)),
             ("plain", None),
         ] {
             assert_eq!(without_lone_surrogates(text).as_deref(), want, "{text}");

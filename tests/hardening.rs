@@ -303,6 +303,27 @@ fn a_lone_surrogate_costs_its_string_not_its_record_in_every_format() {
     }
 }
 
+#[test]
+fn an_escape_cut_short_by_the_end_of_a_line_is_an_error_not_a_panic() {
+    // Found by the fuzzer: a `\u` escape with fewer than four digits before the line ends,
+    // in records that are broken anyway.
+    for input in [
+        "{close_ree:\\\"\\ud4,0\"]}\n\\ud4,0\"]}\n",
+        "{\"close_reason\":\"\\ud8\n",
+        "[\"\\u\n",
+    ] {
+        for args in [
+            &["explain"][..],
+            &["explain", "--format", "line"],
+            &["summary"],
+        ] {
+            let output = run(args, input.to_string());
+            assert_eq!(output.status.code(), Some(65), "{args:?} {input:?}");
+            assert!(!stderr_of(&output).contains("panicked"), "{input:?}");
+        }
+    }
+}
+
 // 5. One bad value in a document loses only itself.
 
 #[test]
