@@ -457,7 +457,27 @@ impl Catalog {
                 .or_else(family)
                 .or_else(|| self.by_normalized(&normalize(reason)));
             match entry {
-                Some(index) => self.expected_entries.push(index),
+                Some(index) => {
+                    self.expected_entries.push(index);
+                    // A family stands for its members the catalog names one by one too
+                    // (`closespider_*` for closespider_timeout).
+                    if let Some(family) = self.families.iter().find(|f| f.entry == index) {
+                        let members: Vec<usize> = self
+                            .entries
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, e)| {
+                                *i != index
+                                    && self.kinds.get(*i) == Some(&Kind::Outcome)
+                                    && e.name.len() > family.prefix.len() + family.suffix.len()
+                                    && e.name.starts_with(&family.prefix)
+                                    && e.name.ends_with(&family.suffix)
+                            })
+                            .map(|(i, _)| i)
+                            .collect();
+                        self.expected_entries.extend(members);
+                    }
+                }
                 None => self.expected_reasons.push(normalize(reason)),
             }
         }

@@ -75,7 +75,27 @@ impl Config {
     pub fn matcher(&self) -> Result<&'static Matcher> {
         let mut catalog = Catalog::load(self.catalog.as_deref())?;
         catalog.apply_policy(&self.expect, &self.findings)?;
-        Ok(Box::leak(Box::new(Matcher::new(catalog))))
+        let matcher = Box::leak(Box::new(Matcher::new(catalog)));
+        // A name that is no outcome may be a custom reason, so it is taken as written; but
+        // it may as well be a typo that would leave a limit at WARNING unnoticed.
+        for reason in &self.expect {
+            let found = matcher.find(reason);
+            // A family by its own name (`closespider_*`) is known too.
+            if found.how.is_by_name() || matcher.catalog().by_name(reason.trim()).is_some() {
+                continue;
+            }
+            let hint = match found.suggestion {
+                Some(i) => format!(" (did you mean `{}`?)", matcher.catalog().entries[i].name),
+                None => String::new(),
+            };
+            crate::render::warn(
+                self.err,
+                &format!(
+                    "--expect: no outcome is called `{reason}`{hint}; it counts as OK only where a crawl closed with exactly that custom reason"
+                ),
+            );
+        }
+        Ok(matcher)
     }
 
     /// The run's status: an input error outranks the verdict; input that held nothing but

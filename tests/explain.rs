@@ -370,3 +370,74 @@ fn expect_takes_a_name_a_family_or_a_custom_reason_never_a_guess() {
     assert_eq!(status(&["--expect", "oomkilled", "killed by oom"]), Some(0));
     assert_eq!(status(&["--expect", "Killed-By-OOM", "oomkilled"]), Some(0));
 }
+
+#[test]
+fn expecting_a_family_expects_the_members_the_catalog_names() {
+    let output = outcome()
+        .args(["explain", "--format", "json", "--expect", "closespider_*"])
+        .args([
+            "closespider_timeout",
+            "closespider_itemcount",
+            "closespider_errorcount",
+        ])
+        .args(["closespider_pagecount_no_item", "memusage_exceeded"])
+        .output()
+        .expect("runs");
+    let answers = json_lines(&output);
+    for answer in &answers[..4] {
+        assert_eq!(answer["expected"], true, "{answer}");
+        assert_eq!(answer["severity"], "ok", "{answer}");
+    }
+    assert_eq!(answers[4]["expected"], false);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "memusage_exceeded is not a member"
+    );
+    assert_eq!(stderr_of(&output), "", "a family by its name is known");
+    let cancelled = outcome()
+        .args([
+            "explain",
+            "--expect",
+            "cancelled (*)",
+            "cancelled (stalled)",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(cancelled.status.code(), Some(0));
+}
+
+#[test]
+fn expecting_a_name_no_outcome_has_is_said_on_stderr_and_still_taken_as_written() {
+    let run = |expect: &str, reason: &str| {
+        let output = outcome()
+            .args(["explain", "--format", "line", "--expect", expect, reason])
+            .output()
+            .expect("runs");
+        (output.status.code(), stderr_of(&output))
+    };
+    // A typo of a known outcome: said, with the name meant; the outcome stays a warning.
+    let (code, stderr) = run("closespider_timout", "closespider_timeout");
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        stderr,
+        "outcome: --expect: no outcome is called `closespider_timout` (did you mean `closespider_timeout`?); it counts as OK only where a crawl closed with exactly that custom reason\n"
+    );
+    // A custom reason: said, and it is expected as written.
+    let (code, stderr) = run("shop_closed_for_the_night", "shop_closed_for_the_night");
+    assert_eq!(code, Some(0));
+    assert!(
+        stderr.contains("no outcome is called `shop_closed_for_the_night`;"),
+        "{stderr}"
+    );
+    // Known names, aliases and spellings say nothing.
+    for known in [
+        "memusage_exceeded",
+        "oomkilled",
+        "Killed-By-OOM",
+        "closespider_*",
+    ] {
+        let (_, stderr) = run(known, "finished");
+        assert_eq!(stderr, "", "{known}");
+    }
+}
