@@ -16,6 +16,9 @@ pub struct Counters {
     pub requests: Option<u64>,
     /// `downloader/response_status_count/<code>`
     pub statuses: Vec<(u16, u64)>,
+    /// `robotstxt/response_status_count/<code>`: robots.txt's own responses, which the
+    /// downloader's counts include.
+    pub robots_statuses: Vec<(u16, u64)>,
     /// `retry/max_reached`: requests given up after RETRY_TIMES retries.
     pub retry_max_reached: Option<u64>,
     /// `retry/reason_count/<reason>`
@@ -135,6 +138,14 @@ impl Counters {
             if let Ok(code) = code.parse::<u16>() {
                 if self.statuses.len() < KINDS_CAP {
                     self.statuses.push((code, value));
+                }
+            }
+            return true;
+        }
+        if let Some(code) = key.strip_prefix("robotstxt/response_status_count/") {
+            if let Ok(code) = code.parse::<u16>() {
+                if self.robots_statuses.len() < KINDS_CAP {
+                    self.robots_statuses.push((code, value));
                 }
             }
             return true;

@@ -63,13 +63,14 @@ enum Needs {
 
 /// Every check the code knows, by the id the catalog uses, in the catalog's order (a test
 /// keeps the two in step, so a check is found by its index).
-const MEASURES: [(&str, Measure, Needs); 17] = [
+const MEASURES: [(&str, Measure, Needs); 18] = [
     ("zero_items", zero_items, Needs::Job),
     ("errors_logged", errors_logged, Needs::Job),
     ("feed_export_failed", feed_export_failed, Needs::Evidence),
     ("retries_exhausted", retries_exhausted, Needs::Evidence),
     ("blocked_responses", blocked_responses, Needs::Evidence),
     ("server_errors", server_errors, Needs::Evidence),
+    ("not_found_responses", not_found_responses, Needs::Evidence),
     (
         "downloader_exceptions",
         downloader_exceptions,
@@ -236,6 +237,50 @@ fn server_errors(_: &Context, job: &Job, c: &Counters, _: &LogEvidence) -> Optio
         |code| (500..600).contains(&code),
         "server errors (5xx)",
     )
+}
+
+/// 404 Not Found and 410 Gone among the responses, robots.txt's own left out (a site
+/// without one answers 404, and that is no missing page).
+fn not_found_responses(_: &Context, job: &Job, c: &Counters, _: &LogEvidence) -> Option<Measured> {
+    let gone = |code: u16| matches!(code, 404 | 410);
+    let (hit, by_code) = c.statuses_in(gone);
+    let robots_gone: u64 = c
+        .robots_statuses
+        .iter()
+        .filter(|(code, _)| gone(*code))
+        .fold(0u64, |sum, (_, n)| sum.saturating_add(*n));
+    let robots_all: u64 = c
+        .robots_statuses
+        .iter()
+        .fold(0u64, |sum, (_, n)| sum.saturating_add(*n));
+    let hit = hit.saturating_sub(robots_gone);
+    if hit == 0 {
+        return None;
+    }
+    let total = responses(job, c)?.saturating_sub(robots_all);
+    let value = share(hit, total)?;
+    let mut headline = format!(
+        "{} of {} responses were 404 Not Found or 410 Gone ({})",
+        group(hit),
+        group(total),
+        percent(value)
+    );
+    if robots_all > 0 {
+        headline.push_str(&format!(
+            "; robots.txt's own response{} left out",
+            crate::text::plural(robots_all)
+        ));
+    }
+    Some(Measured {
+        value,
+        evidence: vec![
+            headline,
+            format!(
+                "downloader/response_status_count: {}",
+                list_counts(&by_code, 6)
+            ),
+        ],
+    })
 }
 
 fn downloader_exceptions(_: &Context, _: &Job, c: &Counters, _: &LogEvidence) -> Option<Measured> {

@@ -998,3 +998,67 @@ fn a_start_failure_hidden_under_finished_is_a_finding() {
     assert_eq!(report["outcome"], "start_error");
     assert!(finding(&report, "start_failed").is_none());
 }
+
+#[test]
+fn a_site_that_moved_its_pages_is_not_ok() {
+    // The real Scrapy on a site where 40 of the links lead to pages that are gone.
+    let (report, code) = only("2.19.0", "not_found", &[]);
+    assert_eq!(report["outcome"], "finished");
+    assert_eq!(report["deciding"], "not_found_responses", "{report}");
+    assert_eq!(code, Some(2));
+    let said = evidence(&report, "not_found_responses");
+    assert!(
+        said.contains("40 of 44 responses were 404 Not Found or 410 Gone (91%)"),
+        "{said}"
+    );
+    // Shares, robots.txt's own 404 left out, 410 counted.
+    let stats = |pairs: &str| {
+        format!(
+            r#"{{"close_reason":"finished","scrapystats":{{"finish_reason":"finished","item_scraped_count":5,"log_count/ERROR":0{pairs}}}}}"#
+        )
+    };
+    for (label, pairs, want) in [
+        (
+            "a few broken links",
+            r#","downloader/response_status_count/200":48,"downloader/response_status_count/404":2"#,
+            None,
+        ),
+        (
+            "a site without robots.txt",
+            r#","downloader/response_status_count/200":4,"downloader/response_status_count/404":1,"robotstxt/response_status_count/404":1"#,
+            None,
+        ),
+        (
+            "a quarter gone",
+            r#","downloader/response_status_count/200":30,"downloader/response_status_count/410":10"#,
+            Some("warning"),
+        ),
+        (
+            "most gone, robots.txt too",
+            r#","downloader/response_status_count/200":3,"downloader/response_status_count/404":41,"robotstxt/response_status_count/404":1"#,
+            Some("critical"),
+        ),
+    ] {
+        let (report, _) = record(&stats(pairs), &[]);
+        let severity = finding(&report, "not_found_responses").map(|f| f["severity"].clone());
+        assert_eq!(
+            severity,
+            want.map(serde_json::Value::from),
+            "{label}: {report}"
+        );
+    }
+    let (report, _) = record(
+        &stats(
+            r#","downloader/response_status_count/200":3,"downloader/response_status_count/404":41,"robotstxt/response_status_count/404":1"#,
+        ),
+        &[],
+    );
+    assert!(evidence(&report, "not_found_responses").contains("40 of 43 responses"));
+    // Its thresholds are the catalog's, like every check's.
+    let (report, code) = only(
+        "2.19.0",
+        "not_found",
+        &["--finding", "not_found_responses=ok"],
+    );
+    assert_eq!(code, Some(0), "{report}");
+}
