@@ -134,6 +134,16 @@ pub struct Check {
 }
 
 impl Check {
+    /// Whether `word` (lower case) is in its id, title, explanation, settings or steps.
+    pub fn mentions(&self, word: &str) -> bool {
+        let has = |text: &str| text.to_lowercase().contains(word);
+        has(&self.id)
+            || has(&self.title)
+            || has(&self.explanation)
+            || self.settings.iter().any(|s| has(s))
+            || self.next_steps.iter().any(|s| has(s))
+    }
+
     /// The severity of a finding with this value, or `None` when it does not fire.
     pub fn judge(&self, value: f64) -> Option<Severity> {
         if !self.enabled || !value.is_finite() {

@@ -320,6 +320,56 @@ fn parse_finding(text: &str) -> Result<(String, Option<crate::severity::Severity
     crate::checks::parse_override(text)
 }
 
+/// `outcome help REASON...` as `outcome explain REASON...`, the way `git help` takes a
+/// topic: `help` followed by a word that is no subcommand (nor an option) is a reason to
+/// explain. `help explain` and plain `help` stay clap's.
+pub fn help_topic(args: &[OsString]) -> Option<Vec<OsString>> {
+    if args.get(1).is_none_or(|word| word != "help") {
+        return None;
+    }
+    let topic = args.get(2)?.to_string_lossy();
+    if topic.starts_with('-') {
+        return None;
+    }
+    let command = <Cli as clap::CommandFactory>::command();
+    let is_command = command
+        .get_subcommands()
+        .any(|c| c.get_name() == topic || c.get_all_aliases().any(|a| a == topic))
+        || topic == "help";
+    if is_command {
+        return None;
+    }
+    let mut rewritten = vec![args[0].clone(), OsString::from("explain")];
+    rewritten.extend(args[2..].iter().cloned());
+    Some(rewritten)
+}
+
+/// For a command line clap refused: `summary FILE` names a file where only options may
+/// stand (summary reads `-i`); the hint says how to read it, as `explain FILE` does.
+pub fn input_hint(args: &[OsString]) -> Option<String> {
+    let words: Vec<String> = args
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let at = words.iter().position(|w| w == "summary")?;
+    let mut rest = words[at + 1..].iter().peekable();
+    while let Some(word) = rest.next() {
+        if word == "--" {
+            break;
+        }
+        if matches!(word.as_str(), "-i" | "--input") {
+            rest.next();
+            continue;
+        }
+        if !word.starts_with('-') && std::path::Path::new(word).exists() {
+            return Some(format!(
+                "`{word}` is a file, and summary reads its inputs with -i: outcome summary -i {word}"
+            ));
+        }
+    }
+    None
+}
+
 /// Whether the words on the command line ask for nagios output, read without clap so that
 /// even a command line clap refuses gets its error as a status line.
 pub fn asks_for_nagios(args: &[OsString]) -> bool {

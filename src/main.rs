@@ -36,7 +36,10 @@ fn main() -> ExitCode {
     if std::env::var_os("OUTCOME_DEBUG_PANIC").is_some() {
         panic!("panic requested by OUTCOME_DEBUG_PANIC");
     }
-    let args: Vec<_> = std::env::args_os().collect();
+    let mut args: Vec<_> = std::env::args_os().collect();
+    if let Some(explain) = cli::help_topic(&args) {
+        args = explain;
+    }
     let nagios_output = cli::asks_for_nagios(&args);
     let result = match cli::Cli::try_parse_from(&args) {
         Ok(cli) => commands::run(cli),
@@ -52,6 +55,9 @@ fn main() -> ExitCode {
                 let mut stderr = std::io::stderr().lock();
                 for line in text.lines() {
                     let _ = writeln!(stderr, "{}", render::safe::safe(line));
+                }
+                if let Some(hint) = cli::input_hint(&args) {
+                    let _ = writeln!(stderr, "outcome: {}", render::safe::safe(&hint));
                 }
                 return ExitCode::from(ExitStatus::Usage.code());
             }

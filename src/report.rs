@@ -428,7 +428,8 @@ impl Report<'_> {
             .flat_map(|f| f.check(catalog).supersedes.iter().map(String::as_str))
             .filter(|p| !p.is_empty())
             .collect();
-        self.entry(catalog)
+        let mut steps: Vec<Cow<'c, str>> = self
+            .entry(catalog)
             .next_steps
             .iter()
             .filter(|step| !superseded.iter().any(|p| step.starts_with(p)))
@@ -437,7 +438,20 @@ impl Report<'_> {
                 Cow::Borrowed(_) => Cow::Borrowed(step.as_ref()),
                 Cow::Owned(s) => Cow::Owned(s),
             })
-            .collect()
+            .collect();
+        // A reason that looks like a typo: the outcome it looks like comes first.
+        if let (How::Suggestion, Some(meant)) = (self.found.how, self.found.suggestion) {
+            let name = &catalog.entries[meant].name;
+            if quiet(name) {
+                steps.insert(
+                    0,
+                    Cow::Owned(format!(
+                        "If you meant `{name}`, `outcome explain {name}` explains it."
+                    )),
+                );
+            }
+        }
+        steps
     }
 
     /// A finding's next steps, with what the input knows filled in, without the ones the

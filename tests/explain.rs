@@ -441,3 +441,57 @@ fn expecting_a_name_no_outcome_has_is_said_on_stderr_and_still_taken_as_written(
         assert_eq!(stderr, "", "{known}");
     }
 }
+
+#[test]
+fn the_small_usage_gaps_each_lead_somewhere() {
+    let run = |args: &[&str]| {
+        let output = outcome().args(args).output().expect("runs");
+        (output.status.code(), stdout_of(&output), stderr_of(&output))
+    };
+    // `help REASON` explains it, as `git help` takes a topic; `help COMMAND` stays help.
+    let (code, out, _) = run(&["help", "memusage_exceeded"]);
+    let (_, explained, _) = run(&["explain", "memusage_exceeded"]);
+    assert_eq!((code, out), (Some(2), explained));
+    let (code, out, _) = run(&["help", "summary"]);
+    assert_eq!(code, Some(0));
+    assert!(out.contains("Usage: outcome summary"), "{out}");
+    // `summary FILE` is a usage error that says how to read the file.
+    let log = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/real/2.19.0/clean.log"
+    );
+    let (code, _, err) = run(&["summary", log]);
+    assert_eq!(code, Some(64));
+    assert!(
+        err.ends_with(&format!(
+            "outcome: `{log}` is a file, and summary reads its inputs with -i: outcome summary -i {log}\n"
+        )),
+        "{err}"
+    );
+    // `list NAME` where NAME is an outcome, not a setting: that outcome, and why.
+    let (code, out, err) = run(&["list", "memusage_exceeded"]);
+    assert_eq!(code, Some(0));
+    assert!(out.starts_with("memusage_exceeded  CRITICAL"), "{out}");
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        err.contains("no setting is called `memusage_exceeded`"),
+        "{err}"
+    );
+    // `list --search` finds the checks too, named on stderr.
+    let (_, _, err) = run(&["list", "--search", "heap out of memory"]);
+    assert_eq!(
+        err,
+        "outcome: checks that mention `heap out of memory`: browser_crashed (outcome list --checks)\n"
+    );
+    // A typo leads with the name it looks like, and its first step explains that one.
+    let (_, out, _) = run(&["explain", "memusage_exceded"]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[1],
+        "Did you mean `memusage_exceeded`? `memusage_exceded` is not in the catalog."
+    );
+    assert!(
+        out.contains("  1. If you meant `memusage_exceeded`, `outcome explain memusage_exceeded`"),
+        "{out}"
+    );
+}

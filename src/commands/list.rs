@@ -29,13 +29,53 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::List) -> Result<ExitSta
     let wanted: Vec<Severity> = args.severity.iter().map(|&s| s.into()).collect();
     let word = args.search.as_deref().map(str::to_lowercase);
     let setting = args.setting.as_deref().map(str::trim);
-    let entries: Vec<_> = matcher
-        .catalog()
+    let catalog = matcher.catalog();
+    let mut entries: Vec<_> = catalog
         .outcomes()
         .filter(|(entry, _)| wanted.is_empty() || wanted.contains(&entry.severity))
         .filter(|(entry, _)| word.as_deref().is_none_or(|w| entry.mentions(w)))
         .filter(|(entry, _)| setting.is_none_or(|s| entry.affected_by(s)))
         .collect();
+    if let (true, Some(setting)) = (entries.is_empty(), setting) {
+        // `list memusage_exceeded`: no setting is called that, but an outcome is.
+        let found = matcher.find(setting);
+        if found.how.is_by_name() {
+            entries = catalog
+                .outcomes()
+                .filter(|(entry, _)| entry.name == catalog.entries[found.entry].name)
+                .filter(|(entry, _)| wanted.is_empty() || wanted.contains(&entry.severity))
+                .collect();
+            if !entries.is_empty() {
+                render::warn(
+                    config.err,
+                    &format!(
+                        "no setting is called `{setting}`; the outcome of that name is shown (outcome explain {setting} explains it)"
+                    ),
+                );
+            }
+        }
+    }
+    // The checks behind findings are searched too: named on stderr, so that the listing
+    // keeps one shape in every format.
+    let checks: Vec<&str> = match &word {
+        Some(w) => catalog
+            .checks
+            .iter()
+            .filter(|c| c.mentions(w))
+            .map(|c| c.id.as_str())
+            .collect(),
+        None => Vec::new(),
+    };
+    if !checks.is_empty() {
+        render::warn(
+            config.err,
+            &format!(
+                "checks that mention `{}`: {} (outcome list --checks)",
+                word.as_deref().unwrap_or_default(),
+                checks.join(", ")
+            ),
+        );
+    }
     // Nothing found is an answer, not a failure (1-3 are verdicts here): said on stderr.
     if entries.is_empty() {
         if let Some(setting) = setting {
@@ -43,7 +83,7 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::List) -> Result<ExitSta
                 config.err,
                 &format!("no outcome names the setting `{setting}` (try --search)"),
             );
-        } else if let Some(word) = &args.search {
+        } else if let (Some(word), true) = (&args.search, checks.is_empty()) {
             render::warn(config.err, &format!("no entry mentions `{word}`"));
         }
     }

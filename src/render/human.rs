@@ -240,8 +240,33 @@ pub fn card(
         palette.strong(&fit(&safe(name), room)),
         palette.badge(report.severity)
     )?;
-    paragraph(out, palette.prose(), &safe(&entry.title), 0)?;
-    if let Some(line) = matched_line(catalog, report) {
+    let suggested = report
+        .found
+        .suggestion
+        .filter(|_| report.found.how == How::Suggestion)
+        .map(|i| safe(&catalog.entries[i].name).into_owned());
+    if let Some(meant) = &suggested {
+        // A typo first: that it may be one's own reason comes second.
+        let input = report.input.as_deref().map(safe).unwrap_or_default();
+        paragraph(
+            out,
+            palette.prose(),
+            &format!("Did you mean `{meant}`? `{input}` is not in the catalog."),
+            0,
+        )?;
+        let title = safe(&entry.title);
+        let mut lowered = title.chars();
+        let title: String = match lowered.next() {
+            Some(first) => first.to_lowercase().chain(lowered).collect(),
+            None => String::new(),
+        };
+        for l in wrap(&format!("If it is no typo: {title}"), 0, palette.prose()) {
+            writeln!(out, "{}", palette.dim(&l))?;
+        }
+    } else {
+        paragraph(out, palette.prose(), &safe(&entry.title), 0)?;
+    }
+    if let Some(line) = matched_line(catalog, report).filter(|_| suggested.is_none()) {
         for l in wrap(&line, 0, palette.prose()) {
             writeln!(out, "{}", palette.dim(&l))?;
         }
