@@ -55,6 +55,93 @@ pub fn conditional_openings() -> impl Iterator<Item = &'static str> {
     CONDITIONS.iter().map(|(opening, _)| *opening)
 }
 
+/// Steps whose `URL` placeholder a URL the log names can fill, by their opening words:
+/// the kind of URL each means.
+const URL_STEPS: [(&str, UrlKind); 3] = [
+    ("Fetch a refused URL", UrlKind::Refused),
+    (
+        "The exception types and the first traceback",
+        UrlKind::Failing,
+    ),
+    (
+        "Reproduce with `scrapy shell URL` on a failing URL",
+        UrlKind::Failing,
+    ),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UrlKind {
+    /// A request the site refused (403, 407, 429), from a `Gave up retrying` line.
+    Refused,
+    /// A page whose callback raised, from a `Spider error processing` line.
+    Failing,
+}
+
+/// The opening words of every step a known URL fills (for the test that keeps them in
+/// step with the catalog).
+pub fn url_openings() -> impl Iterator<Item = &'static str> {
+    URL_STEPS.iter().map(|(opening, _)| *opening)
+}
+
+/// The URL in `<GET https://...>`, when it can stand in a shell command between single
+/// quotes.
+fn request_url(text: &str) -> Option<&str> {
+    let open = text.find('<')?;
+    let rest = &text[open + 1..];
+    let (_, rest) = rest.split_once(' ')?;
+    let url = &rest[..rest.find('>')?];
+    let fits = (url.starts_with("http://") || url.starts_with("https://"))
+        && url.len() <= 300
+        && !url.contains(['\'', '`', '\\'])
+        && !url.chars().any(char::is_control)
+        && !url.contains('…');
+    fits.then_some(url)
+}
+
+/// URLs the log names, by what they mean.
+#[derive(Debug, Default, Clone)]
+pub struct Urls {
+    refused: Option<String>,
+    failing: Option<String>,
+}
+
+impl Urls {
+    pub fn of(job: Option<&Job<'_>>) -> Urls {
+        let Some(evidence) = job.and_then(|j| j.log.as_deref()).map(|l| &l.evidence) else {
+            return Urls::default();
+        };
+        let refused = evidence.gave_up_first.as_ref().and_then(|q| {
+            let (_, why) = q.text.rsplit_once("): ")?;
+            let refusal = ["403", "407", "429"].iter().any(|c| why.starts_with(c));
+            refusal.then(|| request_url(&q.text)).flatten()
+        });
+        let failing = evidence
+            .error_groups
+            .iter()
+            .filter(|g| g.pattern.starts_with("Spider error processing"))
+            .min_by_key(|g| g.first.line)
+            .and_then(|g| request_url(&g.first.text));
+        Urls {
+            refused: refused.map(String::from),
+            failing: failing.map(String::from),
+        }
+    }
+
+    /// `step` with its `URL` placeholder in a command filled, where the log names one of
+    /// the kind the step means.
+    pub fn fill(&self, step: &str) -> Option<String> {
+        let (_, kind) = URL_STEPS
+            .iter()
+            .find(|(opening, _)| step.starts_with(opening))?;
+        let url = match kind {
+            UrlKind::Refused => self.refused.as_deref()?,
+            UrlKind::Failing => self.failing.as_deref()?,
+        };
+        step.contains(" URL`")
+            .then(|| step.replace(" URL`", &format!(" '{url}'`")))
+    }
+}
+
 /// What is known of the crawl, for the conditions.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Known {
@@ -168,11 +255,33 @@ mod tests {
                     .flat_map(|c| c.next_steps.iter().cloned()),
             )
             .collect();
-        for opening in conditional_openings() {
+        for opening in conditional_openings().chain(url_openings()) {
             assert!(
                 steps.iter().any(|step| step.starts_with(opening)),
                 "no built-in step starts with {opening:?}"
             );
+        }
+    }
+
+    #[test]
+    fn urls_are_read_from_requests_and_kept_out_of_commands_when_unsafe() {
+        assert_eq!(
+            request_url(
+                "Spider error processing <GET https://shop.example/p?id=1&x=2> (referer: None)"
+            ),
+            Some("https://shop.example/p?id=1&x=2")
+        );
+        assert_eq!(
+            request_url("Gave up retrying <POST http://a.example/> (failed 3 times)"),
+            Some("http://a.example/")
+        );
+        for text in [
+            "no request here",
+            "<GET ftp://a.example/>",
+            "<GET https://a.example/it's>",
+            "<GET https://a.example/…>",
+        ] {
+            assert_eq!(request_url(text), None, "{text}");
         }
     }
 

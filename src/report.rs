@@ -401,6 +401,18 @@ impl Known<'_> {
     }
 }
 
+/// A step with the placeholders the input knows filled (`filled`, from `Known::fill`), and
+/// a URL the log names where the step's command takes one; borrowed from the catalog where
+/// nothing was filled.
+fn fill_url<'c>(urls: &crate::advice::Urls, filled: Cow<'_, str>, step: &'c str) -> Cow<'c, str> {
+    let text: &str = &filled;
+    match (urls.fill(text), filled) {
+        (Some(with_url), _) => Cow::Owned(with_url),
+        (None, Cow::Owned(s)) => Cow::Owned(s),
+        (None, Cow::Borrowed(_)) => Cow::Borrowed(step),
+    }
+}
+
 impl Report<'_> {
     fn known(&self) -> Known<'_> {
         let job = self.job.as_deref();
@@ -409,6 +421,11 @@ impl Report<'_> {
             spider: job.and_then(|j| j.spider.as_deref()),
             reason: self.input.as_deref(),
         }
+    }
+
+    /// URLs the log names, for the steps whose commands take one.
+    fn urls(&self) -> crate::advice::Urls {
+        crate::advice::Urls::of(self.job.as_deref())
     }
 
     /// What the crawl read shows, for the steps that hold only under a condition.
@@ -422,6 +439,7 @@ impl Report<'_> {
     pub fn outcome_steps<'c>(&self, catalog: &'c Catalog) -> Vec<Cow<'c, str>> {
         let known = self.known();
         let facts = self.facts();
+        let urls = self.urls();
         let superseded: Vec<&str> = self
             .findings
             .iter()
@@ -434,10 +452,7 @@ impl Report<'_> {
             .iter()
             .filter(|step| !superseded.iter().any(|p| step.starts_with(p)))
             .filter(|step| facts.fits(step))
-            .map(|step| match known.fill(step) {
-                Cow::Borrowed(_) => Cow::Borrowed(step.as_ref()),
-                Cow::Owned(s) => Cow::Owned(s),
-            })
+            .map(|step| fill_url(&urls, known.fill(step), step.as_ref()))
             .collect();
         // A reason that looks like a typo: the outcome it looks like comes first.
         if let (How::Suggestion, Some(meant)) = (self.found.how, self.found.suggestion) {
@@ -469,16 +484,14 @@ impl Report<'_> {
     ) -> Vec<Cow<'c, str>> {
         let known = self.known();
         let facts = self.facts();
+        let urls = self.urls();
         finding
             .check(catalog)
             .next_steps
             .iter()
             .take(most)
             .filter(|step| facts.fits(step))
-            .map(|step| match known.fill(step) {
-                Cow::Borrowed(_) => Cow::Borrowed(step.as_str()),
-                Cow::Owned(s) => Cow::Owned(s),
-            })
+            .map(|step| fill_url(&urls, known.fill(step), step.as_str()))
             .collect()
     }
 

@@ -270,3 +270,38 @@ fn an_outcomes_own_error_line_is_not_an_error_of_the_crawl() {
         .expect("evidence")
         .contains("1 of them the memory extension's own shutdown line"));
 }
+
+#[test]
+fn a_url_the_log_names_fills_the_command_that_needs_one() {
+    let json_steps_of =
+        |version: &str, name: &str| json_steps(&answers_of(&real(version, name))[0]);
+    // A request the site refused, from its `Gave up retrying ... 429` line.
+    let steps = json_steps_of("2.19.0", "blocked");
+    let fetch = steps
+        .iter()
+        .find(|s| s.starts_with("Fetch a refused URL"))
+        .expect("the fetch step");
+    assert!(
+        fetch.contains("`scrapy fetch 'http://127.0.0.1:") && fetch.contains("/status/429?"),
+        "{fetch}"
+    );
+    // A page whose callback raised, from its `Spider error processing` line.
+    for name in ["errors", "closespider_errorcount"] {
+        let steps = json_steps_of("2.19.0", name);
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.contains("'http://127.0.0.1:") && s.contains("/item/")),
+            "{name}: {steps:#?}"
+        );
+    }
+    // Where nothing names one, the placeholder stays.
+    let (answers, _) = common::explain_json(
+        br#"{"close_reason":"finished","scrapystats":{"finish_reason":"finished","item_scraped_count":3,"log_count/ERROR":0,"downloader/response_status_count/200":2,"downloader/response_status_count/403":8}}"#,
+    );
+    let steps = json_steps(&answers[0]);
+    assert!(
+        steps.iter().any(|s| s.contains("`scrapy fetch URL`")),
+        "{steps:#?}"
+    );
+}
