@@ -130,6 +130,9 @@ impl Urls {
     /// `step` with its `URL` placeholder in a command filled, where the log names one of
     /// the kind the step means.
     pub fn fill(&self, step: &str) -> Option<String> {
+        if self.refused.is_none() && self.failing.is_none() {
+            return None;
+        }
         let (_, kind) = URL_STEPS
             .iter()
             .find(|(opening, _)| step.starts_with(opening))?;
@@ -198,6 +201,10 @@ impl Known {
 
     /// Whether a step fits what is known (a step no condition names always does).
     pub fn fits(&self, step: &str) -> bool {
+        // Every opening starts with one of these letters: most steps are told at once.
+        if !step.starts_with(['O', 'I', 'L', 'R', 'C']) {
+            return true;
+        }
         // The longest opening that matches names the step.
         let needs = CONDITIONS
             .iter()
@@ -222,11 +229,15 @@ impl Known {
 
 /// A Scrapy Cloud job key: `project/spider/job`, three numbers.
 fn is_cloud_key(key: &str) -> bool {
-    let parts: Vec<&str> = key.split('/').collect();
-    parts.len() == 3
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    // Counted, not collected: this runs for every record of a stream.
+    let mut parts = 0;
+    for part in key.split('/') {
+        parts += 1;
+        if parts > 3 || part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+    }
+    parts == 3
 }
 
 #[cfg(test)]
@@ -282,6 +293,13 @@ mod tests {
             "<GET https://a.example/…>",
         ] {
             assert_eq!(request_url(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn every_condition_opens_with_a_letter_the_quick_test_knows() {
+        for opening in conditional_openings() {
+            assert!(opening.starts_with(['O', 'I', 'L', 'R', 'C']), "{opening}");
         }
     }
 
