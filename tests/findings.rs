@@ -1062,3 +1062,23 @@ fn a_site_that_moved_its_pages_is_not_ok() {
     );
     assert_eq!(code, Some(0), "{report}");
 }
+
+#[test]
+fn a_count_limit_passed_by_the_requests_in_flight_is_said_in_numbers() {
+    // The real Scrapy, five item pages fetched at once against CLOSESPIDER_ITEMCOUNT=2.
+    let (report, code) = only("2.19.0", "itemcount_overshoot", &[]);
+    assert_eq!(report["outcome"], "closespider_itemcount");
+    assert_eq!(code, Some(0), "a limit working as configured stays OK");
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains("5 items scraped for a limit of 2: Scrapy stops scheduling at the limit"),
+        "{notes}"
+    );
+    // Stopped right at the limit: nothing to say.
+    let (report, _) = only("2.19.0", "closespider_itemcount", &[]);
+    assert!(
+        !report["notes"].to_string().contains("for a limit of"),
+        "{}",
+        report["notes"]
+    );
+}

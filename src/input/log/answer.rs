@@ -445,6 +445,19 @@ impl Answering {
         if let Some(setting) = reason.as_deref().and_then(closespider_setting) {
             if let Some(value) = self.run.setting(setting) {
                 notes.push(format!("{setting} is {value} (Overridden settings)"));
+                // Past a count limit by more than a little: the crawl did not stop at once.
+                let counted = match setting {
+                    "CLOSESPIDER_ITEMCOUNT" => job.items().map(|n| (n, "items scraped")),
+                    "CLOSESPIDER_PAGECOUNT" => job.pages().map(|n| (n, "responses received")),
+                    _ => None,
+                };
+                if let (Some((count, what)), Ok(limit)) = (counted, value.parse::<u64>()) {
+                    if limit > 0 && count > limit {
+                        notes.push(format!(
+                            "{count} {what} for a limit of {limit}: Scrapy stops scheduling at the limit, but the requests already in flight (up to CONCURRENT_REQUESTS) are finished and their items kept"
+                        ));
+                    }
+                }
             }
         }
         job.close_reason = reason.map(Cow::Owned);
