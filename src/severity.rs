@@ -1,8 +1,6 @@
 //! The one ordered verdict type and the tallies built from it. Every other module asks this
 //! one which verdict is worse, so the order lives in exactly one place.
 
-use std::fmt;
-
 use serde::Deserialize;
 
 /// Declared from best to worst: the derived `Ord` is the contract's
@@ -55,12 +53,6 @@ impl Severity {
         Severity::WORST_FIRST
             .into_iter()
             .find(|s| s.as_str().eq_ignore_ascii_case(text.trim()))
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -150,6 +142,21 @@ mod tests {
         assert_eq!((a.total(), a.read(), a.malformed), (3, 2, 1));
         assert_eq!(a.worst(), Some(Severity::Critical));
         assert_eq!(Tally::default().worst(), None);
+    }
+
+    #[test]
+    fn a_regraded_job_moves_and_an_empty_slot_gives_none() {
+        let mut tally = Tally::default();
+        tally.add(Severity::Ok);
+        tally.add(Severity::Ok);
+        tally.regrade(Severity::Ok, Severity::Warning);
+        assert_eq!(tally.count(Severity::Ok), 1);
+        assert_eq!(tally.count(Severity::Warning), 1);
+        // No job was counted CRITICAL: nothing moves, and nothing wraps below zero.
+        tally.regrade(Severity::Critical, Severity::Unknown);
+        assert_eq!(tally.count(Severity::Critical), 0);
+        assert_eq!(tally.count(Severity::Unknown), 0);
+        assert_eq!(tally.total(), 2);
     }
 
     #[test]
