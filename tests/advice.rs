@@ -305,3 +305,89 @@ fn a_url_the_log_names_fills_the_command_that_needs_one() {
         "{steps:#?}"
     );
 }
+
+#[test]
+fn a_step_is_left_out_only_where_the_fact_that_contradicts_it_is_known() {
+    let steps_of = |text: &str| {
+        let (answers, _) = common::explain_json(text.as_bytes());
+        json_steps(&answers[0])
+    };
+    let with_errors = |key: &str| {
+        format!(
+            r#"{{{key}"close_reason":"finished","scrapystats":{{"finish_reason":"finished","item_scraped_count":3,"log_count/ERROR":4}}}}"#
+        )
+    };
+    let cloud = |steps: &[String]| steps.iter().any(|s| s.starts_with("On Scrapy Cloud"));
+    // A Scrapy Cloud key: its dashboard and shub are the way to the log.
+    assert!(cloud(&steps_of(&with_errors(r#""key":"123/4/56","#))));
+    // Another key (Scrapyd's, a scheduler's): they are not.
+    assert!(!cloud(&steps_of(&with_errors(r#""key":"local-run-7","#))));
+    // No key and no log: nothing says where it ran, so the step stays.
+    assert!(cloud(&steps_of(&with_errors(""))));
+    // A whole dump without item_dropped_count dropped nothing; pages were crawled.
+    let answers = answers_of(&real("2.19.0", "zero_items"));
+    let steps = json_steps(&answers[0]);
+    assert!(answers[0]["job"]["pages"].as_u64() > Some(0));
+    assert!(
+        steps
+            .iter()
+            .all(|s| !s.starts_with("If no page was crawled either")),
+        "{steps:#?}"
+    );
+    // No page was crawled (the memory limit stopped it at once): that step is the one.
+    let memory = json_steps(&answers_of(&real("2.19.0", "memusage"))[0]);
+    assert!(
+        memory
+            .iter()
+            .any(|s| s.starts_with("If no page was crawled either")),
+        "{memory:#?}"
+    );
+    assert!(
+        steps
+            .iter()
+            .all(|s| !s.starts_with("If items were yielded but dropped")),
+        "{steps:#?}"
+    );
+    // The run time is shown but CLOSESPIDER_TIMEOUT is not (set in code, not in Overridden
+    // settings): comparing them is still the way to confirm it.
+    let log = "2024-01-01 00:00:00 [scrapy.utils.log] INFO: Scrapy 2.19.0 started (bot: b)\n\
+2024-01-01 00:00:00 [scrapy.crawler] INFO: Overridden settings:\n{'BOT_NAME': 'b'}\n\
+2024-01-01 00:00:01 [scrapy.core.engine] INFO: Spider opened\n\
+2024-01-01 01:00:01 [scrapy.core.engine] INFO: Closing spider (closespider_timeout)\n\
+2024-01-01 01:00:01 [scrapy.statscollectors] INFO: Dumping Scrapy stats:\n\
+{'elapsed_time_seconds': 3600.0,\n 'finish_reason': 'closespider_timeout',\n 'item_scraped_count': 9,\n 'log_count/ERROR': 0}\n\
+2024-01-01 01:00:01 [scrapy.core.engine] INFO: Spider closed (closespider_timeout)\n";
+    let steps = steps_of(log);
+    assert!(
+        steps
+            .iter()
+            .any(|s| s.starts_with("Compare the run's elapsed time")),
+        "{steps:#?}"
+    );
+    // CLOSESPIDER_TIMEOUT is shown but the run time is not (no stats dump).
+    let no_dump = log
+        .lines()
+        .filter(|l| !l.contains("Dumping") && !l.starts_with('{') && !l.starts_with(' '))
+        .map(|l| l.replace("{'BOT_NAME': 'b'}", ""))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace(
+            "Overridden settings:",
+            "Overridden settings:\n{'BOT_NAME': 'b', 'CLOSESPIDER_TIMEOUT': 3600}",
+        );
+    let steps = steps_of(&no_dump);
+    assert!(
+        steps
+            .iter()
+            .any(|s| s.starts_with("Compare the run's elapsed time")),
+        "{no_dump}\n{steps:#?}"
+    );
+    // The memory peak is known, the limit is not: comparing them is still the step.
+    let steps = steps_of(
+        r#"{"close_reason":"memusage_exceeded","scrapystats":{"finish_reason":"memusage_exceeded","memusage/max":400000000,"item_scraped_count":3}}"#,
+    );
+    assert!(
+        steps.iter().any(|s| s.starts_with("Compare memusage/max")),
+        "{steps:#?}"
+    );
+}
