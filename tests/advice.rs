@@ -82,6 +82,15 @@ fn answers_of(path: &Path) -> Vec<Value> {
     common::json_lines(&output)
 }
 
+/// The finding `id` of an answer; the test fails where it did not fire.
+fn finding_of(answer: &Value, id: &str) -> Value {
+    answer["findings"]
+        .as_array()
+        .and_then(|all| all.iter().find(|f| f["id"] == id))
+        .cloned()
+        .unwrap_or_else(|| panic!("no {id} in {answer}"))
+}
+
 /// Every step an answer's JSON gives: the outcome's and each finding's.
 fn json_steps(answer: &Value) -> Vec<String> {
     let mut steps: Vec<String> = answer["next_steps"]
@@ -232,13 +241,7 @@ fn an_outcomes_own_error_line_is_not_an_error_of_the_crawl() {
     // Scrapy 2.11 logs the memory line at every check until the process ends, and then
     // fails to stop an engine that is not running: those two are the crawl's.
     let answers = answers_of(&real("2.11.2", "memusage"));
-    let finding = answers[0]["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .find(|f| f["id"] == "errors_logged")
-        .cloned()
-        .expect("errors_logged");
+    let finding = finding_of(&answers[0], "errors_logged");
     assert_eq!(finding["value"], 2.0, "{finding}");
     assert!(finding["evidence"][0]
         .as_str()
@@ -257,13 +260,7 @@ fn an_outcomes_own_error_line_is_not_an_error_of_the_crawl() {
         alone[0]
     );
     let (more, _) = common::explain_json(record(3).as_bytes());
-    let finding = more[0]["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .find(|f| f["id"] == "errors_logged")
-        .cloned()
-        .expect("errors_logged");
+    let finding = finding_of(&more[0], "errors_logged");
     assert_eq!(finding["value"], 2.0, "{finding}");
     assert!(finding["evidence"][0]
         .as_str()

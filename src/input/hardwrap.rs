@@ -22,21 +22,24 @@ pub fn width(window: &[u8]) -> Option<usize> {
         Some(at) => &window[..at],
         None => return None,
     };
-    let rows: Vec<&[u8]> = super::reader::split_lines(complete)
+    // Every log read is asked this once: each row is measured once.
+    let rows: Vec<(&[u8], usize)> = super::reader::split_lines(complete)
         .map(super::reader::trim_cr)
         .take(4096)
+        .map(|row| (row, columns(row)))
         .collect();
-    let widest = rows.iter().map(|row| columns(row)).max()?;
+    let widest = rows.iter().map(|(_, wide)| *wide).max()?;
     if !WIDTHS.contains(&widest) {
         return None;
     }
     let (mut full, mut went_on, mut mid_text) = (0usize, 0usize, 0usize);
     for pair in rows.windows(2) {
-        if columns(pair[0]) == widest {
+        let ((row, wide), (next, _)) = (pair[0], pair[1]);
+        if wide == widest {
             full += 1;
-            if continues(pair[1]) {
+            if continues(next) {
                 went_on += 1;
-                if cut_inside(pair[0], pair[1]) {
+                if cut_inside(row, next) {
                     mid_text += 1;
                 }
             }

@@ -511,20 +511,12 @@ fn scan_log<R: Read, C: Consumer>(
         return Err(io::Error::other("could not build the log searcher"));
     }
     let mut found = log::Found::default();
-    loop {
-        let mut skipped = 0;
-        let block = reader.next_block(SCAN_BLOCK, &mut || consumer.idle(), &mut |_, _| {
-            skipped += 1
-        })?;
-        let Some(block) = block else {
-            log.skipped(skipped);
-            return Ok(());
-        };
-        log::search_block(block.text, &mut found);
-        log.scan_found(block.text, block.first_line, &found);
-        log.skipped(skipped);
-        ended(log, consumer)?;
-    }
+    log_blocks(log, reader, consumer, ended, &mut |log, block| {
+        if let Some(block) = block {
+            log::search_block(block.text, &mut found);
+            log.scan_found(block.text, block.first_line, &found);
+        }
+    })
 }
 
 /// Reads a log whose lines a console cut at `width` (see `hardwrap`), line by line once
@@ -537,22 +529,40 @@ fn read_cut_log<R: Read, C: Consumer>(
     ended: &mut dyn FnMut(&mut LogReader, &mut C) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut unwrapper = hardwrap::Unwrapper::new(width);
+    log_blocks(log, reader, consumer, ended, &mut |log, block| {
+        let mut read = |line: &[u8], first, last| log.cut_line(line, first, last);
+        match block {
+            Some(block) => {
+                for (number, row) in block.lines() {
+                    unwrapper.row(row, number, &mut read);
+                }
+            }
+            None => unwrapper.flush(&mut read),
+        }
+    })
+}
+
+/// The block loop of a log read from a stream: `read` gets each block of whole lines, then
+/// `None` at the end; lines over the cap are counted as skipped, and the runs that have
+/// ended are handed out after each block.
+fn log_blocks<R: Read, C: Consumer>(
+    log: &mut LogReader,
+    reader: &mut Reader<R>,
+    consumer: &mut C,
+    ended: &mut dyn FnMut(&mut LogReader, &mut C) -> io::Result<()>,
+    read: &mut dyn FnMut(&mut LogReader, Option<reader::Block<'_>>),
+) -> io::Result<()> {
     loop {
         let mut skipped = 0;
         let block = reader.next_block(SCAN_BLOCK, &mut || consumer.idle(), &mut |_, _| {
             skipped += 1
         })?;
-        let Some(block) = block else {
-            unwrapper.flush(&mut |line, first, last| log.cut_line(line, first, last));
-            log.skipped(skipped);
-            return Ok(());
-        };
-        for (number, row) in block.lines() {
-            unwrapper.row(row, number, &mut |line, first, last| {
-                log.cut_line(line, first, last)
-            });
-        }
+        let last = block.is_none();
+        read(log, block);
         log.skipped(skipped);
+        if last {
+            return Ok(());
+        }
         ended(log, consumer)?;
     }
 }
