@@ -8,6 +8,7 @@
 //! keeps every key matching a step), the way a check's `supersedes` names the steps it
 //! replaces; a user catalog's own steps are never left out.
 
+use crate::evidence::LogEvidence;
 use crate::job::Job;
 
 /// What a step needs of the crawl to be true of it.
@@ -15,8 +16,9 @@ use crate::job::Job;
 enum Needs {
     /// At least one response was received (a page to open).
     Pages,
-    /// No response was received.
-    NoPages,
+    /// No response was received, the crawl logged errors of its own, and nothing from
+    /// outside stopped it before its first response (the first requests failed).
+    FailedRequests,
     /// At least one ERROR or CRITICAL line.
     Errors,
     /// At least one item was dropped by a pipeline.
@@ -35,7 +37,7 @@ enum Needs {
 const CONDITIONS: [(&str, Needs); 11] = [
     ("Open a crawled page", Needs::Pages),
     ("Open one of those pages", Needs::Pages),
-    ("If no page was crawled either", Needs::NoPages),
+    ("If no page was crawled either", Needs::FailedRequests),
     ("If items were yielded but dropped", Needs::Dropped),
     ("Look for ERROR and CRITICAL lines", Needs::Errors),
     ("If errors are expected", Needs::Errors),
@@ -90,6 +92,8 @@ fn request_url(text: &str) -> Option<&str> {
 pub struct Urls {
     refused: Option<String>,
     failing: Option<String>,
+    /// The callback that raised on the `failing` page, where its traceback names it.
+    callback: Option<String>,
 }
 
 impl Urls {
@@ -102,15 +106,34 @@ impl Urls {
             let refusal = ["403", "407", "429"].iter().any(|c| why.starts_with(c));
             refusal.then(|| request_url(&q.text)).flatten()
         });
-        let failing = evidence
-            .error_groups
+        // The first page a callback raised on, with the callback where its traceback
+        // names it (both of one error, so the command reproduces that error).
+        let traced = evidence
+            .exceptions
             .iter()
-            .filter(|g| g.pattern.starts_with("Spider error processing"))
-            .min_by_key(|g| g.first.line)
-            .and_then(|g| request_url(&g.first.text));
+            .filter_map(|e| {
+                let after = e.after.as_deref()?;
+                let url =
+                    request_url(after).filter(|_| after.starts_with("Spider error processing"))?;
+                Some((e.first.line, url, e.callback.as_deref()))
+            })
+            .min_by_key(|(line, ..)| *line);
+        let (failing, callback) = match traced {
+            Some((_, url, callback)) => (Some(url), callback),
+            None => {
+                let url = evidence
+                    .error_groups
+                    .iter()
+                    .filter(|g| g.pattern.starts_with("Spider error processing"))
+                    .min_by_key(|g| g.first.line)
+                    .and_then(|g| request_url(&g.first.text));
+                (url, None)
+            }
+        };
         Urls {
             refused: refused.map(String::from),
             failing: failing.map(String::from),
+            callback: callback.map(String::from),
         }
     }
 
@@ -127,8 +150,14 @@ impl Urls {
             UrlKind::Refused => self.refused.as_deref()?,
             UrlKind::Failing => self.failing.as_deref()?,
         };
-        step.contains(" URL`")
-            .then(|| step.replace(" URL`", &format!(" '{url}'`")))
+        if !step.contains(" URL`") {
+            return None;
+        }
+        let mut filled = step.replace(" URL`", &format!(" '{url}'`"));
+        if let (UrlKind::Failing, Some(callback)) = (kind, &self.callback) {
+            filled = filled.replace("-c CALLBACK ", &format!("-c {callback} "));
+        }
+        Some(filled)
     }
 }
 
@@ -140,17 +169,25 @@ pub struct Known {
     dropped: Option<u64>,
     /// `Some(true)`: a Scrapy Cloud job key; `Some(false)`: a log file or Scrapyd.
     scrapy_cloud: Option<bool>,
+    /// The outcome ends a crawl whatever its requests did (a memory limit, a signal, a
+    /// cancellation, a timeout, a start that failed).
+    stopped_from_outside: bool,
     timeout_shown: bool,
     memory_shown: bool,
     signal_shown: bool,
 }
 
 impl Known {
-    pub fn of(job: Option<&Job<'_>>, memory_limit: Option<u64>) -> Known {
+    /// `outcome`: the catalog's name of the outcome, where the reason was found by name.
+    pub fn of(job: Option<&Job<'_>>, memory_limit: Option<u64>, outcome: Option<&str>) -> Known {
         let Some(job) = job else {
             return Known::default();
         };
         let log = job.log.as_deref();
+        let (own_lines, _) = match log {
+            Some(log) => log.evidence.own_error_lines(outcome),
+            None => LogEvidence::default().own_error_lines(outcome),
+        };
         let scrapy_cloud = match job.key.as_deref() {
             Some(key) if is_cloud_key(key) => Some(true),
             Some(_) => Some(false),
@@ -173,13 +210,14 @@ impl Known {
                 // A whole dump without `response_received_count` received nothing.
                 complete_dump.then_some(0)
             }),
-            errors: job.errors(),
+            errors: job.errors().map(|n| n.saturating_sub(own_lines)),
             dropped: job
                 .stats
                 .counters()
                 .items_dropped
                 .or_else(|| complete_dump.then_some(0)),
             scrapy_cloud,
+            stopped_from_outside: outcome.is_some_and(stops_from_outside),
             timeout_shown: timeout_set && job.run_seconds().is_some(),
             memory_shown: job.stats.memory_peak.is_some() && memory_limit.is_some(),
             signal_shown: log.is_some_and(|l| l.evidence.signal.is_some()),
@@ -203,7 +241,11 @@ impl Known {
         };
         match needs {
             Needs::Pages => self.pages != Some(0),
-            Needs::NoPages => self.pages.is_none_or(|p| p == 0),
+            Needs::FailedRequests => {
+                self.pages.is_none_or(|p| p == 0)
+                    && self.errors != Some(0)
+                    && !self.stopped_from_outside
+            }
             Needs::Errors => self.errors != Some(0),
             Needs::Dropped => self.dropped != Some(0),
             Needs::ScrapyCloud => self.scrapy_cloud != Some(false),
@@ -212,6 +254,22 @@ impl Known {
             Needs::SignalUnknown => !self.signal_shown,
         }
     }
+}
+
+/// Outcomes that end a crawl whatever its requests did: with no page crawled under one of
+/// them, the first requests may simply not have been answered yet.
+fn stops_from_outside(outcome: &str) -> bool {
+    matches!(
+        outcome,
+        "memusage_exceeded"
+            | "diskusage_exceeded"
+            | "shutdown"
+            | "start_error"
+            | "project_deleted"
+            | "failed"
+    ) || ["cancel", "killed", "closespider_timeout"]
+        .iter()
+        .any(|stop| outcome.starts_with(stop))
 }
 
 /// A Scrapy Cloud job key: `project/spider/job`, three numbers.

@@ -45,6 +45,9 @@ pub struct ExceptionGroup {
     pub first: Quote,
     /// The innermost frame of the first one: `path/to/file.py:38 in parse_page`.
     pub frame: Option<String>,
+    /// The function of the first one's outermost frame in the project's spiders: the
+    /// callback, when Scrapy called one.
+    pub callback: Option<String>,
     /// The ERROR message just before the first one (`Spider error processing <GET ...>`).
     pub after: Option<String>,
 }
@@ -130,11 +133,18 @@ impl LogEvidence {
         }
     }
 
-    /// A traceback's last exception line, with its innermost frame and the ERROR message
-    /// it belongs to.
-    /// `frame` is the innermost `File "...", line N, in f` line as written; it is read only
-    /// for the first exception of a type.
-    pub fn exception(&mut self, text: &str, line: u64, frame: Option<&str>, after: Option<&str>) {
+    /// A traceback's last exception line, with its innermost frame, the function of its
+    /// first frame in the project's spiders (`callback`) and the ERROR message it belongs
+    /// to. `frame` is the innermost `File "...", line N, in f` line as written; it is read
+    /// only for the first exception of a type.
+    pub fn exception(
+        &mut self,
+        text: &str,
+        line: u64,
+        frame: Option<&str>,
+        callback: Option<&str>,
+        after: Option<&str>,
+    ) {
         let kind = exception_kind(text);
         if let Some(group) = self.exceptions.iter_mut().find(|g| g.kind == kind) {
             group.count += 1;
@@ -144,6 +154,7 @@ impl LogEvidence {
                 count: 1,
                 first: Quote::new(line, text),
                 frame: frame.and_then(self::frame),
+                callback: callback.map(String::from),
                 after: after.map(|a| cap(&redact_credentials(a))),
             });
         }
@@ -180,6 +191,31 @@ impl LogEvidence {
             .or(later.browser_out_of_memory);
         self.signal = later.signal.or(self.signal.take());
         self.forced |= later.forced;
+    }
+
+    /// The ERROR lines that are the outcome's own words, not errors of the crawl, and what
+    /// they are: the memory extension's `Memory usage exceeded ... Shutting down Scrapy...`
+    /// (once, or every check until the process ends, as 2.11 does), the engine's `Error
+    /// while reading start items and requests` (its own check and the outcome say it).
+    /// Counted from the log where it shows them; a record's count holds the one line Scrapy
+    /// logs.
+    pub fn own_error_lines(&self, outcome: Option<&str>) -> (u64, &'static str) {
+        let logged = |opening: &str| -> u64 {
+            self.error_groups
+                .iter()
+                .filter(|g| g.level == "ERROR" && g.pattern.starts_with(opening))
+                .map(|g| g.count)
+                .sum()
+        };
+        if outcome == Some("memusage_exceeded") {
+            let lines = logged("Memory usage exceeded").max(1);
+            (lines, "the memory extension's own shutdown line")
+        } else if self.start_error.is_some() {
+            let lines = logged("Error while").max(1);
+            (lines, "the start error's own line")
+        } else {
+            (0, "")
+        }
     }
 
     /// Groups most frequent first (first seen first among equals).
@@ -359,6 +395,27 @@ pub fn frame(line: &str) -> Option<String> {
     }))
 }
 
+/// The function a traceback's `File "...", line N, in f` line names, where the file is in a
+/// project's `spiders` package (the layout `scrapy startproject` makes) and not in an
+/// installed package (Scrapy's own `scrapy/spiders/crawl.py` is one): in a spider error,
+/// the first such frame is the callback Scrapy called.
+pub fn spider_function(line: &str) -> Option<&str> {
+    let rest = line.trim().strip_prefix("File \"")?;
+    let (path, rest) = rest.split_once('"')?;
+    let mut dirs = path.split(['/', '\\']).rev().skip(1);
+    let in_spiders = dirs.clone().any(|dir| dir == "spiders");
+    let installed = dirs.any(|dir| dir == "site-packages" || dir == "dist-packages");
+    let (_, function) = rest.rsplit_once(", in ")?;
+    let function = function.trim();
+    let identifier = !function.is_empty()
+        && function.len() <= 80
+        && !function.starts_with(|c: char| c.is_ascii_digit())
+        && function
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_');
+    (in_spiders && !installed && identifier).then_some(function)
+}
+
 /// `ftp://user:secret@host/x` as `ftp://user:***@host/x`: a feed URI in a quoted log line
 /// should not put a password on somebody's screen.
 pub fn redact_credentials(text: &str) -> String {
@@ -426,6 +483,44 @@ mod tests {
         assert_eq!(shape("odd :// here"), "odd :// here");
         assert_eq!(shape("see https://example.com/a?b=1 now"), "see URL now");
         assert!(shape(&"x".repeat(10_000)).chars().count() <= QUOTE_CAP + 1);
+    }
+
+    #[test]
+    fn a_callback_is_the_first_frame_in_the_projects_spiders() {
+        for (line, function) in [
+            (
+                r#"  File "/tmp/p/proj/spiders/__init__.py", line 38, in parse_page"#,
+                Some("parse_page"),
+            ),
+            (
+                r#"File "C:\work\shop\spiders\items.py", line 9, in parse_item"#,
+                Some("parse_item"),
+            ),
+            (
+                r#"  File "/app/__main__.egg/shop/spiders/sub/a.py", line 1, in parse"#,
+                Some("parse"),
+            ),
+            // Scrapy's own spiders package, installed.
+            (
+                r#"  File "/v/lib/python3.11/site-packages/scrapy/spiders/crawl.py", line 5, in _parse_response"#,
+                None,
+            ),
+            // Not in a spiders package; a file named spiders.py is not one.
+            (
+                r#"  File "/tmp/p/proj/middlewares.py", line 3, in process_spider_output"#,
+                None,
+            ),
+            (r#"  File "/tmp/p/proj/spiders.py", line 3, in parse"#, None),
+            // Not a name a command can take.
+            (
+                r#"  File "/tmp/p/proj/spiders/a.py", line 3, in <lambda>"#,
+                None,
+            ),
+            (r#"  File "/tmp/p/proj/spiders/a.py", line 3"#, None),
+            ("  raise ValueError()", None),
+        ] {
+            assert_eq!(spider_function(line), function, "{line}");
+        }
     }
 
     #[test]

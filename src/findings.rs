@@ -548,37 +548,13 @@ fn exception_line(e: &crate::evidence::ExceptionGroup) -> String {
     line
 }
 
-/// The ERROR lines that are the outcome's own words, not errors of the crawl: the memory
-/// extension's `Memory usage exceeded ... Shutting down Scrapy...` (once, or every check
-/// until the process ends, as 2.11 does), the engine's `Error while reading start items and
-/// requests` (its own check and the outcome say it). Counted from the log where it shows
-/// them; a record's count holds the one line Scrapy logs.
-fn own_error_lines(context: &Context, log: &LogEvidence) -> (u64, &'static str) {
-    let logged = |opening: &str| -> u64 {
-        log.error_groups
-            .iter()
-            .filter(|g| g.level == "ERROR" && g.pattern.starts_with(opening))
-            .map(|g| g.count)
-            .sum()
-    };
-    if context.outcome == Some("memusage_exceeded") {
-        let lines = logged("Memory usage exceeded").max(1);
-        (lines, "the memory extension's own shutdown line")
-    } else if log.start_error.is_some() {
-        let lines = logged("Error while").max(1);
-        (lines, "the start error's own line")
-    } else {
-        (0, "")
-    }
-}
-
 fn errors_logged(
     context: &Context,
     job: &Job,
     _: &Counters,
     log: &LogEvidence,
 ) -> Option<Measured> {
-    let (own, own_words) = own_error_lines(context, log);
+    let (own, own_words) = log.own_error_lines(context.outcome);
     if !context.detail && job.log.is_none() {
         // A record's own count: the verdict needs nothing more.
         let errors = job

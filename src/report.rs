@@ -429,16 +429,21 @@ impl Report<'_> {
     }
 
     /// What the crawl read shows, for the steps that hold only under a condition.
-    fn facts(&self) -> crate::advice::Known {
+    fn facts(&self, catalog: &Catalog) -> crate::advice::Known {
         let job = self.job.as_deref();
-        crate::advice::Known::of(job, job.and_then(|j| j.memory_limit))
+        let outcome = self
+            .found
+            .how
+            .is_by_name()
+            .then(|| catalog.entries[self.found.entry].name.as_str());
+        crate::advice::Known::of(job, job.and_then(|j| j.memory_limit), outcome)
     }
 
     /// The outcome's own next steps, with what the input knows filled in and without the
     /// ones a finding's advice replaces or the crawl's facts contradict.
     pub fn outcome_steps<'c>(&self, catalog: &'c Catalog) -> Vec<Cow<'c, str>> {
         let known = self.known();
-        let facts = self.facts();
+        let facts = self.facts(catalog);
         let urls = self.urls();
         let superseded: Vec<&str> = self
             .findings
@@ -475,7 +480,7 @@ impl Report<'_> {
         self.first_finding_steps(catalog, finding, usize::MAX)
     }
 
-    /// The first `most` of a finding's steps, less those the facts contradict.
+    /// The first `most` of a finding's steps that the facts do not contradict.
     fn first_finding_steps<'c>(
         &self,
         catalog: &'c Catalog,
@@ -483,14 +488,14 @@ impl Report<'_> {
         most: usize,
     ) -> Vec<Cow<'c, str>> {
         let known = self.known();
-        let facts = self.facts();
+        let facts = self.facts(catalog);
         let urls = self.urls();
         finding
             .check(catalog)
             .next_steps
             .iter()
-            .take(most)
             .filter(|step| facts.fits(step))
+            .take(most)
             .map(|step| fill_url(&urls, known.fill(step), step.as_str()))
             .collect()
     }
@@ -498,8 +503,8 @@ impl Report<'_> {
     /// The next steps for the card, in the order of cause: what made the verdict first (the
     /// outcome, where it is at least as bad as every finding and not OK; else the worst
     /// finding), the other findings after, the outcome's general advice last. A finding
-    /// below the verdict gives its first step only (none, where that one does not fit the
-    /// crawl), so that what matters most is not buried (JSON keeps every step); a step
+    /// below the verdict gives only its first step that fits the crawl, so that what
+    /// matters most is not buried (JSON keeps every step); a step
     /// said twice is said once.
     pub fn all_steps<'c>(&self, catalog: &'c Catalog) -> Vec<Cow<'c, str>> {
         let mut steps: Vec<Cow<'c, str>> = Vec::new();

@@ -292,6 +292,17 @@ fn a_url_the_log_names_fills_the_command_that_needs_one() {
             "{name}: {steps:#?}"
         );
     }
+    // The callback that raised on that page, from the same error's traceback.
+    for version in ["2.11.2", "2.19.0"] {
+        let steps = json_steps_of(version, "errors");
+        assert!(
+            steps
+                .iter()
+                .any(|s| s
+                    .contains("`scrapy parse --spider SPIDER -c parse_page 'http://127.0.0.1:")),
+            "{version}: {steps:#?}"
+        );
+    }
     // Where nothing names one, the placeholder stays.
     let (answers, _) = common::explain_json(
         br#"{"close_reason":"finished","scrapystats":{"finish_reason":"finished","item_scraped_count":3,"log_count/ERROR":0,"downloader/response_status_count/200":2,"downloader/response_status_count/403":8}}"#,
@@ -331,13 +342,13 @@ fn a_step_is_left_out_only_where_the_fact_that_contradicts_it_is_known() {
             .all(|s| !s.starts_with("If no page was crawled either")),
         "{steps:#?}"
     );
-    // No page was crawled (the memory limit stopped it at once): that step is the one.
-    let memory = json_steps(&answers_of(&real("2.19.0", "memusage"))[0]);
+    // No page was crawled (every request refused): that step is the one.
+    let refused = json_steps(&answers_of(&real("2.19.0", "refused"))[0]);
     assert!(
-        memory
+        refused
             .iter()
             .any(|s| s.starts_with("If no page was crawled either")),
-        "{memory:#?}"
+        "{refused:#?}"
     );
     assert!(
         steps
@@ -387,4 +398,55 @@ fn a_step_is_left_out_only_where_the_fact_that_contradicts_it_is_known() {
         steps.iter().any(|s| s.starts_with("Compare memusage/max")),
         "{steps:#?}"
     );
+}
+
+#[test]
+fn only_a_crawl_whose_requests_failed_is_told_they_did() {
+    let failed = "the first requests failed";
+    // Every request refused (real Scrapy, both versions): the card and the JSON say it.
+    for version in ["2.11.2", "2.19.0"] {
+        let path = real(version, "refused");
+        let answers = answers_of(&path);
+        assert_eq!(answers[0]["job"]["pages"], 0, "{version}");
+        let steps = json_steps(&answers[0]);
+        assert!(steps.iter().any(|s| s.contains(failed)), "{steps:#?}");
+        let card = card_steps(&card_of(&path));
+        assert!(card.iter().any(|s| s.contains(failed)), "{card:#?}");
+    }
+    // The memory limit stopped the crawl before its first response: nothing failed, and
+    // the only ERROR line is the memory extension's own.
+    for version in ["2.11.2", "2.19.0"] {
+        let path = real(version, "memusage");
+        let answers = answers_of(&path);
+        let mut steps = json_steps(&answers[0]);
+        steps.extend(card_steps(&card_of(&path)));
+        assert!(!steps.iter().any(|s| s.contains(failed)), "{steps:#?}");
+    }
+    let steps_of = |reason: &str, errors: u64| {
+        let record = format!(
+            r#"{{"close_reason":"{reason}","scrapystats":{{"finish_reason":"{reason}","item_scraped_count":0,"log_count/ERROR":{errors}}}}}"#
+        );
+        let (answers, _) = common::explain_json(record.as_bytes());
+        json_steps(&answers[0])
+    };
+    let told =
+        |reason: &str, errors: u64| steps_of(reason, errors).iter().any(|s| s.contains(failed));
+    // Errors and no page, in a crawl that ran its course (or closed for a reason of its own).
+    assert!(told("finished", 3));
+    assert!(told("my_own_stop", 3));
+    // No error: no request failed (there were none, or they were filtered).
+    assert!(!told("finished", 0));
+    // Stopped from outside before any response came: the requests may never have been
+    // answered.
+    for reason in [
+        "shutdown",
+        "cancelled",
+        "closespider_timeout",
+        "killed by oom",
+        "memusage_exceeded",
+    ] {
+        assert!(!told(reason, 3), "{reason}");
+    }
+    // The memory extension's one line is its own: a second one is the crawl's.
+    assert!(!told("memusage_exceeded", 1));
 }

@@ -1082,3 +1082,56 @@ fn a_count_limit_passed_by_the_requests_in_flight_is_said_in_numbers() {
         report["notes"]
     );
 }
+
+#[test]
+fn a_raised_finding_still_fires_only_past_its_threshold() {
+    // 5% refused: below blocked_responses' lowest threshold (10%), so raising the check to
+    // critical changes nothing; 60% refused fires, at the raised level.
+    let stats = |refused: u64| {
+        format!(
+            r#"{{"close_reason":"finished","items":5,"scrapystats":{{"finish_reason":"finished","item_scraped_count":5,"response_received_count":100,"downloader/response_status_count/200":{},"downloader/response_status_count/403":{refused}}}}}"#,
+            100 - refused
+        )
+    };
+    let raise = ["--finding", "blocked_responses=critical"];
+    let (report, code) = record(&stats(5), &raise);
+    assert_eq!(finding(&report, "blocked_responses"), None, "{report}");
+    assert_eq!(code, Some(0));
+    let (report, code) = record(&stats(60), &raise);
+    assert_eq!(
+        finding(&report, "blocked_responses").map(|f| f["severity"].clone()),
+        Some("critical".into())
+    );
+    assert_eq!(code, Some(2));
+}
+
+#[test]
+fn thresholds_are_shown_as_written() {
+    let dir = std::env::temp_dir().join(format!("outcome-shown-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("team.json");
+    std::fs::write(
+        &path,
+        r#"{"checks":[{"id":"errors_logged","levels":{"warning":2.5,"critical":2000}},{"id":"blocked_responses","levels":{"warning":0.01,"critical":0.005}}]}"#,
+    )
+    .expect("catalog written");
+    let listed = outcome()
+        .args(["list", "--checks", "--format", "line", "--catalog"])
+        .arg(&path)
+        .output()
+        .expect("runs");
+    let levels = |id: &str| {
+        rows(&listed)
+            .into_iter()
+            .find(|r| r[0] == id)
+            .map(|r| r[1].clone())
+            .unwrap_or_else(|| panic!("no {id}"))
+    };
+    // A fraction stays a fraction; a whole count is grouped; 1% is 1%, half of one is 0.5%.
+    assert_eq!(levels("errors_logged"), "warning at 2.5, critical at 2,000");
+    assert_eq!(
+        levels("blocked_responses"),
+        "warning at 1%, critical at 0.5%"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

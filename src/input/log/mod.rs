@@ -62,6 +62,8 @@ struct Traceback {
     wrapper: Vec<u8>,
     /// Whether `LogReader::frame_line` holds its innermost frame so far.
     has_frame: bool,
+    /// Whether `LogReader::callback` holds its outermost frame in the project's spiders.
+    has_callback: bool,
     /// The line of the exception line that may end it (the text is in
     /// `LogReader::candidate`).
     candidate: Option<u64>,
@@ -80,6 +82,8 @@ pub struct LogReader {
     last_error_line: Option<u64>,
     /// Buffers reused from one traceback or ERROR line to the next.
     frame_line: String,
+    /// The function of a traceback's first frame in the project's `spiders` package.
+    callback: String,
     candidate: String,
     shape_scratch: String,
     lines: u64,
@@ -106,6 +110,7 @@ impl Default for LogReader {
             last_error: String::new(),
             last_error_line: None,
             frame_line: String::new(),
+            callback: String::new(),
             candidate: String::new(),
             shape_scratch: String::new(),
             lines: 0,
@@ -397,6 +402,7 @@ impl LogReader {
                 indent,
                 wrapper,
                 has_frame: false,
+                has_callback: false,
                 candidate: None,
                 after,
             }));
@@ -484,6 +490,13 @@ impl LogReader {
                 self.frame_line.clear();
                 self.frame_line.push_str(frame);
                 traceback.has_frame = true;
+                if !traceback.has_callback {
+                    if let Some(function) = crate::evidence::spider_function(frame) {
+                        self.callback.clear();
+                        self.callback.push_str(function);
+                        traceback.has_callback = true;
+                    }
+                }
             }
             traceback.left -= 1;
             if traceback.left == 0 {
@@ -502,11 +515,12 @@ impl LogReader {
         if let Some(Collecting::Exception(traceback)) = self.collecting.take() {
             if let Some(line) = traceback.candidate {
                 let frame = traceback.has_frame.then_some(self.frame_line.as_str());
+                let callback = traceback.has_callback.then_some(self.callback.as_str());
                 let after = traceback.after.then_some(self.last_error.as_str());
                 let facts = &mut current(&mut self.runs).now;
                 facts
                     .evidence
-                    .exception(&self.candidate, line, frame, after);
+                    .exception(&self.candidate, line, frame, callback, after);
                 if facts.exception.is_none() {
                     facts.exception = Some((line, quote(&self.candidate)));
                 }
