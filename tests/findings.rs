@@ -1135,3 +1135,99 @@ fn thresholds_are_shown_as_written() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_user_catalog_may_set_a_threshold_at_either_end_of_its_range_but_not_the_measure() {
+    let dir = std::env::temp_dir().join(format!("outcome-ends-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let listed = |text: &str| {
+        let path = dir.join("team.json");
+        std::fs::write(&path, text).expect("catalog written");
+        outcome()
+            .args(["list", "--checks", "--format", "json", "--catalog"])
+            .arg(&path)
+            .output()
+            .expect("runs")
+    };
+    // 0 for a count, 1 (100%) for a share: both are in range.
+    let output = listed(
+        r#"{"checks":[{"id":"errors_logged","levels":{"warning":0}},{"id":"blocked_responses","levels":{"critical":1}}]}"#,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr_of(&output));
+    let checks = json_lines(&output);
+    let check = |id: &str| {
+        checks
+            .iter()
+            .find(|c| c["id"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {id}"))
+    };
+    assert_eq!(check("errors_logged")["levels"]["warning"], 0.0);
+    assert_eq!(check("blocked_responses")["levels"]["critical"], 1.0);
+    // What each check measures is in the listing.
+    assert_eq!(check("blocked_responses")["measure"], "share");
+    assert_eq!(check("errors_logged")["measure"], "count");
+    assert_eq!(check("zero_items")["measure"], "flag");
+    // Past either end: a configuration error naming the check.
+    for (text, words) in [
+        (
+            r#"{"checks":[{"id":"errors_logged","levels":{"warning":-1}}]}"#,
+            "check `errors_logged`: the warning threshold must be a number of 0 or more",
+        ),
+        (
+            r#"{"checks":[{"id":"blocked_responses","levels":{"warning":1.5}}]}"#,
+            "measures a share from 0 to 1: 1.5 is out of range",
+        ),
+        // The measure is the check's code's: the catalog is told which it is.
+        (
+            r#"{"checks":[{"id":"blocked_responses","measure":"count"}]}"#,
+            "check `blocked_responses`: its measure is fixed (`share`)",
+        ),
+    ] {
+        let output = listed(text);
+        assert_eq!(output.status.code(), Some(78), "{text}");
+        assert!(
+            stderr_of(&output).contains(words),
+            "{text}: {}",
+            stderr_of(&output)
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn list_search_finds_a_check_by_any_of_its_words() {
+    let dir = std::env::temp_dir().join(format!("outcome-mentions-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("team.json");
+    // Each word in one place of one check only.
+    std::fs::write(
+        &path,
+        r#"{"checks":[
+            {"id":"zero_items","title":"No item (quokkatitle)"},
+            {"id":"errors_logged","explanation":"Counted (quokkaexplained)."},
+            {"id":"items_dropped","settings":["QUOKKA_SETTING"]},
+            {"id":"server_errors","next_steps":["Ask the quokkastep."]}
+        ]}"#,
+    )
+    .expect("catalog written");
+    for (word, id) in [
+        ("quokkatitle", "zero_items"),
+        ("quokkaexplained", "errors_logged"),
+        ("quokka_setting", "items_dropped"),
+        ("quokkastep", "server_errors"),
+        ("not_found_responses", "not_found_responses"),
+    ] {
+        let output = outcome()
+            .args(["list", "--search", word, "--catalog"])
+            .arg(&path)
+            .output()
+            .expect("runs");
+        assert_eq!(
+            stderr_of(&output),
+            format!("outcome: checks that mention `{word}`: {id} (outcome list --checks)\n"),
+            "{word}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -845,3 +845,117 @@ fn on_a_terminal_output_fits_its_width() {
         .unwrap_or(0);
     assert!((90..=100).contains(&widest), "{widest}\n{card}");
 }
+
+// The Rust versions the README promises.
+
+/// `1.86` as `(1, 86)`.
+fn rust_version(text: &str) -> (u32, u32) {
+    let mut parts = text
+        .trim()
+        .split('.')
+        .map(|p| p.parse::<u32>().expect("a number"));
+    (parts.next().expect("major"), parts.next().unwrap_or(0))
+}
+
+/// No other toolchain can be fetched where the tests run, so the promise is checked where it
+/// can be: every crate the tool links declares a `rust-version` it meets, every crate the
+/// tests add one the README's test version meets, and the README says both. (The tool's own
+/// use of the standard library is held to `rust-version` by clippy's `incompatible_msrv`,
+/// which CI runs with warnings as errors.)
+#[test]
+fn every_dependency_builds_with_the_rust_the_readme_promises() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let host = Process::new("rustc")
+        .arg("-vV")
+        .output()
+        .expect("rustc runs");
+    let host = String::from_utf8_lossy(&host.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: ").map(String::from))
+        .expect("rustc names its host");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let output = Process::new(cargo)
+        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .args(["--filter-platform", &host, "--manifest-path"])
+        .arg(root.join("Cargo.toml"))
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let packages = metadata["packages"].as_array().expect("packages");
+    let package = |id: &str| {
+        packages
+            .iter()
+            .find(|p| p["id"] == id)
+            .unwrap_or_else(|| panic!("no package {id}"))
+    };
+    let root_id = metadata["resolve"]["root"].as_str().expect("a root");
+    let tool = rust_version(
+        package(root_id)["rust_version"]
+            .as_str()
+            .expect("rust-version"),
+    );
+    // The crates the tool links: its own dependencies (normal and build) and theirs.
+    let nodes = metadata["resolve"]["nodes"].as_array().expect("nodes");
+    let mut linked = vec![root_id.to_string()];
+    let mut next = 0;
+    while next < linked.len() {
+        let node = nodes
+            .iter()
+            .find(|n| n["id"] == linked[next])
+            .expect("node");
+        for dep in node["deps"].as_array().into_iter().flatten() {
+            let not_dev = dep["dep_kinds"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|k| k["kind"] != "dev");
+            let id = dep["pkg"].as_str().expect("pkg").to_string();
+            if not_dev && !linked.contains(&id) {
+                linked.push(id);
+            }
+        }
+        next += 1;
+    }
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
+    let readme = common::squeezed(&readme);
+    let promised = |words: &str| {
+        let at = readme
+            .find(words)
+            .unwrap_or_else(|| panic!("README: {words:?}"));
+        let version: String = readme[at + words.len()..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        rust_version(version.trim_end_matches('.'))
+    };
+    assert_eq!(
+        promised("The tool builds with Rust "),
+        tool,
+        "README and Cargo.toml"
+    );
+    let tests = promised("the tests need ");
+    let mut checked = 0;
+    for node in nodes {
+        let id = node["id"].as_str().expect("id");
+        let Some(declared) = package(id)["rust_version"].as_str() else {
+            continue;
+        };
+        let name = package(id)["name"].as_str().unwrap_or(id);
+        let needed = if linked.iter().any(|l| l == id) {
+            tool
+        } else {
+            tests
+        };
+        assert!(
+            rust_version(declared) <= needed,
+            "{name} needs Rust {declared}, more than the {needed:?} promised"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "{checked} crates declared a rust-version");
+}
