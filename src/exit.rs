@@ -57,7 +57,8 @@ Exit status:
 An item's verdict is the worst of its outcome and its findings (`outcome list --checks`).
 With several inputs the verdict is the worst one: CRITICAL > WARNING > UNKNOWN > OK.
 An input or output error (64-78) outranks any verdict.
-With --format nagios every error is one `OUTCOME UNKNOWN - ...` line and status 3.";
+With --format nagios every error is one `OUTCOME UNKNOWN - ...` line and status 3
+(74 if that line cannot be written).";
 
 /// An error that ends the run with a particular status, and its one-line message (already
 /// terminal-safe: whoever builds one escapes what came from outside).

@@ -8,6 +8,7 @@ use clap::error::ErrorKind;
 use clap::Parser;
 
 use outcome::exit::{Error, ExitStatus};
+use outcome::output::Sink;
 use outcome::render::{self, color, nagios};
 use outcome::{cli, commands};
 
@@ -44,10 +45,7 @@ fn main() -> ExitCode {
     let result = match cli::Cli::try_parse_from(&args) {
         Ok(cli) => commands::run(cli),
         Err(err) => match err.kind() {
-            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-                let _ = err.print();
-                return ExitCode::SUCCESS;
-            }
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => print_help(&err),
             _ if nagios_output => Err(Error::usage(clap_summary(&err))),
             _ => {
                 // clap quotes the value it refused: input, so escaped like all input.
@@ -75,19 +73,38 @@ fn main() -> ExitCode {
             }
             // A plugin that could not check says so on stdout, as UNKNOWN; if even that
             // line cannot be written, the output error stands.
-            let mut stdout = std::io::stdout().lock();
-            let said = nagios_output
-                && nagios::error_line(&mut stdout, &err.message)
-                    .and_then(|()| stdout.flush())
-                    .is_ok();
-            if said {
-                ExitStatus::Unknown
-            } else {
+            if !nagios_output {
                 err.status
+            } else {
+                let mut stdout = Sink::stdout();
+                let written = nagios::error_line(&mut stdout, &err.message)
+                    .and_then(|()| stdout.flush())
+                    .map_err(|e| Error::output(&e))
+                    .and_then(|()| stdout.check_present());
+                match written {
+                    Ok(()) => ExitStatus::Unknown,
+                    Err(output) => {
+                        render::warn(palette, &output.message);
+                        output.status
+                    }
+                }
             }
         }
     };
     ExitCode::from(status.code())
+}
+
+/// Help and the version, which clap words, written like any output: a closed pipe is the
+/// reader having read enough, any other failure is 74.
+fn print_help(err: &clap::Error) -> Result<ExitStatus, Error> {
+    let mut stdout = Sink::stdout();
+    stdout.check_present()?;
+    let text = err.render().to_string();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+        .map_err(|e| Error::output(&e))?;
+    Ok(ExitStatus::Ok)
 }
 
 /// clap's message, on one line and without its `error: ` label.

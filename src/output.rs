@@ -52,6 +52,18 @@ impl Sink {
         STDOUT_CLOSED_AT_START.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// `Err` (74) where standard output was closed before we started: nothing written would
+    /// be read.
+    pub fn check_present(&self) -> Result<(), crate::exit::Error> {
+        if self.is_missing() {
+            return Err(crate::exit::Error::new(
+                crate::exit::ExitStatus::IoError,
+                "error writing output: standard output is closed",
+            ));
+        }
+        Ok(())
+    }
+
     /// True once the reader has gone away; producers should stop reading input.
     pub fn is_closed(&self) -> bool {
         self.closed

@@ -647,6 +647,15 @@ fn a_closed_stdout_is_an_output_error() {
         &["explain", "banned"][..],
         &["list"],
         &["completions", "bash"],
+        &["--help"],
+        &["--version"],
+        &[
+            "summary",
+            "--format",
+            "nagios",
+            "-i",
+            "/nonexistent/jobs.jl",
+        ],
     ] {
         let output = std::process::Command::new("sh")
             .arg("-c")

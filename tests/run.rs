@@ -275,6 +275,68 @@ fn signals_are_passed_on_and_outcome_waits_for_the_command() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+#[test]
+fn stack_dump_and_user_signals_reach_the_command_and_leave_outcome_running() {
+    // Ctrl-\ (SIGQUIT) and SIGUSR2 are Scrapy's stack-dump signals (its StackTraceDump
+    // extension); SIGUSR1 is a program's own. Each reaches the command, which goes on, and
+    // outcome with it.
+    let dir = temp("usrsignals");
+    let marker = dir.join("got");
+    let script = format!(
+        "for s in QUIT USR1 USR2; do trap \"echo $s >> {m}\" $s; done; trap 'exit 0' INT; \
+         echo ready >> {m}; while :; do sleep 0.05; done",
+        m = marker.display()
+    );
+    let mut child = std_outcome()
+        .args(["run", "--", "sh", "-c", &script])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let seen = |word: &str| {
+        std::fs::read_to_string(&marker)
+            .unwrap_or_default()
+            .lines()
+            .any(|l| l == word)
+    };
+    while !seen("ready") {
+        assert!(Instant::now() < deadline, "the command never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    for (signal, name) in [
+        (libc::SIGQUIT, "QUIT"),
+        (libc::SIGUSR1, "USR1"),
+        (libc::SIGUSR2, "USR2"),
+    ] {
+        // SAFETY: kill with plain integers, aimed at the outcome process we started.
+        unsafe {
+            libc::kill(child.id() as libc::pid_t, signal);
+        }
+        while !seen(name) {
+            if Instant::now() > deadline || child.try_wait().ok().flatten().is_some() {
+                let _ = child.kill();
+                panic!("SIG{name} did not reach the command, or ended outcome");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(
+            child.try_wait().expect("waits").is_none(),
+            "outcome ended on SIG{name}"
+        );
+    }
+    // SAFETY: as above.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    let Some(status) = wait_for(&mut child, Duration::from_secs(10)) else {
+        let _ = child.kill();
+        panic!("outcome run did not end after SIGINT");
+    };
+    assert_eq!(status.code(), Some(3));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 // The real Scrapy, installed from PyPI under target/ when it is missing.
 
 static INSTALL: Mutex<()> = Mutex::new(());

@@ -69,13 +69,27 @@ fn list_into_head_exits_quietly() {
 
 #[test]
 fn a_full_disk_is_an_io_error() {
-    if !std::path::Path::new("/dev/full").exists() {
-        return;
-    }
+    assert!(
+        std::path::Path::new("/dev/full").exists(),
+        "this test writes to /dev/full, which every Linux has"
+    );
     for args in [
         &["list"][..],
         &["explain", "memusage_exceeded"],
         &["completions", "bash"],
+        // What clap writes itself: help and the version.
+        &["--help"],
+        &["explain", "--help"],
+        &["help", "run"],
+        &["--version"],
+        // A plugin's UNKNOWN line for an input it could not read.
+        &[
+            "summary",
+            "--format",
+            "nagios",
+            "-i",
+            "/nonexistent/jobs.jl",
+        ],
     ] {
         let full = std::fs::OpenOptions::new()
             .write(true)

@@ -19,11 +19,8 @@ pub fn run(cli: Cli) -> Result<ExitStatus> {
     let config = Config::resolve(&cli.global(), sink.terminal);
     // `run` writes nothing to stdout: the command it runs owns it, closed or not.
     let writes_stdout = !matches!(cli.command, Command::Run(_));
-    if writes_stdout && !config.quiet && sink.is_missing() {
-        return Err(crate::exit::Error::new(
-            ExitStatus::IoError,
-            "error writing output: standard output is closed",
-        ));
+    if writes_stdout && !config.quiet {
+        sink.check_present()?;
     }
     match &cli.command {
         Command::Explain(args) => explain::run(&config, &mut sink, args),

@@ -5,7 +5,9 @@
 //!
 //! The command runs in a process group of its own, so that a Ctrl-C at the terminal reaches
 //! it once, through `outcome`, which forwards SIGINT, SIGTERM and SIGHUP (a second Ctrl-C
-//! is a second SIGINT, as Scrapy expects). `outcome` waits for the command before it exits.
+//! is a second SIGINT, as Scrapy expects), and SIGQUIT (Ctrl-\), SIGUSR1 and SIGUSR2 (Scrapy
+//! dumps its stacks on SIGQUIT and SIGUSR2), none of which ends `outcome` itself. `outcome`
+//! waits for the command before it exits.
 
 use std::borrow::Cow;
 use std::ffi::OsString;
@@ -17,7 +19,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2};
 use signal_hook::iterator::Signals;
 
 use crate::cli;
@@ -76,7 +78,7 @@ pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
         .process_group(0);
     // The followed log's current end, taken before the command can write to it.
     let log_start = log_path.as_deref().map(Start::end_of);
-    let signals = Signals::new([SIGINT, SIGTERM, SIGHUP])
+    let signals = Signals::new(FORWARDED)
         .map_err(|err| Error::internal(format!("cannot handle signals: {err}")))?;
     let mut child = command.spawn().map_err(|err| cannot_start(program, &err))?;
     let pid = child.id();
@@ -100,12 +102,15 @@ pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
         (None, Some(stderr)) => std::thread::spawn(move || pass_through(stderr)),
         (None, None) => std::thread::spawn(|| Ok(Scan::default())),
     };
-    let status = wait(&mut child);
+    // The command is reaped only once the forwarder has stopped: until then its pid, and so
+    // its process group, cannot be given to another process that a late signal would hit.
+    let exit = wait_unreaped(pid);
     exited.store(true, Ordering::SeqCst);
     forwarder.close();
     let _ = forwarding.join();
-    let status =
-        status.map_err(|err| Error::internal(format!("waiting for the command: {err}")))?;
+    let status = exit
+        .and_then(|()| wait(&mut child))
+        .map_err(|err| Error::internal(format!("waiting for the command: {err}")))?;
     let scan = match reading.join() {
         Ok(Ok(scan)) => scan,
         Ok(Err(err)) => {
@@ -172,7 +177,31 @@ fn wait(child: &mut Child) -> io::Result<std::process::ExitStatus> {
     }
 }
 
-/// Sends every SIGINT, SIGTERM and SIGHUP we get on to the command's process group.
+/// Waits until the command has exited, leaving it to be reaped (`WNOWAIT`).
+fn wait_unreaped(pid: u32) -> io::Result<()> {
+    let pid = libc::id_t::from(pid);
+    loop {
+        // SAFETY: waitid writes only into the siginfo we own; WNOWAIT leaves the child
+        // waitable, so `Child::wait` reaps it afterwards.
+        let result = unsafe {
+            let mut info: libc::siginfo_t = std::mem::zeroed();
+            libc::waitid(libc::P_PID, pid, &mut info, libc::WEXITED | libc::WNOWAIT)
+        };
+        if result == 0 {
+            return Ok(());
+        }
+        let err = io::Error::last_os_error();
+        if err.kind() != io::ErrorKind::Interrupted {
+            return Err(err);
+        }
+    }
+}
+
+/// The signals passed on to the command: those that stop a crawl, and those that ask it
+/// for something (a stack dump) without stopping it.
+const FORWARDED: [libc::c_int; 6] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2];
+
+/// Sends every signal of `FORWARDED` we get on to the command's process group.
 fn forward(mut signals: Signals, pid: u32) {
     let Ok(group) = libc::pid_t::try_from(pid) else {
         return;
