@@ -476,3 +476,100 @@ fn since_limits_which_jobs_count() {
         assert_eq!(output.status.code(), Some(64), "{bad}");
     }
 }
+
+#[test]
+fn history_is_the_same_whatever_files_the_runs_came_in() {
+    let dir = std::env::temp_dir().join(format!("outcome-split-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (mut a, mut b) = (String::new(), String::new());
+    for (i, line) in job_list().lines().enumerate() {
+        let half = if i % 2 == 0 { &mut a } else { &mut b };
+        half.push_str(line);
+        half.push('\n');
+    }
+    std::fs::write(dir.join("a.jl"), a).expect("written");
+    std::fs::write(dir.join("b.jl"), b).expect("written");
+    let whole = outcome()
+        .args(["summary", "--format", "json"])
+        .write_stdin(job_list())
+        .output()
+        .expect("runs");
+    let split = outcome()
+        .args(["summary", "--format", "json", "-i"])
+        .arg(dir.join("a.jl"))
+        .arg("-i")
+        .arg(dir.join("b.jl"))
+        .output()
+        .expect("runs");
+    let history = |output: &std::process::Output| json_lines(output)[0]["history"].clone();
+    assert_eq!(history(&whole).as_array().map(Vec::len), Some(3));
+    assert_eq!(history(&split), history(&whole));
+    assert_eq!(split.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn only_a_spiders_newest_thousand_runs_are_compared() {
+    // 1,010 hourly runs of 100 items: the 4th oldest scraped 1 and the newest 2. Only the
+    // newest 1,000 are compared, so the old drop is past the horizon; the new one is not.
+    let hour = 3_600_000u64;
+    let jobs: String = (0..1010u64)
+        .map(|i| {
+            let items = match i {
+                3 => 1,
+                1009 => 2,
+                _ => 100,
+            };
+            format!(
+                "{{\"key\":\"1/1/{i}\",\"spider\":\"s\",\"close_reason\":\"finished\",\"items\":{items},\"finished_time\":{}}}\n",
+                1_700_000_000_000 + i * hour
+            )
+        })
+        .collect();
+    let output = outcome()
+        .args(["summary", "--format", "json"])
+        .write_stdin(jobs)
+        .output()
+        .expect("runs");
+    let history = &json_lines(&output)[0]["history"];
+    let jobs: Vec<&str> = history
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter_map(|h| h["job"].as_str())
+        .collect();
+    assert_eq!(jobs, ["1/1/1009"], "{history}");
+}
+
+#[test]
+fn a_threshold_of_zero_flags_a_run_that_is_no_better_than_its_median() {
+    let dir = std::env::temp_dir().join(format!("outcome-zero-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("team.json");
+    std::fs::write(
+        &path,
+        r#"{"checks":[{"id":"items_below_history","levels":{"warning":0}}]}"#,
+    )
+    .expect("written");
+    // A spider that never scrapes anything: each run is as bad as its median of 0.
+    let jobs: String = (0..4u64)
+        .map(|i| {
+            format!(
+                "{{\"key\":\"1/1/{i}\",\"spider\":\"s\",\"close_reason\":\"finished\",\"items\":0,\"finished_time\":{}}}\n",
+                1_700_000_000_000 + i * 3_600_000
+            )
+        })
+        .collect();
+    let output = outcome()
+        .args(["summary", "--format", "json", "--catalog"])
+        .arg(&path)
+        .write_stdin(jobs)
+        .output()
+        .expect("runs");
+    let history = &json_lines(&output)[0]["history"];
+    assert_eq!(
+        history[0]["evidence"], "items 0% below this spider's median of 3 earlier runs (0 vs 0)",
+        "{history}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
