@@ -757,3 +757,73 @@ fn dev_null_opened_read_write_is_not_a_closed_stdout() {
         assert!(output.stderr.is_empty(), "{args:?}");
     }
 }
+
+// 12. Unbounded inputs (issue 28): what the input cannot make `outcome` hold or do.
+
+/// The exit status, stderr and peak resident memory (KiB) of `outcome ARGS < stdin_file`,
+/// measured by the kernel for that process alone (Python's `RUSAGE_CHILDREN` in a parent
+/// that starts nothing else).
+fn peak_of(args: &[&str], stdin_file: &std::path::Path) -> (Option<i32>, String, u64) {
+    let script = "import resource, subprocess, sys\n\
+        with open(sys.argv[1], 'rb') as f:\n\
+        \x20   p = subprocess.run(sys.argv[2:], stdin=f, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n\
+        sys.stderr.buffer.write(p.stderr)\n\
+        print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n";
+    let output = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(stdin_file)
+        .arg(assert_cmd::cargo::cargo_bin("outcome"))
+        .args(args)
+        .output()
+        .expect("python3 runs (it is on every machine the tests run on)");
+    let out = stdout_of(&output);
+    let mut words = out.split_whitespace();
+    let code = words.next().and_then(|w| w.parse().ok());
+    let peak = words.next().and_then(|w| w.parse().ok()).expect("a peak");
+    (code, stderr_of(&output), peak)
+}
+
+#[test]
+fn nesting_past_what_json_allows_costs_no_memory() {
+    // 20 MiB of `[`: one record nested twenty million deep. serde_json refuses more than
+    // 128 levels, so the splitter need not remember more either.
+    let deep = TempFile::new("deep.json", &vec![b'['; 20 << 20]);
+    let small = TempFile::new("small.json", b"[[[[1]]]]\n");
+    let (_, _, baseline) = peak_of(&["explain", "--format", "line"], small.path());
+    let (code, stderr, peak) = peak_of(&["explain", "--format", "line"], deep.path());
+    assert_eq!(code, Some(65), "{stderr}");
+    assert_eq!(
+        stderr,
+        "outcome: <stdin>: line 1: nested too deep at column 129\n"
+    );
+    assert!(
+        peak < baseline + 16 * 1024,
+        "{peak} KiB for twenty million levels, {baseline} KiB for four"
+    );
+    // Records around a deep one are read; the deep one is said where serde says it, in
+    // arrays and objects alike.
+    let mixed = format!(
+        "[{{\"close_reason\":\"finished\"}},\n{}{},\n{{\"close_reason\":\"shutdown\"}}]\n",
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let output = run(&["explain", "--format", "line"], mixed);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(rows(&output).len(), 2, "{}", stdout_of(&output));
+    assert_eq!(
+        stderr_of(&output),
+        "outcome: <stdin>: line 2: nested too deep at column 128\n"
+    );
+    let objects = format!(
+        "[{{\"close_reason\":\"finished\"}},\n{}1{}]\n",
+        "{\"a\":".repeat(200),
+        "}".repeat(200)
+    );
+    let output = run(&["explain", "--format", "line"], objects);
+    assert_eq!(rows(&output).len(), 1, "{}", stdout_of(&output));
+    assert_eq!(
+        stderr_of(&output),
+        "outcome: <stdin>: line 2: nested too deep at column 636\n"
+    );
+}
