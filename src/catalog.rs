@@ -27,7 +27,7 @@ pub const USER_CATALOG_CAP: u64 = 16 * 1024 * 1024;
 pub fn normalize(reason: &str) -> String {
     let mut out = String::with_capacity(reason.len());
     let mut pending_space = false;
-    for c in reason.chars().flat_map(char::to_lowercase) {
+    let mut push = |c: char, out: &mut String| {
         if c.is_alphanumeric() {
             if pending_space && !out.is_empty() {
                 out.push(' ');
@@ -37,6 +37,26 @@ pub fn normalize(reason: &str) -> String {
         } else {
             pending_space = true;
         }
+    };
+    // ASCII, as nearly every reason is, a byte at a time; the rest through Unicode's
+    // lower-casing, which may give several characters for one.
+    let mut rest = reason;
+    while !rest.is_empty() {
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        for b in rest[..ascii].bytes() {
+            push(char::from(b.to_ascii_lowercase()), &mut out);
+        }
+        rest = &rest[ascii..];
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            for lower in c.to_lowercase() {
+                push(lower, &mut out);
+            }
+        }
+        rest = chars.as_str();
     }
     out
 }

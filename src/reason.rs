@@ -197,6 +197,14 @@ fn closest(catalog: &Catalog, normalized: &str) -> Option<usize> {
         6..=12 => 2,
         _ => 3,
     };
+    // Longer than every spelling by more than the edits allowed: nothing is close (a
+    // spelling has at most as many characters as bytes). Asked before any distance, so
+    // that a reason of megabytes costs one pass over the spellings, not one over itself
+    // per spelling.
+    let longest = catalog.spellings().map(|(s, _)| s.len()).max().unwrap_or(0);
+    if length > longest.saturating_add(allowed) {
+        return None;
+    }
     let mut best: Option<(usize, usize)> = None;
     for (spelling, index) in catalog.spellings() {
         let distance = edit_distance(normalized, spelling, allowed);
@@ -228,11 +236,12 @@ fn closest(catalog: &Catalog, normalized: &str) -> Option<usize> {
 /// Optimal-string-alignment distance (a swap of two neighbours counts as one edit), or
 /// `None` once it is certain to exceed `limit`.
 pub fn edit_distance(a: &str, b: &str, limit: usize) -> Option<usize> {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > limit {
+    // Counted before anything is allocated: most pairs differ in length by more.
+    if a.chars().count().abs_diff(b.chars().count()) > limit {
         return None;
     }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
     let width = b.len() + 1;
     let mut rows = vec![vec![0usize; width]; 3];
     for (j, cell) in rows[0].iter_mut().enumerate() {

@@ -827,3 +827,40 @@ fn nesting_past_what_json_allows_costs_no_memory() {
         "outcome: <stdin>: line 2: nested too deep at column 636\n"
     );
 }
+
+#[test]
+fn a_reason_of_megabytes_costs_about_its_size_and_the_card_quotes_its_start() {
+    // 8 MB of one word: no spelling is near it, which is known before any distance.
+    let big = TempFile::new("reason.txt", "x".repeat(8_000_000).as_bytes());
+    let small = TempFile::new("small-reason.txt", b"xyzzy_custom\n");
+    let (_, _, baseline) = peak_of(&["explain"], small.path());
+    let (code, stderr, peak) = peak_of(&["explain"], big.path());
+    assert_eq!(code, Some(3), "{stderr}");
+    // The line as read and its normalized form; nothing a character or a spelling.
+    assert!(
+        peak < baseline + 3 * 8_000,
+        "{peak} KiB for an 8 MB reason, {baseline} KiB for a short one"
+    );
+    let output = outcome()
+        .args(["explain", "--color", "never", "-i"])
+        .arg(big.path())
+        .output()
+        .expect("runs");
+    let card = stdout_of(&output);
+    assert!(card.len() < 4_000, "{} bytes of card", card.len());
+    assert!(
+        common::squeezed(&card.replace('\n', " "))
+            .contains("x… (8,000,000 bytes in all)` is not in the catalog"),
+        "{card}"
+    );
+    // JSON carries it whole.
+    let output = outcome()
+        .args(["explain", "--format", "json", "-i"])
+        .arg(big.path())
+        .output()
+        .expect("runs");
+    assert_eq!(
+        json_lines(&output)[0]["input"].as_str().map(str::len),
+        Some(8_000_000)
+    );
+}

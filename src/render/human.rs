@@ -182,10 +182,31 @@ fn entry_body(
     Ok(())
 }
 
+/// The most of a reason a card quotes: Scrapy Cloud keeps 255 characters of one, so a
+/// longer one is rarely a reason at all; JSON and the line format carry it whole.
+const REASON_QUOTED: usize = 1_024;
+
+/// The reason as given, terminal-safe, cut after `REASON_QUOTED` bytes with its length.
+fn quoted_reason(report: &Report) -> String {
+    let input = report.input.as_deref().unwrap_or("");
+    if input.len() <= REASON_QUOTED {
+        return safe(input).into_owned();
+    }
+    let mut end = REASON_QUOTED;
+    while !input.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(
+        "{}… ({} bytes in all)",
+        safe(&input[..end]),
+        crate::text::group(input.len() as u64)
+    )
+}
+
 /// How the reason was matched, when that is worth a line.
 fn matched_line(catalog: &Catalog, report: &Report) -> Option<String> {
-    let input = report.input.as_deref().map(safe);
-    let input = input.as_deref().unwrap_or("");
+    let input = quoted_reason(report);
+    let input = input.as_str();
     let entry = report.entry(catalog);
     let suggestion = report
         .found
@@ -247,7 +268,7 @@ pub fn card(
         .map(|i| safe(&catalog.entries[i].name).into_owned());
     if let Some(meant) = &suggested {
         // A typo first: that it may be one's own reason comes second.
-        let input = report.input.as_deref().map(safe).unwrap_or_default();
+        let input = quoted_reason(report);
         paragraph(
             out,
             palette.prose(),
