@@ -510,14 +510,15 @@ fn history_is_the_same_whatever_files_the_runs_came_in() {
 
 #[test]
 fn only_a_spiders_newest_thousand_runs_are_compared() {
-    // 1,010 hourly runs of 100 items: the 4th oldest scraped 1 and the newest 2. Only the
-    // newest 1,000 are compared, so the old drop is past the horizon; the new one is not.
+    // 1,001 hourly runs of 100 items: the 4th oldest scraped 1 and the newest 2. Only the
+    // newest 1,000 are compared, so the oldest is let go and the 4th has two earlier runs,
+    // too few to compare with; the newest is compared.
     let hour = 3_600_000u64;
-    let jobs: String = (0..1010u64)
+    let jobs: String = (0..1001u64)
         .map(|i| {
             let items = match i {
                 3 => 1,
-                1009 => 2,
+                1000 => 2,
                 _ => 100,
             };
             format!(
@@ -538,7 +539,7 @@ fn only_a_spiders_newest_thousand_runs_are_compared() {
         .iter()
         .filter_map(|h| h["job"].as_str())
         .collect();
-    assert_eq!(jobs, ["1/1/1009"], "{history}");
+    assert_eq!(jobs, ["1/1/1000"], "{history}");
 }
 
 #[test]
@@ -572,4 +573,30 @@ fn a_threshold_of_zero_flags_a_run_that_is_no_better_than_its_median() {
         "{history}"
     );
     std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_median_of_an_odd_number_of_runs_is_the_middle_one() {
+    // Five earlier runs of 100 to 500 items: the median is 300, not a mean of two.
+    let jobs: String = [100u64, 200, 300, 400, 500, 100]
+        .iter()
+        .enumerate()
+        .map(|(i, items)| {
+            format!(
+                "{{\"key\":\"1/1/{i}\",\"spider\":\"s\",\"close_reason\":\"finished\",\"items\":{items},\"finished_time\":{}}}\n",
+                1_700_000_000_000 + i as u64 * 3_600_000
+            )
+        })
+        .collect();
+    let output = outcome()
+        .args(["summary", "--format", "json"])
+        .write_stdin(jobs)
+        .output()
+        .expect("runs");
+    let history = &json_lines(&output)[0]["history"];
+    assert_eq!(
+        history[0]["evidence"],
+        "items 67% below this spider's median of 5 earlier runs (100 vs 300)",
+        "{history}"
+    );
 }
