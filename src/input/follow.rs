@@ -29,6 +29,9 @@ pub enum Stop {
 pub struct Scan {
     pub log: LogReader,
     lines: u64,
+    /// How much of the unfinished line is known to hold no newline: a line that comes in
+    /// many reads is searched once, not from its start at every read.
+    searched: usize,
 }
 
 impl Scan {
@@ -36,7 +39,8 @@ impl Scan {
     /// the record cap is dropped as it streams, and counted.
     pub fn feed(&mut self, pending: &mut Vec<u8>, skipping: &mut bool) {
         let mut start = 0;
-        while let Some(end) = memchr::memchr(b'\n', &pending[start..]).map(|i| start + i) {
+        let mut from = self.searched.min(pending.len());
+        while let Some(end) = memchr::memchr(b'\n', &pending[from..]).map(|i| from + i) {
             self.lines += 1;
             if *skipping {
                 *skipping = false;
@@ -46,6 +50,7 @@ impl Scan {
                     .line(line.strip_suffix(b"\r").unwrap_or(line), self.lines);
             }
             start = end + 1;
+            from = start;
         }
         pending.drain(..start);
         if pending.len() > RECORD_CAP {
@@ -55,6 +60,7 @@ impl Scan {
             }
             *skipping = true;
         }
+        self.searched = pending.len();
     }
 
     pub fn finish(&mut self, pending: &mut Vec<u8>, skipping: bool) {
@@ -63,6 +69,7 @@ impl Scan {
             self.log.line(pending, self.lines);
         }
         pending.clear();
+        self.searched = 0;
     }
 }
 
@@ -246,4 +253,33 @@ pub fn pass_through(mut stderr: impl Read) -> io::Result<Scan> {
     }
     scan.finish(&mut pending, skipping);
     Ok(scan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Scan;
+
+    /// Lines as `feed` numbers them, whatever pieces they come in.
+    fn lines_of(pieces: &[&[u8]]) -> (u64, bool) {
+        let mut scan = Scan::default();
+        let (mut pending, mut skipping) = (Vec::new(), false);
+        for piece in pieces {
+            pending.extend_from_slice(piece);
+            scan.feed(&mut pending, &mut skipping);
+        }
+        scan.finish(&mut pending, skipping);
+        (scan.lines, skipping)
+    }
+
+    #[test]
+    fn a_line_in_many_pieces_is_one_line() {
+        let long = vec![b'x'; 100_000];
+        let mut pieces: Vec<&[u8]> = long.chunks(999).collect();
+        pieces.push(b"\nsecond\nthi");
+        pieces.push(b"rd");
+        assert_eq!(lines_of(&pieces), (3, false));
+        // A newline at the very start of a piece, after a long unfinished line.
+        assert_eq!(lines_of(&[&long, b"\n", &long, b"\n"]), (2, false));
+        assert_eq!(lines_of(&[b"a", b"b\nc", b"\n\n", b"d"]), (4, false));
+    }
 }
