@@ -84,7 +84,11 @@ fn main() {
                 before.push(r.wall.as_secs_f64());
             }
             let r = run(&outcome, &["run", "-q", "--", "sh", "-c", &script], None);
-            assert!(r.status < 64, "{name}: a verdict, not an error ({})", r.status);
+            assert!(
+                r.status < 64,
+                "{name}: a verdict, not an error ({})",
+                r.status
+            );
             ours.push(r.wall.as_secs_f64());
         }
         let size = std::fs::metadata(&log).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;

@@ -25,17 +25,11 @@ struct Container {
     watched: bool,
 }
 
-/// What a bracket `skim` met means for the scan.
-enum Bracket {
-    /// Taken; go on.
-    Go,
-    /// Taken, and the scan stops after it: `true` when it closed the record, `false` when
-    /// it came back to a watched object's level (the byte path reads its keys).
-    Stop(bool),
-    /// An opening bracket one level too deep: the scan stops before it, for the byte path,
-    /// which knows its column.
-    Before,
-}
+/// Levels a record's splitter remembers one by one; deeper ones are only counted. Nothing
+/// past them matters to the splitter (records stand at most two levels down), and the
+/// record's parser meets them whole: a stack entry a level would let `[[[[...` grow
+/// memory without bound.
+const NESTING_CAP: usize = 128;
 
 /// The record being collected.
 struct Pending {
@@ -49,21 +43,14 @@ struct Pending {
     scalar: bool,
     /// Over the cap: bytes counted, not kept.
     dropped: Option<u64>,
-    /// Nested deeper than `NESTING_CAP` levels: where its first level too many opens.
-    /// Its bytes are dropped; its containers from there on are counted in `Splitter::deep`.
-    too_deep: Option<(u64, u64)>,
 }
-
-/// The levels a record may nest: serde_json refuses a value at its 128th, so a deeper
-/// record is refused here, as serde words it, without keeping it (or a stack entry a level).
-const NESTING_CAP: usize = 127;
 
 #[derive(Default)]
 struct Splitter {
     line: u64,
     column: u64,
     stack: Vec<Container>,
-    /// Containers open past `NESTING_CAP` in a record that is too deep.
+    /// Containers open past `NESTING_CAP` in the record being collected.
     deep: u64,
     in_string: bool,
     escaped: bool,
@@ -251,7 +238,7 @@ impl Splitter {
             && self
                 .pending
                 .as_ref()
-                .is_some_and(|p| !p.scalar && p.too_deep.is_none() && self.stack.len() > p.depth)
+                .is_some_and(|p| !p.scalar && self.stack.len() > p.depth)
             && self.stack.last().is_some_and(|c| !c.watched)
     }
 
@@ -296,30 +283,23 @@ impl Splitter {
                 while brackets != 0 {
                     let place = brackets.trailing_zeros();
                     brackets &= brackets - 1;
-                    match self.bracket(bytes[base + place as usize], floor) {
-                        Bracket::Go => {}
-                        Bracket::Stop(record_ended) => {
-                            ended = record_ended;
-                            stop = Some((place, 1));
-                            break;
-                        }
-                        Bracket::Before => {
-                            stop = Some((place, 0));
-                            break;
-                        }
+                    if let Some(record_ended) = self.bracket(bytes[base + place as usize], floor) {
+                        ended = record_ended;
+                        stop = Some(place);
+                        break;
                     }
                 }
                 let newlines = match stop {
                     // Those before the bracket (`place` is below 64).
-                    Some((place, _)) => classes.newline & ((1u64 << place) - 1),
+                    Some(place) => classes.newline & ((1u64 << place) - 1),
                     None => classes.newline,
                 };
                 if newlines != 0 {
                     lines += u64::from(newlines.count_ones());
                     last_newline = Some(base + 63 - newlines.leading_zeros() as usize);
                 }
-                if let Some((place, bracket_taken)) = stop {
-                    taken = base + place as usize + bracket_taken;
+                if let Some(place) = stop {
+                    taken = base + place as usize + 1;
                     in_string = false;
                     break 'scan;
                 }
@@ -357,18 +337,13 @@ impl Splitter {
                         open = at;
                     }
                     b'\\' => {}
-                    _ => match self.bracket(b, floor) {
-                        Bracket::Go => {}
-                        Bracket::Stop(record_ended) => {
+                    _ => {
+                        if let Some(record_ended) = self.bracket(b, floor) {
                             ended = record_ended;
                             taken = at + 1;
                             break 'scan;
                         }
-                        Bracket::Before => {
-                            taken = at;
-                            break 'scan;
-                        }
-                    },
+                    }
                 }
             }
         }
@@ -393,36 +368,40 @@ impl Splitter {
         Ok(taken)
     }
 
-    /// A bracket met by `skim` outside strings.
+    /// A bracket met by `skim` outside strings: `Some(true)` when it closes the record,
+    /// `Some(false)` when it comes back to a watched object's level (the byte path reads
+    /// its keys), `None` to go on.
     #[inline]
-    fn bracket(&mut self, b: u8, floor: usize) -> Bracket {
+    fn bracket(&mut self, b: u8, floor: usize) -> Option<bool> {
         // `}` and `]` have the 0x04 bit, `{` and `[` do not.
         if b & 0x04 == 0 {
             if self.stack.len() - floor >= NESTING_CAP {
-                return Bracket::Before;
+                self.deep = self.deep.saturating_add(1);
+            } else {
+                self.stack.push(Container {
+                    close: b + 2,
+                    records: false,
+                    watched: false,
+                });
             }
-            self.stack.push(Container {
-                close: b + 2,
-                records: false,
-                watched: false,
-            });
-            return Bracket::Go;
+            return None;
+        }
+        if self.deep > 0 {
+            self.deep -= 1;
+            return None;
         }
         self.stack.pop();
         if self.stack.len() == floor {
-            return Bracket::Stop(true);
+            return Some(true);
         }
-        if self.stack.last().is_some_and(|c| c.watched) {
-            return Bracket::Stop(false);
-        }
-        Bracket::Go
+        self.stack
+            .last()
+            .is_some_and(|c| c.watched)
+            .then_some(false)
     }
 
     fn keep(&mut self, bytes: &[u8]) {
         if let Some(pending) = &mut self.pending {
-            if pending.too_deep.is_some() {
-                return;
-            }
             match &mut pending.dropped {
                 Some(dropped) => *dropped += bytes.len() as u64,
                 None => {
@@ -514,19 +493,12 @@ impl Splitter {
                     return Ok(());
                 }
                 self.start_value(false)?;
-                if let Some(pending) = &mut self.pending {
-                    let too_deep = pending.too_deep.is_some()
-                        || depth.saturating_sub(pending.depth) >= NESTING_CAP;
-                    if too_deep {
-                        if pending.too_deep.is_none() {
-                            pending.too_deep = Some((self.line, self.column));
-                            self.batch.truncate(pending.start);
-                        }
-                        self.deep = self.deep.saturating_add(1);
-                        return Ok(());
-                    }
-                }
                 self.keep(&[b]);
+                let floor = self.pending.as_ref().map_or(0, |p| p.depth);
+                if depth.saturating_sub(floor) >= NESTING_CAP {
+                    self.deep = self.deep.saturating_add(1);
+                    return Ok(());
+                }
                 let watched = depth == 0 && b == b'{';
                 if watched {
                     self.expect_key = true;
@@ -538,11 +510,11 @@ impl Splitter {
                 });
             }
             b'}' | b']' => {
+                self.keep(&[b]);
                 if self.deep > 0 {
                     self.deep -= 1;
                     return Ok(());
                 }
-                self.keep(&[b]);
                 if self.stack.pop().is_none() {
                     self.pending = None;
                     let what = format!(
@@ -596,7 +568,6 @@ impl Splitter {
                 depth: self.stack.len(),
                 scalar,
                 dropped: None,
-                too_deep: None,
             });
         }
         Ok(())
@@ -606,10 +577,6 @@ impl Splitter {
         let Some(pending) = self.pending.take() else {
             return Ok(());
         };
-        if let Some((line, column)) = pending.too_deep {
-            self.malformed(line, format!("nested too deep at column {column}"));
-            return Ok(());
-        }
         if let Some(length) = pending.dropped {
             self.malformed(pending.line, over_cap(length));
             return Ok(());
