@@ -781,23 +781,47 @@ fn a_log_report_points_at_its_close_line() {
     assert_eq!(json_lines(&output)[0]["source"]["line"], 50_001);
 }
 
+/// Every example of the README's "Matching a reason" list matches as the list says.
 #[test]
-fn the_readme_says_how_oomkilled_matches() {
-    let output = outcome()
-        .args(["explain", "OOMKilled", "--format", "json"])
-        .output()
-        .expect("runs");
-    let matched = json_lines(&output)[0]["matched"]
-        .as_str()
-        .map(str::to_string);
+fn the_readme_says_how_each_example_matches() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
-    let claim = readme
-        .lines()
-        .find(|l| l.contains("`OOMKilled`") && l.contains("`alias`"));
-    if matched.as_deref() != Some("alias") {
-        assert!(claim.is_none(), "README: {claim:?}, binary: {matched:?}");
+    let start = readme.find("## Matching a reason").expect("the section");
+    let section = common::squeezed(&readme[start..].replace('\n', " "));
+    // (what the README says, the reason, how it matches, what it is explained as)
+    let examples = [
+        ("`alias` for another spelling the catalog lists exactly as written (`oomkilled` for `killed by oom`)", "oomkilled", "alias", "killed by oom"),
+        ("`normalized`: case and separators ignored (`Killed-By-OOM`", "Killed-By-OOM", "normalized", "killed by oom"),
+        ("`killed_by_oom`, and", "killed_by_oom", "normalized", "killed by oom"),
+        ("`OOMKilled`, which matches the alias `oomkilled` this way", "OOMKilled", "normalized", "killed by oom"),
+        ("(`closespider_foo` → `closespider_*`, tail `foo`;", "closespider_foo", "family", "closespider_*"),
+        ("`cancelled (maintenance)` → `cancelled (*)`", "cancelled (maintenance)", "family", "cancelled (*)"),
+        ("`suggestion`: a likely typo (`memusage_exceed`)", "memusage_exceed", "suggestion", "memusage_exceeded"),
+    ];
+    for (claim, reason, how, meant) in examples {
+        assert!(
+            section.contains(claim),
+            "the README no longer says: {claim}"
+        );
+        let output = outcome()
+            .args(["explain", "--format", "json", reason])
+            .output()
+            .expect("runs");
+        let answer = &json_lines(&output)[0];
+        assert_eq!(answer["matched"], how, "{reason}");
+        let explained = match how {
+            "family" => &answer["family"],
+            "suggestion" => &answer["suggestion"],
+            _ => &answer["outcome"],
+        };
+        assert_eq!(explained, meant, "{reason}");
     }
+    assert!(section.contains("tail `foo`"));
+    let output = outcome()
+        .args(["explain", "--format", "json", "closespider_foo"])
+        .output()
+        .expect("runs");
+    assert_eq!(json_lines(&output)[0]["family_tail"], "foo");
 }
 
 // 13. A terminal on stdin.

@@ -667,6 +667,8 @@ fn a_cancel_recorded_by_scrapy_itself_is_not_called_one_from_outside() {
             .output()
             .expect("runs");
         let card = stdout_of(&output);
+        // The card is there (an empty one would pass the check below).
+        assert!(card.starts_with("cancelled  WARNING"), "{record}\n{card}");
         assert!(!card.contains("cancelled from outside"), "{record}\n{card}");
     }
 }
@@ -682,7 +684,12 @@ fn a_shutdown_in_a_log_without_its_header_makes_no_claim_about_code() {
         .output()
         .expect("runs");
     assert_eq!(output.status.code(), Some(1));
-    assert!(!stdout_of(&output).contains("stopped from code"));
+    let answer = &json_lines(&output)[0];
+    assert_eq!(answer["outcome"], "shutdown", "{answer}");
+    assert!(
+        !answer.to_string().contains("stopped from code"),
+        "{answer}"
+    );
 }
 
 /// The real 2.19 memusage log's header (its MEMUSAGE_LIMIT_MB is 20), closed by something
