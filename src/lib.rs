@@ -1,10 +1,12 @@
 //! `outcome` as a library: the pieces of the command-line tool, exposed so that fuzz
 //! targets and property tests can drive them directly. The binary is `src/main.rs`.
 //!
-//! Dependencies run one way, from leaves to the commands:
-//! `severity`, `swar`, `jsonbits`, `text`, `civil`, `lenient`, `output`, `evidence`, `counters` <- `exit`, `checks` <-
-//! `catalog` <- `reason` <- `job`, `pyliteral` <- `findings`, `advice` <- `report` <- `input` and
-//! `render` <- `summary`, `config` <- `commands`.
+//! Dependencies run one way, from leaves to the commands; a module names only modules of
+//! the layers before its own (a test reads this list and checks the code against it):
+//! `severity`, `swar`, `jsonbits`, `text`, `civil`, `lenient`, `evidence`, `counters`,
+//! `jsonerror` <- `exit`, `checks`, `thresholds`, `since`, `keyorder`, `job` <- `catalog`,
+//! `output`, `advice`, `fastjob`, `pyliteral` <- `reason`, `history`, `findings` <-
+//! `report`, `summary` <- `input`, `render` <- `cli` <- `config` <- `commands`.
 
 pub mod advice;
 pub mod catalog;

@@ -920,3 +920,222 @@ fn catalog_facts_are_current() {
     );
     let _ = std::io::stdout().flush();
 }
+
+// 14. The layering the README's module table describes: no module reaches back to one that
+// reaches it.
+
+/// Every module of `src/` by path (`input::log`), and the modules its code names through
+/// `crate::` and `super::` (unit tests left out: they may use their parent freely).
+fn module_graph() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    let module_of = |path: &std::path::Path| -> Option<String> {
+        let relative = path.strip_prefix(&root).ok()?.with_extension("");
+        let mut parts: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        if parts.last().is_some_and(|p| p == "mod") {
+            parts.pop();
+        }
+        let name = parts.join("::");
+        (name != "main" && name != "lib").then_some(name)
+    };
+    let modules: BTreeSet<String> = files.iter().filter_map(|f| module_of(f)).collect();
+    // The deepest module a path names: `input::log::LogReader` is `input::log`.
+    let resolve = |segments: &[&str]| -> Option<String> {
+        (1..=segments.len())
+            .rev()
+            .map(|n| segments[..n].join("::"))
+            .find(|m| modules.contains(m))
+    };
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in &files {
+        let Some(module) = module_of(file) else {
+            continue;
+        };
+        let text = std::fs::read_to_string(file).expect("source");
+        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
+        let parent: Vec<&str> = {
+            let mut p: Vec<&str> = module.split("::").collect();
+            let is_dir_module = file.file_name().is_some_and(|n| n == "mod.rs");
+            if !is_dir_module {
+                p.pop();
+            }
+            p
+        };
+        let edges = graph.entry(module.clone()).or_default();
+        for (prefix, base) in [("crate::", Vec::new()), ("super::", parent.clone())] {
+            for (at, _) in code.match_indices(prefix) {
+                let before = code[..at].chars().next_back();
+                if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                    continue;
+                }
+                let rest = &code[at + prefix.len()..];
+                // `super::{a, b::c}` names each; `super::a::b` names one path.
+                let paths: Vec<&str> = match rest.strip_prefix('{') {
+                    Some(group) => group
+                        .split('}')
+                        .next()
+                        .unwrap_or("")
+                        .split(',')
+                        .map(str::trim)
+                        .collect(),
+                    None => vec![rest],
+                };
+                for path in paths {
+                    let segments: Vec<&str> = path
+                        .split("::")
+                        .map(|s| {
+                            let end = s
+                                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                                .unwrap_or(s.len());
+                            &s[..end]
+                        })
+                        .take_while(|s| !s.is_empty())
+                        .collect();
+                    let mut full: Vec<&str> = base.clone();
+                    full.extend(segments);
+                    if let Some(target) = resolve(&full).or_else(|| {
+                        // An item of the parent itself.
+                        (!base.is_empty()).then(|| base.join("::"))
+                    }) {
+                        // A child naming its parent's own items counts too.
+                        if target != module {
+                            edges.insert(target);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // A parent reaches each child it names through `child::` paths as `mod child;` uses.
+    for file in &files {
+        let Some(module) = module_of(file) else {
+            continue;
+        };
+        if file.file_name().is_none_or(|n| n != "mod.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).expect("source");
+        let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or("");
+        for child in modules.iter().filter(|m| {
+            m.strip_prefix(&format!("{module}::"))
+                .is_some_and(|rest| !rest.contains("::"))
+        }) {
+            let name = child.rsplit("::").next().unwrap_or("");
+            let used = code.match_indices(&format!("{name}::")).any(|(at, _)| {
+                !code[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':')
+            });
+            if used {
+                graph
+                    .entry(module.clone())
+                    .or_default()
+                    .insert(child.clone());
+            }
+        }
+    }
+    graph
+}
+
+#[test]
+fn no_module_reaches_back_to_one_that_reaches_it() {
+    let graph = module_graph();
+    assert!(graph.len() > 40, "{} modules found", graph.len());
+    // `input::stream` names `input::records`: the graph sees what the code does.
+    assert!(
+        graph["input::stream"].contains("input::records"),
+        "{graph:?}"
+    );
+    assert!(graph["report"].contains("findings"), "{graph:?}");
+    // Depth-first: a module met again while still on the path closes a cycle.
+    fn visit(
+        module: &str,
+        graph: &std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut std::collections::BTreeSet<String>,
+    ) {
+        if done.contains(module) {
+            return;
+        }
+        if let Some(at) = path.iter().position(|m| m == module) {
+            panic!("import cycle: {} -> {module}", path[at..].join(" -> "));
+        }
+        path.push(module.to_string());
+        for next in graph.get(module).into_iter().flatten() {
+            visit(next, graph, path, done);
+        }
+        path.pop();
+        done.insert(module.to_string());
+    }
+    let mut done = std::collections::BTreeSet::new();
+    for module in graph.keys() {
+        visit(module, &graph, &mut Vec::new(), &mut done);
+    }
+}
+
+#[test]
+fn each_module_names_only_the_layers_below_it_as_lib_rs_says() {
+    let lib = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/lib.rs"))
+        .expect("lib.rs");
+    let doc: String = lib
+        .lines()
+        .filter_map(|l| l.strip_prefix("//!"))
+        .skip_while(|l| !l.contains("Dependencies run one way"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let list = &doc[doc.find(':').expect("the list") + 1..];
+    let layers: Vec<Vec<String>> = list
+        .split("<-")
+        .map(|layer| {
+            layer
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(String::from)
+                .collect()
+        })
+        .collect();
+    let layer_of = |module: &str| {
+        let top = module.split("::").next().unwrap_or(module);
+        layers.iter().position(|l| l.iter().any(|m| m == top))
+    };
+    let graph = module_graph();
+    let mut edges = 0;
+    for (from, targets) in &graph {
+        let Some(from_layer) = layer_of(from) else {
+            panic!("lib.rs does not place `{from}` in a layer");
+        };
+        for to in targets {
+            let (from_top, to_top) = (
+                from.split("::").next().unwrap_or(from),
+                to.split("::").next().unwrap_or(to),
+            );
+            if from_top == to_top {
+                continue;
+            }
+            let to_layer = layer_of(to).unwrap_or_else(|| panic!("`{to}` has no layer"));
+            assert!(
+                to_layer < from_layer,
+                "`{from}` names `{to}`, which lib.rs puts in the same layer or above"
+            );
+            edges += 1;
+        }
+    }
+    assert!(edges > 50, "{edges} edges between top-level modules");
+}

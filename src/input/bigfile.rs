@@ -21,10 +21,9 @@ use std::io;
 use std::os::unix::fs::FileExt;
 use std::sync::{mpsc, Condvar, Mutex};
 
-use super::input_error;
 use super::log::{search_block, Found, LogReader};
 use super::reader::{count_newlines, RECORD_CAP};
-use super::records::{over_cap, Consumer, ReadError, Records};
+use super::records::{input_error, over_cap, Consumer, ReadError, Records};
 use super::stream::judge_lines;
 use crate::reason::Matcher;
 

@@ -8,10 +8,9 @@
 
 use std::io::Read;
 
-use super::input_error;
 use super::log::LogReader;
 use super::reader::{Reader, RECORD_CAP};
-use super::records::{over_cap, Consumer, ReadError};
+use super::records::{input_error, over_cap, Consumer, ReadError};
 use super::stream::{self, Piece, Source, Work};
 use crate::reason::Matcher;
 use crate::{jsonbits, swar};

@@ -17,11 +17,11 @@ use std::fs::File;
 use std::io::{self, IsTerminal, Read};
 use std::path::Path;
 
-use crate::exit::{io_reason, Error};
+use crate::exit::Error;
 use crate::reason::Matcher;
 use log::LogReader;
 use reader::{Line, Reader, RECORD_CAP};
-use records::{bare_reason, over_cap, with_location};
+use records::{bare_reason, input_error, over_cap, with_location};
 pub use records::{Consumer, FileConsumer, Part, ReadError, Records};
 
 /// How much of an input is looked at to tell its format.
@@ -146,18 +146,6 @@ fn regular_stdin(stdin: &io::Stdin) -> Option<(File, u64)> {
 struct Whole<'f> {
     file: &'f File,
     len: u64,
-}
-
-pub fn input_error(name: &str, err: &io::Error) -> ReadError {
-    let make = if matches!(
-        err.kind(),
-        io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput
-    ) {
-        Error::data
-    } else {
-        Error::no_input
-    };
-    ReadError::Input(make(format!("{name}: {}", io_reason(err))))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::io;
 
 use super::log::LogReader;
-use crate::exit::Error;
+use crate::exit::{io_reason, Error};
 use crate::job::{Record, RecordSeed};
 use crate::reason::Matcher;
 use crate::report::{Location, Report};
@@ -114,6 +114,19 @@ impl From<io::Error> for ReadError {
     fn from(err: io::Error) -> ReadError {
         ReadError::Output(err)
     }
+}
+
+/// A read that failed: bad data (65) or an input that cannot be read (66), named.
+pub fn input_error(name: &str, err: &io::Error) -> ReadError {
+    let make = if matches!(
+        err.kind(),
+        io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput
+    ) {
+        Error::data
+    } else {
+        Error::no_input
+    };
+    ReadError::Input(make(format!("{name}: {}", io_reason(err))))
 }
 
 pub fn over_cap(n: u64) -> String {

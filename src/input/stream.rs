@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::mpsc;
 
-use super::input_error;
 use super::log::LogReader;
 use super::reader::{split_lines, trim_cr, Reader};
-use super::records::{json_text, json_value, not_utf8, over_cap, Consumer, ReadError, Records};
+use super::records::{
+    input_error, json_text, json_value, not_utf8, over_cap, Consumer, ReadError, Records,
+};
 use crate::reason::Matcher;
 
 /// What a worker judges: a block of whole JSON Lines (no `pieces`), or a document's
