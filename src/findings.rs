@@ -92,6 +92,10 @@ const MEASURES: [(&str, Measure, Needs); 18] = [
     ("browser_crashed", browser_crashed, Needs::Evidence),
 ];
 
+/// Checks of how the command `outcome run` ran ended, judged once it has (after the
+/// history checks in the catalog).
+pub const COMMAND_CHECKS: [&str; 1] = ["command_failed"];
+
 /// The ids of every check the code implements (the catalog must describe each one).
 pub fn implemented() -> impl Iterator<Item = &'static str> {
     MEASURES.iter().map(|(id, _, _)| *id)
@@ -801,6 +805,7 @@ mod tests {
         let described: Vec<&str> = catalog.checks.iter().map(|c| c.id.as_str()).collect();
         let mut implemented: Vec<&str> = implemented().collect();
         implemented.extend(crate::history::CHECKS);
+        implemented.extend(COMMAND_CHECKS);
         assert_eq!(described, implemented);
     }
 
@@ -810,6 +815,7 @@ mod tests {
         let described: Vec<&str> = catalog.checks.iter().map(|c| c.id.as_str()).collect();
         let mut implemented: Vec<&str> = implemented().collect();
         implemented.extend(crate::history::CHECKS);
+        implemented.extend(COMMAND_CHECKS);
         let mut sorted = described.clone();
         sorted.sort_unstable();
         implemented.sort_unstable();

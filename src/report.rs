@@ -190,6 +190,45 @@ impl<'a> Report<'a> {
         }
     }
 
+    /// A finding judged outside the checks over the job (how `outcome run`'s command
+    /// ended): judged by its check's levels and the run's `--finding` like any other,
+    /// placed among the findings worst first, and raising the verdict. False, with
+    /// nothing added, where the check is off or does not fire.
+    pub fn add_finding(
+        &mut self,
+        catalog: &Catalog,
+        id: &str,
+        value: f64,
+        evidence: String,
+    ) -> bool {
+        let Some((index, check)) = catalog.checks.iter().enumerate().find(|(_, c)| c.id == id)
+        else {
+            return false;
+        };
+        if !check.enabled {
+            return false;
+        }
+        let Some(severity) = check.judge(value) else {
+            return false;
+        };
+        let at = self
+            .findings
+            .iter()
+            .position(|f| f.severity < severity)
+            .unwrap_or(self.findings.len());
+        self.findings.insert(
+            at,
+            Finding {
+                check: index,
+                severity,
+                value,
+                evidence: vec![evidence],
+            },
+        );
+        self.severity = self.severity.max(severity);
+        true
+    }
+
     /// The finding that raised the verdict above the outcome's own severity, if one did.
     pub fn deciding(&self) -> Option<&Finding> {
         self.findings

@@ -127,17 +127,58 @@ fn the_commands_own_end_is_evidence() {
         "{value}"
     );
     assert!(value["command"]["seconds"].as_f64() >= Some(0.0), "{value}");
-    assert!(value["notes"][0]
-        .as_str()
-        .expect("note")
-        .starts_with("the command was killed by SIGKILL: out of memory?"));
+    // How the command ended decided the verdict: a finding that JSON names.
+    assert_eq!(value["deciding"], "command_failed", "{value}");
+    let finding = &value["findings"][0];
+    assert_eq!(finding["id"], "command_failed", "{value}");
+    assert!(
+        finding["evidence"][0]
+            .as_str()
+            .is_some_and(|e| e.starts_with("the command was killed by SIGKILL: out of memory?")),
+        "{finding}"
+    );
+    // Like any finding's, its level is the user's to set.
+    let output = run(
+        &["-q", "--finding", "command_failed=warning"],
+        &replaying("killed", "kill -9 $$"),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    // Off: the verdict is the log's own (it never closed), and the end is still said.
+    let output = run(
+        &[
+            "--report",
+            &report_arg,
+            "--format",
+            "json",
+            "--finding",
+            "command_failed=off",
+        ],
+        &replaying("killed", "kill -9 $$"),
+    );
+    assert_eq!(output.status.code(), Some(3));
+    let value = json(&output);
+    assert!(
+        value["notes"][0]
+            .as_str()
+            .is_some_and(|n| n.starts_with("the command was killed by SIGKILL")),
+        "{value}"
+    );
     // A non-zero exit without a close line: it failed to start.
     let output = run(
         &["--report", &report_arg, "--format", "json"],
         &replaying("spider_not_found", "exit 1"),
     );
     assert_eq!(output.status.code(), Some(2));
-    assert_eq!(json(&output)["command"]["exit_code"], 1);
+    let value = json(&output);
+    assert_eq!(value["command"]["exit_code"], 1);
+    assert!(
+        value["findings"]
+            .as_array()
+            .is_some_and(|f| f.iter().any(|f| f["id"] == "command_failed"
+                && f["evidence"][0]
+                    == "the command exited with status 1 before any crawl in its log closed")),
+        "{value}"
+    );
     assert!(
         stderr_of(&output).contains("CRITICAL  <stderr>:"),
         "{}",

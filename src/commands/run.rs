@@ -29,7 +29,7 @@ use crate::input::follow::{follow, pass_through, Scan, Start, Stop};
 use crate::reason::{How, Matcher};
 use crate::render::{self, human, Format};
 use crate::report::{CommandFate, Location, Report};
-use crate::severity::{Severity, Tally};
+use crate::severity::Tally;
 
 pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
     super::reading::refuse_summary_formats(config, "run")?;
@@ -244,35 +244,40 @@ fn judge(matcher: &Matcher, scan: Scan, fate: CommandFate, source: String) -> Ve
         )
     };
     let any_closed = reports.iter().any(closed);
+    let catalog = matcher.catalog();
     for report in &mut reports {
         report.command = Some(fate.clone());
-        match (fate.exit_code, fate.signal) {
-            (_, Some(signal)) => {
-                let name = crate::text::signal_name(signal);
-                if signal == libc::SIGKILL {
-                    report.notes.insert(0, format!(
-                        "the command was killed by {name}: out of memory? (the kernel's OOM killer and most platforms' memory limits send SIGKILL; see `dmesg` or `journalctl -k`)"
-                    ));
-                    if !closed(report) {
-                        report.severity = report.severity.max(Severity::Critical);
-                    }
+        // Ended badly before a crawl closed: a finding (`command_failed`), so that the
+        // verdict names it; otherwise a note of how it ended.
+        let (said, failed) = match (fate.exit_code, fate.signal) {
+            (_, Some(signal)) if signal == libc::SIGKILL => (
+                format!(
+                    "the command was killed by {}: out of memory? (the kernel's OOM killer and most platforms' memory limits send SIGKILL; see `dmesg` or `journalctl -k`)",
+                    crate::text::signal_name(signal)
+                ),
+                !closed(report),
+            ),
+            (_, Some(signal)) => (
+                format!("the command was killed by {}", crate::text::signal_name(signal)),
+                false,
+            ),
+            (Some(code), None) if code != 0 => {
+                if any_closed {
+                    (format!("the command exited with status {code}"), false)
                 } else {
-                    report
-                        .notes
-                        .insert(0, format!("the command was killed by {name}"));
+                    (
+                        format!(
+                            "the command exited with status {code} before any crawl in its log closed"
+                        ),
+                        true,
+                    )
                 }
             }
-            (Some(0), None) => {}
-            (Some(code), None) => {
-                report
-                    .notes
-                    .insert(0, format!("the command exited with status {code}"));
-                // Ended badly without closing a crawl: it failed to start.
-                if !any_closed {
-                    report.severity = report.severity.max(Severity::Critical);
-                }
-            }
-            (None, None) => {}
+            _ => continue,
+        };
+        // A check turned off (`--finding command_failed=off`) leaves the note.
+        if !(failed && report.add_finding(catalog, "command_failed", 1.0, said.clone())) {
+            report.notes.insert(0, said);
         }
     }
     reports
