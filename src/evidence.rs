@@ -63,8 +63,6 @@ pub struct LogEvidence {
     /// `Gave up retrying` lines, and the first.
     pub gave_up: u64,
     pub gave_up_first: Option<Quote>,
-    /// `Error downloading` lines.
-    pub download_errors: u64,
     /// `Error storing ... feed` lines and FeedExporter errors, and the first.
     pub feed_errors: u64,
     pub feed_first: Option<Quote>,
@@ -105,8 +103,6 @@ impl LogEvidence {
             self.gave_up += 1;
             self.gave_up_first
                 .get_or_insert_with(|| Quote::new(line, message));
-        } else if message.starts_with("Error downloading") {
-            self.download_errors += 1;
         }
         if is_feed_failure(message) {
             self.feed_errors += 1;
@@ -181,7 +177,6 @@ impl LogEvidence {
         self.spider_errors += later.spider_errors;
         self.gave_up += later.gave_up;
         self.gave_up_first = self.gave_up_first.take().or(later.gave_up_first);
-        self.download_errors += later.download_errors;
         self.feed_errors += later.feed_errors;
         self.feed_first = self.feed_first.take().or(later.feed_first);
         self.start_error = self.start_error.take().or(later.start_error);

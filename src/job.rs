@@ -316,8 +316,9 @@ pub enum Record<'a> {
     Job(Box<Job<'a>>),
     /// An envelope (`{"status","jobs":[..]}`) or a jobq summary line: jobs inside.
     Batch(Vec<Record<'a>>),
-    /// A Logs API entry: `{"time","level","message"}`.
-    LogLine(Cow<'a, str>),
+    /// A Logs API entry: `{"time","level","message"}`, its level as Python's logging
+    /// numbers it (40 for ERROR), where it has one.
+    LogLine(Cow<'a, str>, Option<u64>),
     /// Not a job record; says what was expected.
     NotAJob(&'static str),
 }
@@ -424,6 +425,7 @@ impl<'de> Visitor<'de> for RecordVisitor {
         let mut seen_job_field = false;
         let mut batch: Option<Vec<Record<'de>>> = None;
         let mut message = None;
+        let mut level = None;
         let mut top_level_stats = Stats::default();
         let mut crawler_stats: Option<Stats<'de>> = None;
         while let Some(Text(name)) = map.next_key::<Text<'de>>()? {
@@ -471,6 +473,10 @@ impl<'de> Visitor<'de> for RecordVisitor {
                     job_field = false;
                     message = map.next_value::<Text>()?.0;
                 }
+                "level" => {
+                    job_field = false;
+                    level = map.next_value::<Number>()?.count();
+                }
                 "finish_reason" => {
                     top_level_stats.finish_reason = map.next_value::<Text>()?.0;
                 }
@@ -494,7 +500,7 @@ impl<'de> Visitor<'de> for RecordVisitor {
         }
         if !seen_job_field {
             return Ok(match message {
-                Some(message) => Record::LogLine(message),
+                Some(message) => Record::LogLine(message, level),
                 None => Record::NotAJob(NO_JOB_FIELDS),
             });
         }
@@ -628,7 +634,7 @@ mod tests {
         );
         assert!(matches!(summary, Ok(Record::Batch(ref v)) if v.len() == 1));
         let log = serde_json::from_str::<Record>(r#"{"time":1,"level":20,"message":"hello"}"#);
-        assert!(matches!(log, Ok(Record::LogLine(ref m)) if m == "hello"));
+        assert!(matches!(log, Ok(Record::LogLine(ref m, Some(20))) if m == "hello"));
         let empty = serde_json::from_str::<Record>("{}");
         assert!(matches!(empty, Ok(Record::NotAJob(_))));
         let number = serde_json::from_str::<Record>("42");

@@ -295,3 +295,88 @@ fn a_big_stdin_not_at_its_start_is_read_from_where_it_stands() {
     assert_eq!(stdout_of(&from_second), stdout_of(&rest));
     assert!(!stdout_of(&from_second).starts_with("1101/1/1\t"));
 }
+
+#[test]
+fn more_kinds_of_error_than_are_kept_add_up_the_same_on_every_core() {
+    // A Scrapy Cloud Logs API stream (one JSON line per log record), read in parts on
+    // every core (by regions when named, by blocks when piped). 45 kinds of ERROR line, each
+    // with its own exception type, more than the 32 of each kept: kinds 0-24 near the
+    // start, kinds 20-44 near the end (and kind 44 twice more), so that each part keeps
+    // fewer than 32 and only their sum passes the cap: the parts must add up to what the
+    // cap keeps, however they are cut.
+    let record = |time: u64, level: u32, message: &str| {
+        format!(
+            "{}\n",
+            serde_json::json!({"time": time, "level": level, "message": message})
+        )
+    };
+    let kind = |i: u32| -> String {
+        let word: String = format!("{i:02}")
+            .bytes()
+            .map(|d| char::from(b'a' + (d - b'0')))
+            .collect();
+        record(
+            1_700_000_000_500,
+            40,
+            &format!(
+                "[proj] cannot read the widget{word}\nTraceback (most recent call last):\n  File \"/p/proj/spiders/a.py\", line 3, in parse\nWidget{word}Error: it broke"
+            ),
+        )
+    };
+    let kinds = |range: std::ops::Range<u32>| -> String { range.map(kind).collect() };
+    let mut out = record(
+        1_700_000_000_000,
+        20,
+        "[scrapy.utils.log] Scrapy 2.11.0 started (bot: shop)",
+    );
+    out.push_str(&record(
+        1_700_000_000_001,
+        20,
+        "[scrapy.core.engine] Spider opened",
+    ));
+    out.push_str(&kinds(0..25));
+    let mut n = 0u64;
+    while out.len() < BIG {
+        n += 1;
+        out.push_str(&record(
+            1_700_000_000_002,
+            10,
+            &format!("[scrapy.core.engine] Crawled (200) <GET https://shop.example/p/{n}> (referer: None)"),
+        ));
+    }
+    out.push_str(&kinds(20..45));
+    out.push_str(&kind(44));
+    out.push_str(&kind(44));
+    out.push_str(&record(
+        1_700_000_009_000,
+        20,
+        "[scrapy.core.engine] Closing spider (finished)",
+    ));
+    out.push_str(&record(
+        1_700_000_009_001,
+        20,
+        "[scrapy.statscollectors] Dumping Scrapy stats:\n{'finish_reason': 'finished',\n 'item_scraped_count': 5,\n 'log_count/ERROR': 90}",
+    ));
+    out.push_str(&record(
+        1_700_000_009_002,
+        20,
+        "[scrapy.core.engine] Spider closed (finished)",
+    ));
+    let [by_name, redirected, piped] =
+        three_ways("kinds.jl", out.as_bytes(), &["explain", "--format", "json"]);
+    assert_eq!(by_name, piped);
+    assert_eq!(redirected, piped);
+    // 32 kinds kept, 13 only counted: 29 not shown, and the rest as one.
+    assert!(
+        piped.1.contains("and 30 more kinds of error line"),
+        "{}",
+        piped.1
+    );
+    // Kind 44 came past the cap: neither its line nor its exception is kept.
+    assert!(!piped.1.contains("WidgeteeError"), "{}", piped.1);
+    assert!(
+        piped.1.contains("ERROR ×2: `cannot read the widgetca`"),
+        "{}",
+        piped.1
+    );
+}

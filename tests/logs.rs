@@ -125,6 +125,81 @@ fn logs_api_lines_are_read_like_a_log() {
     assert_eq!(item["job"]["items"], 5120);
     assert_eq!(item["job"]["memory_limit_reached"], true);
     assert!(notes(&item).contains("limit 950 MiB"), "{}", notes(&item));
+    // The entry's level is its own field: its ERROR record counts as the log's ERROR line.
+    assert_eq!(item["job"]["log_lines"]["error"], 1, "{item}");
+}
+
+/// A log excerpt (no header, no stats dump: what a user pastes) from its lines.
+fn excerpt(lines: &[String]) -> serde_json::Value {
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let output = outcome()
+        .args(["explain", "--format", "json"])
+        .write_stdin(text)
+        .output()
+        .expect("runs");
+    json_lines(&output)[0].clone()
+}
+
+fn finding(item: &serde_json::Value, id: &str) -> serde_json::Value {
+    item["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["id"] == id))
+        .cloned()
+        .unwrap_or_else(|| panic!("no {id}: {item}"))
+}
+
+#[test]
+fn an_excerpt_counts_its_own_failure_lines() {
+    let at = "2026-11-24 01:59:02";
+    let mut lines = vec![format!("{at} [scrapy.core.engine] INFO: Spider opened")];
+    for i in 0..3 {
+        lines.push(format!(
+            "{at} [scrapy.core.scraper] ERROR: Spider error processing <GET http://a.example/{i}> (referer: None)"
+        ));
+    }
+    for i in 0..2 {
+        lines.push(format!(
+            "{at} [scrapy.downloadermiddlewares.retry] ERROR: Gave up retrying <GET http://a.example/r{i}> (failed 3 times): 503 Service Unavailable"
+        ));
+    }
+    lines.push(format!(
+        "{at} [scrapy.core.engine] INFO: Closing spider (finished)"
+    ));
+    let item = excerpt(&lines);
+    assert_eq!(finding(&item, "spider_exceptions")["value"], 3.0, "{item}");
+    assert_eq!(finding(&item, "retries_exhausted")["value"], 2.0, "{item}");
+}
+
+#[test]
+fn many_lines_of_one_kind_are_one_group_whatever_follows() {
+    // 40 of one kind, more than the 32 kinds kept, then 2 of another: two groups, each
+    // with its whole count, for ERROR lines and for the exceptions their tracebacks end in.
+    let at = "2026-11-24 01:59:02";
+    let mut lines = vec![format!("{at} [scrapy.core.engine] INFO: Spider opened")];
+    let failure = |lines: &mut Vec<String>, message: &str, exception: &str| {
+        lines.push(format!("{at} [proj] ERROR: {message}"));
+        lines.push("Traceback (most recent call last):".to_string());
+        lines.push("  File \"/p/proj/pipelines.py\", line 9, in process_item".to_string());
+        lines.push(format!("{exception}: bad"));
+    };
+    for _ in 0..40 {
+        failure(&mut lines, "cannot store the item", "ValueError");
+    }
+    for _ in 0..2 {
+        failure(&mut lines, "cannot reach the store", "KeyError");
+    }
+    lines.push(format!(
+        "{at} [scrapy.core.engine] INFO: Closing spider (finished)"
+    ));
+    let evidence = finding(&excerpt(&lines), "errors_logged")["evidence"].to_string();
+    for said in [
+        "ERROR ×40: `cannot store the item`",
+        "ERROR ×2: `cannot reach the store`",
+        "ValueError ×40",
+        "KeyError ×2",
+    ] {
+        assert!(evidence.contains(said), "{said}: {evidence}");
+    }
 }
 
 #[test]

@@ -272,14 +272,49 @@ pub fn deliver(
                 consumer.malformed(name, line_no, &format!("{what} ({not_jobs} such values)"));
             }
         }
-        Record::LogLine(message) => {
-            for part in message.split('\n') {
+        Record::LogLine(message, level) => {
+            let mut parts = message.split('\n');
+            if let Some(first) = parts.next() {
+                match level.and_then(level_name) {
+                    // The entry keeps its level apart: put it back where Scrapy's own
+                    // format has it, so that its ERROR lines count as a log's do.
+                    Some(name) => log.line(with_level(first, name).as_bytes(), line_no),
+                    None => log.line(first.as_bytes(), line_no),
+                }
+            }
+            for part in parts {
                 log.line(part.as_bytes(), line_no);
             }
         }
         Record::NotAJob(what) => consumer.malformed(name, line_no, what),
     }
     Ok(())
+}
+
+/// Python's logging level names, by number.
+fn level_name(level: u64) -> Option<&'static str> {
+    Some(match level {
+        10 => "DEBUG",
+        20 => "INFO",
+        30 => "WARNING",
+        40 => "ERROR",
+        50 => "CRITICAL",
+        _ => return None,
+    })
+}
+
+/// `[scrapy.core.engine] Closing spider (finished)` at INFO as
+/// `[scrapy.core.engine] INFO: Closing spider (finished)`, the shape of Scrapy's own lines;
+/// a message without a logger gets the level in front.
+fn with_level(message: &str, level: &str) -> String {
+    let logger_end = message
+        .strip_prefix('[')
+        .and_then(|rest| rest.find("] "))
+        .map(|at| at + 3);
+    match logger_end {
+        Some(end) => format!("{}{level}: {}", &message[..end], &message[end..]),
+        None => format!("{level}: {message}"),
+    }
 }
 
 /// One line of plain text that is not a log: a close reason.
