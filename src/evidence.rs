@@ -481,6 +481,22 @@ mod tests {
     }
 
     #[test]
+    fn shapes_fold_what_varies_and_keep_the_rest() {
+        // A bare address, a comparison outside `<...>`, and what is inside one that is not
+        // ASCII: the first word kept whole, the rest folded.
+        assert_eq!(shape("object at 0x7f3a2b gone"), "object at 0x… gone");
+        assert_eq!(shape("price > 100 and 5 < 6"), "price > N and N < …>");
+        assert_eq!(
+            shape("Spider error processing <GET https://例え.jp/ページ> (referer: None)"),
+            "Spider error processing <GET …> (referer: None)"
+        );
+        assert_eq!(shape("<ページ 1> left"), "<ページ …> left");
+        // Cut at the cap inside a character of two bytes: the cut moves to its end.
+        let long = format!("a{}", "é".repeat(100));
+        assert_eq!(shape(&long), format!("a{}…", "é".repeat(80)));
+    }
+
+    #[test]
     fn a_callback_is_the_first_frame_in_the_projects_spiders() {
         for (line, function) in [
             (

@@ -324,6 +324,29 @@ fn more_kinds_of_error_than_are_kept_add_up_the_same_on_every_core() {
         )
     };
     let kinds = |range: std::ops::Range<u32>| -> String { range.map(kind).collect() };
+    // Failures the log's lines are counted for (the dump below has no count of them).
+    let failures = |spider_errors: u32| -> String {
+        let mut out: String = (0..spider_errors)
+            .map(|i| {
+                record(
+                    1_700_000_000_600,
+                    40,
+                    &format!("[scrapy.core.scraper] Spider error processing <GET https://shop.example/e{i}> (referer: None)"),
+                )
+            })
+            .collect();
+        out.push_str(&record(
+            1_700_000_000_601,
+            40,
+            "[scrapy.downloadermiddlewares.retry] Gave up retrying <GET https://shop.example/r> (failed 3 times): 503 Service Unavailable",
+        ));
+        out.push_str(&record(
+            1_700_000_000_602,
+            40,
+            "[scrapy.extensions.feedexport] Error storing csv feed (5 items) in: file:///tmp/out.csv",
+        ));
+        out
+    };
     let mut out = record(
         1_700_000_000_000,
         20,
@@ -335,6 +358,7 @@ fn more_kinds_of_error_than_are_kept_add_up_the_same_on_every_core() {
         "[scrapy.core.engine] Spider opened",
     ));
     out.push_str(&kinds(0..25));
+    out.push_str(&failures(2));
     let mut n = 0u64;
     while out.len() < BIG {
         n += 1;
@@ -347,6 +371,7 @@ fn more_kinds_of_error_than_are_kept_add_up_the_same_on_every_core() {
     out.push_str(&kinds(20..45));
     out.push_str(&kind(44));
     out.push_str(&kind(44));
+    out.push_str(&failures(3));
     out.push_str(&record(
         1_700_000_009_000,
         20,
@@ -355,7 +380,7 @@ fn more_kinds_of_error_than_are_kept_add_up_the_same_on_every_core() {
     out.push_str(&record(
         1_700_000_009_001,
         20,
-        "[scrapy.statscollectors] Dumping Scrapy stats:\n{'finish_reason': 'finished',\n 'item_scraped_count': 5,\n 'log_count/ERROR': 90}",
+        "[scrapy.statscollectors] Dumping Scrapy stats:\n{'finish_reason': 'finished',\n 'item_scraped_count': 5,\n 'log_count/ERROR': 100}",
     ));
     out.push_str(&record(
         1_700_000_009_002,
@@ -372,6 +397,18 @@ fn more_kinds_of_error_than_are_kept_add_up_the_same_on_every_core() {
         "{}",
         piped.1
     );
+    // The counts of each part add up.
+    let answer: serde_json::Value = serde_json::from_str(&piped.1).expect("JSON");
+    let value = |id: &str| {
+        answer["findings"]
+            .as_array()
+            .and_then(|f| f.iter().find(|f| f["id"] == id))
+            .map(|f| f["value"].clone())
+            .unwrap_or_else(|| panic!("no {id}: {answer}"))
+    };
+    assert_eq!(value("spider_exceptions"), 5.0);
+    assert_eq!(value("retries_exhausted"), 2.0);
+    assert_eq!(value("feed_export_failed"), 2.0);
     // Kind 44 came past the cap: neither its line nor its exception is kept.
     assert!(!piped.1.contains("WidgeteeError"), "{}", piped.1);
     assert!(

@@ -1231,3 +1231,46 @@ fn list_search_finds_a_check_by_any_of_its_words() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A real log with `line` put before its first line that contains `before`.
+fn with_line(version: &str, name: &str, before: &str, line: &str) -> String {
+    let text = std::fs::read_to_string(real(version, name)).expect("fixture");
+    let at = text.find(before).expect("the anchor line");
+    let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+    format!("{}{line}\n{}", &text[..start], &text[start..])
+}
+
+#[test]
+fn a_spiders_own_error_about_a_feed_it_reads_is_no_feed_export_failure() {
+    // Spiders crawl RSS and Atom feeds: an error that mentions one is the spider's.
+    let log = with_line(
+        "2.19.0",
+        "clean",
+        "Closing spider (",
+        "2026-11-24 01:59:02 [proj] ERROR: could not parse the RSS feed at https://a.example/rss",
+    );
+    let (report, code) = record(&log, &[]);
+    assert_eq!(code, Some(1), "{report}");
+    assert_eq!(finding(&report, "feed_export_failed"), None, "{report}");
+    assert!(finding(&report, "errors_logged").is_some(), "{report}");
+}
+
+#[test]
+fn a_memory_limit_run_still_counts_the_crawls_own_errors() {
+    // One ERROR line of the spider's before the memory extension's own: that one counts.
+    let log = with_line(
+        "2.19.0",
+        "memusage",
+        "Memory usage exceeded",
+        "2026-11-24 01:59:11 [proj] ERROR: cannot parse the price",
+    );
+    let (report, _) = record(&log, &[]);
+    let errors = finding(&report, "errors_logged").expect("errors_logged");
+    assert_eq!(errors["value"], 1.0, "{errors}");
+    assert!(
+        errors["evidence"][0]
+            .as_str()
+            .is_some_and(|e| e.contains("1 of them the memory extension's own shutdown line")),
+        "{errors}"
+    );
+}
