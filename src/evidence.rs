@@ -397,11 +397,11 @@ pub fn frame(line: &str) -> Option<String> {
 pub fn spider_function(line: &str) -> Option<&str> {
     let rest = line.trim().strip_prefix("File \"")?;
     let (path, rest) = rest.split_once('"')?;
-    let mut dirs = path.split(['/', '\\']).rev().skip(1);
-    let in_spiders = dirs.clone().any(|dir| dir == "spiders");
-    let installed = dirs.any(|dir| dir == "site-packages" || dir == "dist-packages");
-    let (_, function) = rest.rsplit_once(", in ")?;
-    let function = function.trim();
+    let (in_spiders, installed) = directories(path);
+    let (head, function) = rest.trim_end().rsplit_once(' ')?;
+    if !head.ends_with(", in") {
+        return None;
+    }
     let identifier = !function.is_empty()
         && function.len() <= 80
         && !function.starts_with(|c: char| c.is_ascii_digit())
@@ -409,6 +409,24 @@ pub fn spider_function(line: &str) -> Option<&str> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_');
     (in_spiders && !installed && identifier).then_some(function)
+}
+
+/// Whether `path` has a `spiders` directory, and whether it has an installed-packages one
+/// (`site-packages`, `dist-packages`): one pass over its bytes, as this is asked of every
+/// frame of every traceback.
+fn directories(path: &str) -> (bool, bool) {
+    let (mut spiders, mut installed) = (false, false);
+    let bytes = path.as_bytes();
+    let mut start = 0;
+    for at in memchr::memchr2_iter(b'/', b'\\', bytes) {
+        match &bytes[start..at] {
+            b"spiders" => spiders = true,
+            b"site-packages" | b"dist-packages" => installed = true,
+            _ => {}
+        }
+        start = at + 1;
+    }
+    (spiders, installed)
 }
 
 /// `ftp://user:secret@host/x` as `ftp://user:***@host/x`: a feed URI in a quoted log line

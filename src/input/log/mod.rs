@@ -84,6 +84,8 @@ pub struct LogReader {
     frame_line: String,
     /// The function of a traceback's first frame in the project's `spiders` package.
     callback: String,
+    /// The frame line `callback` was read from (empty `callback`: none in it).
+    callback_frame: String,
     candidate: String,
     shape_scratch: String,
     lines: u64,
@@ -111,6 +113,7 @@ impl Default for LogReader {
             last_error_line: None,
             frame_line: String::new(),
             callback: String::new(),
+            callback_frame: String::new(),
             candidate: String::new(),
             shape_scratch: String::new(),
             lines: 0,
@@ -491,11 +494,17 @@ impl LogReader {
                 self.frame_line.push_str(frame);
                 traceback.has_frame = true;
                 if !traceback.has_callback {
-                    if let Some(function) = crate::evidence::spider_function(frame) {
+                    // A failing callback fails the same way many times: its frame line is
+                    // read once.
+                    if self.callback_frame != frame {
+                        self.callback_frame.clear();
+                        self.callback_frame.push_str(frame);
                         self.callback.clear();
-                        self.callback.push_str(function);
-                        traceback.has_callback = true;
+                        if let Some(function) = crate::evidence::spider_function(frame) {
+                            self.callback.push_str(function);
+                        }
                     }
+                    traceback.has_callback = !self.callback.is_empty();
                 }
             }
             traceback.left -= 1;
