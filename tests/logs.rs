@@ -336,3 +336,33 @@ fn a_catalog_alias_may_not_steal_another_entry() {
         stderr_of(&output)
     );
 }
+
+#[test]
+fn exception_types_past_the_cap_are_counted_nowhere() {
+    // 32 exception types once each, then a 33rd three times: only 32 types are kept, so
+    // the 33rd is not listed, though it is the most frequent.
+    let at = "2026-11-24 01:59:02";
+    let mut lines = vec![format!("{at} [scrapy.core.engine] INFO: Spider opened")];
+    let mut failure = |kind: &str| {
+        lines.push(format!("{at} [proj] ERROR: cannot store the item"));
+        lines.push("Traceback (most recent call last):".to_string());
+        lines.push("  File \"/p/proj/pipelines.py\", line 9, in process_item".to_string());
+        lines.push(format!("{kind}: bad"));
+    };
+    for i in 0..32u8 {
+        failure(&format!(
+            "Kind{}{}Error",
+            char::from(b'A' + i / 26),
+            char::from(b'A' + i % 26)
+        ));
+    }
+    for _ in 0..3 {
+        failure("LastKindError");
+    }
+    lines.push(format!(
+        "{at} [scrapy.core.engine] INFO: Closing spider (finished)"
+    ));
+    let evidence = finding(&excerpt(&lines), "errors_logged")["evidence"].to_string();
+    assert!(evidence.contains("KindAAError ×1"), "{evidence}");
+    assert!(!evidence.contains("LastKindError"), "{evidence}");
+}
