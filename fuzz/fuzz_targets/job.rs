@@ -29,7 +29,7 @@ fn judge(record: Record<'_>) {
             let _ = report.into_owned();
         }
         Record::Batch(records) => records.into_iter().for_each(judge),
-        Record::LogLine(_) | Record::NotAJob(_) => {}
+        Record::LogLine(..) | Record::NotAJob(_) => {}
     }
 }
 
