@@ -417,3 +417,58 @@ fn more_kinds_of_error_than_are_kept_add_up_the_same_on_every_core() {
         piped.1
     );
 }
+
+#[test]
+fn a_signal_sent_twice_across_parts_is_still_forced() {
+    // A Logs API stream read in parts: the first SIGTERM near the start, the second near
+    // the end, then a close that never finished. That the stop was forced is known only
+    // from the two parts together.
+    let record = |time: u64, message: &str| {
+        format!(
+            "{}\n",
+            serde_json::json!({"time": time, "level": 20, "message": message})
+        )
+    };
+    let mut out = record(
+        1_700_000_000_000,
+        "[scrapy.utils.log] Scrapy 2.11.0 started (bot: shop)",
+    );
+    out.push_str(&record(
+        1_700_000_000_001,
+        "[scrapy.core.engine] Spider opened",
+    ));
+    out.push_str(&record(
+        1_700_000_000_002,
+        "[scrapy.crawler] Received SIGTERM, shutting down gracefully. Send again to force ",
+    ));
+    let mut n = 0u64;
+    while out.len() < BIG {
+        n += 1;
+        out.push_str(&record(
+            1_700_000_000_003,
+            &format!("[scrapy.core.engine] Crawled (200) <GET https://shop.example/p/{n}> (referer: None)"),
+        ));
+    }
+    out.push_str(&record(
+        1_700_000_009_000,
+        "[scrapy.crawler] Received SIGTERM twice, forcing unclean shutdown",
+    ));
+    out.push_str(&record(
+        1_700_000_009_001,
+        "[scrapy.core.engine] Closing spider (shutdown)",
+    ));
+    let [by_name, redirected, piped] = three_ways(
+        "forced.jl",
+        out.as_bytes(),
+        &["explain", "--format", "json"],
+    );
+    assert_eq!(by_name, piped);
+    assert_eq!(redirected, piped);
+    assert!(
+        piped
+            .1
+            .contains("SIGTERM came twice: the process was forced to stop"),
+        "{}",
+        piped.1
+    );
+}
