@@ -508,31 +508,44 @@ fn history_is_the_same_whatever_files_the_runs_came_in() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Hourly finished runs of one spider `s`, keyed `1/1/N`, with these item counts.
+fn hourly_runs(items: impl IntoIterator<Item = u64>) -> String {
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, items)| {
+            format!(
+                "{{\"key\":\"1/1/{i}\",\"spider\":\"s\",\"close_reason\":\"finished\",\"items\":{items},\"finished_time\":{}}}\n",
+                1_700_000_000_000 + i as u64 * 3_600_000
+            )
+        })
+        .collect()
+}
+
+/// `summary --format json`'s `history` for `jobs`, with `extra` arguments.
+fn history_of(jobs: String, extra: &[&std::ffi::OsStr]) -> serde_json::Value {
+    let output = outcome()
+        .args(["summary", "--format", "json"])
+        .args(extra)
+        .write_stdin(jobs)
+        .output()
+        .expect("runs");
+    json_lines(&output)[0]["history"].clone()
+}
+
 #[test]
 fn only_a_spiders_newest_thousand_runs_are_compared() {
     // 1,001 hourly runs of 100 items: the 4th oldest scraped 1 and the newest 2. Only the
     // newest 1,000 are compared, so the oldest is let go and the 4th has two earlier runs,
     // too few to compare with; the newest is compared.
-    let hour = 3_600_000u64;
-    let jobs: String = (0..1001u64)
-        .map(|i| {
-            let items = match i {
-                3 => 1,
-                1000 => 2,
-                _ => 100,
-            };
-            format!(
-                "{{\"key\":\"1/1/{i}\",\"spider\":\"s\",\"close_reason\":\"finished\",\"items\":{items},\"finished_time\":{}}}\n",
-                1_700_000_000_000 + i * hour
-            )
-        })
-        .collect();
-    let output = outcome()
-        .args(["summary", "--format", "json"])
-        .write_stdin(jobs)
-        .output()
-        .expect("runs");
-    let history = &json_lines(&output)[0]["history"];
+    let history = history_of(
+        hourly_runs((0..1001u64).map(|i| match i {
+            3 => 1,
+            1000 => 2,
+            _ => 100,
+        })),
+        &[],
+    );
     let jobs: Vec<&str> = history
         .as_array()
         .expect("history")
@@ -553,21 +566,7 @@ fn a_threshold_of_zero_flags_a_run_that_is_no_better_than_its_median() {
     )
     .expect("written");
     // A spider that never scrapes anything: each run is as bad as its median of 0.
-    let jobs: String = (0..4u64)
-        .map(|i| {
-            format!(
-                "{{\"key\":\"1/1/{i}\",\"spider\":\"s\",\"close_reason\":\"finished\",\"items\":0,\"finished_time\":{}}}\n",
-                1_700_000_000_000 + i * 3_600_000
-            )
-        })
-        .collect();
-    let output = outcome()
-        .args(["summary", "--format", "json", "--catalog"])
-        .arg(&path)
-        .write_stdin(jobs)
-        .output()
-        .expect("runs");
-    let history = &json_lines(&output)[0]["history"];
+    let history = history_of(hourly_runs([0; 4]), &["--catalog".as_ref(), path.as_ref()]);
     assert_eq!(
         history[0]["evidence"], "items 0% below this spider's median of 3 earlier runs (0 vs 0)",
         "{history}"
@@ -578,22 +577,7 @@ fn a_threshold_of_zero_flags_a_run_that_is_no_better_than_its_median() {
 #[test]
 fn the_median_of_an_odd_number_of_runs_is_the_middle_one() {
     // Five earlier runs of 100 to 500 items: the median is 300, not a mean of two.
-    let jobs: String = [100u64, 200, 300, 400, 500, 100]
-        .iter()
-        .enumerate()
-        .map(|(i, items)| {
-            format!(
-                "{{\"key\":\"1/1/{i}\",\"spider\":\"s\",\"close_reason\":\"finished\",\"items\":{items},\"finished_time\":{}}}\n",
-                1_700_000_000_000 + i as u64 * 3_600_000
-            )
-        })
-        .collect();
-    let output = outcome()
-        .args(["summary", "--format", "json"])
-        .write_stdin(jobs)
-        .output()
-        .expect("runs");
-    let history = &json_lines(&output)[0]["history"];
+    let history = history_of(hourly_runs([100, 200, 300, 400, 500, 100]), &[]);
     assert_eq!(
         history[0]["evidence"],
         "items 67% below this spider's median of 5 earlier runs (100 vs 300)",

@@ -266,28 +266,50 @@ fn a_log_file_is_followed_from_its_current_end() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-#[test]
-fn signals_are_passed_on_and_outcome_waits_for_the_command() {
-    let dir = temp("signal");
+/// `outcome run -- sh -c` with a script that sets `traps` (given the marker file's path to
+/// write to) and then waits; returned once the script has said it is ready. The directory,
+/// the marker, the running child, and the deadline for the rest of the test.
+fn trapping_command(
+    name: &str,
+    traps: impl Fn(&str) -> String,
+    within: Duration,
+) -> (PathBuf, PathBuf, std::process::Child, Instant) {
+    let dir = temp(name);
     let marker = dir.join("got");
+    let m = marker.display().to_string();
     let script = format!(
-        "trap 'echo got >> {m}; exit 0' INT; echo ready >> {m}; while :; do sleep 0.05; done",
-        m = marker.display()
+        "{} echo ready >> {m}; while :; do sleep 0.05; done",
+        traps(&m)
     );
-    let mut child = std_outcome()
+    let child = std_outcome()
         .args(["run", "--", "sh", "-c", &script])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .expect("starts");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !std::fs::read_to_string(&marker)
-        .unwrap_or_default()
-        .contains("ready")
-    {
+    let deadline = Instant::now() + within;
+    while !marker_says(&marker, "ready") {
         assert!(Instant::now() < deadline, "the command never started");
         std::thread::sleep(Duration::from_millis(20));
     }
+    (dir, marker, child, deadline)
+}
+
+/// Whether the marker file has a line `word`.
+fn marker_says(marker: &Path, word: &str) -> bool {
+    std::fs::read_to_string(marker)
+        .unwrap_or_default()
+        .lines()
+        .any(|l| l == word)
+}
+
+#[test]
+fn signals_are_passed_on_and_outcome_waits_for_the_command() {
+    let (dir, marker, mut child, deadline) = trapping_command(
+        "signal",
+        |m| format!("trap 'echo got >> {m}; exit 0' INT;"),
+        Duration::from_secs(10),
+    );
     // SAFETY: kill with plain integers, aimed at the outcome process we started.
     unsafe {
         libc::kill(child.id() as libc::pid_t, libc::SIGINT);
@@ -306,12 +328,7 @@ fn signals_are_passed_on_and_outcome_waits_for_the_command() {
         .expect("stderr")
         .read_to_string(&mut stderr)
         .expect("reads");
-    assert!(
-        std::fs::read_to_string(&marker)
-            .unwrap_or_default()
-            .contains("got"),
-        "the command got the SIGINT"
-    );
+    assert!(marker_says(&marker, "got"), "the command got the SIGINT");
     assert_eq!(status.code(), Some(3), "{stderr}");
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -321,30 +338,16 @@ fn stack_dump_and_user_signals_reach_the_command_and_leave_outcome_running() {
     // Ctrl-\ (SIGQUIT) and SIGUSR2 are Scrapy's stack-dump signals (its StackTraceDump
     // extension); SIGUSR1 is a program's own. Each reaches the command, which goes on, and
     // outcome with it.
-    let dir = temp("usrsignals");
-    let marker = dir.join("got");
-    let script = format!(
-        "for s in QUIT USR1 USR2; do trap \"echo $s >> {m}\" $s; done; trap 'exit 0' INT; \
-         echo ready >> {m}; while :; do sleep 0.05; done",
-        m = marker.display()
+    let (dir, marker, mut child, deadline) = trapping_command(
+        "usrsignals",
+        |m| {
+            format!(
+                "for s in QUIT USR1 USR2; do trap \"echo $s >> {m}\" $s; done; trap 'exit 0' INT;"
+            )
+        },
+        Duration::from_secs(20),
     );
-    let mut child = std_outcome()
-        .args(["run", "--", "sh", "-c", &script])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let seen = |word: &str| {
-        std::fs::read_to_string(&marker)
-            .unwrap_or_default()
-            .lines()
-            .any(|l| l == word)
-    };
-    while !seen("ready") {
-        assert!(Instant::now() < deadline, "the command never started");
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    let seen = |word: &str| marker_says(&marker, word);
     for (signal, name) in [
         (libc::SIGQUIT, "QUIT"),
         (libc::SIGUSR1, "USR1"),
