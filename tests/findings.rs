@@ -1107,17 +1107,13 @@ fn a_raised_finding_still_fires_only_past_its_threshold() {
 
 #[test]
 fn thresholds_are_shown_as_written() {
-    let dir = std::env::temp_dir().join(format!("outcome-shown-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join("team.json");
-    std::fs::write(
-        &path,
+    let catalog = common::UserCatalog::new(
+        "shown",
         r#"{"checks":[{"id":"errors_logged","levels":{"warning":2.5,"critical":2000}},{"id":"blocked_responses","levels":{"warning":0.01,"critical":0.005}}]}"#,
-    )
-    .expect("catalog written");
+    );
     let listed = outcome()
         .args(["list", "--checks", "--format", "line", "--catalog"])
-        .arg(&path)
+        .arg(&catalog.path)
         .output()
         .expect("runs");
     let levels = |id: &str| {
@@ -1133,19 +1129,15 @@ fn thresholds_are_shown_as_written() {
         levels("blocked_responses"),
         "warning at 1%, critical at 0.5%"
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn a_user_catalog_may_set_a_threshold_at_either_end_of_its_range_but_not_the_measure() {
-    let dir = std::env::temp_dir().join(format!("outcome-ends-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
     let listed = |text: &str| {
-        let path = dir.join("team.json");
-        std::fs::write(&path, text).expect("catalog written");
+        let catalog = common::UserCatalog::new("ends", text);
         outcome()
             .args(["list", "--checks", "--format", "json", "--catalog"])
-            .arg(&path)
+            .arg(&catalog.path)
             .output()
             .expect("runs")
     };
@@ -1192,25 +1184,20 @@ fn a_user_catalog_may_set_a_threshold_at_either_end_of_its_range_but_not_the_mea
             stderr_of(&output)
         );
     }
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn list_search_finds_a_check_by_any_of_its_words() {
-    let dir = std::env::temp_dir().join(format!("outcome-mentions-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join("team.json");
     // Each word in one place of one check only.
-    std::fs::write(
-        &path,
+    let catalog = common::UserCatalog::new(
+        "mentions",
         r#"{"checks":[
             {"id":"zero_items","title":"No item (quokkatitle)"},
             {"id":"errors_logged","explanation":"Counted (quokkaexplained)."},
             {"id":"items_dropped","settings":["QUOKKA_SETTING"]},
             {"id":"server_errors","next_steps":["Ask the quokkastep."]}
         ]}"#,
-    )
-    .expect("catalog written");
+    );
     for (word, id) in [
         ("quokkatitle", "zero_items"),
         ("quokkaexplained", "errors_logged"),
@@ -1220,7 +1207,7 @@ fn list_search_finds_a_check_by_any_of_its_words() {
     ] {
         let output = outcome()
             .args(["list", "--search", word, "--catalog"])
-            .arg(&path)
+            .arg(&catalog.path)
             .output()
             .expect("runs");
         assert_eq!(
@@ -1229,7 +1216,6 @@ fn list_search_finds_a_check_by_any_of_its_words() {
             "{word}"
         );
     }
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// A real log with `line` put before its first line that contains `before`.

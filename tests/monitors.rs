@@ -557,21 +557,19 @@ fn only_a_spiders_newest_thousand_runs_are_compared() {
 
 #[test]
 fn a_threshold_of_zero_flags_a_run_that_is_no_better_than_its_median() {
-    let dir = std::env::temp_dir().join(format!("outcome-zero-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join("team.json");
-    std::fs::write(
-        &path,
+    let catalog = common::UserCatalog::new(
+        "zero",
         r#"{"checks":[{"id":"items_below_history","levels":{"warning":0}}]}"#,
-    )
-    .expect("written");
+    );
     // A spider that never scrapes anything: each run is as bad as its median of 0.
-    let history = history_of(hourly_runs([0; 4]), &["--catalog".as_ref(), path.as_ref()]);
+    let history = history_of(
+        hourly_runs([0; 4]),
+        &["--catalog".as_ref(), catalog.path.as_ref()],
+    );
     assert_eq!(
         history[0]["evidence"], "items 0% below this spider's median of 3 earlier runs (0 vs 0)",
         "{history}"
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

@@ -134,3 +134,26 @@ fn move_line_numbers(text: &str, offset: u64) -> String {
     out.push_str(rest);
     out
 }
+
+/// A user catalog written for one test, in a directory of its own that is removed on drop.
+pub struct UserCatalog {
+    dir: PathBuf,
+    pub path: PathBuf,
+}
+
+impl UserCatalog {
+    /// `tag` names the test's directory (unique per test within a run).
+    pub fn new(tag: &str, text: &str) -> UserCatalog {
+        let dir = std::env::temp_dir().join(format!("outcome-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("team.json");
+        std::fs::write(&path, text).expect("catalog written");
+        UserCatalog { dir, path }
+    }
+}
+
+impl Drop for UserCatalog {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
