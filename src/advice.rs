@@ -31,10 +31,14 @@ enum Needs {
     MemoryUnknown,
     /// The log's signal line is not already quoted.
     SignalUnknown,
+    /// The command `outcome run` ran was killed by SIGKILL, or how it ended is unknown.
+    Killed,
+    /// The command ended with a non-zero status, or how it ended is unknown.
+    ExitedBadly,
 }
 
 /// Steps of the built-in catalog by their opening words, and what each needs.
-const CONDITIONS: [(&str, Needs); 11] = [
+const CONDITIONS: [(&str, Needs); 13] = [
     ("Open a crawled page", Needs::Pages),
     ("Open one of those pages", Needs::Pages),
     ("If no page was crawled either", Needs::FailedRequests),
@@ -49,6 +53,8 @@ const CONDITIONS: [(&str, Needs); 11] = [
     ("Compare the run's elapsed time", Needs::TimeoutUnknown),
     ("Compare memusage/max in the stats", Needs::MemoryUnknown),
     ("Look for `Received SIGTERM", Needs::SignalUnknown),
+    ("After SIGKILL", Needs::Killed),
+    ("After a non-zero exit", Needs::ExitedBadly),
 ];
 
 /// Steps whose `URL` placeholder a URL the log names can fill, by their opening words:
@@ -175,13 +181,25 @@ pub struct Known {
     timeout_shown: bool,
     memory_shown: bool,
     signal_shown: bool,
+    /// How `outcome run`'s command ended: `Some(true)` killed by SIGKILL, `Some(false)`
+    /// otherwise; `None` where no command was run.
+    killed: Option<bool>,
 }
 
 impl Known {
-    /// `outcome`: the catalog's name of the outcome, where the reason was found by name.
-    pub fn of(job: Option<&Job<'_>>, memory_limit: Option<u64>, outcome: Option<&str>) -> Known {
+    /// `outcome`: the catalog's name of the outcome, where the reason was found by name;
+    /// `killed`: how `outcome run`'s command ended, where one was run.
+    pub fn of(
+        job: Option<&Job<'_>>,
+        memory_limit: Option<u64>,
+        outcome: Option<&str>,
+        killed: Option<bool>,
+    ) -> Known {
         let Some(job) = job else {
-            return Known::default();
+            return Known {
+                killed,
+                ..Known::default()
+            };
         };
         let log = job.log.as_deref();
         let (own_lines, _) = match log {
@@ -221,13 +239,14 @@ impl Known {
             timeout_shown: timeout_set && job.run_seconds().is_some(),
             memory_shown: job.stats.memory_peak.is_some() && memory_limit.is_some(),
             signal_shown: log.is_some_and(|l| l.evidence.signal.is_some()),
+            killed,
         }
     }
 
     /// Whether a step fits what is known (a step no condition names always does).
     pub fn fits(&self, step: &str) -> bool {
         // Every opening starts with one of these letters: most steps are told at once.
-        if !step.starts_with(['O', 'I', 'L', 'R', 'C']) {
+        if !step.starts_with(['O', 'I', 'L', 'R', 'C', 'A']) {
             return true;
         }
         // The longest opening that matches names the step.
@@ -252,6 +271,8 @@ impl Known {
             Needs::TimeoutUnknown => !self.timeout_shown,
             Needs::MemoryUnknown => !self.memory_shown,
             Needs::SignalUnknown => !self.signal_shown,
+            Needs::Killed => self.killed != Some(false),
+            Needs::ExitedBadly => self.killed != Some(true),
         }
     }
 }
@@ -348,7 +369,10 @@ mod tests {
     #[test]
     fn every_condition_opens_with_a_letter_the_quick_test_knows() {
         for (opening, _) in CONDITIONS {
-            assert!(opening.starts_with(['O', 'I', 'L', 'R', 'C']), "{opening}");
+            assert!(
+                opening.starts_with(['O', 'I', 'L', 'R', 'C', 'A']),
+                "{opening}"
+            );
         }
     }
 

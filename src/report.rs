@@ -475,7 +475,11 @@ impl Report<'_> {
             .how
             .is_by_name()
             .then(|| catalog.entries[self.found.entry].name.as_str());
-        crate::advice::Known::of(job, job.and_then(|j| j.memory_limit), outcome)
+        let killed = self
+            .command
+            .as_ref()
+            .map(|c| c.signal == Some(libc::SIGKILL));
+        crate::advice::Known::of(job, job.and_then(|j| j.memory_limit), outcome, killed)
     }
 
     /// The outcome's own next steps, with what the input knows filled in and without the

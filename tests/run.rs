@@ -137,6 +137,14 @@ fn the_commands_own_end_is_evidence() {
             .is_some_and(|e| e.starts_with("the command was killed by SIGKILL: out of memory?")),
         "{finding}"
     );
+    // Its steps fit how the command ended, and the process is known to be gone.
+    let steps = value.to_string();
+    assert!(steps.contains("After SIGKILL, look for"), "{value}");
+    assert!(!steps.contains("After a non-zero exit"), "{value}");
+    assert!(
+        !steps.contains("Check whether the process is still running"),
+        "{value}"
+    );
     // Like any finding's, its level is the user's to set.
     let output = run(
         &["-q", "--finding", "command_failed=warning"],
@@ -179,6 +187,9 @@ fn the_commands_own_end_is_evidence() {
                     == "the command exited with status 1 before any crawl in its log closed")),
         "{value}"
     );
+    let steps = value.to_string();
+    assert!(steps.contains("After a non-zero exit"), "{value}");
+    assert!(!steps.contains("After SIGKILL"), "{value}");
     assert!(
         stderr_of(&output).contains("CRITICAL  <stderr>:"),
         "{}",
