@@ -14,6 +14,7 @@ use serde::Deserialize;
 use crate::checks::{Check, CheckSpec};
 use crate::exit::{io_reason, Error, Result};
 pub use crate::severity::Severity;
+use crate::spiders::{Expectations, SpiderSpec};
 
 const BUILTIN: &str = include_str!("catalog.json");
 
@@ -181,6 +182,9 @@ struct CatalogSpec<'a> {
     fallbacks: Vec<EntrySpec<'a>>,
     #[serde(default)]
     checks: Vec<CheckSpec>,
+    /// Per-spider rules: only a user catalog (a project file) has them.
+    #[serde(default)]
+    spiders: Vec<SpiderSpec>,
 }
 
 /// Which list of the catalog an entry belongs to.
@@ -291,7 +295,7 @@ impl Hasher for WordHasher {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Catalog {
     pub entries: Vec<Entry>,
     pub kinds: Vec<Kind>,
@@ -306,6 +310,25 @@ pub struct Catalog {
     /// own reasons and as normalized text for any other.
     expected_entries: Vec<usize>,
     expected_reasons: Vec<String>,
+    /// The project file's spider rules as read, until the run's policy makes each a view.
+    pending_rules: Vec<PendingRule>,
+    /// One view of the catalog per spider rule, in the file's order: the rule's levels,
+    /// expected reasons and numbers applied (`expectations` set), the run's policy on top.
+    rules: Vec<Catalog>,
+    /// In a rule's view: what the rule expects of a run.
+    pub expectations: Option<Expectations>,
+    /// `--spider NAME` (or the spider `outcome run` crawls): the spider of an input that
+    /// names none.
+    pub spider: Option<String>,
+}
+
+/// A spider rule read from a file, checked, waiting for the run's policy.
+#[derive(Debug, Clone)]
+struct PendingRule {
+    spec: SpiderSpec,
+    expectations: Expectations,
+    findings: Vec<(String, Option<Severity>)>,
+    origin: Origin,
 }
 
 impl Catalog {
@@ -323,6 +346,10 @@ impl Catalog {
             checks: Vec::new(),
             expected_entries: Vec::new(),
             expected_reasons: Vec::new(),
+            pending_rules: Vec::new(),
+            rules: Vec::new(),
+            expectations: None,
+            spider: None,
         };
         catalog.merge(spec, borrowed, &Origin::Builtin, BUILTIN)?;
         for (slot, which) in Fallback::ALL.into_iter().enumerate() {
@@ -380,6 +407,7 @@ impl Catalog {
         let mut named_here: HashMap<String, ()> = HashMap::new();
         let locator = Locator::new(text);
         self.merge_checks(spec.checks, origin, &locator)?;
+        self.merge_spiders(spec.spiders, origin, &locator)?;
         for (kind, specs) in lists {
             for spec in specs {
                 if named_here.insert(spec.name.clone(), ()).is_some() {
@@ -442,9 +470,135 @@ impl Catalog {
         Ok(())
     }
 
+    /// Reads a file's spider rules and checks each now, so that a mistake is reported
+    /// with its place like any other in the file; the views are made with the run's policy.
+    fn merge_spiders(
+        &mut self,
+        specs: Vec<SpiderSpec>,
+        origin: &Origin,
+        locator: &Locator,
+    ) -> Result<()> {
+        if specs.is_empty() {
+            return Ok(());
+        }
+        if *origin == Origin::Builtin {
+            return Err(Error::internal(
+                "built-in catalog: spider rules".to_string(),
+            ));
+        }
+        let mut named_here: Vec<String> = Vec::new();
+        for spec in specs {
+            let (line, column) = locator.place(&spec.name);
+            let at = format!("{origin}:{line}:{column}");
+            if named_here.contains(&spec.name) {
+                let (first, second) = locator.two_places(&spec.name);
+                return Err(Error::config(format!(
+                    "{origin}:{second}: spider `{}` is named twice in this file (also at line {first})",
+                    spec.name
+                )));
+            }
+            named_here.push(spec.name.clone());
+            let expectations = spec
+                .expectations(format!("{origin}:{line}"))
+                .map_err(|what| Error::config(format!("{at}: {what}")))?;
+            let mut findings = Vec::new();
+            for (id, level) in &spec.findings {
+                let parsed =
+                    crate::checks::parse_override(&format!("{id}={level}")).map_err(|what| {
+                        Error::config(format!("{at}: spider `{}`: {what}", spec.name))
+                    })?;
+                if self.check(&parsed.0).is_none() {
+                    return Err(Error::config(format!(
+                        "{at}: spider `{}`: there is no check `{id}`",
+                        spec.name
+                    )));
+                }
+                findings.push(parsed);
+            }
+            let mut scratch = self.checks.clone();
+            for check_spec in spec.checks.iter().cloned() {
+                let id = check_spec.id.clone();
+                let Some(check) = scratch.iter_mut().find(|c| c.id == id) else {
+                    return Err(Error::config(format!(
+                        "{at}: spider `{}`: there is no check `{id}`",
+                        spec.name
+                    )));
+                };
+                check_spec
+                    .apply_to(check, origin.as_str())
+                    .map_err(|what| {
+                        Error::config(format!("{at}: spider `{}`: {what}", spec.name))
+                    })?;
+            }
+            self.pending_rules.push(PendingRule {
+                spec,
+                expectations,
+                findings,
+                origin: origin.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The view of the catalog a crawl of this spider is judged in: the index of the first
+    /// rule whose name matches, `None` for the catalog itself.
+    pub fn rule_for(&self, spider: Option<&str>) -> Option<usize> {
+        let spider = spider?;
+        self.rules.iter().position(|view| {
+            view.expectations
+                .as_ref()
+                .is_some_and(|e| crate::spiders::matches(&e.pattern, spider))
+        })
+    }
+
+    /// The catalog a report was judged in (`Report::rule`).
+    pub fn view(&self, rule: Option<usize>) -> &Catalog {
+        rule.and_then(|i| self.rules.get(i)).unwrap_or(self)
+    }
+
+    /// Whether a project file gave any spider rules.
+    pub fn has_rules(&self) -> bool {
+        !self.rules.is_empty()
+    }
+
+    /// The spider rules' views, in the file's order.
+    pub fn rules(&self) -> &[Catalog] {
+        &self.rules
+    }
+
     /// The run's policy: `--expect` reasons count as OK, `--finding ID=LEVEL` sets a
     /// check's severity (or turns it off). An unknown finding id is a usage error.
     pub fn apply_policy(
+        &mut self,
+        expect: &[String],
+        findings: &[(String, Option<crate::severity::Severity>)],
+    ) -> Result<()> {
+        // Each rule's view starts from the catalog as the file left it; the command line
+        // is applied over the rule's own levels and reasons, as it is over the file's.
+        let pending = std::mem::take(&mut self.pending_rules);
+        let mut rules = Vec::with_capacity(pending.len());
+        for rule in pending {
+            let mut view = self.clone();
+            for check_spec in rule.spec.checks {
+                if let Some(check) = view.checks.iter_mut().find(|c| c.id == check_spec.id) {
+                    // Checked when the file was read.
+                    let _ = check_spec.apply_to(check, rule.origin.as_str());
+                }
+            }
+            let mut all_findings = rule.findings;
+            all_findings.extend(findings.iter().cloned());
+            let mut all_expected = rule.spec.expect;
+            all_expected.extend(expect.iter().cloned());
+            view.apply_run_policy(&all_expected, &all_findings)?;
+            view.expectations = Some(rule.expectations);
+            rules.push(view);
+        }
+        self.apply_run_policy(expect, findings)?;
+        self.rules = rules;
+        Ok(())
+    }
+
+    fn apply_run_policy(
         &mut self,
         expect: &[String],
         findings: &[(String, Option<crate::severity::Severity>)],

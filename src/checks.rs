@@ -162,7 +162,7 @@ impl Check {
 
 /// One check as written in a catalog file; every field but `id` may be left out of an
 /// override. A level set to `null` is removed.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CheckSpec {
     pub id: String,

@@ -103,6 +103,7 @@ pub struct Global {
     pub expect: Vec<String>,
     pub finding: Vec<(String, Option<crate::severity::Severity>)>,
     pub catalog: Option<PathBuf>,
+    pub spider: Option<String>,
 }
 
 impl Cli {
@@ -210,6 +211,11 @@ pub struct Judging {
     /// Outcomes that count as OK for this run (custom reasons too); findings still apply
     #[arg(long, value_delimiter = ',', value_name = "REASON")]
     pub expect: Vec<String>,
+
+    /// The spider of an input that does not name one (a plain log, a bare reason), for the
+    /// project file's spider rules
+    #[arg(long, value_name = "NAME")]
+    pub spider: Option<String>,
 }
 
 impl Judging {
@@ -218,6 +224,7 @@ impl Judging {
         global.only = self.only.clone();
         global.strict = self.strict;
         global.expect = self.expect.clone();
+        global.spider = self.spider.clone();
     }
 }
 

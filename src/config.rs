@@ -24,8 +24,11 @@ pub struct Config {
     pub exit_zero: bool,
     /// `--only`: the severities shown; empty for all.
     pub only: Vec<Severity>,
-    /// `--catalog`, else `OUTCOME_CATALOG` when set and not empty.
+    /// `--catalog`, else `OUTCOME_CATALOG` when set and not empty, else the project file
+    /// (`outcome.json` beside the `scrapy.cfg` of the project the current directory is in).
     pub catalog: Option<PathBuf>,
+    /// `--spider`: the spider of an input that names none.
+    pub spider: Option<String>,
     /// `--expect`: outcomes that count as OK for this run.
     pub expect: Vec<String>,
     /// `--finding ID=LEVEL`: a check's severity for this run, `None` for off.
@@ -39,11 +42,15 @@ impl Config {
             ColorArg::Always => ColorChoice::Always,
             ColorArg::Never => ColorChoice::Never,
         };
-        let catalog = global.catalog.clone().or_else(|| {
-            std::env::var_os("OUTCOME_CATALOG")
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        });
+        let catalog = global
+            .catalog
+            .clone()
+            .or_else(|| {
+                std::env::var_os("OUTCOME_CATALOG")
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            })
+            .or_else(project_file);
         Config {
             format: global.format,
             out: Palette {
@@ -61,6 +68,7 @@ impl Config {
             catalog,
             expect: global.expect.clone(),
             findings: global.finding.clone(),
+            spider: global.spider.clone(),
         }
     }
 
@@ -75,25 +83,35 @@ impl Config {
     pub fn matcher(&self) -> Result<&'static Matcher> {
         let mut catalog = Catalog::load(self.catalog.as_deref())?;
         catalog.apply_policy(&self.expect, &self.findings)?;
+        catalog.spider = self.spider.clone();
         let matcher = Box::leak(Box::new(Matcher::new(catalog)));
         // A name that is no outcome may be a custom reason, so it is taken as written; but
         // it may as well be a typo that would leave a limit at WARNING unnoticed.
-        for reason in &self.expect {
-            let found = matcher.find(reason);
-            // A family by its own name (`closespider_*`) is known too.
-            if found.how.is_by_name() || matcher.catalog().by_name(reason.trim()).is_some() {
-                continue;
+        let rules = matcher.catalog().rules().iter().filter_map(|view| {
+            view.expectations
+                .as_ref()
+                .map(|e| (format!("{}: spider `{}`: ", e.place, e.pattern), &e.expect))
+        });
+        for (whose, reasons) in
+            std::iter::once(("--expect: ".to_string(), &self.expect)).chain(rules)
+        {
+            for reason in reasons {
+                let found = matcher.find(reason);
+                // A family by its own name (`closespider_*`) is known too.
+                if found.how.is_by_name() || matcher.catalog().by_name(reason.trim()).is_some() {
+                    continue;
+                }
+                let hint = match found.suggestion {
+                    Some(i) => format!(" (did you mean `{}`?)", matcher.catalog().entries[i].name),
+                    None => String::new(),
+                };
+                crate::render::warn(
+                    self.err,
+                    &format!(
+                        "{whose}no outcome is called `{reason}`{hint}; it counts as OK only where a crawl closed with exactly that custom reason"
+                    ),
+                );
             }
-            let hint = match found.suggestion {
-                Some(i) => format!(" (did you mean `{}`?)", matcher.catalog().entries[i].name),
-                None => String::new(),
-            };
-            crate::render::warn(
-                self.err,
-                &format!(
-                    "--expect: no outcome is called `{reason}`{hint}; it counts as OK only where a crawl closed with exactly that custom reason"
-                ),
-            );
         }
         Ok(matcher)
     }
@@ -125,4 +143,19 @@ impl Config {
         }
         ExitStatus::from_severity(verdict.unwrap_or(Severity::Unknown))
     }
+}
+
+/// The file a Scrapy project keeps its expectations in, beside its `scrapy.cfg`.
+pub const PROJECT_FILE: &str = "outcome.json";
+
+/// `outcome.json` beside the `scrapy.cfg` of the project the current directory is in:
+/// the nearest `scrapy.cfg` from here up, as `scrapy` finds its own project. None where
+/// there is no project, or the project has no such file.
+fn project_file() -> Option<PathBuf> {
+    let here = std::env::current_dir().ok()?;
+    let project = here
+        .ancestors()
+        .find(|dir| dir.join("scrapy.cfg").is_file())?;
+    let file = project.join(PROJECT_FILE);
+    file.is_file().then_some(file)
 }

@@ -96,6 +96,9 @@ const MEASURES: [(&str, Measure, Needs); 18] = [
 /// history checks in the catalog).
 pub const COMMAND_CHECKS: [&str; 1] = ["command_failed"];
 
+/// Checks of a spider rule's numbers (after the command's in the catalog).
+pub const SPIDER_CHECKS: [&str; 3] = ["spider_items", "spider_errors", "spider_duration"];
+
 /// The ids of every check the code implements (the catalog must describe each one).
 pub fn implemented() -> impl Iterator<Item = &'static str> {
     MEASURES.iter().map(|(id, _, _)| *id)
@@ -119,7 +122,8 @@ pub fn assess(catalog: &Catalog, context: &Context, job: &Job) -> Vec<Finding> {
     // Most records of a stream: nothing but counts, and counts that raise nothing.
     let quiet_counts = job.items() != Some(0) && job.errors().is_none_or(|e| e == 0);
     if bare && quiet_counts && job.stats.items.is_none() {
-        return Vec::new();
+        expected_of_spider(catalog, job, &mut findings);
+        return findings;
     }
     // A catalog holds the built-in checks in their order (a user catalog changes them, it
     // cannot add or reorder any; a test keeps MEASURES in that order), so the index finds
@@ -156,8 +160,31 @@ pub fn assess(catalog: &Catalog, context: &Context, job: &Job) -> Vec<Finding> {
             evidence,
         });
     }
+    expected_of_spider(catalog, job, &mut findings);
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     findings
+}
+
+/// The findings of a spider rule's numbers (`spider_items`, `spider_errors`,
+/// `spider_duration`): flags, judged by their checks' levels and the run's policy.
+fn expected_of_spider(catalog: &Catalog, job: &Job, findings: &mut Vec<Finding>) {
+    let Some(expectations) = &catalog.expectations else {
+        return;
+    };
+    for breach in expectations.breaches(job) {
+        let Some(index) = catalog.checks.iter().position(|c| c.id == breach.check) else {
+            continue;
+        };
+        let Some(severity) = catalog.checks[index].judge(1.0) else {
+            continue;
+        };
+        findings.push(Finding {
+            check: index,
+            severity,
+            value: 1.0,
+            evidence: vec![breach.evidence],
+        });
+    }
 }
 
 /// `18 of 21 responses (86%)` becomes `18 of 21 responses (86%; warning at 10%)`.
@@ -806,6 +833,7 @@ mod tests {
         let mut implemented: Vec<&str> = implemented().collect();
         implemented.extend(crate::history::CHECKS);
         implemented.extend(COMMAND_CHECKS);
+        implemented.extend(SPIDER_CHECKS);
         assert_eq!(described, implemented);
     }
 
@@ -816,6 +844,7 @@ mod tests {
         let mut implemented: Vec<&str> = implemented().collect();
         implemented.extend(crate::history::CHECKS);
         implemented.extend(COMMAND_CHECKS);
+        implemented.extend(SPIDER_CHECKS);
         let mut sorted = described.clone();
         sorted.sort_unstable();
         implemented.sort_unstable();

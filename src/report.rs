@@ -36,6 +36,9 @@ pub struct Report<'a> {
     pub job: Option<Box<Job<'a>>>,
     /// `outcome run`: how the command itself ended.
     pub command: Option<CommandFate>,
+    /// The project file's spider rule it was judged by (an index into the catalog's
+    /// rules, `Catalog::view`), or `None` for the catalog itself.
+    pub rule: Option<usize>,
 }
 
 /// How a command run by `outcome run` ended: its exit status, or the signal that killed it;
@@ -52,9 +55,20 @@ pub struct CommandFate {
 const MIB: f64 = 1024.0 * 1024.0;
 
 impl<'a> Report<'a> {
+    /// A bare reason, judged in the rule of `--spider` where one is given and matches.
     pub fn for_reason(matcher: &Matcher, reason: Cow<'a, str>) -> Report<'a> {
-        let found = matcher.find(&reason);
         let catalog = matcher.catalog();
+        let rule = catalog.rule_for(catalog.spider.as_deref());
+        let mut report = Report::for_reason_in(matcher, rule, reason);
+        if let Some(note) = no_rule_note(catalog, rule, catalog.spider.as_deref()) {
+            report.notes.push(note);
+        }
+        report
+    }
+
+    fn for_reason_in(matcher: &Matcher, rule: Option<usize>, reason: Cow<'a, str>) -> Report<'a> {
+        let found = matcher.find(&reason);
+        let catalog = matcher.catalog().view(rule);
         // `--expect 'closespider_*'` names the family, so the family's reasons are expected;
         // a guess (a suggestion) or the custom fallback is never the entry the user named.
         let named = found.how.is_by_name() || found.how == How::Family;
@@ -75,6 +89,7 @@ impl<'a> Report<'a> {
             notes: Vec::new(),
             job: None,
             command: None,
+            rule: None,
         }
     }
 
@@ -96,18 +111,24 @@ impl<'a> Report<'a> {
             notes: Vec::new(),
             job: None,
             command: None,
+            rule: None,
         }
     }
 
     /// A log that stopped before the spider was opened, with errors: a failure to start.
-    pub fn failed_to_start(matcher: &Matcher, job: Box<Job<'a>>, notes: Vec<String>) -> Report<'a> {
+    pub fn failed_to_start(
+        matcher: &Matcher,
+        mut job: Box<Job<'a>>,
+        notes: Vec<String>,
+    ) -> Report<'a> {
         let mut report = Report::fallback(
             matcher.catalog(),
             Fallback::FailedToStart,
             How::FailedToStart,
         );
         report.notes = notes;
-        report.judge_findings(matcher.catalog(), &job, true);
+        report.rule = report.spider_rule(matcher.catalog(), &mut job);
+        report.judge_findings(matcher.catalog().view(report.rule), &job, true);
         report.job = Some(job);
         report
     }
@@ -118,11 +139,16 @@ impl<'a> Report<'a> {
     }
 
     /// A log that ended before the engine closed the spider.
-    pub fn never_closed(matcher: &Matcher, job: Box<Job<'a>>, notes: Vec<String>) -> Report<'a> {
+    pub fn never_closed(
+        matcher: &Matcher,
+        mut job: Box<Job<'a>>,
+        notes: Vec<String>,
+    ) -> Report<'a> {
         let mut report =
             Report::fallback(matcher.catalog(), Fallback::NeverClosed, How::NeverClosed);
         report.notes = notes;
-        report.judge_findings(matcher.catalog(), &job, true);
+        report.rule = report.spider_rule(matcher.catalog(), &mut job);
+        report.judge_findings(matcher.catalog().view(report.rule), &job, true);
         report.job = Some(job);
         report
     }
@@ -135,7 +161,9 @@ impl<'a> Report<'a> {
     /// The verdict for a job record; without `detail` (TSV lines, summaries) findings
     /// carry only what decides the verdict, not the evidence a card would quote.
     pub fn for_job_with(matcher: &Matcher, mut job: Box<Job<'a>>, detail: bool) -> Report<'a> {
-        let catalog = matcher.catalog();
+        let base = matcher.catalog();
+        let (rule, rule_note) = Report::rule_of(base, &mut job);
+        let catalog = base.view(rule);
         let missing = job.close_reason.is_none() || job.items.is_none() || job.errors.is_none();
         if job
             .raw_stats
@@ -163,14 +191,65 @@ impl<'a> Report<'a> {
                         }
                         _ => Cow::Owned(reason.to_string()),
                     };
-                    Report::for_reason(matcher, reason)
+                    Report::for_reason_in(matcher, rule, reason)
                 }
             },
         };
+        report.rule = rule;
+        report.notes.extend(rule_note);
         report.judge_facts(catalog, &mut job);
         report.judge_findings(catalog, &job, detail);
         report.job = Some(job);
         report
+    }
+
+    /// The rule a job is judged by: its own spider's, else `--spider`'s (which then becomes
+    /// the job's spider); and, where a project file has rules and none applies, why not.
+    fn rule_of(catalog: &Catalog, job: &mut Job<'a>) -> (Option<usize>, Option<String>) {
+        if job.spider.is_none() {
+            if let Some(spider) = &catalog.spider {
+                job.spider = Some(Cow::Owned(spider.clone()));
+            }
+        }
+        let rule = catalog.rule_for(job.spider.as_deref());
+        (rule, no_rule_note(catalog, rule, job.spider.as_deref()))
+    }
+
+    fn spider_rule(&mut self, catalog: &Catalog, job: &mut Job<'a>) -> Option<usize> {
+        let (rule, note) = Report::rule_of(catalog, job);
+        self.notes.extend(note);
+        rule
+    }
+
+    /// A report whose spider became known after it was judged (a Scrapyd log's path
+    /// names it): judged again, in the spider's rule, where one applies.
+    pub fn judge_as_spider(&mut self, matcher: &Matcher) {
+        let catalog = matcher.catalog();
+        let Some(job) = self.job.take() else {
+            return;
+        };
+        let rule = catalog.rule_for(job.spider.as_deref());
+        self.notes.retain(|n| !n.starts_with(NO_RULE));
+        self.notes
+            .extend(no_rule_note(catalog, rule, job.spider.as_deref()));
+        if rule != self.rule {
+            self.rule = rule;
+            let view = catalog.view(rule);
+            if !self.found.how.is_fallback() {
+                let named = self.found.how.is_by_name()
+                    || matches!(self.found.how, How::Family | How::Inferred);
+                let reason = self.input.as_deref().or(job.reason()).unwrap_or_default();
+                self.expected = view.is_expected(named.then_some(self.found.entry), reason);
+                self.outcome_severity = if self.expected {
+                    Severity::Ok
+                } else {
+                    view.entries[self.found.entry].severity
+                };
+            }
+            self.severity = self.outcome_severity;
+            self.judge_findings(view, &job, true);
+        }
+        self.job = Some(job);
     }
 
     /// Runs the checks and lets the worst finding raise the verdict.
@@ -185,6 +264,19 @@ impl<'a> Report<'a> {
             detail,
         };
         self.findings = findings::assess(catalog, &context, job);
+        if let (Some(expectations), true, false) =
+            (&catalog.expectations, detail, context.unfinished)
+        {
+            let unchecked = expectations.unchecked(job);
+            if !unchecked.is_empty() {
+                self.notes.push(format!(
+                    "the project file's rule for `{}` ({}) expects {}, which this input does not show: not checked",
+                    expectations.pattern,
+                    expectations.place,
+                    unchecked.join(" and ")
+                ));
+            }
+        }
         if let Some(worst) = self.findings.first() {
             self.severity = self.severity.max(worst.severity);
         }
@@ -301,9 +393,34 @@ impl<'a> Report<'a> {
             findings: self.findings,
             notes: self.notes,
             command: self.command.clone(),
+            rule: self.rule,
             job: self.job.map(|job| Box::new(job.into_owned())),
         }
     }
+}
+
+/// How the note that no spider rule applied begins.
+const NO_RULE: &str = "no spider rule of the project file applies";
+
+/// Where a project file has spider rules and a crawl is judged by none, the note saying
+/// why: the spider is unknown, or no rule names it.
+fn no_rule_note(catalog: &Catalog, rule: Option<usize>, spider: Option<&str>) -> Option<String> {
+    if rule.is_some() || !catalog.has_rules() {
+        return None;
+    }
+    let file = catalog
+        .rules()
+        .first()
+        .and_then(|view| view.expectations.as_ref())
+        .map_or("", |e| {
+            e.place
+                .rsplit_once(':')
+                .map_or(e.place.as_str(), |(f, _)| f)
+        });
+    Some(match spider {
+        None => format!("{NO_RULE}: the spider is not known (give it with --spider NAME)"),
+        Some(name) => format!("{NO_RULE}: {file} has no rule for spider `{name}`"),
+    })
 }
 
 /// Tells apart the outcomes that several parties can cause, where the input says which.

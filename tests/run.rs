@@ -8,10 +8,9 @@ mod common;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use common::{outcome, squeezed, std_outcome, stderr_of, stdout_of};
+use common::{outcome, real_scrapy, scrapy_project, squeezed, std_outcome, stderr_of, stdout_of};
 
 fn real(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -392,96 +391,11 @@ fn stack_dump_and_user_signals_reach_the_command_and_leave_outcome_running() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-// The real Scrapy, installed from PyPI under target/ when it is missing.
-
-static INSTALL: Mutex<()> = Mutex::new(());
-
-fn scrapy() -> PathBuf {
-    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
-    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/scrapy-venv/2.19.0");
-    let bin = venv.join("bin/scrapy");
-    if !bin.exists() {
-        let made = Command::new("python3")
-            .arg("-m")
-            .arg("venv")
-            .arg(&venv)
-            .status();
-        assert!(
-            made.is_ok_and(|s| s.success()),
-            "cannot make a virtualenv with python3 -m venv for the real Scrapy"
-        );
-        let installed = Command::new(venv.join("bin/pip"))
-            .args([
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "scrapy==2.19.0",
-            ])
-            .status();
-        assert!(
-            installed.is_ok_and(|s| s.success()),
-            "cannot install scrapy==2.19.0 from PyPI into {}: these tests need the real Scrapy",
-            venv.display()
-        );
-    }
-    bin
-}
-
-fn project(dir: &Path) {
-    std::fs::create_dir_all(dir.join("proj/spiders")).expect("project");
-    std::fs::write(
-        dir.join("scrapy.cfg"),
-        "[settings]\ndefault = proj.settings\n",
-    )
-    .expect("cfg");
-    std::fs::write(dir.join("proj/__init__.py"), "").expect("init");
-    std::fs::write(
-        dir.join("proj/settings.py"),
-        "BOT_NAME = 'proj'\nSPIDER_MODULES = ['proj.spiders']\nTELNETCONSOLE_ENABLED = False\nREMOTECONTROL_ENABLED = False\n",
-    )
-    .expect("settings");
-    // data: URLs need no server at all.
-    std::fs::write(
-        dir.join("proj/spiders/__init__.py"),
-        r#"import scrapy
-
-
-class Local(scrapy.Spider):
-    name = "local"
-    start_urls = ["data:,hello", "data:,world"]
-
-    def parse(self, response):
-        yield {"text": response.text}
-
-
-class Failing(scrapy.Spider):
-    name = "failing"
-    start_urls = [f"data:,page{i}" for i in range(5)]
-
-    def parse(self, response):
-        raise ValueError("cannot parse " + response.url)
-
-
-class Slow(scrapy.Spider):
-    name = "slow"
-    custom_settings = {"DOWNLOAD_DELAY": 0.2}
-
-    async def start(self):
-        for i in range(500):
-            yield scrapy.Request(f"data:,page{i}", dont_filter=True)
-
-    def parse(self, response):
-        yield {"text": response.text}
-"#,
-    )
-    .expect("spiders");
-}
-
 #[test]
 fn the_real_scrapy_under_outcome_run() {
-    let scrapy = scrapy().display().to_string();
+    let scrapy = real_scrapy().display().to_string();
     let dir = temp("scrapy");
-    project(&dir);
+    scrapy_project(&dir);
     let in_project = |args: &[&str]| {
         std_outcome()
             .current_dir(&dir)
@@ -797,9 +711,9 @@ fn report_json(path: &Path) -> serde_json::Value {
 
 #[test]
 fn run_follows_the_log_file_the_command_sets_appended_or_truncated() {
-    let scrapy = scrapy().display().to_string();
+    let scrapy = real_scrapy().display().to_string();
     let dir = temp("logfile");
-    project(&dir);
+    scrapy_project(&dir);
     let old = std::fs::read_to_string(real("clean")).expect("log");
     let old_lines = old.lines().count() as u64;
     let crawl = |extra: &[&str]| {

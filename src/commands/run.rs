@@ -47,6 +47,13 @@ pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
             ),
         );
     }
+    // The spider `scrapy crawl NAME` names is its crawl's; `--spider` names the spider of a
+    // command that does not say (`scrapy runspider`, a script).
+    let mut config = config.clone();
+    if let Some(spider) = spider_of(&args.command) {
+        config.spider = Some(spider);
+    }
+    let config = &config;
     let matcher = config.matcher()?;
     let program = args
         .command
@@ -62,7 +69,6 @@ pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
         None => None,
     };
     let log_path = args.log.clone().or_else(|| log_file_of(&args.command));
-    let spider = spider_of(&args.command);
     let started = std::time::Instant::now();
     let mut command = Command::new(program);
     command
@@ -128,12 +134,7 @@ pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
         line: shown_command(&args.command),
         seconds: started.elapsed().as_secs_f64(),
     };
-    let mut reports = judge(matcher, scan, fate, source_name(log_path.as_deref()));
-    for report in &mut reports {
-        if let (Some(job), Some(spider)) = (report.job.as_mut(), &spider) {
-            job.spider.get_or_insert_with(|| Cow::Owned(spider.clone()));
-        }
-    }
+    let reports = judge(matcher, scan, fate, source_name(log_path.as_deref()));
     let mut tally = Tally::default();
     for report in &reports {
         tally.add(report.severity);

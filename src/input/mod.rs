@@ -457,7 +457,7 @@ fn read_text<R: Read, C: Consumer>(
             let mut failed = None;
             let mut answer_ended = |log: &mut LogReader, consumer: &mut C| {
                 for (report, line) in log.finished_runs(matcher) {
-                    if let Err(err) = deliver_log_report(report, line, name, consumer) {
+                    if let Err(err) = deliver_log_report(report, line, name, matcher, consumer) {
                         failed = Some(err);
                         return Err(io::Error::other("the output failed"));
                     }
@@ -483,7 +483,7 @@ fn read_text<R: Read, C: Consumer>(
         Mode::BareReasons => bare_reasons(name, &mut reader, matcher, consumer)?,
     }
     for (report, line) in log.finish(matcher) {
-        deliver_log_report(report, line, name, consumer)?;
+        deliver_log_report(report, line, name, matcher, consumer)?;
     }
     Ok(())
 }
@@ -561,6 +561,7 @@ fn deliver_log_report<C: Consumer>(
     mut report: crate::report::Report<'static>,
     line: u64,
     name: &str,
+    matcher: &Matcher,
     consumer: &mut C,
 ) -> Result<(), ReadError> {
     if let Some(job) = report.job.as_mut() {
@@ -575,7 +576,12 @@ fn deliver_log_report<C: Consumer>(
             .or_else(|| scrapyd_identity(name));
         if let Some((key, spider)) = identity {
             job.key.get_or_insert(std::borrow::Cow::Owned(key));
-            job.spider.get_or_insert(std::borrow::Cow::Owned(spider));
+            // The path's spider outranks `--spider`, which only fills a silent input's.
+            let named = job.spider.as_deref() != matcher.catalog().spider.as_deref();
+            if job.spider.is_none() || !named {
+                job.spider = Some(std::borrow::Cow::Owned(spider));
+                report.judge_as_spider(matcher);
+            }
         }
     }
     consumer.report(with_location(report, name, line))?;

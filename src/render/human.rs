@@ -251,6 +251,7 @@ pub fn card(
     report: &Report,
     detail: Detail,
 ) -> io::Result<()> {
+    let catalog = catalog.view(report.rule);
     let entry = report.entry(catalog);
     let name = report.outcome(catalog).unwrap_or(&entry.name);
     // The whole reason is quoted below when it is not the catalog's own name.
@@ -295,6 +296,12 @@ pub fn card(
     let mut facts: Vec<(&str, String)> = Vec::new();
     if let Some(verdict) = verdict_line(catalog, report) {
         facts.push(("Verdict", verdict));
+    }
+    if let Some(rule) = &catalog.expectations {
+        facts.push((
+            "Rule",
+            format!("spider `{}` ({})", safe(&rule.pattern), safe(&rule.place)),
+        ));
     }
     if let Some(job) = &report.job {
         job_facts(job, report, &mut facts);
@@ -477,6 +484,7 @@ pub fn stream_line(
     catalog: &Catalog,
     report: &Report,
 ) -> io::Result<()> {
+    let catalog = catalog.view(report.rule);
     let width = palette.line();
     let entry = report.entry(catalog);
     let deciding = report.deciding().map(|f| {

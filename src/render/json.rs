@@ -25,6 +25,8 @@ struct JsonReport<'r> {
     outcome_severity: &'static str,
     /// The outcome was named by --expect.
     expected: bool,
+    /// The project file's spider rule the crawl was judged by.
+    spider_rule: Option<JsonRule<'r>>,
     /// The id of the finding that raised the verdict above the outcome's own, if one did.
     deciding: Option<&'r str>,
     title: &'r str,
@@ -113,6 +115,12 @@ struct JsonJob<'r> {
     log_lines: Option<JsonLogLines>,
 }
 
+#[derive(Serialize)]
+struct JsonRule<'r> {
+    name: &'r str,
+    place: &'r str,
+}
+
 /// Counts of a log's own lines.
 #[derive(Serialize)]
 struct JsonLogLines {
@@ -123,6 +131,7 @@ struct JsonLogLines {
 }
 
 pub fn report_json(out: &mut impl Write, catalog: &Catalog, report: &Report) -> io::Result<()> {
+    let catalog = catalog.view(report.rule);
     let entry = report.entry(catalog);
     let is_family = catalog.kinds[report.found.entry] == Kind::Family;
     let value = JsonReport {
@@ -139,6 +148,10 @@ pub fn report_json(out: &mut impl Write, catalog: &Catalog, report: &Report) -> 
         exit_code: crate::exit::ExitStatus::from_severity(report.severity).code(),
         outcome_severity: report.outcome_severity.as_str(),
         expected: report.expected,
+        spider_rule: catalog.expectations.as_ref().map(|rule| JsonRule {
+            name: &rule.pattern,
+            place: &rule.place,
+        }),
         deciding: report.deciding().map(|f| f.check(catalog).id.as_str()),
         title: &entry.title,
         explanation: &entry.explanation,

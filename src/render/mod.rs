@@ -48,6 +48,7 @@ pub fn machine(
 /// where its answer was read (`file:line`: every answer from a file names its crawl), else
 /// `-` (a reason given as an argument).
 pub fn tsv(out: &mut impl Write, catalog: &Catalog, report: &Report) -> io::Result<()> {
+    let catalog = catalog.view(report.rule);
     let job = report.job.as_ref().and_then(|j| j.key.as_deref());
     match (job, &report.location) {
         (Some(key), _) => tsv_field(out, key)?,

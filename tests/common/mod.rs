@@ -1,6 +1,8 @@
 #![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+use std::sync::Mutex;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -156,4 +158,89 @@ impl Drop for UserCatalog {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+// The real Scrapy, installed from PyPI under target/ when it is missing.
+
+static INSTALL: Mutex<()> = Mutex::new(());
+
+pub fn real_scrapy() -> PathBuf {
+    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/scrapy-venv/2.19.0");
+    let bin = venv.join("bin/scrapy");
+    if !bin.exists() {
+        let made = StdCommand::new("python3")
+            .arg("-m")
+            .arg("venv")
+            .arg(&venv)
+            .status();
+        assert!(
+            made.is_ok_and(|s| s.success()),
+            "cannot make a virtualenv with python3 -m venv for the real Scrapy"
+        );
+        let installed = StdCommand::new(venv.join("bin/pip"))
+            .args([
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "scrapy==2.19.0",
+            ])
+            .status();
+        assert!(
+            installed.is_ok_and(|s| s.success()),
+            "cannot install scrapy==2.19.0 from PyPI into {}: these tests need the real Scrapy",
+            venv.display()
+        );
+    }
+    bin
+}
+
+pub fn scrapy_project(dir: &Path) {
+    std::fs::create_dir_all(dir.join("proj/spiders")).expect("project");
+    std::fs::write(
+        dir.join("scrapy.cfg"),
+        "[settings]\ndefault = proj.settings\n",
+    )
+    .expect("cfg");
+    std::fs::write(dir.join("proj/__init__.py"), "").expect("init");
+    std::fs::write(
+        dir.join("proj/settings.py"),
+        "BOT_NAME = 'proj'\nSPIDER_MODULES = ['proj.spiders']\nTELNETCONSOLE_ENABLED = False\nREMOTECONTROL_ENABLED = False\n",
+    )
+    .expect("settings");
+    // data: URLs need no server at all.
+    std::fs::write(
+        dir.join("proj/spiders/__init__.py"),
+        r#"import scrapy
+
+
+class Local(scrapy.Spider):
+    name = "local"
+    start_urls = ["data:,hello", "data:,world"]
+
+    def parse(self, response):
+        yield {"text": response.text}
+
+
+class Failing(scrapy.Spider):
+    name = "failing"
+    start_urls = [f"data:,page{i}" for i in range(5)]
+
+    def parse(self, response):
+        raise ValueError("cannot parse " + response.url)
+
+
+class Slow(scrapy.Spider):
+    name = "slow"
+    custom_settings = {"DOWNLOAD_DELAY": 0.2}
+
+    async def start(self):
+        for i in range(500):
+            yield scrapy.Request(f"data:,page{i}", dont_filter=True)
+
+    def parse(self, response):
+        yield {"text": response.text}
+"#,
+    )
+    .expect("spiders");
 }
