@@ -103,7 +103,7 @@ _outcome() {
             return 0
             ;;
         outcome__subcmd__explain)
-            opts="-i -b -q -h -V --input --brief --follow --pid --format --color --quiet --exit-zero --only --strict --expect --spider --finding --catalog --help --version finished start_error cancelled shutdown closespider_timeout closespider_timeout_no_item closespider_itemcount closespider_pagecount closespider_pagecount_no_item closespider_errorcount memusage_exceeded killed_by_oom diskusage_exceeded failed cancelled_stalled cancelled_24h_limit cancelled_watchdog cancel_timeout banned slybot_fewitems_scraped project_deleted no_reason closespider_max_zapi_requests plugin_conflict failed_forbidden_domain zyte_api_bad_key zyte_api_suspended_account bad_session_inits pool_error unsupported_set_location"
+            opts="-i -b -q -h -V --input --brief --follow --pid --format --color --quiet --exit-zero --only --strict --expect --spider --history --finding --catalog --help --version finished start_error cancelled shutdown closespider_timeout closespider_timeout_no_item closespider_itemcount closespider_pagecount closespider_pagecount_no_item closespider_errorcount memusage_exceeded killed_by_oom diskusage_exceeded failed cancelled_stalled cancelled_24h_limit cancelled_watchdog cancel_timeout banned slybot_fewitems_scraped project_deleted no_reason closespider_max_zapi_requests plugin_conflict failed_forbidden_domain zyte_api_bad_key zyte_api_suspended_account bad_session_inits pool_error unsupported_set_location"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -138,6 +138,10 @@ _outcome() {
                     return 0
                     ;;
                 --spider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --history)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -293,7 +297,7 @@ _outcome() {
             return 0
             ;;
         outcome__subcmd__run)
-            opts="-q -h -V --log --report --format --color --quiet --exit-zero --only --strict --expect --spider --finding --catalog --help --version"
+            opts="-q -h -V --log --report --format --color --quiet --exit-zero --only --strict --expect --spider --history --finding --catalog --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -327,6 +331,10 @@ _outcome() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --finding)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -343,7 +351,7 @@ _outcome() {
             return 0
             ;;
         outcome__subcmd__summary)
-            opts="-i -w -c -q -h -V --input --by --keys --findings --warning --since --critical --format --color --quiet --exit-zero --only --strict --expect --spider --finding --catalog --help --version"
+            opts="-i -w -c -q -h -V --input --by --keys --findings --warning --since --critical --format --color --quiet --exit-zero --only --strict --expect --spider --history --finding --catalog --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -402,6 +410,10 @@ _outcome() {
                     return 0
                     ;;
                 --spider)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --history)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

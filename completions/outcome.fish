@@ -57,6 +57,7 @@ critical\t''
 unknown\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l expect -d 'Outcomes that count as OK for this run (custom reasons too); findings still apply' -r
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l spider -d 'The spider of an input that does not name one (a plain log, a bare reason), for the project file\'s spider rules' -r
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -l history -d 'Compare each crawl with its spider\'s earlier runs kept in this SQLite file, and keep it there [default: the project file\'s `history`]' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l finding -d 'A finding\'s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -s b -l brief -d 'Cards without the explanation and references: the verdict, the job\'s facts, the findings and the next steps'
@@ -103,6 +104,7 @@ critical\t''
 unknown\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l expect -d 'Outcomes that count as OK for this run (custom reasons too); findings still apply' -r
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l spider -d 'The spider of an input that does not name one (a plain log, a bare reason), for the project file\'s spider rules' -r
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l history -d 'Compare each crawl with its spider\'s earlier runs kept in this SQLite file, and keep it there [default: the project file\'s `history`]' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l finding -d 'A finding\'s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l findings -d 'With --format line: one row per finding (id, severity, jobs, title) instead of one per outcome; human and JSON output always show both'
@@ -125,6 +127,7 @@ critical\t''
 unknown\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand run" -l expect -d 'Outcomes that count as OK for this run (custom reasons too); findings still apply' -r
 complete -c outcome -n "__fish_outcome_using_subcommand run" -l spider -d 'The spider of an input that does not name one (a plain log, a bare reason), for the project file\'s spider rules' -r
+complete -c outcome -n "__fish_outcome_using_subcommand run" -l history -d 'Compare each crawl with its spider\'s earlier runs kept in this SQLite file, and keep it there [default: the project file\'s `history`]' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand run" -l finding -d 'A finding\'s severity for this run: ID=ok|warning|critical|off (`outcome list --checks`)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand run" -l catalog -d 'A user catalog (JSON, same format as the built-in one) that adds or overrides entries [default: $OUTCOME_CATALOG, when set and not empty]' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand run" -s q -l quiet -d 'Print nothing on stdout; the exit status is the answer (errors still go to stderr)'

@@ -185,6 +185,26 @@ struct CatalogSpec<'a> {
     /// Per-spider rules: only a user catalog (a project file) has them.
     #[serde(default)]
     spiders: Vec<SpiderSpec>,
+    /// Where the project keeps its history of runs.
+    history: Option<HistorySpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an object with a `file` and, if you like, a `keep`"
+)]
+struct HistorySpec {
+    /// The store, relative to the catalog file's directory.
+    file: String,
+    keep: Option<u32>,
+}
+
+/// A project file's history store: where it is, and how many runs a spider keeps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryFile {
+    pub path: std::path::PathBuf,
+    pub keep: Option<u32>,
 }
 
 /// Which list of the catalog an entry belongs to.
@@ -320,6 +340,8 @@ pub struct Catalog {
     /// `--spider NAME` (or the spider `outcome run` crawls): the spider of an input that
     /// names none.
     pub spider: Option<String>,
+    /// The user file's `history`, its path resolved against the file's directory.
+    pub history: Option<HistoryFile>,
 }
 
 /// A spider rule read from a file, checked, waiting for the run's policy.
@@ -350,6 +372,7 @@ impl Catalog {
             rules: Vec::new(),
             expectations: None,
             spider: None,
+            history: None,
         };
         catalog.merge(spec, borrowed, &Origin::Builtin, BUILTIN)?;
         for (slot, which) in Fallback::ALL.into_iter().enumerate() {
@@ -369,6 +392,12 @@ impl Catalog {
             let text =
                 read_capped(path).map_err(|what| Error::config(format!("{shown}: {what}")))?;
             catalog.layer(&text, &shown)?;
+            if let Some(history) = &mut catalog.history {
+                if history.path.is_relative() {
+                    let base = path.parent().unwrap_or(Path::new(""));
+                    history.path = base.join(&history.path);
+                }
+            }
         }
         Ok(catalog)
     }
@@ -408,6 +437,18 @@ impl Catalog {
         let locator = Locator::new(text);
         self.merge_checks(spec.checks, origin, &locator)?;
         self.merge_spiders(spec.spiders, origin, &locator)?;
+        if let Some(history) = spec.history {
+            if history.file.trim().is_empty() || history.keep == Some(0) {
+                let (line, column) = locator.place("history");
+                return Err(Error::config(format!(
+                    "{origin}:{line}:{column}: `history` needs a `file`, and a `keep` of 1 or more"
+                )));
+            }
+            self.history = Some(HistoryFile {
+                path: std::path::PathBuf::from(history.file),
+                keep: history.keep,
+            });
+        }
         for (kind, specs) in lists {
             for spec in specs {
                 if named_here.insert(spec.name.clone(), ()).is_some() {

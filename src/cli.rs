@@ -104,6 +104,7 @@ pub struct Global {
     pub finding: Vec<(String, Option<crate::severity::Severity>)>,
     pub catalog: Option<PathBuf>,
     pub spider: Option<String>,
+    pub history: Option<PathBuf>,
 }
 
 impl Cli {
@@ -216,6 +217,11 @@ pub struct Judging {
     /// project file's spider rules
     #[arg(long, value_name = "NAME")]
     pub spider: Option<String>,
+
+    /// Compare each crawl with its spider's earlier runs kept in this SQLite file, and
+    /// keep it there [default: the project file's `history`]
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
 }
 
 impl Judging {
@@ -225,6 +231,7 @@ impl Judging {
         global.strict = self.strict;
         global.expect = self.expect.clone();
         global.spider = self.spider.clone();
+        global.history = self.history.clone();
     }
 }
 

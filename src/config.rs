@@ -29,6 +29,8 @@ pub struct Config {
     pub catalog: Option<PathBuf>,
     /// `--spider`: the spider of an input that names none.
     pub spider: Option<String>,
+    /// `--history FILE`: the history store (else the project file's).
+    pub history: Option<PathBuf>,
     /// `--expect`: outcomes that count as OK for this run.
     pub expect: Vec<String>,
     /// `--finding ID=LEVEL`: a check's severity for this run, `None` for off.
@@ -69,6 +71,7 @@ impl Config {
             expect: global.expect.clone(),
             findings: global.finding.clone(),
             spider: global.spider.clone(),
+            history: global.history.clone(),
         }
     }
 

@@ -32,6 +32,8 @@ pub struct Run {
     /// How it was judged on its own: its verdict, its outcome (and catalog entry), and
     /// what decided the verdict, so that a history check that raises it can move it.
     pub judged: Judged,
+    /// Read from the history store: an earlier run to compare with, not one of the input.
+    pub stored: bool,
 }
 
 /// A run's own verdict, as the summary counted it.
@@ -107,6 +109,47 @@ impl History {
         }
     }
 
+    /// The spiders with runs in the input.
+    pub fn spiders(&self) -> Vec<String> {
+        self.spiders.keys().cloned().collect()
+    }
+
+    /// Adds a run from the history store, to compare the input's runs with. One the input
+    /// holds too (the same key; for runs without one, the same time) is left out, so that
+    /// a run is never compared with itself.
+    pub fn add_stored(
+        &mut self,
+        spider: &str,
+        time: f64,
+        key: Option<&str>,
+        items: Option<u64>,
+        seconds: Option<f64>,
+    ) {
+        let Some(runs) = self.spiders.get_mut(spider) else {
+            return;
+        };
+        let same = |run: &Run| match key {
+            Some(key) => run.key.as_str() == key,
+            None => run.time == time,
+        };
+        if !time.is_finite() || runs.iter().any(|r| !r.stored && same(r)) {
+            return;
+        }
+        runs.push(Run {
+            time,
+            items,
+            seconds,
+            key: Key::new(key.unwrap_or("")),
+            judged: Judged {
+                severity: Severity::Unknown,
+                outcome: String::new(),
+                entry: 0,
+                cause: String::new(),
+            },
+            stored: true,
+        });
+    }
+
     /// Adds what another part of the input saw, a spider at a time.
     pub fn merge(&mut self, other: History) {
         for (spider, runs) in other.spiders {
@@ -118,79 +161,113 @@ impl History {
         }
     }
 
-    /// Every run that a history check flags, spiders in name order, runs in time order.
+    /// Every run that a history check flags, spiders in name order, runs in time order;
+    /// each spider by the levels of its own rule in the project file. Runs from the store
+    /// (`Run::stored`) are compared with, never flagged: they are not in this input.
     pub fn judge(mut self, catalog: &Catalog) -> Vec<Flagged> {
-        let index = |id: &str| catalog.checks.iter().position(|c| c.id == id);
-        let (Some(items_check), Some(duration_check)) = (index(CHECKS[0]), index(CHECKS[1])) else {
-            return Vec::new();
-        };
         let mut spiders: Vec<(String, Vec<Run>)> = self.spiders.drain().collect();
         spiders.sort_by(|a, b| a.0.cmp(&b.0));
         let mut flagged = Vec::new();
         for (spider, mut runs) in spiders {
+            let view = catalog.view(catalog.rule_for(Some(&spider)));
             keep_newest(&mut runs);
             // Ties keep input order (a stable sort).
             runs.sort_by(|a, b| a.time.total_cmp(&b.time));
             for at in 0..runs.len() {
-                let earlier = &runs[at.saturating_sub(WINDOW)..at];
                 let run = &runs[at];
-                if let Some(items) = run.items {
-                    let mut past = Past::default();
-                    past.extend(earlier.iter().filter_map(|r| r.items).map(|n| n as f64));
-                    if let Some(median) = past.median() {
-                        let drop = if median > 0.0 {
-                            1.0 - items as f64 / median
-                        } else {
-                            0.0
-                        };
-                        let check = &catalog.checks[items_check];
-                        if let Some(severity) = check.judge(drop) {
-                            flagged.push(Flagged {
-                                spider: spider.clone(),
-                                key: run.key.as_str().to_string(),
-                                check: items_check,
-                                severity,
-                                judged: run.judged.clone(),
-                                evidence: format!(
-                                    "items {} below this spider's median of {} earlier run{} ({} vs {})",
-                                    percent(drop),
-                                    past.len(),
-                                    crate::text::plural(past.len() as u64),
-                                    group(items),
-                                    group(median.round() as u64)
-                                ),
-                            });
-                        }
-                    }
+                if run.stored {
+                    continue;
                 }
-                if let Some(seconds) = run.seconds {
-                    let mut past = Past::default();
-                    past.extend(earlier.iter().filter_map(|r| r.seconds));
-                    if let Some(median) = past.median().filter(|m| *m > 0.0) {
-                        let ratio = seconds / median;
-                        let check = &catalog.checks[duration_check];
-                        if let Some(severity) = check.judge(ratio) {
-                            flagged.push(Flagged {
-                                spider: spider.clone(),
-                                key: run.key.as_str().to_string(),
-                                check: duration_check,
-                                severity,
-                                judged: run.judged.clone(),
-                                evidence: format!(
-                                    "duration {ratio:.1}x this spider's median of {} earlier run{} ({} vs {})",
-                                    past.len(),
-                                    crate::text::plural(past.len() as u64),
-                                    crate::text::duration(seconds),
-                                    crate::text::duration(median)
-                                ),
-                            });
-                        }
-                    }
+                let earlier = &runs[at.saturating_sub(WINDOW)..at];
+                let past = earlier.iter().map(|r| (r.items, r.seconds));
+                for found in compare(view, run.items, run.seconds, past) {
+                    flagged.push(Flagged {
+                        spider: spider.clone(),
+                        key: run.key.as_str().to_string(),
+                        check: found.check,
+                        severity: found.severity,
+                        judged: run.judged.clone(),
+                        evidence: found.evidence,
+                    });
                 }
             }
         }
         flagged
     }
+}
+
+/// A history check that fired on one run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Compared {
+    /// Index into the catalog's checks.
+    pub check: usize,
+    pub severity: Severity,
+    pub value: f64,
+    pub evidence: String,
+}
+
+/// One run against the runs before it (their items and seconds, at most `WINDOW` used,
+/// at least `MIN_EARLIER` needed): the history checks that fire, judged by `catalog`'s
+/// levels and policy.
+pub fn compare(
+    catalog: &Catalog,
+    items: Option<u64>,
+    seconds: Option<f64>,
+    earlier: impl Iterator<Item = (Option<u64>, Option<f64>)> + Clone,
+) -> Vec<Compared> {
+    let index = |id: &str| catalog.checks.iter().position(|c| c.id == id);
+    let (Some(items_check), Some(duration_check)) = (index(CHECKS[0]), index(CHECKS[1])) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    if let Some(items) = items {
+        let mut past = Past::default();
+        past.extend(earlier.clone().filter_map(|(n, _)| n).map(|n| n as f64));
+        if let Some(median) = past.median() {
+            let drop = if median > 0.0 {
+                1.0 - items as f64 / median
+            } else {
+                0.0
+            };
+            if let Some(severity) = catalog.checks[items_check].judge(drop) {
+                found.push(Compared {
+                    check: items_check,
+                    severity,
+                    value: drop,
+                    evidence: format!(
+                        "items {} below this spider's median of {} earlier run{} ({} vs {})",
+                        percent(drop),
+                        past.len(),
+                        crate::text::plural(past.len() as u64),
+                        group(items),
+                        group(median.round() as u64)
+                    ),
+                });
+            }
+        }
+    }
+    if let Some(seconds) = seconds {
+        let mut past = Past::default();
+        past.extend(earlier.filter_map(|(_, s)| s));
+        if let Some(median) = past.median().filter(|m| *m > 0.0) {
+            let ratio = seconds / median;
+            if let Some(severity) = catalog.checks[duration_check].judge(ratio) {
+                found.push(Compared {
+                    check: duration_check,
+                    severity,
+                    value: ratio,
+                    evidence: format!(
+                        "duration {ratio:.1}x this spider's median of {} earlier run{} ({} vs {})",
+                        past.len(),
+                        crate::text::plural(past.len() as u64),
+                        crate::text::duration(seconds),
+                        crate::text::duration(median)
+                    ),
+                });
+            }
+        }
+    }
+    found
 }
 
 /// Keeps the newest `RUNS_CAP` runs; a selection, not a sort, so trimming as runs stream in
@@ -267,6 +344,7 @@ mod tests {
                 entry: 0,
                 cause: "finished".into(),
             },
+            stored: false,
         }
     }
 

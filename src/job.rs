@@ -264,6 +264,14 @@ impl<'a> Job<'a> {
         }
     }
 
+    /// When it finished (else ran), in milliseconds since the epoch: how runs are ordered.
+    pub fn time(&self) -> Option<f64> {
+        self.finished_time
+            .or(self.stats.finish_time)
+            .or(self.running_time)
+            .filter(|t| t.is_finite())
+    }
+
     /// Reads `scrapystats` if it was left for later.
     pub fn read_stats(&mut self) {
         if let Some(raw) = self.raw_stats.take() {

@@ -4,7 +4,7 @@
 //! Dependencies run one way, from leaves to the commands; a module names only modules of
 //! the layers before its own (a test reads this list and checks the code against it):
 //! `severity`, `swar`, `jsonbits`, `text`, `civil`, `lenient`, `evidence`, `counters`,
-//! `jsonerror` <- `exit`, `checks`, `thresholds`, `since`, `keyorder`, `job` <- `spiders` <-
+//! `jsonerror`, `store` <- `exit`, `checks`, `thresholds`, `since`, `keyorder`, `job` <- `spiders` <-
 //! `catalog`, `output`, `advice`, `fastjob`, `pyliteral` <- `reason`, `history`, `findings` <-
 //! `report`, `summary` <- `input`, `render` <- `cli` <- `config` <- `commands`.
 
@@ -35,6 +35,7 @@ pub mod report;
 pub mod severity;
 pub mod since;
 pub mod spiders;
+pub mod store;
 pub mod summary;
 pub mod swar;
 pub mod text;

@@ -303,22 +303,25 @@ impl<'a> Report<'a> {
         let Some(severity) = check.judge(value) else {
             return false;
         };
+        self.add_judged(Finding {
+            check: index,
+            severity,
+            value,
+            evidence: vec![evidence],
+        });
+        true
+    }
+
+    /// A finding judged elsewhere (a comparison with the spider's history), placed among
+    /// the findings worst first, raising the verdict.
+    pub fn add_judged(&mut self, finding: Finding) {
         let at = self
             .findings
             .iter()
-            .position(|f| f.severity < severity)
+            .position(|f| f.severity < finding.severity)
             .unwrap_or(self.findings.len());
-        self.findings.insert(
-            at,
-            Finding {
-                check: index,
-                severity,
-                value,
-                evidence: vec![evidence],
-            },
-        );
-        self.severity = self.severity.max(severity);
-        true
+        self.severity = self.severity.max(finding.severity);
+        self.findings.insert(at, finding);
     }
 
     /// The finding that raised the verdict above the outcome's own severity, if one did.

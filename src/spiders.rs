@@ -16,7 +16,10 @@ use crate::text::group;
 
 /// One rule as written.
 #[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a spider rule, an object with a `name`"
+)]
 pub struct SpiderSpec {
     /// A spider's name, or a pattern with `*` (any run of characters) and `?` (one).
     pub name: String,
@@ -36,7 +39,10 @@ pub struct SpiderSpec {
 
 /// A count's expected range; either end may be left out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an object with a `min`, a `max` or both"
+)]
 pub struct Bounds {
     pub min: Option<u64>,
     pub max: Option<u64>,
@@ -44,14 +50,17 @@ pub struct Bounds {
 
 /// The most errors a run may log and still be as expected.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "an object with a `max`")]
 pub struct Budget {
     pub max: u64,
 }
 
 /// A run's expected duration, in seconds; either end may be left out.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an object with a `min`, a `max` or both"
+)]
 pub struct DurationBounds {
     #[serde(default, deserialize_with = "seconds")]
     pub min: Option<f64>,

@@ -427,6 +427,30 @@ fn mistakes_in_spider_rules_are_configuration_errors_with_their_place() {
             r#"{"spiders": [{"name": " "}]}"#,
             "a spider rule needs a `name`",
         ),
+        (
+            r#"{"history": {"file": "runs.sqlite", "keep": 0}}"#,
+            ":1:2: `history` needs a `file`, and a `keep` of 1 or more",
+        ),
+        (
+            r#"{"history": {"path": "runs.sqlite"}}"#,
+            "unknown field `path`",
+        ),
+        (
+            r#"{"spiders": [{"name": "books", "items": 5}]}"#,
+            "expected an object with a `min`, a `max` or both",
+        ),
+        (
+            r#"{"spiders": [{"name": "books", "errors": 5}]}"#,
+            "expected an object with a `max`",
+        ),
+        (
+            r#"{"spiders": ["books"]}"#,
+            "expected a spider rule, an object with a `name`",
+        ),
+        (
+            r#"{"history": "runs.sqlite"}"#,
+            "expected an object with a `file` and, if you like, a `keep`",
+        ),
     ];
     for (text, want) in cases {
         let project = Project::new("mistake", text);

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 use super::reading::{is_existing_path, read_all, refuse_summary_formats, sources};
+use super::recording::Recorder;
 use crate::catalog::Catalog;
 use crate::cli;
 use crate::config::Config;
@@ -32,9 +33,11 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<Exit
     } else {
         human::Detail::Full
     };
+    let history = Recorder::open(config, matcher.catalog());
     let mut explainer = Explainer {
         sink,
         config,
+        history: history.as_ref(),
         catalog: matcher.catalog(),
         tally: Tally::default(),
         lines: human::CardOrLines::new(detail),
@@ -66,6 +69,9 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<Exit
         }
     }
     explainer.finish().map_err(|err| Error::output(&err))?;
+    if let Some(history) = &history {
+        history.finish();
+    }
     Ok(config.final_status(&explainer.tally, input_failure.map(|e| e.status)))
 }
 
@@ -193,6 +199,8 @@ struct Explainer<'a> {
     config: &'a Config,
     catalog: &'a Catalog,
     tally: Tally,
+    /// `--history`: each crawl compared with its spider's earlier runs, then kept.
+    history: Option<&'a Recorder>,
     lines: human::CardOrLines,
     detail: human::Detail,
     /// Reasons from the command line: each gets a card, however many.
@@ -232,7 +240,10 @@ fn malformed_message(source: &str, line: u64, what: &str) -> String {
 }
 
 impl Records for Explainer<'_> {
-    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
+    fn report(&mut self, mut report: Report<'_>) -> io::Result<()> {
+        if let Some(history) = self.history {
+            history.judge(self.catalog, &mut report);
+        }
         self.tally.add(report.severity);
         if self.config.quiet || !self.config.shows(report.severity) {
             return Ok(());
@@ -282,7 +293,7 @@ impl<'a> Consumer for Explainer<'a> {
     }
 
     fn part(&mut self) -> ExplainPart<'a> {
-        let mut part = ExplainPart::new(self.catalog, self.config);
+        let mut part = ExplainPart::new(self.catalog, self.config, self.history);
         match self.spare.pop() {
             Some(out) => part.out = out,
             None => part
@@ -323,6 +334,7 @@ pub struct ExplainPart<'a> {
     out: Vec<u8>,
     catalog: &'a Catalog,
     config: &'a Config,
+    history: Option<&'a Recorder>,
     tally: Tally,
     /// Reports rendered into `out` (`--only` may leave some out).
     shown: u64,
@@ -332,11 +344,16 @@ pub struct ExplainPart<'a> {
 }
 
 impl<'a> ExplainPart<'a> {
-    fn new(catalog: &'a Catalog, config: &'a Config) -> ExplainPart<'a> {
+    fn new(
+        catalog: &'a Catalog,
+        config: &'a Config,
+        history: Option<&'a Recorder>,
+    ) -> ExplainPart<'a> {
         ExplainPart {
             out: Vec::new(),
             catalog,
             config,
+            history,
             tally: Tally::default(),
             shown: 0,
             problems: Vec::new(),
@@ -347,7 +364,7 @@ impl<'a> ExplainPart<'a> {
 
 impl Part for ExplainPart<'_> {
     fn blank(&self) -> Self {
-        ExplainPart::new(self.catalog, self.config)
+        ExplainPart::new(self.catalog, self.config, self.history)
     }
 
     fn absorb(&mut self, later: Self) {
@@ -362,7 +379,10 @@ impl Part for ExplainPart<'_> {
 }
 
 impl Records for ExplainPart<'_> {
-    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
+    fn report(&mut self, mut report: Report<'_>) -> io::Result<()> {
+        if let Some(history) = self.history {
+            history.judge(self.catalog, &mut report);
+        }
         self.tally.add(report.severity);
         if self.config.quiet || !self.config.shows(report.severity) {
             return Ok(());

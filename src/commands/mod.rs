@@ -4,6 +4,7 @@ pub mod completions;
 pub mod explain;
 pub mod list;
 mod reading;
+mod recording;
 pub mod run;
 pub mod summary;
 

@@ -134,7 +134,13 @@ pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
         line: shown_command(&args.command),
         seconds: started.elapsed().as_secs_f64(),
     };
-    let reports = judge(matcher, scan, fate, source_name(log_path.as_deref()));
+    let mut reports = judge(matcher, scan, fate, source_name(log_path.as_deref()));
+    if let Some(history) = super::recording::Recorder::open(config, matcher.catalog()) {
+        for report in &mut reports {
+            history.judge(matcher.catalog(), report);
+        }
+        history.finish();
+    }
     let mut tally = Tally::default();
     for report in &reports {
         tally.add(report.severity);

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 
 use super::reading::{read_all, sources};
+use super::recording::Recorder;
 use crate::catalog::{Catalog, Fallback};
 use crate::cli::{ByField, Summary};
 use crate::config::Config;
@@ -39,8 +40,10 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
         ),
         None => None,
     };
+    let recorder = Recorder::open(config, catalog);
     let mut counter = Counter::new(catalog, by_spider, keys);
     counter.since = since;
+    counter.recorder = recorder.as_ref();
     let mut summarizer = Summarizer { counter, config };
     let failure = read_all(&sources, matcher, &mut summarizer, config)?;
     let mut counter = summarizer.counter;
@@ -73,7 +76,22 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
             ),
         );
     }
-    // Each spider against its own past, now that every run is in.
+    // Each spider against its own past, now that every run is in; with a store, its
+    // runs before this input too.
+    if let Some(recorder) = &recorder {
+        for spider in counter.history.spiders() {
+            for run in recorder.runs_of(&spider, crate::history::RUNS_CAP) {
+                counter.history.add_stored(
+                    &spider,
+                    run.time_ms,
+                    run.key.as_deref(),
+                    run.items,
+                    run.seconds,
+                );
+            }
+        }
+        recorder.finish();
+    }
     let flagged = std::mem::take(&mut counter.history).judge(catalog);
     for flag in &flagged {
         let key = counter.keys.map(|_| flag.key.as_str());
@@ -188,6 +206,8 @@ pub struct Counter<'c> {
     untimed: u64,
     /// Jobs left out by `--since` for being older.
     older: u64,
+    /// `--history`: every run read is kept in the store.
+    recorder: Option<&'c Recorder>,
 }
 
 impl<'c> Counter<'c> {
@@ -202,6 +222,7 @@ impl<'c> Counter<'c> {
             since: None,
             untimed: 0,
             older: 0,
+            recorder: None,
         }
     }
 
@@ -216,14 +237,17 @@ impl<'c> Counter<'c> {
 }
 
 impl Records for Counter<'_> {
-    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
+    fn report(&mut self, mut report: Report<'_>) -> io::Result<()> {
+        if let Some(recorder) = self.recorder {
+            recorder.keep_only(&mut report);
+        }
         let entry = report.found.entry;
         let catalog = self.catalog;
         let outcome = report
             .outcome(catalog)
             .unwrap_or(&catalog.entries[entry].name);
         let spider = report.job.as_ref().and_then(|j| j.spider.as_deref());
-        let time = report.job.as_deref().and_then(run_time);
+        let time = report.job.as_deref().and_then(crate::job::Job::time);
         // What a one-line status names: the finding that raised the verdict, else the
         // outcome.
         let cause = report
@@ -264,6 +288,7 @@ impl Records for Counter<'_> {
                             entry,
                             cause: cause.to_string(),
                         },
+                        stored: false,
                     },
                 );
             }
@@ -345,6 +370,7 @@ impl Part for Counter<'_> {
     fn blank(&self) -> Self {
         let mut part = Counter::new(self.catalog, self.by_spider.is_some(), self.keys);
         part.since = self.since;
+        part.recorder = self.recorder;
         part
     }
 
@@ -381,14 +407,6 @@ impl<'c> Consumer for Summarizer<'c> {
         self.report_problems();
         Ok(())
     }
-}
-
-/// When a job finished (else when it ran), in milliseconds since the epoch.
-fn run_time(job: &crate::job::Job<'_>) -> Option<f64> {
-    job.finished_time
-        .or(job.stats.finish_time)
-        .or(job.running_time)
-        .filter(|t| t.is_finite())
 }
 
 /// A job's key, or where it was read when it has none (`file:line`).

@@ -216,7 +216,12 @@ pub fn scrapy_project(dir: &Path) {
 
 class Local(scrapy.Spider):
     name = "local"
-    start_urls = ["data:,hello", "data:,world"]
+    # `-a pages=N` crawls N pages, an item each.
+    pages = 2
+
+    async def start(self):
+        for i in range(int(self.pages)):
+            yield scrapy.Request(f"data:,page{i}")
 
     def parse(self, response):
         yield {"text": response.text}
