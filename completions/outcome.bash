@@ -103,7 +103,7 @@ _outcome() {
             return 0
             ;;
         outcome__subcmd__explain)
-            opts="-i -b -q -h -V --input --brief --follow --pid --format --color --quiet --exit-zero --only --strict --expect --spider --history --finding --catalog --help --version finished start_error cancelled shutdown closespider_timeout closespider_timeout_no_item closespider_itemcount closespider_pagecount closespider_pagecount_no_item closespider_errorcount memusage_exceeded killed_by_oom diskusage_exceeded failed cancelled_stalled cancelled_24h_limit cancelled_watchdog cancel_timeout banned slybot_fewitems_scraped project_deleted no_reason closespider_max_zapi_requests plugin_conflict failed_forbidden_domain zyte_api_bad_key zyte_api_suspended_account bad_session_inits pool_error unsupported_set_location"
+            opts="-i -b -q -h -V --input --brief --follow --pid --scrapyd --project --user --format --color --quiet --exit-zero --only --strict --expect --spider --history --finding --catalog --help --version finished start_error cancelled shutdown closespider_timeout closespider_timeout_no_item closespider_itemcount closespider_pagecount closespider_pagecount_no_item closespider_errorcount memusage_exceeded killed_by_oom diskusage_exceeded failed cancelled_stalled cancelled_24h_limit cancelled_watchdog cancel_timeout banned slybot_fewitems_scraped project_deleted no_reason closespider_max_zapi_requests plugin_conflict failed_forbidden_domain zyte_api_bad_key zyte_api_suspended_account bad_session_inits pool_error unsupported_set_location"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -118,6 +118,18 @@ _outcome() {
                     return 0
                     ;;
                 --pid)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scrapyd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -351,7 +363,7 @@ _outcome() {
             return 0
             ;;
         outcome__subcmd__summary)
-            opts="-i -w -c -q -h -V --input --by --keys --findings --warning --since --critical --format --color --quiet --exit-zero --only --strict --expect --spider --history --finding --catalog --help --version"
+            opts="-i -w -c -q -h -V --input --scrapyd --project --user --by --keys --findings --warning --since --critical --format --color --quiet --exit-zero --only --strict --expect --spider --history --finding --catalog --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -362,6 +374,18 @@ _outcome() {
                     return 0
                     ;;
                 -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scrapyd)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

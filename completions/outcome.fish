@@ -45,6 +45,9 @@ complete -c outcome -n "__fish_outcome_needs_command" -f -a "completions" -d 'Pr
 complete -c outcome -n "__fish_outcome_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -s i -l input -d 'Read job JSON, JSON Lines, bare reasons or Scrapy logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such)' -r -F
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l pid -d 'With --follow: the crawl\'s process; once it is gone and the log has stopped growing, the follow ends (a crawl killed before it closed is answered as such)' -r
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -l scrapyd -d 'Read the jobs of this Scrapyd (http://HOST:6800; user:password@ for basic auth): finished ones judged from their logs, running and pending ones reported as such' -r
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -l project -d 'With --scrapyd: only this project\'s jobs [default: every project]' -r
+complete -c outcome -n "__fish_outcome_using_subcommand explain" -l user -d 'With --scrapyd: HTTP basic auth, USER:PASSWORD (outranks the URL\'s)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand explain" -l format -d 'Output format [default: human]' -r -f -a "human\t'Cards for people; one line per job for a stream'
 json\t'One JSON object per item (JSON Lines for several)'
 line\t'Tab-separated: job, outcome, severity, title'"
@@ -85,6 +88,9 @@ complete -c outcome -n "__fish_outcome_using_subcommand list" -s q -l quiet -d '
 complete -c outcome -n "__fish_outcome_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c outcome -n "__fish_outcome_using_subcommand list" -s V -l version -d 'Print version'
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s i -l input -d 'Read jobs or logs from FILE (`-` = stdin; a directory: every file below it, sorted; gzip is read as such); with none, stdin' -r -F
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l scrapyd -d 'Read the jobs of this Scrapyd (http://HOST:6800; user:password@ for basic auth): finished ones judged from their logs, running and pending ones reported as such' -r
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l project -d 'With --scrapyd: only this project\'s jobs [default: every project]' -r
+complete -c outcome -n "__fish_outcome_using_subcommand summary" -l user -d 'With --scrapyd: HTTP basic auth, USER:PASSWORD (outranks the URL\'s)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l by -d 'Break the counts down by this field' -r -f -a "spider\t''"
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -l keys -d 'How many job keys each row names in human output (JSON lists them all; 0: none)' -r
 complete -c outcome -n "__fish_outcome_using_subcommand summary" -s w -l warning -d 'WARNING when the jobs at WARNING or worse are outside RANGE (Monitoring Plugins syntax: 10, 10:, ~:10, 10:20, @10:20; a count, or with % a share of the jobs read)' -r

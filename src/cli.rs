@@ -235,6 +235,23 @@ impl Judging {
     }
 }
 
+/// Scrapyd as a source of jobs, for the commands that read jobs.
+#[derive(Debug, Args)]
+pub struct ScrapydArgs {
+    /// Read the jobs of this Scrapyd (http://HOST:6800; user:password@ for basic auth):
+    /// finished ones judged from their logs, running and pending ones reported as such
+    #[arg(long, value_name = "URL")]
+    pub scrapyd: Option<String>,
+
+    /// With --scrapyd: only this project's jobs [default: every project]
+    #[arg(long, value_name = "PROJECT", requires = "scrapyd")]
+    pub project: Option<String>,
+
+    /// With --scrapyd: HTTP basic auth, USER:PASSWORD (outranks the URL's)
+    #[arg(long, value_name = "USER:PASSWORD", requires = "scrapyd")]
+    pub user: Option<String>,
+}
+
 /// The catalog a command reads, and this run's changes to its checks.
 #[derive(Debug, Args)]
 pub struct CatalogArgs {
@@ -491,6 +508,9 @@ pub struct Explain {
     pub pid: Option<u32>,
 
     #[command(flatten)]
+    pub scrapyd: ScrapydArgs,
+
+    #[command(flatten)]
     pub shown: Shown,
 
     #[command(flatten)]
@@ -539,6 +559,9 @@ pub struct Summary {
     /// gzip is read as such); with none, stdin
     #[arg(short, long = "input", value_name = "FILE", num_args = 1..)]
     pub inputs: Vec<PathBuf>,
+
+    #[command(flatten)]
+    pub scrapyd: ScrapydArgs,
 
     /// Break the counts down by this field
     #[arg(long, value_enum, value_name = "FIELD")]

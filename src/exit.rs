@@ -15,6 +15,7 @@ pub enum ExitStatus {
     Usage = 64,
     DataError = 65,
     NoInput = 66,
+    Unavailable = 69,
     Internal = 70,
     IoError = 74,
     Config = 78,
@@ -51,6 +52,7 @@ Exit status:
   65  input data error: not JSON, not a job record, not UTF-8, binary, nested too deep, record too large
   66  no input: a file is missing or unreadable, no REASON and stdin is a terminal, or
       the command given to `outcome run` cannot be started
+  69  a service cannot be reached or answers wrongly (--scrapyd URL)
   70  internal error (a bug: please report it)
   74  I/O error writing output (a closed pipe is not an error)
   78  configuration error: a user catalog that cannot be read or is invalid
@@ -95,6 +97,10 @@ impl Error {
 
     pub fn no_input(message: impl Into<String>) -> Error {
         Error::new(ExitStatus::NoInput, message)
+    }
+
+    pub fn unavailable(message: impl Into<String>) -> Error {
+        Error::new(ExitStatus::Unavailable, message)
     }
 
     pub fn config(message: impl Into<String>) -> Error {

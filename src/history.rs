@@ -164,13 +164,13 @@ impl History {
     /// Every run that a history check flags, spiders in name order, runs in time order;
     /// each spider by the levels of its own rule in the project file. Runs from the store
     /// (`Run::stored`) are compared with, never flagged: they are not in this input.
-    pub fn judge(mut self, catalog: &Catalog) -> Vec<Flagged> {
-        let mut spiders: Vec<(String, Vec<Run>)> = self.spiders.drain().collect();
-        spiders.sort_by(|a, b| a.0.cmp(&b.0));
+    pub fn judge(&mut self, catalog: &Catalog) -> Vec<Flagged> {
+        let mut spiders: Vec<(&String, &mut Vec<Run>)> = self.spiders.iter_mut().collect();
+        spiders.sort_by(|a, b| a.0.cmp(b.0));
         let mut flagged = Vec::new();
-        for (spider, mut runs) in spiders {
-            let view = catalog.view(catalog.rule_for(Some(&spider)));
-            keep_newest(&mut runs);
+        for (spider, runs) in spiders {
+            let view = catalog.view(catalog.rule_for(Some(spider)));
+            keep_newest(runs);
             // Ties keep input order (a stable sort).
             runs.sort_by(|a, b| a.time.total_cmp(&b.time));
             for at in 0..runs.len() {
@@ -194,6 +194,56 @@ impl History {
         }
         flagged
     }
+}
+
+impl History {
+    /// Each spider's newest run of the input, and its newest run whose verdict is OK,
+    /// their verdicts raised where `flagged` raised them; spiders in name order.
+    pub fn last_runs(&self, flagged: &[Flagged]) -> Vec<LastRun> {
+        let mut spiders: Vec<(&String, &Vec<Run>)> = self.spiders.iter().collect();
+        spiders.sort_by(|a, b| a.0.cmp(b.0));
+        let mut last = Vec::new();
+        for (spider, runs) in spiders {
+            let verdict = |run: &Run| {
+                flagged
+                    .iter()
+                    .filter(|f| f.spider == *spider && f.key == run.key.as_str())
+                    .map(|f| f.severity)
+                    .fold(run.judged.severity, Severity::max)
+            };
+            let input = runs.iter().filter(|r| !r.stored);
+            let Some(newest) = input.clone().max_by(|a, b| a.time.total_cmp(&b.time)) else {
+                continue;
+            };
+            let success = input
+                .filter(|r| verdict(r) == Severity::Ok)
+                .map(|r| r.time)
+                .max_by(f64::total_cmp);
+            last.push(LastRun {
+                spider: spider.clone(),
+                time: newest.time,
+                items: newest.items,
+                seconds: newest.seconds,
+                severity: verdict(newest),
+                success,
+            });
+        }
+        last
+    }
+}
+
+/// A spider's newest run, for monitors: when, how much, how it was judged, and when it
+/// last ran well.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LastRun {
+    pub spider: String,
+    /// Milliseconds since the epoch.
+    pub time: f64,
+    pub items: Option<u64>,
+    pub seconds: Option<f64>,
+    pub severity: Severity,
+    /// The newest run judged OK, in milliseconds since the epoch.
+    pub success: Option<f64>,
 }
 
 /// A history check that fired on one run.

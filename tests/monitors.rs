@@ -582,3 +582,79 @@ fn the_median_of_an_odd_number_of_runs_is_the_middle_one() {
         "{history}"
     );
 }
+
+#[test]
+fn prometheus_has_each_spiders_newest_run_and_last_success() {
+    let day = 86_400_000u64;
+    let run = |spider: &str, n: u64, reason: &str, items: u64| {
+        let start = 1_764_000_000_000 + n * day;
+        format!(
+            r#"{{"key":"1/{spider}/{n}","spider":"{spider}","state":"finished","close_reason":"{reason}","items_scraped":{items},"running_time":{start},"finished_time":{}}}"#,
+            start + 90_000
+        )
+    };
+    // books: OK on day 1 and 2, its newest run (day 3, given first) out of memory;
+    // news: one OK run; a job without a spider has no gauges.
+    let input = [
+        run("books", 3, "memusage_exceeded", 7),
+        run("books", 1, "finished", 100),
+        run("books", 2, "finished", 120),
+        run("news", 1, "finished", 5),
+        r#"{"key":"9/9/9","state":"finished","close_reason":"finished","items_scraped":1}"#
+            .to_string(),
+    ]
+    .join("\n");
+    let out = outcome()
+        .args(["summary", "--format", "prometheus"])
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    let text = stdout_of(&out);
+    let gauge = |line: &str| {
+        assert!(text.lines().any(|l| l == line), "{line} not in:\n{text}");
+    };
+    gauge("outcome_last_run_timestamp_seconds{spider=\"books\"} 1764259290");
+    gauge("outcome_last_run_items{spider=\"books\"} 7");
+    gauge("outcome_last_run_duration_seconds{spider=\"books\"} 90");
+    gauge("outcome_last_run_verdict{spider=\"books\"} 2");
+    gauge("outcome_last_success_timestamp_seconds{spider=\"books\"} 1764172890");
+    gauge("outcome_last_run_verdict{spider=\"news\"} 0");
+    gauge("outcome_last_success_timestamp_seconds{spider=\"news\"} 1764086490");
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.starts_with("outcome_last_run_items{"))
+            .count(),
+        2,
+        "{text}"
+    );
+    assert!(text.contains("# TYPE outcome_last_success_timestamp_seconds gauge"));
+}
+
+#[test]
+fn prometheus_counts_a_run_its_history_raised_as_no_success() {
+    let day = 86_400_000u64;
+    let run = |n: u64, items: u64| {
+        let start = 1_764_000_000_000 + n * day;
+        format!(
+            r#"{{"key":"1/2/{n}","spider":"books","state":"finished","close_reason":"finished","items_scraped":{items},"running_time":{start},"finished_time":{}}}"#,
+            start + 60_000
+        )
+    };
+    let input = [run(1, 1000), run(2, 1000), run(3, 1000), run(4, 100)].join("\n");
+    let out = outcome()
+        .args(["summary", "--format", "prometheus"])
+        .write_stdin(input)
+        .output()
+        .expect("runs");
+    let text = stdout_of(&out);
+    assert!(
+        text.contains("outcome_last_run_verdict{spider=\"books\"} 1\n"),
+        "{text}"
+    );
+    // Day 3's run is the newest that went well.
+    assert!(
+        text.contains("outcome_last_success_timestamp_seconds{spider=\"books\"} 1764259260\n"),
+        "{text}"
+    );
+    assert_eq!(out.status.code(), Some(1));
+}

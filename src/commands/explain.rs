@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::reading::{is_existing_path, read_all, refuse_summary_formats, sources};
+use super::reading::{is_existing_path, read_sources, refuse_summary_formats};
 use super::recording::Recorder;
 use crate::catalog::Catalog;
 use crate::cli;
@@ -25,6 +25,7 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<Exit
     let reasons: Vec<&String> = args.reasons.iter().filter(|r| r.as_str() != "-").collect();
     // `-` among the reasons reads stdin too, after them.
     let reads_stdin = reasons.len() < args.reasons.len() || reasons.is_empty();
+    let reads_scrapyd = args.scrapyd.scrapyd.is_some();
     for reason in &reasons {
         refuse_file_name(matcher, reason)?;
     }
@@ -58,9 +59,15 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<Exit
     let mut input_failure = None;
     if args.follow {
         follow_log(&args.inputs, args.pid, matcher, &mut explainer)?;
-    } else if reads_stdin {
-        let sources = sources(&args.inputs, NO_INPUT)?;
-        input_failure = read_all(&sources, matcher, &mut explainer, config)?;
+    } else if reads_stdin || reads_scrapyd {
+        input_failure = read_sources(
+            &args.inputs,
+            &args.scrapyd,
+            NO_INPUT,
+            matcher,
+            &mut explainer,
+            config,
+        )?;
         if explainer.tally.total() == 0 && input_failure.is_none() {
             render::warn(
                 config.err,

@@ -40,6 +40,38 @@ pub fn sources(inputs: &[PathBuf], no_input: &str) -> Result<Vec<PathBuf>> {
     Ok(inputs.to_vec())
 }
 
+/// Every source the command line names, in order: the files (or stdin, unless
+/// `--scrapyd` is the only source), then Scrapyd's jobs. The first failure is returned
+/// for the status; each is said on stderr where it happens, and the rest is still read.
+pub fn read_sources<C: Consumer>(
+    inputs: &[PathBuf],
+    scrapyd: &crate::cli::ScrapydArgs,
+    no_input: &str,
+    matcher: &Matcher,
+    consumer: &mut C,
+    config: &Config,
+) -> Result<Option<Error>> {
+    let server = match &scrapyd.scrapyd {
+        Some(url) => Some(input::scrapyd::Server::new(url, scrapyd.user.as_deref())?),
+        None => None,
+    };
+    let mut failed = None;
+    if server.is_none() || !inputs.is_empty() {
+        failed = read_all(&sources(inputs, no_input)?, matcher, consumer, config)?;
+    }
+    if let Some(server) = server {
+        match input::scrapyd::read_scrapyd(&server, scrapyd.project.as_deref(), matcher, consumer) {
+            Ok(()) => {}
+            Err(ReadError::Output(err)) => return Err(Error::output(&err)),
+            Err(ReadError::Input(error)) => {
+                render::warn(config.err, &error.message);
+                failed.get_or_insert(error);
+            }
+        }
+    }
+    Ok(failed)
+}
+
 /// Files at most this large are read on worker threads, several at once, and joined back
 /// in input order; larger ones (and stdin) are read in place, where a long stream is
 /// parallel by itself.

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::io::{self, Write};
 
-use super::reading::{read_all, sources};
+use super::reading::read_sources;
 use super::recording::Recorder;
 use crate::catalog::{Catalog, Fallback};
 use crate::cli::{ByField, Summary};
@@ -22,7 +22,6 @@ const NO_INPUT: &str = "no input: pipe job JSON, JSON Lines or Scrapy logs into 
 
 pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatus> {
     let matcher = config.matcher()?;
-    let sources = sources(&args.inputs, NO_INPUT)?;
     let catalog = matcher.catalog();
     // Jobs are kept only where an output shows them: all for JSON, the first few for a
     // human table, none for TSV or Nagios lines.
@@ -45,7 +44,14 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
     counter.since = since;
     counter.recorder = recorder.as_ref();
     let mut summarizer = Summarizer { counter, config };
-    let failure = read_all(&sources, matcher, &mut summarizer, config)?;
+    let failure = read_sources(
+        &args.inputs,
+        &args.scrapyd,
+        NO_INPUT,
+        matcher,
+        &mut summarizer,
+        config,
+    )?;
     let mut counter = summarizer.counter;
     if let (Some(when), true) = (&args.since, counter.older > 0) {
         let counted = counter.all.tally.total();
@@ -92,7 +98,8 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
         }
         recorder.finish();
     }
-    let flagged = std::mem::take(&mut counter.history).judge(catalog);
+    let flagged = counter.history.judge(catalog);
+    let last_runs = counter.history.last_runs(&flagged);
     for flag in &flagged {
         let key = counter.keys.map(|_| flag.key.as_str());
         counter
@@ -173,6 +180,7 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
             thresholds: &thresholds,
             verdict: verdict.unwrap_or(crate::severity::Severity::Unknown),
             history: &flagged,
+            last_runs: &last_runs,
             since: args.since.as_deref().map(|when| (when, counter.older)),
         };
         render::summary::render(

@@ -10,6 +10,7 @@ pub mod log;
 pub mod logformat;
 pub mod reader;
 pub mod records;
+pub mod scrapyd;
 pub mod stream;
 pub mod walk;
 

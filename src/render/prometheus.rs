@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use super::safe::safe;
 use crate::catalog::Catalog;
 use crate::exit::ExitStatus;
+use crate::history::LastRun;
 use crate::severity::Severity;
 use crate::summary::Group;
 
@@ -104,6 +105,53 @@ pub fn summary(
         "outcome_verdict {}",
         ExitStatus::from_severity(verdict).code()
     )
+}
+
+/// Gauges of each spider's newest run in the input, so that a rule can alert on a spider
+/// that has not run, or not run well, for too long
+/// (`time() - outcome_last_success_timestamp_seconds > 86400`).
+pub fn last_runs(out: &mut impl Write, runs: &[LastRun]) -> io::Result<()> {
+    if runs.is_empty() {
+        return Ok(());
+    }
+    type Value = fn(&LastRun) -> Option<f64>;
+    let gauges: [(&str, &str, Value); 5] = [
+        (
+            "outcome_last_run_timestamp_seconds",
+            "When each spider's newest run finished (else ran), in seconds since the epoch.",
+            |r| Some(r.time / 1000.0),
+        ),
+        (
+            "outcome_last_run_items",
+            "Items scraped by each spider's newest run.",
+            |r| r.items.map(|n| n as f64),
+        ),
+        (
+            "outcome_last_run_duration_seconds",
+            "How long each spider's newest run took.",
+            |r| r.seconds,
+        ),
+        (
+            "outcome_last_run_verdict",
+            "The verdict on each spider's newest run as its exit status: 0 ok, 1 warning, 2 critical, 3 unknown.",
+            |r| Some(f64::from(ExitStatus::from_severity(r.severity).code())),
+        ),
+        (
+            "outcome_last_success_timestamp_seconds",
+            "When each spider's newest run judged OK finished, in seconds since the epoch.",
+            |r| r.success.map(|t| t / 1000.0),
+        ),
+    ];
+    for (name, help, value) in gauges {
+        writeln!(out, "# HELP {name} {help}")?;
+        writeln!(out, "# TYPE {name} gauge")?;
+        for run in runs {
+            if let Some(v) = value(run).filter(|v| v.is_finite()) {
+                writeln!(out, "{name}{{spider=\"{}\"}} {v}", label(&run.spider))?;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

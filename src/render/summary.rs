@@ -33,6 +33,8 @@ pub struct View<'v> {
     pub verdict: Severity,
     /// Runs out of line with their spider's history.
     pub history: &'v [Flagged],
+    /// Each spider's newest run in the input (Prometheus gauges).
+    pub last_runs: &'v [crate::history::LastRun],
     /// `--since WHEN` and how many jobs it left out for being older.
     pub since: Option<(&'v str, u64)>,
 }
@@ -58,7 +60,10 @@ pub fn render(
         Format::Json => json(out, catalog, view, all, spiders),
         Format::Line => tsv(out, catalog, view, all, spiders),
         Format::Nagios => nagios_line(out, catalog, view, all),
-        Format::Prometheus => super::prometheus::summary(out, catalog, view.verdict, all, spiders),
+        Format::Prometheus => {
+            super::prometheus::summary(out, catalog, view.verdict, all, spiders)?;
+            super::prometheus::last_runs(out, view.last_runs)
+        }
     }
 }
 
