@@ -6,20 +6,16 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::io::Read;
 use std::path::Path;
 
-use serde::Deserialize;
-
+use crate::catalog_file::{
+    self, borrowed, owned, read_capped, CatalogSpec, EntrySpec, Locator, Own, SpiderSpec, Str,
+};
+pub use crate::catalog_file::{position, Text, USER_CATALOG_CAP};
 use crate::checks::{Check, CheckSpec};
-use crate::exit::{io_reason, Error, Result};
+use crate::exit::{Error, Result};
 pub use crate::severity::Severity;
-use crate::spiders::{Expectations, SpiderSpec};
-
-const BUILTIN: &str = include_str!("catalog.json");
-
-/// The most of a user catalog that is read; a larger file (or `/dev/zero`) is refused.
-pub const USER_CATALOG_CAP: u64 = 16 * 1024 * 1024;
+use crate::spiders::Expectations;
 
 /// Lower case, every run of characters other than letters and digits folded to one space,
 /// trimmed: `Killed-By-OOM`, `killed_by_oom` and `KILLED BY OOM` all become `killed by oom`.
@@ -85,10 +81,6 @@ impl fmt::Display for Origin {
     }
 }
 
-/// A catalog text: borrowed from the built-in catalog's own bytes (no copy at start-up),
-/// owned when it comes from a user's file.
-pub type Text = Cow<'static, str>;
-
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub name: String,
@@ -128,76 +120,6 @@ impl Entry {
             || named(&self.explanation)
             || self.next_steps.iter().any(|s| named(s))
     }
-}
-
-/// One entry as written in a catalog file. Every field but `name` is optional so that a
-/// user catalog can override just a severity; a new entry must say more (see `complete`).
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EntrySpec<'a> {
-    name: String,
-    #[serde(borrow)]
-    aliases: Option<Vec<Str<'a>>>,
-    severity: Option<Severity>,
-    #[serde(borrow)]
-    title: Option<Str<'a>>,
-    #[serde(borrow)]
-    explanation: Option<Str<'a>>,
-    #[serde(borrow)]
-    next_steps: Option<Vec<Str<'a>>>,
-    #[serde(borrow)]
-    settings: Option<Vec<Str<'a>>>,
-    #[serde(borrow)]
-    set_by: Option<Str<'a>>,
-    #[serde(borrow)]
-    docs: Option<Vec<Str<'a>>>,
-}
-
-/// A string of a catalog file, borrowed from its text where it holds no escape (serde
-/// borrows a `Cow` only as a field of its own, not inside an `Option` or a `Vec`).
-#[derive(Debug, Deserialize)]
-#[serde(transparent)]
-struct Str<'a>(#[serde(borrow)] Cow<'a, str>);
-
-/// How a file's strings become catalog texts: kept borrowed from the built-in catalog,
-/// copied from a user's file (whose text does not outlive its loading).
-type Own<'a> = fn(Str<'a>) -> Text;
-
-fn borrowed(text: Str<'static>) -> Text {
-    text.0
-}
-
-fn owned(text: Str<'_>) -> Text {
-    Cow::Owned(text.0.into_owned())
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CatalogSpec<'a> {
-    #[serde(default, borrow)]
-    outcomes: Vec<EntrySpec<'a>>,
-    #[serde(default, borrow)]
-    families: Vec<EntrySpec<'a>>,
-    #[serde(default, borrow)]
-    fallbacks: Vec<EntrySpec<'a>>,
-    #[serde(default)]
-    checks: Vec<CheckSpec>,
-    /// Per-spider rules: only a user catalog (a project file) has them.
-    #[serde(default)]
-    spiders: Vec<SpiderSpec>,
-    /// Where the project keeps its history of runs.
-    history: Option<HistorySpec>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "an object with a `file` and, if you like, a `keep`"
-)]
-struct HistorySpec {
-    /// The store, relative to the catalog file's directory.
-    file: String,
-    keep: Option<u32>,
 }
 
 /// A project file's history store: where it is, and how many runs a spider keeps.
@@ -355,8 +277,20 @@ struct PendingRule {
 
 impl Catalog {
     pub fn builtin() -> Result<Catalog> {
-        let spec: CatalogSpec = serde_json::from_str(BUILTIN)
+        let spec = catalog_file::builtin_spec()
+            .map_err(|what| Error::internal(format!("built-in catalog: {what}")))?;
+        Catalog::from_spec(spec)
+    }
+
+    /// The built-in catalog as serde reads `catalog.json`: what `builtin` must equal.
+    #[cfg(test)]
+    fn builtin_from_json() -> Result<Catalog> {
+        let spec: CatalogSpec = serde_json::from_str(catalog_file::BUILTIN)
             .map_err(|err| Error::internal(format!("built-in catalog: {err}")))?;
+        Catalog::from_spec(spec)
+    }
+
+    fn from_spec(spec: CatalogSpec<'static>) -> Result<Catalog> {
         let mut catalog = Catalog {
             entries: Vec::new(),
             kinds: Vec::new(),
@@ -374,7 +308,7 @@ impl Catalog {
             spider: None,
             history: None,
         };
-        catalog.merge(spec, borrowed, &Origin::Builtin, BUILTIN)?;
+        catalog.merge(spec, borrowed, &Origin::Builtin, catalog_file::BUILTIN)?;
         for (slot, which) in Fallback::ALL.into_iter().enumerate() {
             catalog.fallbacks[slot] =
                 catalog.by_name.get(which.name()).copied().ok_or_else(|| {
@@ -850,26 +784,6 @@ impl Catalog {
     }
 }
 
-/// Reads at most the cap; more is an error, not a hang or a heap the size of the disk.
-fn read_capped(path: &Path) -> std::result::Result<Vec<u8>, String> {
-    let file = std::fs::File::open(path)
-        .map_err(|err| format!("cannot read catalog: {}", io_reason(&err)))?;
-    if file.metadata().is_ok_and(|m| m.is_dir()) {
-        return Err("cannot read catalog: is a directory".to_string());
-    }
-    let mut text = Vec::new();
-    file.take(USER_CATALOG_CAP + 1)
-        .read_to_end(&mut text)
-        .map_err(|err| format!("cannot read catalog: {}", io_reason(&err)))?;
-    if text.len() as u64 > USER_CATALOG_CAP {
-        return Err(format!(
-            "catalog is over the {} MiB limit",
-            USER_CATALOG_CAP >> 20
-        ));
-    }
-    Ok(text)
-}
-
 fn override_entry<'a>(entry: &mut Entry, spec: EntrySpec<'a>, own: Own<'a>) {
     let all = |texts: Vec<Str<'a>>| texts.into_iter().map(own).collect();
     if let Some(v) = spec.aliases {
@@ -923,55 +837,30 @@ fn complete<'a>(
     })
 }
 
-/// Finds where a name is written, for errors found after parsing (serde_json keeps no
-/// spans). Only runs on the error path and once per file, so loading stays linear.
-struct Locator<'t> {
-    text: &'t str,
-}
-
-impl<'t> Locator<'t> {
-    fn new(text: &'t str) -> Self {
-        Locator { text }
-    }
-
-    fn offsets(&self, name: &str) -> Vec<usize> {
-        let quoted = serde_json::to_string(name).unwrap_or_default();
-        self.text
-            .match_indices(&quoted)
-            .map(|(at, _)| at)
-            .take(2)
-            .collect()
-    }
-
-    fn place(&self, name: &str) -> (usize, usize) {
-        match self.offsets(name).first() {
-            Some(&offset) => position(self.text, offset),
-            None => (1, 1),
-        }
-    }
-
-    /// The lines of a name's first two appearances, the second as `line:column`.
-    fn two_places(&self, name: &str) -> (usize, String) {
-        let offsets = self.offsets(name);
-        let first = offsets.first().map_or((1, 1), |&o| position(self.text, o));
-        let second = offsets.get(1).map_or(first, |&o| position(self.text, o));
-        (first.0, format!("{}:{}", second.0, second.1))
-    }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub fn position(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |at| at + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line, column)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_generated_statics_are_the_json_catalog() {
+        let from_statics = Catalog::builtin().expect("statics");
+        let from_json = Catalog::builtin_from_json().expect("json");
+        assert_eq!(
+            format!("{:?}", from_statics.entries),
+            format!("{:?}", from_json.entries)
+        );
+        assert_eq!(from_statics.kinds, from_json.kinds);
+        assert_eq!(
+            format!("{:?}", from_statics.families),
+            format!("{:?}", from_json.families)
+        );
+        assert_eq!(
+            format!("{:?}", from_statics.checks),
+            format!("{:?}", from_json.checks)
+        );
+        assert_eq!(from_statics.fallbacks, from_json.fallbacks);
+        assert!(!from_statics.entries.is_empty() && !from_statics.checks.is_empty());
+    }
 
     #[test]
     fn builtin_catalog_is_complete_and_consistent() {

@@ -177,6 +177,37 @@ pub struct CheckSpec {
 }
 
 impl CheckSpec {
+    /// A built-in check from the statics `build.rs` makes of `catalog.json`; `lists` are
+    /// its next steps, settings and the steps it supersedes.
+    pub fn builtin(
+        id: &str,
+        title: &str,
+        explanation: &str,
+        measure: &str,
+        levels: &[(&str, Option<f64>)],
+        lists: [&[&str]; 3],
+    ) -> Result<CheckSpec, String> {
+        let measure = match measure {
+            "flag" => Measure::Flag,
+            "count" => Measure::Count,
+            "share" => Measure::Share,
+            "ratio" => Measure::Ratio,
+            other => return Err(format!("check `{id}` has measure `{other}`")),
+        };
+        let owned = |list: &[&str]| list.iter().map(|s| (*s).to_string()).collect();
+        Ok(CheckSpec {
+            id: id.to_string(),
+            title: Some(title.to_string()),
+            explanation: Some(explanation.to_string()),
+            measure: Some(measure),
+            levels: Some(levels.iter().map(|(k, v)| ((*k).to_string(), *v)).collect()),
+            next_steps: Some(owned(lists[0])),
+            settings: Some(owned(lists[1])),
+            supersedes: Some(owned(lists[2])),
+            enabled: None,
+        })
+    }
+
     /// A built-in check: every field must be there.
     pub fn complete(self, origin: &str) -> Result<Check, String> {
         let missing = |field: &str| format!("check `{}` needs a `{field}`", self.id);

@@ -4,12 +4,14 @@
 //! Dependencies run one way, from leaves to the commands; a module names only modules of
 //! the layers before its own (a test reads this list and checks the code against it):
 //! `severity`, `swar`, `jsonbits`, `text`, `civil`, `lenient`, `evidence`, `counters`,
-//! `jsonerror`, `store` <- `exit`, `checks`, `thresholds`, `since`, `keyorder`, `job` <- `spiders` <-
-//! `catalog`, `output`, `advice`, `fastjob`, `pyliteral` <- `reason`, `history`, `findings` <-
-//! `report`, `summary` <- `input`, `render` <- `cli` <- `config` <- `commands`.
+//! `jsonerror`, `store` <- `exit`, `checks`, `thresholds`, `since`, `keyorder`, `job` <-
+//! `spiders` <- `catalog_file` <- `catalog`, `output`, `advice`, `fastjob`, `pyliteral` <-
+//! `reason`, `history`, `findings` <- `report`, `summary` <- `input`, `render` <- `cli` <-
+//! `config` <- `commands`.
 
 pub mod advice;
 pub mod catalog;
+pub mod catalog_file;
 pub mod checks;
 pub mod civil;
 pub mod cli;

@@ -108,6 +108,13 @@ impl Server {
             .timeout_per_call(Some(REQUEST_TIMEOUT))
             .http_status_as_error(false)
             .user_agent(concat!("outcome/", env!("CARGO_PKG_VERSION")))
+            // The system's certificates (a company's own CA included), read only when an
+            // https URL is used; none are built into the binary.
+            .tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+                    .build(),
+            )
             .build();
         Ok(Server {
             base: format!("{scheme}://{host}{path}"),
