@@ -12,6 +12,7 @@ mod answer;
 mod literal;
 mod run;
 mod search;
+mod traceback;
 mod words;
 
 use super::logformat::{self, LogFormat};
@@ -27,6 +28,7 @@ use search::{
     OPENED, SETTINGS, SIGNAL, STARTED, START_ERROR, START_ERROR_OLD, TRACEBACK, UNHANDLED,
 };
 pub use search::{search_block, Found};
+use traceback::{Step, Tracebacks};
 pub use words::{depaste, starts_with_stats_key, traceback_shaped};
 use words::{header_prefix, old_format, quote, quote_sentence, text_of};
 
@@ -34,8 +36,6 @@ use words::{header_prefix, old_format, quote, quote_sentence, text_of};
 const STATS_CAP: usize = 16 * 1024 * 1024;
 /// How many of a run's first lines are looked at for a time it started.
 const TIMED_LINES: u64 = 16;
-/// How many lines after `Traceback (most recent call last):` are read for its exception.
-const TRACEBACK_LINES: u32 = 200;
 /// The loggers whose close lines are the engine's (`scrapy` with LOG_SHORT_NAMES or before
 /// Scrapy 1.3).
 const ENGINE: [&str; 2] = ["scrapy.core.engine", "scrapy"];
@@ -45,31 +45,8 @@ const ENGINE: [&str; 2] = ["scrapy.core.engine", "scrapy"];
 enum Collecting {
     Stats(Collect),
     Settings(Collect),
-    /// The exception line that ends a traceback, within so many lines.
-    Exception(Traceback),
-}
-
-/// A traceback being read: its innermost frame so far, and the exception line that may
-/// end it (a chained traceback goes on after one).
-#[derive(Debug)]
-struct Traceback {
-    left: u32,
-    /// The indent of its `Traceback` line: frames are indented deeper, the exception line
-    /// that ends it is not (a pasted log may indent everything).
-    indent: usize,
-    /// The shape of what stands before its `Traceback` word (a wrapper's prefix, as
-    /// `logformat::shape` gives it), taken off each of its lines that starts so.
-    wrapper: Vec<u8>,
-    /// Whether `LogReader::frame_line` holds its innermost frame so far.
-    has_frame: bool,
-    /// Whether `LogReader::callback` holds its outermost frame in the project's spiders.
-    has_callback: bool,
-    /// The line of the exception line that may end it (the text is in
-    /// `LogReader::candidate`).
-    candidate: Option<u64>,
-    /// The ERROR message on the line before the traceback (in `LogReader::last_error`)
-    /// belongs to it.
-    after: bool,
+    /// The exception line that ends a traceback (read by `tracebacks`).
+    Exception,
 }
 
 #[derive(Debug)]
@@ -80,13 +57,8 @@ pub struct LogReader {
     /// The last ERROR line's message and its line, for the traceback that may follow it.
     last_error: String,
     last_error_line: Option<u64>,
-    /// Buffers reused from one traceback or ERROR line to the next.
-    frame_line: String,
-    /// The function of a traceback's first frame in the project's `spiders` package.
-    callback: String,
-    /// The frame line `callback` was read from (empty `callback`: none in it).
-    callback_frame: String,
-    candidate: String,
+    /// The traceback being read, and its buffers.
+    tracebacks: Tracebacks,
     shape_scratch: String,
     lines: u64,
     last_line: u64,
@@ -111,10 +83,7 @@ impl Default for LogReader {
             runs: vec![Run::default()],
             last_error: String::new(),
             last_error_line: None,
-            frame_line: String::new(),
-            callback: String::new(),
-            callback_frame: String::new(),
-            candidate: String::new(),
+            tracebacks: Tracebacks::default(),
             shape_scratch: String::new(),
             lines: 0,
             last_line: 0,
@@ -400,21 +369,14 @@ impl LogReader {
             let wrapper_prefix = before.trim_end_matches([' ', '\t']);
             let indent = before.len() - wrapper_prefix.len();
             let wrapper = logformat::shape(wrapper_prefix);
-            self.collecting = Some(Collecting::Exception(Traceback {
-                left: TRACEBACK_LINES,
-                indent,
-                wrapper,
-                has_frame: false,
-                has_callback: false,
-                candidate: None,
-                after,
-            }));
+            self.tracebacks.begin(indent, wrapper, after);
+            self.collecting = Some(Collecting::Exception);
         }
     }
 
     /// Feeds a line to what is being collected; true when the line was taken.
     fn collect(&mut self, line: &[u8], line_no: u64) -> bool {
-        if let Some(Collecting::Exception(_)) = &self.collecting {
+        if let Some(Collecting::Exception) = &self.collecting {
             return self.traceback_line(line, line_no);
         }
         let Some(collecting) = &mut self.collecting else {
@@ -448,7 +410,7 @@ impl LogReader {
                 }
                 true
             }
-            Collecting::Exception(_) => self.traceback_line(line, line_no),
+            Collecting::Exception => self.traceback_line(line, line_no),
         }
     }
 
@@ -461,78 +423,37 @@ impl LogReader {
             self.end_traceback();
             return false;
         }
-        let Some(Collecting::Exception(traceback)) = &mut self.collecting else {
-            return false;
-        };
-        let trimmed = logformat::without_shape(text.trim_end(), &traceback.wrapper)
-            .unwrap_or_else(|| text.trim_end());
-        let frame = trimmed.trim_start();
-        if traceback.candidate.is_some() {
-            // After an exception line only a chained traceback goes on.
-            let chained = frame.is_empty()
-                || frame.starts_with("During handling")
-                || frame.starts_with("The above exception")
-                || frame.starts_with("Traceback");
-            if !chained {
-                self.end_traceback();
-                return false;
-            }
-            if frame.starts_with("Traceback") {
-                traceback.candidate = None;
-            }
-            return true;
-        }
-        let indent = trimmed.len() - frame.len();
-        let still_frames = frame.is_empty() || frame.starts_with('^') || indent > traceback.indent;
-        if still_frames
-            || frame.starts_with("Traceback")
-            || frame.starts_with("During handling")
-            || frame.starts_with("The above exception")
-        {
-            if frame.starts_with("File \"") {
-                self.frame_line.clear();
-                self.frame_line.push_str(frame);
-                traceback.has_frame = true;
-                if !traceback.has_callback {
-                    // A failing callback fails the same way many times: its frame line is
-                    // read once.
-                    if self.callback_frame != frame {
-                        self.callback_frame.clear();
-                        self.callback_frame.push_str(frame);
-                        self.callback.clear();
-                        if let Some(function) = crate::evidence::spider_function(frame) {
-                            self.callback.push_str(function);
-                        }
-                    }
-                    traceback.has_callback = !self.callback.is_empty();
-                }
-            }
-            traceback.left -= 1;
-            if traceback.left == 0 {
+        match self.tracebacks.line(&text, line_no) {
+            Step::Taken => true,
+            Step::GivenUp => {
                 self.collecting = None;
+                true
             }
-            return true;
+            Step::Over => {
+                self.end_traceback();
+                false
+            }
         }
-        traceback.candidate = Some(line_no);
-        self.candidate.clear();
-        self.candidate.push_str(frame);
-        true
     }
 
     /// A traceback is over: its last exception line is counted under its type.
     fn end_traceback(&mut self) {
-        if let Some(Collecting::Exception(traceback)) = self.collecting.take() {
-            if let Some(line) = traceback.candidate {
-                let frame = traceback.has_frame.then_some(self.frame_line.as_str());
-                let callback = traceback.has_callback.then_some(self.callback.as_str());
-                let after = traceback.after.then_some(self.last_error.as_str());
-                let facts = &mut current(&mut self.runs).now;
-                facts
-                    .evidence
-                    .exception(&self.candidate, line, frame, callback, after);
-                if facts.exception.is_none() {
-                    facts.exception = Some((line, quote(&self.candidate)));
-                }
+        if !matches!(self.collecting, Some(Collecting::Exception)) {
+            return;
+        }
+        self.collecting = None;
+        if let Some(ended) = self.tracebacks.end() {
+            let after = ended.after.then_some(self.last_error.as_str());
+            let facts = &mut current(&mut self.runs).now;
+            facts.evidence.exception(
+                ended.exception,
+                ended.line,
+                ended.frame,
+                ended.callback,
+                after,
+            );
+            if facts.exception.is_none() {
+                facts.exception = Some((ended.line, quote(ended.exception)));
             }
         }
     }
@@ -739,7 +660,7 @@ impl LogReader {
         if self.lines == 0 {
             return Vec::new();
         }
-        if let Some(Collecting::Exception(_)) = &self.collecting {
+        if let Some(Collecting::Exception) = &self.collecting {
             self.end_traceback();
         }
         match self.collecting.take() {
