@@ -1,10 +1,8 @@
 //! What reading inputs means for every command that reads them: where input comes from,
 //! what happens when one source fails, and which formats a command refuses.
 
-use std::collections::BTreeMap;
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
 
 use crate::config::Config;
 use crate::exit::{Error, Result};
@@ -96,46 +94,22 @@ pub fn read_all<C: Consumer>(
     if workers < 2 || single {
         return read_in_place(sources, matcher, consumer, config);
     }
-    let (work_tx, work_rx) = mpsc::sync_channel::<Work<C::Part>>(workers);
-    let work_rx = std::sync::Mutex::new(work_rx);
-    std::thread::scope(|scope| {
-        let (done_tx, done_rx) = mpsc::channel::<Done<C::Part>>();
-        for _ in 0..workers {
-            let done_tx = done_tx.clone();
-            let work_rx = &work_rx;
-            scope.spawn(move || loop {
-                let work = match work_rx.lock() {
-                    Ok(queue) => queue.recv(),
-                    Err(_) => break,
-                };
-                let Ok(work) = work else { break };
-                let read = work
-                    .files
-                    .into_iter()
-                    .map(|(path, len, part)| {
-                        let mut file = input::FileConsumer { part };
-                        let result = input::read_path(&path, len, matcher, &mut file);
-                        (file.part, result)
-                    })
-                    .collect();
-                let done = Done {
-                    seq: work.seq,
-                    item: Item::Read(read),
-                };
-                if done_tx.send(done).is_err() {
-                    break;
-                }
-            });
-        }
-        drop(done_tx);
+    let read_batch = |work: Work<C::Part>| {
+        Item::Read(
+            work.files
+                .into_iter()
+                .map(|(path, len, part)| {
+                    let mut file = input::FileConsumer { part };
+                    let result = input::read_path(&path, len, matcher, &mut file);
+                    (file.part, result)
+                })
+                .collect(),
+        )
+    };
+    input::ordered::with_pool(workers, read_batch, |ordered| {
         let mut pool = Pool {
-            work: Some(work_tx),
-            done: done_rx,
-            seq: 0,
-            next: 0,
-            in_flight: 0,
+            ordered,
             keep: 2 * workers,
-            waiting: BTreeMap::new(),
             failed: None,
             batch: Vec::new(),
             batch_bytes: 0,
@@ -143,15 +117,13 @@ pub fn read_all<C: Consumer>(
         let result = pool
             .read(sources, matcher, consumer, config)
             .and_then(|()| pool.send_batch(consumer, config));
-        // Whatever happened, no worker waits for more, and what was read is joined.
-        pool.work = None;
+        // Whatever happened, what was read is joined.
         let drained = pool.drain(consumer, config, 0);
         result.and(drained).map(|()| pool.failed)
     })
 }
 
 struct Work<P> {
-    seq: u64,
     /// Each file, the length the walk found it with, and the part it is read into.
     files: Vec<(PathBuf, Option<u64>, P)>,
 }
@@ -163,26 +135,16 @@ enum Item<P> {
     Problem(Error),
 }
 
-struct Done<P> {
-    seq: u64,
-    item: Item<P>,
-}
-
-struct Pool<P> {
-    work: Option<mpsc::SyncSender<Work<P>>>,
-    done: mpsc::Receiver<Done<P>>,
-    seq: u64,
-    next: u64,
-    in_flight: usize,
+struct Pool<'o, P> {
+    ordered: &'o mut input::ordered::Ordered<Work<P>, Item<P>>,
     keep: usize,
-    waiting: BTreeMap<u64, Item<P>>,
     failed: Option<Error>,
     /// Small files not sent yet, and their size.
     batch: Vec<(PathBuf, Option<u64>, P)>,
     batch_bytes: u64,
 }
 
-impl<P: input::Part> Pool<P> {
+impl<P: input::Part> Pool<'_, P> {
     fn read<C: Consumer<Part = P>>(
         &mut self,
         sources: &[PathBuf],
@@ -259,16 +221,11 @@ impl<P: input::Part> Pool<P> {
             return Ok(());
         }
         let work = Work {
-            seq: self.seq,
             files: std::mem::take(&mut self.batch),
         };
         self.batch_bytes = 0;
-        self.seq += 1;
-        self.in_flight += 1;
-        if let Some(queue) = &self.work {
-            if queue.send(work).is_err() {
-                return Err(Error::internal("the file readers stopped"));
-            }
+        if !self.ordered.send(work) {
+            return Err(Error::internal("the file readers stopped"));
         }
         self.drain(consumer, config, self.keep)
     }
@@ -280,9 +237,7 @@ impl<P: input::Part> Pool<P> {
         config: &Config,
     ) -> Result<()> {
         self.send_batch(consumer, config)?;
-        self.waiting.insert(self.seq, item);
-        self.seq += 1;
-        self.in_flight += 1;
+        self.ordered.ready(item);
         self.drain(consumer, config, self.keep)
     }
 
@@ -293,54 +248,39 @@ impl<P: input::Part> Pool<P> {
         config: &Config,
         keep: usize,
     ) -> Result<()> {
-        loop {
-            while let Some(item) = self.waiting.remove(&self.next) {
-                self.next += 1;
-                self.in_flight -= 1;
-                self.join(item, consumer, config)?;
-            }
-            let received = if self.in_flight > keep {
-                match self.done.recv() {
-                    Ok(done) => Some(done),
-                    Err(_) => return Ok(()),
-                }
-            } else {
-                self.done.try_recv().ok()
-            };
-            let Some(done) = received else {
-                return Ok(());
-            };
-            self.waiting.insert(done.seq, done.item);
-        }
+        let failed = &mut self.failed;
+        self.ordered
+            .drain(keep, |item| join(item, consumer, config, failed))
     }
+}
 
-    fn join<C: Consumer<Part = P>>(
-        &mut self,
-        item: Item<P>,
-        consumer: &mut C,
-        config: &Config,
-    ) -> Result<()> {
-        match item {
-            Item::Problem(error) => {
-                render::warn(config.err, &error.message);
-                self.failed.get_or_insert(error);
-                Ok(())
-            }
-            Item::Read(files) => {
-                for (part, result) in files {
-                    // What a file gave before any failure is output first, as in place.
-                    consumer.join(part).map_err(|err| Error::output(&err))?;
-                    match result {
-                        Ok(()) => {}
-                        Err(ReadError::Output(err)) => return Err(Error::output(&err)),
-                        Err(ReadError::Input(error)) => {
-                            render::warn(config.err, &error.message);
-                            self.failed.get_or_insert(error);
-                        }
+/// A batch read on a worker, or a problem the walk met, in its place.
+fn join<P, C: Consumer<Part = P>>(
+    item: Item<P>,
+    consumer: &mut C,
+    config: &Config,
+    failed: &mut Option<Error>,
+) -> Result<()> {
+    match item {
+        Item::Problem(error) => {
+            render::warn(config.err, &error.message);
+            failed.get_or_insert(error);
+            Ok(())
+        }
+        Item::Read(files) => {
+            for (part, result) in files {
+                // What a file gave before any failure is output first, as in place.
+                consumer.join(part).map_err(|err| Error::output(&err))?;
+                match result {
+                    Ok(()) => {}
+                    Err(ReadError::Output(err)) => return Err(Error::output(&err)),
+                    Err(ReadError::Input(error)) => {
+                        render::warn(config.err, &error.message);
+                        failed.get_or_insert(error);
                     }
                 }
-                Ok(())
             }
+            Ok(())
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod follow;
 pub mod hardwrap;
 pub mod log;
 pub mod logformat;
+pub mod ordered;
 pub mod reader;
 pub mod records;
 pub mod scrapyd;

@@ -3,9 +3,7 @@
 //! counts); the reading thread joins the parts back in input order. Memory stays bounded:
 //! a few blocks are in flight at a time.
 
-use std::collections::BTreeMap;
 use std::io::Read;
-use std::sync::mpsc;
 
 use super::log::LogReader;
 use super::reader::{split_lines, trim_cr, Reader};
@@ -46,13 +44,11 @@ pub trait Source<C> {
 }
 
 struct Job<P> {
-    seq: u64,
     work: Work,
     part: P,
 }
 
 struct Done<P> {
-    seq: u64,
     /// The block's buffer, handed back for reuse.
     block: Vec<u8>,
     part: P,
@@ -103,45 +99,45 @@ pub fn in_parallel<C: Consumer, S: Source<C>>(
     let Some(first) = source.next(consumer, work.block)? else {
         return Ok(());
     };
-    let count = workers();
-    // One queue that every worker takes from, so a slow block never idles the others.
-    let (work_tx, work_rx) = mpsc::sync_channel::<Job<C::Part>>(count);
-    let work_rx = std::sync::Mutex::new(work_rx);
-    std::thread::scope(|scope| {
-        let (done_tx, done_rx) = mpsc::channel::<Done<C::Part>>();
-        let work_rx = &work_rx;
-        for _ in 0..count {
-            let done_tx = done_tx.clone();
-            scope.spawn(move || loop {
-                let job = match work_rx.lock() {
-                    Ok(queue) => queue.recv(),
-                    Err(_) => break,
-                };
-                let Ok(mut job) = job else {
-                    break;
-                };
-                let mut log = LogReader::new();
-                let result = run_block(name, &job.work, matcher, &mut job.part, &mut log);
-                let done = Done {
-                    seq: job.seq,
-                    block: job.work.block,
-                    part: job.part,
-                    log,
-                    result,
-                };
-                if done_tx.send(done).is_err() {
-                    break;
-                }
-            });
+    if super::ordered::inside_pool() {
+        // A worker of a pool already (a small file among many): no pool inside it.
+        let mut work = first;
+        loop {
+            if consumer.stopped() {
+                return Ok(());
+            }
+            run_block(name, &work, matcher, consumer, log)?;
+            match source.next(consumer, work.block)? {
+                Some(next) => work = next,
+                None => return Ok(()),
+            }
         }
-        drop(done_tx);
-        let mut joiner = Joiner {
-            next: 0,
-            waiting: BTreeMap::new(),
-            in_flight: 0,
-            free: Vec::new(),
+    }
+    let count = workers();
+    let judge = |mut job: Job<C::Part>| {
+        let mut log = LogReader::new();
+        let result = run_block(name, &job.work, matcher, &mut job.part, &mut log);
+        Done {
+            block: job.work.block,
+            part: job.part,
+            log,
+            result,
+        }
+    };
+    super::ordered::with_pool(count, judge, |pool| {
+        // Buffers of finished blocks, reused so that a long stream allocates nothing.
+        let mut free: Vec<Vec<u8>> = Vec::new();
+        let join = |done: Done<C::Part>,
+                    consumer: &mut C,
+                    log: &mut LogReader,
+                    free: &mut Vec<Vec<u8>>|
+         -> Result<(), ReadError> {
+            free.push(done.block);
+            done.result?;
+            consumer.join(done.part)?;
+            log.absorb(done.log);
+            Ok(())
         };
-        let mut seq = 0;
         let mut pending = Some(first);
         let outcome = loop {
             let work = match pending.take() {
@@ -149,14 +145,15 @@ pub fn in_parallel<C: Consumer, S: Source<C>>(
                 None => {
                     if source.is_slow() {
                         // The input is pausing: show everything read so far first.
-                        if let Err(err) = joiner.drain(&done_rx, consumer, log, 0) {
+                        if let Err(err) = pool.drain(0, |done| join(done, consumer, log, &mut free))
+                        {
                             break Err(err);
                         }
                         if let Err(err) = consumer.idle() {
                             break Err(ReadError::Output(err));
                         }
                     }
-                    match source.next(consumer, joiner.free.pop().unwrap_or_default()) {
+                    match source.next(consumer, free.pop().unwrap_or_default()) {
                         Ok(Some(work)) => work,
                         Ok(None) => break Ok(()),
                         Err(err) => break Err(err),
@@ -167,66 +164,19 @@ pub fn in_parallel<C: Consumer, S: Source<C>>(
                 break Ok(());
             }
             let job = Job {
-                seq,
                 work,
                 part: consumer.part(),
             };
-            seq += 1;
-            if work_tx.send(job).is_err() {
+            if !pool.send(job) {
                 break Ok(());
             }
-            joiner.in_flight += 1;
-            if let Err(err) = joiner.drain(&done_rx, consumer, log, 2 * count) {
+            if let Err(err) = pool.drain(2 * count, |done| join(done, consumer, log, &mut free)) {
                 break Err(err);
             }
         };
-        drop(work_tx);
-        let finished = joiner.drain(&done_rx, consumer, log, 0);
+        let finished = pool.drain(0, |done| join(done, consumer, log, &mut free));
         outcome.and(finished)
     })
-}
-
-/// Joins finished parts in input order, waiting while more than `keep` are in flight.
-struct Joiner<P> {
-    next: u64,
-    waiting: BTreeMap<u64, (P, LogReader, Result<(), ReadError>)>,
-    in_flight: usize,
-    /// Buffers of finished blocks, reused so that a long stream allocates nothing.
-    free: Vec<Vec<u8>>,
-}
-
-impl<P> Joiner<P> {
-    fn drain<C: Consumer<Part = P>>(
-        &mut self,
-        done: &mpsc::Receiver<Done<P>>,
-        consumer: &mut C,
-        log: &mut LogReader,
-        keep: usize,
-    ) -> Result<(), ReadError> {
-        loop {
-            let received = if self.in_flight > keep {
-                match done.recv() {
-                    Ok(done) => Some(done),
-                    Err(_) => return Ok(()),
-                }
-            } else {
-                done.try_recv().ok()
-            };
-            let Some(done) = received else {
-                return Ok(());
-            };
-            self.free.push(done.block);
-            self.waiting
-                .insert(done.seq, (done.part, done.log, done.result));
-            while let Some((part, part_log, result)) = self.waiting.remove(&self.next) {
-                self.next += 1;
-                self.in_flight -= 1;
-                result?;
-                consumer.join(part)?;
-                log.absorb(part_log);
-            }
-        }
-    }
 }
 
 fn run_block<P: Records>(
