@@ -1260,3 +1260,286 @@ fn a_memory_limit_run_still_counts_the_crawls_own_errors() {
         "{errors}"
     );
 }
+
+/// A finished record with these stats, its one answer.
+fn with_stats(stats: &str, extra: &[&str]) -> (serde_json::Value, Option<i32>) {
+    record(
+        &format!(
+            r#"{{"key":"1/2/3","close_reason":"finished","items":10,"errors":0,"scrapystats":{{"log_count/INFO":3,{stats}}}}}"#
+        ),
+        extra,
+    )
+}
+
+#[test]
+fn evidence_lists_name_every_kind_or_say_how_many_more() {
+    // Four exception types are listed whole; a fifth is "and 1 more".
+    let kinds = [
+        "DNSLookupError",
+        "TimeoutError",
+        "ConnectionRefusedError",
+        "ConnectionLost",
+        "TCPTimedOutError",
+    ];
+    let stats = |n: usize| {
+        let types: Vec<String> = kinds[..n]
+            .iter()
+            .map(|k| format!(r#""downloader/exception_type_count/twisted.internet.error.{k}":10"#))
+            .collect();
+        format!(
+            r#""downloader/exception_count":{},"downloader/request_count":100,{}"#,
+            10 * n,
+            types.join(",")
+        )
+    };
+    let (report, _) = with_stats(&stats(4), &[]);
+    let text = evidence(&report, "downloader_exceptions");
+    assert!(
+        text.contains("ConnectionLost ×10") && !text.contains("more"),
+        "{text}"
+    );
+    let (report, _) = with_stats(&stats(5), &[]);
+    let text = evidence(&report, "downloader_exceptions");
+    assert!(text.contains(", and 1 more"), "{text}");
+}
+
+#[test]
+fn not_found_evidence_mentions_robots_only_when_robots_txt_answered() {
+    let (report, _) = with_stats(
+        r#""downloader/response_status_count/404":40,"downloader/response_status_count/200":3"#,
+        &[],
+    );
+    assert!(
+        !evidence(&report, "not_found_responses").contains("robots.txt"),
+        "{report}"
+    );
+    let (report, _) = with_stats(
+        r#""downloader/response_status_count/404":41,"downloader/response_status_count/200":3,"robotstxt/response_status_count/404":1,"robotstxt/response_count":1"#,
+        &[],
+    );
+    assert!(
+        evidence(&report, "not_found_responses").contains("robots.txt's own response left out"),
+        "{report}"
+    );
+}
+
+#[test]
+fn exception_kinds_and_drop_reasons_are_listed_when_the_stats_have_them() {
+    let (report, _) = with_stats(
+        r#""downloader/exception_count":40,"downloader/request_count":100,"downloader/exception_type_count/twisted.internet.error.DNSLookupError":40"#,
+        &[],
+    );
+    assert!(
+        evidence(&report, "downloader_exceptions")
+            .contains("downloader/exception_type_count: twisted.internet.error.DNSLookupError ×40"),
+        "{report}"
+    );
+    let (report, _) = with_stats(
+        r#""downloader/exception_count":40,"downloader/request_count":100"#,
+        &[],
+    );
+    assert!(
+        !evidence(&report, "downloader_exceptions").contains("exception_type_count"),
+        "{report}"
+    );
+    let (report, _) = with_stats(
+        r#""item_dropped_count":90,"item_dropped_reasons_count/DropItem":90"#,
+        &[],
+    );
+    assert!(
+        evidence(&report, "items_dropped").contains("DropItem ×90"),
+        "{report}"
+    );
+    let (report, _) = with_stats(r#""item_dropped_count":90"#, &[]);
+    assert!(
+        !evidence(&report, "items_dropped").contains("reason"),
+        "{report}"
+    );
+}
+
+#[test]
+fn zero_items_is_left_to_outcomes_that_already_say_so() {
+    for reason in ["slybot_fewitems_scraped", "closespider_timeout_no_item"] {
+        let (report, _) = record(
+            &format!(r#"{{"key":"1/2/3","close_reason":"{reason}","items":0,"errors":0}}"#),
+            &[],
+        );
+        assert!(
+            !ids(&report).contains(&"zero_items".to_string()),
+            "{reason}: {report}"
+        );
+    }
+    let (report, _) = record(
+        r#"{"key":"1/2/3","close_reason":"finished","items":0,"errors":0}"#,
+        &[],
+    );
+    assert_eq!(ids(&report), ["zero_items"]);
+}
+
+#[test]
+fn a_zero_threshold_fires_on_one_not_on_none() {
+    // A team that wants every error, drop and refusal seen sets the levels to 0: a job with
+    // none of them still has no finding.
+    let catalog = common::UserCatalog::new(
+        "zero-levels",
+        r#"{"checks": [
+            {"id": "errors_logged", "levels": {"warning": 0}},
+            {"id": "items_dropped", "levels": {"warning": 0}},
+            {"id": "robots_forbidden", "levels": {"warning": 0}},
+            {"id": "zyte_api_fatal_errors", "levels": {"warning": 0}}
+        ]}"#,
+    );
+    let path = catalog.path.display().to_string();
+    let with = ["--catalog", path.as_str()];
+    let quiet = r#"{"key":"1/2/3","close_reason":"finished","items":10,"errors":0,"scrapystats":{"log_count/INFO":3,"item_dropped_count":0,"robotstxt/forbidden":0,"downloader/request_count":10,"scrapy-zyte-api/fatal_errors":0}}"#;
+    for format in ["json", "line"] {
+        let out = outcome()
+            .args(["explain", "--format", format])
+            .args(with)
+            .write_stdin(quiet)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", stdout_of(&out));
+    }
+    let (report, _) = record(
+        r#"{"key":"1/2/3","close_reason":"finished","items":10,"errors":0}"#,
+        &with,
+    );
+    assert_eq!(ids(&report), Vec::<String>::new());
+    // A log without an ERROR line, under the same levels.
+    let (report, code) = only("2.19.0", "clean", &with);
+    assert_eq!((ids(&report).len(), code), (0, Some(0)), "{report}");
+    let (report, _) = record(
+        r#"{"key":"1/2/3","close_reason":"finished","items":10,"errors":1}"#,
+        &with,
+    );
+    assert_eq!(ids(&report), ["errors_logged"]);
+}
+
+#[test]
+fn callbacks_that_raised_beside_a_failed_start_are_counted_without_it() {
+    // Two pages whose callback raised TypeError, then start() raised ValueError: Scrapy
+    // 2.13+ counts all three in spider_exceptions, 2.11 only the callbacks'.
+    let (report, _) = only("2.19.0", "start_error_and_callbacks", &[]);
+    assert_eq!(report["outcome"], "start_error");
+    assert_eq!(
+        finding(&report, "spider_exceptions").map(|f| f["evidence"][0].clone()),
+        Some(serde_json::Value::String(
+            "2 unhandled exceptions in callbacks (spider_exceptions, less the one start() raised): TypeError ×2 (warning at 1)".to_string()
+        ))
+    );
+    let (report, _) = only("2.11.2", "start_error_and_callbacks", &[]);
+    assert_eq!(
+        finding(&report, "spider_exceptions").map(|f| f["evidence"][0].clone()),
+        Some(serde_json::Value::String(
+            "2 unhandled exceptions in callbacks (spider_exceptions): TypeError ×2 (warning at 1)"
+                .to_string()
+        ))
+    );
+}
+
+#[test]
+fn error_kinds_past_the_third_are_counted_not_dropped() {
+    // download_errors has three kinds of ERROR line: all three are shown, nothing "more".
+    let (report, _) = only("2.19.0", "download_errors", &[]);
+    let text = evidence(&report, "errors_logged");
+    assert!(!text.contains("more kind"), "{text}");
+    // The same log with a callback's error line (and its traceback) from another real run
+    // before its close: a fourth kind, said as one more.
+    let download = std::fs::read_to_string(real("2.19.0", "download_errors")).expect("log");
+    let errors = std::fs::read_to_string(real("2.19.0", "errors")).expect("log");
+    let callback_error: Vec<&str> = errors
+        .lines()
+        .skip_while(|l| !l.contains("Spider error processing"))
+        .enumerate()
+        .take_while(|(i, l)| *i == 0 || !l.starts_with("20"))
+        .map(|(_, l)| l)
+        .collect();
+    let mut mixed = Vec::new();
+    for line in download.lines() {
+        if line.contains("INFO: Closing spider") {
+            mixed.extend(callback_error.iter().copied());
+        }
+        mixed.push(line);
+    }
+    let out = outcome()
+        .args(["explain", "--format", "json"])
+        .write_stdin(mixed.join("\n"))
+        .output()
+        .expect("runs");
+    let report = &json_lines(&out)[0];
+    let text = evidence(report, "errors_logged");
+    assert!(text.contains("\"and 1 more kind of error line\""), "{text}");
+}
+
+#[test]
+fn memory_near_its_limit_is_said_in_mib_and_as_a_share() {
+    let (report, _) = only("2.19.0", "memory_near_limit", &[]);
+    let f = finding(&report, "memory_near_limit").expect("memory_near_limit");
+    assert_eq!(
+        f["evidence"][0],
+        "peak 77 MiB (memusage/max) against a limit of 81 MiB, 95% of it (warning at 90%)"
+    );
+    let value = f["value"].as_f64().expect("value");
+    assert!((value - 77.0 / 81.0).abs() < 0.01, "{f}");
+}
+
+#[test]
+fn a_drained_queue_is_quiet_even_at_a_zero_threshold() {
+    let catalog = common::UserCatalog::new(
+        "zero-queue",
+        r#"{"checks": [{"id": "queue_not_drained", "levels": {"warning": 0}}]}"#,
+    );
+    let path = catalog.path.display().to_string();
+    let (report, code) = with_stats(
+        r#""scheduler/enqueued":20,"scheduler/dequeued":20"#,
+        &["--catalog", &path],
+    );
+    assert_eq!((ids(&report).len(), code), (0, Some(0)), "{report}");
+    let (report, _) = with_stats(
+        r#""scheduler/enqueued":20,"scheduler/dequeued":19"#,
+        &["--catalog", &path],
+    );
+    assert_eq!(ids(&report), ["queue_not_drained"]);
+}
+
+#[test]
+fn a_log_level_of_critical_means_errors_went_uncounted_in_a_closed_log_without_errors() {
+    // A log gathered whatever its LOG_LEVEL (a platform's own handler keeps INFO lines):
+    // clean.log with LOG_LEVEL CRITICAL among its overridden settings.
+    let clean = std::fs::read_to_string(real("2.19.0", "clean")).expect("log");
+    let critical = clean.replacen(
+        " 'DOWNLOAD_TIMEOUT': 10,",
+        " 'DOWNLOAD_TIMEOUT': 10,\n 'LOG_LEVEL': 'CRITICAL',",
+        1,
+    );
+    assert_ne!(critical, clean);
+    let judge = |text: String| {
+        let out = outcome()
+            .args(["explain", "--format", "json"])
+            .write_stdin(text)
+            .output()
+            .expect("runs");
+        json_lines(&out).remove(0)
+    };
+    let report = judge(critical.clone());
+    assert_eq!(
+        evidence(&report, "log_counts_unreliable"),
+        r#"["LOG_LEVEL is CRITICAL (Overridden settings): ERROR lines are neither written nor counted"]"#
+    );
+    // A log that never closed says nothing of what was counted.
+    let cut: String = critical
+        .lines()
+        .take_while(|l| !l.contains("Closing spider"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(finding(&judge(cut), "log_counts_unreliable").is_none());
+    // Errors counted show the level let them through.
+    let counted = critical.replacen(
+        " 'log_count/INFO': 3,",
+        " 'log_count/ERROR': 2,\n 'log_count/INFO': 3,",
+        1,
+    );
+    assert_ne!(counted, critical);
+    assert!(finding(&judge(counted), "log_counts_unreliable").is_none());
+}
