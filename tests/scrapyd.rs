@@ -368,6 +368,15 @@ fn basic_auth_comes_from_the_url_or_user_and_a_wrong_one_is_unavailable() {
         (Some(0), Some(3)),
         "{err}"
     );
+    // Nothing deployed yet: explain says so, in Scrapyd's terms.
+    let (rows, status, err) = explain_lines(&["--scrapyd", &with_user]);
+    assert_eq!((rows.len(), status), (0, Some(3)));
+    assert_eq!(
+        err.trim(),
+        "outcome: nothing to explain: Scrapyd lists no jobs"
+    );
+    let (_, _, err) = explain_lines(&["--scrapyd", &with_user, "--project", "books"]);
+    assert!(err.contains("Scrapyd answered `error`"), "{err}");
     let (_, status, _) = summary_json(&["--scrapyd", &scrapyd.url(), "--user", "bot:s3cret"]);
     assert_eq!(status, Some(3));
     let (_, status, err) = summary_json(&["--scrapyd", &scrapyd.url(), "--user", "bot:wrong"]);

@@ -69,10 +69,15 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<Exit
             config,
         )?;
         if explainer.tally.total() == 0 && input_failure.is_none() {
-            render::warn(
-                config.err,
-                "nothing to explain: the input holds no reasons, job records or log lines",
-            );
+            let what = match (
+                &args.scrapyd.project,
+                reads_scrapyd && args.inputs.is_empty(),
+            ) {
+                (Some(project), true) => format!("Scrapyd lists no jobs of project `{project}`"),
+                (None, true) => "Scrapyd lists no jobs".to_string(),
+                _ => "the input holds no reasons, job records or log lines".to_string(),
+            };
+            render::warn(config.err, &format!("nothing to explain: {what}"));
         }
     }
     explainer.finish().map_err(|err| Error::output(&err))?;
