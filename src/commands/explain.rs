@@ -247,32 +247,59 @@ impl Explainer<'_> {
     }
 }
 
+/// What explaining one report means wherever it is rendered (on the reading thread or a
+/// worker's): compared with its spider's history, counted, and handed back to be shown
+/// unless `--quiet` or `--only` hide it.
+fn judged<'r>(
+    config: &Config,
+    catalog: &Catalog,
+    history: Option<&Recorder>,
+    tally: &mut Tally,
+    mut report: Report<'r>,
+) -> Option<Report<'r>> {
+    if let Some(history) = history {
+        history.judge(catalog, &mut report);
+    }
+    tally.add(report.severity);
+    (!config.quiet && config.shows(report.severity)).then_some(report)
+}
+
+/// A report as a line of a stream (human), a JSON object or a TSV row: every report a
+/// worker renders, and those of the reading thread that are not cards.
+fn render_line(
+    out: &mut impl Write,
+    config: &Config,
+    catalog: &Catalog,
+    report: &Report,
+) -> io::Result<()> {
+    match config.format {
+        Format::Human => human::stream_line(out, config.out, catalog, report),
+        format => render::machine(out, format, catalog, report),
+    }
+}
+
 fn malformed_message(source: &str, line: u64, what: &str) -> String {
     format!("{source}: line {line}: {what}")
 }
 
 impl Records for Explainer<'_> {
-    fn report(&mut self, mut report: Report<'_>) -> io::Result<()> {
-        if let Some(history) = self.history {
-            history.judge(self.catalog, &mut report);
-        }
-        self.tally.add(report.severity);
-        if self.config.quiet || !self.config.shows(report.severity) {
+    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
+        let (config, catalog) = (self.config, self.catalog);
+        let Some(report) = judged(config, catalog, self.history, &mut self.tally, report) else {
             return Ok(());
-        }
-        let (palette, catalog) = (self.config.out, self.catalog);
-        match self.config.format {
+        };
+        match config.format {
             Format::Human if self.cards => {
                 if self.cards_shown > 0 {
                     writeln!(self.sink)?;
                 }
                 self.cards_shown += 1;
-                human::card(&mut *self.sink, palette, catalog, &report, self.detail)?;
+                human::card(&mut *self.sink, config.out, catalog, &report, self.detail)?;
             }
             Format::Human => self
                 .lines
-                .report(&mut *self.sink, palette, catalog, &report)?,
-            format => render::machine(&mut *self.sink, format, catalog, &report)?,
+                .report(&mut *self.sink, config.out, catalog, &report)?,
+            _ => render_line(&mut *self.sink, config, catalog, &report)?,
         }
         self.sink.record_done()
     }
@@ -391,24 +418,17 @@ impl Part for ExplainPart<'_> {
 }
 
 impl Records for ExplainPart<'_> {
-    fn report(&mut self, mut report: Report<'_>) -> io::Result<()> {
-        if let Some(history) = self.history {
-            history.judge(self.catalog, &mut report);
-        }
-        self.tally.add(report.severity);
-        if self.config.quiet || !self.config.shows(report.severity) {
+    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
+        let (config, catalog) = (self.config, self.catalog);
+        let Some(report) = judged(config, catalog, self.history, &mut self.tally, report) else {
             return Ok(());
-        }
+        };
         self.shown += 1;
-        match self.config.format {
-            Format::Human => {
-                if self.shown == 1 {
-                    self.first = Some(report.clone().into_owned());
-                }
-                human::stream_line(&mut self.out, self.config.out, self.catalog, &report)
-            }
-            format => render::machine(&mut self.out, format, self.catalog, &report),
+        if config.format == Format::Human && self.shown == 1 {
+            // In case it is the stream's only report, which gets a card.
+            self.first = Some(report.clone().into_owned());
         }
+        render_line(&mut self.out, config, catalog, &report)
     }
 
     fn malformed(&mut self, source: &str, line: u64, what: &str) {
