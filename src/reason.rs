@@ -33,14 +33,6 @@ impl How {
         matches!(self, How::Exact | How::Alias | How::Normalized)
     }
 
-    /// No reason was matched: the answer is one of the catalog's fallbacks.
-    pub fn is_fallback(self) -> bool {
-        matches!(
-            self,
-            How::NotFinished | How::NoOutcome | How::NeverClosed | How::FailedToStart | How::Empty
-        )
-    }
-
     pub fn as_str(self) -> &'static str {
         match self {
             How::Exact => "exact",

@@ -221,37 +221,6 @@ impl<'a> Report<'a> {
         rule
     }
 
-    /// A report whose spider became known after it was judged (a Scrapyd log's path
-    /// names it): judged again, in the spider's rule, where one applies.
-    pub fn judge_as_spider(&mut self, matcher: &Matcher) {
-        let catalog = matcher.catalog();
-        let Some(job) = self.job.take() else {
-            return;
-        };
-        let rule = catalog.rule_for(job.spider.as_deref());
-        self.notes.retain(|n| !n.starts_with(NO_RULE));
-        self.notes
-            .extend(no_rule_note(catalog, rule, job.spider.as_deref()));
-        if rule != self.rule {
-            self.rule = rule;
-            let view = catalog.view(rule);
-            if !self.found.how.is_fallback() {
-                let named = self.found.how.is_by_name()
-                    || matches!(self.found.how, How::Family | How::Inferred);
-                let reason = self.input.as_deref().or(job.reason()).unwrap_or_default();
-                self.expected = view.is_expected(named.then_some(self.found.entry), reason);
-                self.outcome_severity = if self.expected {
-                    Severity::Ok
-                } else {
-                    view.entries[self.found.entry].severity
-                };
-            }
-            self.severity = self.outcome_severity;
-            self.judge_findings(view, &job, true);
-        }
-        self.job = Some(job);
-    }
-
     /// Runs the checks and lets the worst finding raise the verdict.
     fn judge_findings(&mut self, catalog: &Catalog, job: &Job<'_>, detail: bool) {
         let known = self.found.how.is_by_name();
@@ -402,9 +371,6 @@ impl<'a> Report<'a> {
     }
 }
 
-/// How the note that no spider rule applied begins.
-const NO_RULE: &str = "no spider rule of the project file applies";
-
 /// Where a project file has spider rules and a crawl is judged by none, the note saying
 /// why: the spider is unknown, or no rule names it.
 fn no_rule_note(catalog: &Catalog, rule: Option<usize>, spider: Option<&str>) -> Option<String> {
@@ -421,8 +387,8 @@ fn no_rule_note(catalog: &Catalog, rule: Option<usize>, spider: Option<&str>) ->
                 .map_or(e.place.as_str(), |(f, _)| f)
         });
     Some(match spider {
-        None => format!("{NO_RULE}: the spider is not known (give it with --spider NAME)"),
-        Some(name) => format!("{NO_RULE}: {file} has no rule for spider `{name}`"),
+        None => "no spider rule of the project file applies: the spider is not known (give it with --spider NAME)".to_string(),
+        Some(name) => format!("no spider rule of the project file applies: {file} has no rule for spider `{name}`"),
     })
 }
 

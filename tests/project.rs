@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{fixture, outcome, real_scrapy, scrapy_project, stderr_of, stdout_of};
+use common::{finding_ids, fixture, outcome, real_scrapy, scrapy_project, stderr_of, stdout_of};
 use serde_json::Value;
 
 /// A Scrapy project directory (its `scrapy.cfg`) with an `outcome.json`, removed on drop.
@@ -72,15 +72,6 @@ fn record(spider: &str, reason: &str, items: u64, errors: u64, seconds: u64) -> 
         r#"{{"key":"1/2/3","spider":"{spider}","state":"finished","close_reason":"{reason}","items_scraped":{items},"errors_count":{errors},"running_time":{start},"finished_time":{}}}"#,
         start + seconds * 1000
     )
-}
-
-fn finding_ids(answer: &Value) -> Vec<String> {
-    answer["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| f["id"].as_str().expect("id").to_string())
-        .collect()
 }
 
 const BOOKS: &str = r#"{
@@ -596,4 +587,22 @@ fn a_rules_expected_reason_that_is_no_outcome_is_warned_about() {
         lines[1].contains("no outcome is called `login_failed`;"),
         "{err}"
     );
+}
+
+#[test]
+fn a_scrapyd_log_read_from_elsewhere_is_named_by_its_log_file_setting() {
+    // Scrapyd sets LOG_FILE to logs/<project>/<spider>/<job>.log; a copy of the log read
+    // from another place still names its job and spider through that setting.
+    let project = Project::new("logfile", BOOKS);
+    let clean = std::fs::read_to_string(fixture("real/2.19.0/clean.log")).expect("log");
+    let moved = clean.replacen(
+        "'LOG_FILE': '/work/main/tests/fixtures/real/2.19.0/clean.log'",
+        "'LOG_FILE': '/var/lib/scrapyd/logs/shop/books/5f3a.log'",
+        1,
+    );
+    assert_ne!(moved, clean);
+    let (answer, _) = project.judged(&[], &moved);
+    assert_eq!(answer["job"]["key"], "shop/books/5f3a");
+    assert_eq!(answer["job"]["spider"], "books");
+    assert_eq!(answer["spider_rule"]["name"], "books");
 }

@@ -409,6 +409,7 @@ fn read_text<R: Read, C: Consumer>(
     consumer: &mut C,
 ) -> Result<(), ReadError> {
     let mut log = LogReader::new();
+    log.read_from(name);
     // The width a console cut the log's lines at, when it was copied from one.
     let mut cut_at = None;
     let mode = {
@@ -459,7 +460,7 @@ fn read_text<R: Read, C: Consumer>(
             let mut failed = None;
             let mut answer_ended = |log: &mut LogReader, consumer: &mut C| {
                 for (report, line) in log.finished_runs(matcher) {
-                    if let Err(err) = deliver_log_report(report, line, name, matcher, consumer) {
+                    if let Err(err) = deliver_log_report(report, line, name, consumer) {
                         failed = Some(err);
                         return Err(io::Error::other("the output failed"));
                     }
@@ -485,7 +486,7 @@ fn read_text<R: Read, C: Consumer>(
         Mode::BareReasons => bare_reasons(name, &mut reader, matcher, consumer)?,
     }
     for (report, line) in log.finish(matcher) {
-        deliver_log_report(report, line, name, matcher, consumer)?;
+        deliver_log_report(report, line, name, consumer)?;
     }
     Ok(())
 }
@@ -557,53 +558,15 @@ fn log_blocks<R: Read, C: Consumer>(
     }
 }
 
-/// One answer of a log, placed in its file; the job and spider where Scrapyd's layout
-/// names them (a log names no job).
+/// One answer of a log, placed in its file.
 fn deliver_log_report<C: Consumer>(
-    mut report: crate::report::Report<'static>,
+    report: crate::report::Report<'static>,
     line: u64,
     name: &str,
-    matcher: &Matcher,
     consumer: &mut C,
 ) -> Result<(), ReadError> {
-    if let Some(job) = report.job.as_mut() {
-        let log_file = job
-            .log
-            .as_ref()
-            .and_then(|l| l.settings.iter().find(|(k, _)| k == "LOG_FILE"))
-            .map(|(_, v)| v.clone());
-        let identity = log_file
-            .as_deref()
-            .and_then(scrapyd_identity)
-            .or_else(|| scrapyd_identity(name));
-        if let Some((key, spider)) = identity {
-            job.key.get_or_insert(std::borrow::Cow::Owned(key));
-            // The path's spider outranks `--spider`, which only fills a silent input's.
-            let named = job.spider.as_deref() != matcher.catalog().spider.as_deref();
-            if job.spider.is_none() || !named {
-                job.spider = Some(std::borrow::Cow::Owned(spider));
-                report.judge_as_spider(matcher);
-            }
-        }
-    }
     consumer.report(with_location(report, name, line))?;
     Ok(())
-}
-
-/// `.../logs/<project>/<spider>/<job>.log` (Scrapyd's default `logs_dir`): the job key
-/// `project/spider/job` and the spider.
-pub fn scrapyd_identity(path: &str) -> Option<(String, String)> {
-    let mut parts = path.rsplit(['/', '\\']);
-    let file = parts.next()?;
-    let spider = parts.next()?;
-    let project = parts.next()?;
-    let logs = parts.next()?;
-    let job = file
-        .strip_suffix(".log.gz")
-        .or_else(|| file.strip_suffix(".log"))?;
-    let named = |s: &str| !s.is_empty() && s != "." && s != "..";
-    (logs == "logs" && named(project) && named(spider) && named(job))
-        .then(|| (format!("{project}/{spider}/{job}"), spider.to_string()))
 }
 
 fn bare_reasons<R: Read, C: Consumer>(
@@ -635,6 +598,7 @@ fn bare_reasons<R: Read, C: Consumer>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use log::scrapyd_identity;
 
     #[test]
     fn formats_are_told_from_the_whole_window() {

@@ -14,10 +14,12 @@ use crate::report::Report;
 /// The answers for one run; each with the line it rests on (a crawl's first close line,
 /// else its dump; for a run that never closed, its first traceback or its last line).
 /// `pasted_stats`: the input was a stats dump on its own, not a log.
+/// `source`: the path the log was read from.
 pub(super) fn answer(
     mut run: Run,
     matcher: &Matcher,
     pasted_stats: bool,
+    source: Option<&str>,
 ) -> Vec<(Report<'static>, u64)> {
     let all = run.all_lines().clone();
     // A dump that could not be read, with no close line: not a crawl, just a note.
@@ -28,6 +30,7 @@ pub(super) fn answer(
         run,
         all,
         pasted_stats,
+        source,
     };
     let mut process_notes = answering.process_notes();
     process_notes.extend(fragments.into_iter().filter_map(|c| c.stats_error));
@@ -57,14 +60,33 @@ pub(super) fn answer(
         .collect()
 }
 
-struct Answering {
+struct Answering<'s> {
     run: Run,
     /// Every line of the run.
     all: LineFacts,
     pasted_stats: bool,
+    source: Option<&'s str>,
 }
 
-impl Answering {
+impl Answering<'_> {
+    /// Scrapyd's layout (`.../logs/<project>/<spider>/<job>.log`) names a job and its
+    /// spider: through the log's own LOG_FILE setting, else the path it was read from.
+    /// Set before the job is judged, so that the spider's rule in a project file applies.
+    fn scrapyd_named(&self, job: &mut Job<'static>, facts: &LogFacts) {
+        let log_file = facts
+            .settings
+            .iter()
+            .find(|(k, _)| k == "LOG_FILE")
+            .map(|(_, v)| v.trim_matches(['\'', '"']));
+        let identity = log_file
+            .and_then(super::words::scrapyd_identity)
+            .or_else(|| self.source.and_then(super::words::scrapyd_identity));
+        if let Some((key, spider)) = identity {
+            job.key = Some(Cow::Owned(key));
+            job.spider = Some(Cow::Owned(spider));
+        }
+    }
+
     /// In a run of several crawls: what of the run's lines is not this crawl's own, and
     /// what its stats count for the whole process.
     /// `attributed`: the lines known to be one crawl's or another's; the rest are shared.
@@ -233,6 +255,7 @@ impl Answering {
             running_time: self.run.first_time,
             ..Job::default()
         };
+        self.scrapyd_named(&mut job, &facts);
         if let Some(words) = &self.run.memory_quote {
             if self.counts_from_lines(&mut job) {
                 facts.counts_from = Some("log lines");
@@ -388,6 +411,7 @@ impl Answering {
             running_time,
             ..Job::default()
         };
+        self.scrapyd_named(&mut job, &facts);
         if has_stats {
             facts.counts_from = Some("stats dump");
             // A dump without log_count/* (LogCount disabled, 2.14+): a whole log's own

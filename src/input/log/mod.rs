@@ -29,7 +29,7 @@ use search::{
 };
 pub use search::{search_block, Found};
 use traceback::{Step, Tracebacks};
-pub use words::{depaste, starts_with_stats_key, traceback_shaped};
+pub use words::{depaste, scrapyd_identity, starts_with_stats_key, traceback_shaped};
 use words::{header_prefix, old_format, quote, quote_sentence, text_of};
 
 /// A stats dump or settings block larger than this is not Scrapy's (and is not kept).
@@ -74,6 +74,8 @@ pub struct LogReader {
     first_run: u64,
     /// Runs numbered below this are history: `finish` leaves them out (`--follow`).
     answer_from: u64,
+    /// The path the log is read from: Scrapyd's layout names its job and spider.
+    source: Option<String>,
 }
 
 impl Default for LogReader {
@@ -93,6 +95,7 @@ impl Default for LogReader {
             scanning: false,
             first_run: 1,
             answer_from: 1,
+            source: None,
         }
     }
 }
@@ -132,6 +135,12 @@ impl LogReader {
     /// The line the run being read starts at.
     pub fn run_line(&self) -> u64 {
         self.runs.last().map_or(0, |run| run.first_line)
+    }
+
+    /// The log is read from this path (Scrapyd's `logs/<project>/<spider>/<job>.log` names
+    /// its job and spider).
+    pub fn read_from(&mut self, name: &str) {
+        self.source = Some(name.to_string());
     }
 
     /// Leaves the runs numbered below `number` out of the answers: what a follow found
@@ -684,12 +693,13 @@ impl LogReader {
             _ => {}
         }
         let pasted_stats = self.pasted_stats;
+        let source = self.source.take();
         let skip = self.answer_from.saturating_sub(self.first_run);
         std::mem::take(&mut self.runs)
             .into_iter()
             .skip(usize::try_from(skip).unwrap_or(usize::MAX))
             .filter(|run| run.lines > 0)
-            .flat_map(|run| answer::answer(run, matcher, pasted_stats))
+            .flat_map(|run| answer::answer(run, matcher, pasted_stats, source.as_deref()))
             .collect()
     }
 
@@ -704,13 +714,14 @@ impl LogReader {
         let first = self.first_run;
         self.first_run = first.saturating_add(ended as u64);
         let pasted_stats = self.pasted_stats;
+        let source = self.source.clone();
         let answer_from = self.answer_from;
         self.runs
             .drain(..ended)
             .zip(first..)
             .filter(|(run, number)| run.lines > 0 && *number >= answer_from)
             .map(|(run, _)| run)
-            .flat_map(|run| answer::answer(run, matcher, pasted_stats))
+            .flat_map(|run| answer::answer(run, matcher, pasted_stats, source.as_deref()))
             .collect()
     }
 

@@ -144,3 +144,19 @@ pub fn traceback_shaped(line: &[u8]) -> bool {
     memchr::memmem::find(line, b"Traceback (most recent call last):").is_some()
         || line.starts_with(b"Unhandled error in Deferred")
 }
+
+/// `.../logs/<project>/<spider>/<job>.log` (Scrapyd's default `logs_dir`): the job key
+/// `project/spider/job` and the spider.
+pub fn scrapyd_identity(path: &str) -> Option<(String, String)> {
+    let mut parts = path.rsplit(['/', '\\']);
+    let file = parts.next()?;
+    let spider = parts.next()?;
+    let project = parts.next()?;
+    let logs = parts.next()?;
+    let job = file
+        .strip_suffix(".log.gz")
+        .or_else(|| file.strip_suffix(".log"))?;
+    let named = |s: &str| !s.is_empty() && s != "." && s != "..";
+    (logs == "logs" && named(project) && named(spider) && named(job))
+        .then(|| (format!("{project}/{spider}/{job}"), spider.to_string()))
+}
