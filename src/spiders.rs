@@ -159,13 +159,6 @@ impl SpiderSpec {
 }
 
 impl Expectations {
-    /// Whether any number is expected (a rule may hold only reasons and levels).
-    pub fn any(&self) -> bool {
-        self.items != Bounds::default()
-            || self.errors.is_some()
-            || self.duration != DurationBounds::default()
-    }
-
     /// The numbers a rule expects that the run does not show, so were not checked.
     pub fn unchecked(&self, job: &Job) -> Vec<&'static str> {
         let mut unchecked = Vec::new();
@@ -263,17 +256,27 @@ impl<T: Copy> fmt::Display for RangeText<'_, T> {
 /// `?` for one; anything else for itself. Linear in practice: a failed match after a `*`
 /// restarts from the character after the one that `*` last took.
 pub fn matches(pattern: &str, name: &str) -> bool {
-    let pattern: Vec<char> = pattern.chars().collect();
-    let name: Vec<char> = name.chars().collect();
+    // Spider names are ASCII in practice: compared byte by byte, with no allocation per
+    // crawl judged; anything else by characters, so that `?` stands for one of them.
+    if pattern.is_ascii() && name.is_ascii() {
+        glob(pattern.as_bytes(), name.as_bytes())
+    } else {
+        let pattern: Vec<char> = pattern.chars().collect();
+        let name: Vec<char> = name.chars().collect();
+        glob(&pattern, &name)
+    }
+}
+
+fn glob<T: PartialEq + Copy + Wildcard>(pattern: &[T], name: &[T]) -> bool {
     let (mut p, mut n) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
     while n < name.len() {
         match pattern.get(p) {
-            Some('*') => {
+            Some(&c) if c.is_star() => {
                 star = Some((p, n));
                 p += 1;
             }
-            Some(&c) if c == '?' || c == name[n] => {
+            Some(&c) if c.is_any() || c == name[n] => {
                 p += 1;
                 n += 1;
             }
@@ -287,7 +290,31 @@ pub fn matches(pattern: &str, name: &str) -> bool {
             },
         }
     }
-    pattern[p..].iter().all(|&c| c == '*')
+    pattern[p..].iter().all(|c| c.is_star())
+}
+
+/// `*` and `?` as bytes or as characters.
+trait Wildcard {
+    fn is_star(&self) -> bool;
+    fn is_any(&self) -> bool;
+}
+
+impl Wildcard for u8 {
+    fn is_star(&self) -> bool {
+        *self == b'*'
+    }
+    fn is_any(&self) -> bool {
+        *self == b'?'
+    }
+}
+
+impl Wildcard for char {
+    fn is_star(&self) -> bool {
+        *self == '*'
+    }
+    fn is_any(&self) -> bool {
+        *self == '?'
+    }
 }
 
 #[cfg(test)]
@@ -312,6 +339,9 @@ mod tests {
             ("*a*b", "xxaxxbx", false),
             ("", "", true),
             ("", "x", false),
+            ("kniha_?", "kniha_é", true),
+            ("é*", "éclair", true),
+            ("?", "é", true),
         ];
         for (pattern, name, want) in cases {
             assert_eq!(matches(pattern, name), want, "{pattern} vs {name}");

@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use rusqlite::{params, Connection, OpenFlags};
 
 /// Runs kept per spider unless the project file says otherwise.
 pub const DEFAULT_KEEP: u32 = 1_000;
@@ -195,21 +195,6 @@ impl Store {
             )
             .map_err(sql)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(sql)
-    }
-
-    /// Whether the store holds any run of this spider (for a note that says why a run was
-    /// not compared).
-    pub fn count(&self, spider: &str) -> Result<u64, String> {
-        let n: Option<i64> = self
-            .connection
-            .query_row(
-                "SELECT count(*) FROM runs WHERE spider = ?1",
-                params![spider],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(sql)?;
-        Ok(n.and_then(|n| u64::try_from(n).ok()).unwrap_or(0))
     }
 
     /// Keeps a run, written with the next batch. False when it cannot be kept (a name or
