@@ -8,7 +8,9 @@ mod common;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use common::{outcome, real_scrapy, scrapy_project, std_outcome, stderr_of, stdout_of};
+use common::{
+    finding_ids, outcome, real_scrapy, scrapy_project, std_outcome, stderr_of, stdout_of,
+};
 use serde_json::Value;
 
 /// A directory of its own for one test, removed on drop.
@@ -59,15 +61,6 @@ fn explain(store: &str, input: &str, extra: &[&str]) -> (Value, Option<i32>, Str
     (answer, out.status.code(), stderr_of(&out))
 }
 
-fn ids(answer: &Value) -> Vec<String> {
-    answer["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .map(|f| f["id"].as_str().expect("id").to_string())
-        .collect()
-}
-
 /// Rows of the store, read with Python's own sqlite3 (another SQLite than ours).
 fn stored_rows(store: &str) -> Vec<String> {
     let out = Command::new("python3")
@@ -106,7 +99,7 @@ fn a_crawl_is_compared_with_its_spiders_runs_from_earlier_invocations() {
         );
     }
     let (answer, status, _) = explain(&store, &record("books", 3, 1003, 600), &[]);
-    assert_eq!((ids(&answer).len(), status), (0, Some(0)));
+    assert_eq!((finding_ids(&answer).len(), status), (0, Some(0)));
     // The fourth run scrapes a tenth of the usual: WARNING, raised by its history.
     let (answer, status, _) = explain(&store, &record("books", 4, 100, 600), &[]);
     assert_eq!(status, Some(1));
@@ -117,7 +110,7 @@ fn a_crawl_is_compared_with_its_spiders_runs_from_earlier_invocations() {
     );
     // Another spider has its own history; a run of unknown spider is not kept.
     let (answer, status, _) = explain(&store, &record("papers", 4, 100, 600), &[]);
-    assert_eq!((ids(&answer).len(), status), (0, Some(0)));
+    assert_eq!((finding_ids(&answer).len(), status), (0, Some(0)));
     let (answer, _, _) = explain(
         &store,
         r#"{"key":"9/9/9","state":"finished","close_reason":"finished","items_scraped":1,"finished_time":1764000000000}"#,

@@ -9,48 +9,18 @@ use std::net::TcpListener;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use common::{outcome, scrapy_project, stderr_of, stdout_of};
 use serde_json::Value;
 
-static INSTALL: Mutex<()> = Mutex::new(());
-
-const SCRAPYD: &str = "scrapyd==1.6.0";
-const SCRAPY: &str = "scrapy==2.19.0";
-
-/// A virtualenv under target/ with the real Scrapyd, Scrapy and setuptools (to build the
-/// egg), installed from PyPI when missing.
+/// A virtualenv with the real Scrapyd, Scrapy and setuptools (to build the egg).
 fn venv() -> PathBuf {
-    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
-    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/scrapyd-venv");
-    if !venv.join("bin/scrapyd").exists() {
-        let made = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status();
-        assert!(
-            made.is_ok_and(|s| s.success()),
-            "cannot make a virtualenv with python3 -m venv for the real Scrapyd"
-        );
-        let installed = Command::new(venv.join("bin/pip"))
-            .args([
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                SCRAPYD,
-                SCRAPY,
-                "setuptools",
-            ])
-            .status();
-        assert!(
-            installed.is_ok_and(|s| s.success()),
-            "cannot install {SCRAPYD} and {SCRAPY} from PyPI into {}: these tests need the real Scrapyd",
-            venv.display()
-        );
-    }
-    venv
+    common::python_venv(
+        "scrapyd-venv",
+        &["scrapyd==1.6.0", "scrapy==2.19.0", "setuptools"],
+        "bin/scrapyd",
+    )
 }
 
 fn free_port() -> u16 {

@@ -164,35 +164,51 @@ impl Drop for UserCatalog {
 
 static INSTALL: Mutex<()> = Mutex::new(());
 
-pub fn real_scrapy() -> PathBuf {
+/// A virtualenv under target/ (`name`) with `packages` from PyPI, made once and reused
+/// while `check` (a path inside it) exists. A test that needs it fails saying so when
+/// python3 or PyPI cannot give it: never skipped.
+pub fn python_venv(name: &str, packages: &[&str], check: &str) -> PathBuf {
     let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
-    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/scrapy-venv/2.19.0");
-    let bin = venv.join("bin/scrapy");
-    if !bin.exists() {
+    let venv = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join(name);
+    if !venv.join(check).exists() {
         let made = StdCommand::new("python3")
-            .arg("-m")
-            .arg("venv")
+            .args(["-m", "venv"])
             .arg(&venv)
             .status();
         assert!(
             made.is_ok_and(|s| s.success()),
-            "cannot make a virtualenv with python3 -m venv for the real Scrapy"
+            "cannot make a virtualenv with python3 -m venv in {}",
+            venv.display()
         );
         let installed = StdCommand::new(venv.join("bin/pip"))
-            .args([
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "scrapy==2.19.0",
-            ])
+            .args(["install", "--quiet", "--disable-pip-version-check"])
+            .args(packages)
             .status();
         assert!(
             installed.is_ok_and(|s| s.success()),
-            "cannot install scrapy==2.19.0 from PyPI into {}: these tests need the real Scrapy",
+            "cannot install {} from PyPI into {}: these tests need the real programs",
+            packages.join(" "),
             venv.display()
         );
     }
-    bin
+    venv
+}
+
+/// The real Scrapy 2.19.0's `scrapy` command.
+pub fn real_scrapy() -> PathBuf {
+    python_venv("scrapy-venv/2.19.0", &["scrapy==2.19.0"], "bin/scrapy").join("bin/scrapy")
+}
+
+/// The ids of an answer's findings, worst first.
+pub fn finding_ids(answer: &Value) -> Vec<String> {
+    answer["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["id"].as_str().expect("id").to_string())
+        .collect()
 }
 
 pub fn scrapy_project(dir: &Path) {
