@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 fn main() {
     println!("cargo:rerun-if-changed=src/catalog.json");
     println!("cargo:rerun-if-changed=build.rs");
+    link_unwinder_statically();
     let text = std::fs::read_to_string("src/catalog.json").expect("src/catalog.json is readable");
     let catalog: Value = serde_json::from_str(&text).expect("src/catalog.json is JSON");
     let catalog = catalog.as_object().expect("the catalog is an object");
@@ -59,6 +60,36 @@ fn main() {
     writeln!(out, "pub(crate) static TEXT: &str = {:?};", blob.text).ok();
     let path = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("catalog_data.rs");
     std::fs::write(path, out).expect("catalog_data.rs written");
+}
+
+/// On GNU/Linux, the unwinder from gcc's static `libgcc_eh.a` rather than the shared
+/// `libgcc_s.so.1` Rust links by default (what `-static-libgcc` does for C): one shared
+/// library less for the loader to find, map and relocate at every start, about a seventh
+/// of the start-up of `outcome explain memusage_exceeded` (benches/startup.rs). Whole, so
+/// that the unwinder is defined before the linker meets `-lgcc_s`, which `--as-needed`
+/// then leaves out. Where the C compiler has no `libgcc_eh.a`, the default stays.
+fn link_unwinder_statically() {
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    if var("CARGO_CFG_TARGET_OS") != "linux" || var("CARGO_CFG_TARGET_ENV") != "gnu" {
+        return;
+    }
+    println!("cargo:rerun-if-env-changed=CC");
+    let compiler = std::env::var("RUSTC_LINKER")
+        .or_else(|_| std::env::var("CC"))
+        .unwrap_or_else(|_| "cc".to_string());
+    let found = std::process::Command::new(compiler)
+        .arg("-print-file-name=libgcc_eh.a")
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+        .filter(|path| path.is_absolute() && path.is_file());
+    if let Some(path) = found {
+        if let Some(dir) = path.parent() {
+            println!("cargo:rustc-link-search=native={}", dir.display());
+            println!("cargo:rustc-link-lib=static:-bundle,+whole-archive=gcc_eh");
+        }
+    }
 }
 
 /// The texts, one after another; each static names its own as a span.

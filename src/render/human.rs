@@ -3,6 +3,7 @@
 //! words goes through `safe`: input, and catalog text too, since a user catalog can say
 //! anything.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use super::color::Palette;
@@ -17,12 +18,13 @@ use crate::text::{count, duration};
 const LABEL: usize = 11;
 
 /// Words to wrap at, with an inline command in backticks kept whole: `shub log 1/2/3`
-/// broken across two lines cannot be copied.
-fn unbreakable_words(text: &str, room: usize) -> Vec<String> {
+/// broken across two lines cannot be copied. Words are slices of the text; only a quoted
+/// span, its words joined by one space, is a string of its own.
+fn unbreakable_words(text: &str, room: usize) -> Vec<Cow<'_, str>> {
     let mut words = Vec::new();
     let mut open: Option<String> = None;
     for word in text.split_whitespace() {
-        let ticks = word.matches('`').count();
+        let ticks = word.bytes().filter(|&b| b == b'`').count();
         match open.take() {
             Some(mut span) => {
                 span.push(' ');
@@ -30,80 +32,94 @@ fn unbreakable_words(text: &str, room: usize) -> Vec<String> {
                 if ticks % 2 == 1 {
                     // A quotation longer than a line (a log line) wraps like prose.
                     if columns(&span) <= room {
-                        words.push(span);
+                        words.push(Cow::Owned(span));
                     } else {
-                        words.extend(span.split(' ').map(str::to_string));
+                        split_span(&span, &mut words);
                     }
                 } else {
                     open = Some(span);
                 }
             }
             None if ticks % 2 == 1 => open = Some(word.to_string()),
-            None => words.push(word.to_string()),
+            None => words.push(Cow::Borrowed(word)),
         }
     }
     // An unclosed backtick: the rest is still words.
     if let Some(span) = open {
-        words.extend(span.split(' ').map(str::to_string));
+        split_span(&span, &mut words);
     }
     words
 }
 
-/// Greedy word wrap to `width` columns, every line prefixed with `indent` spaces. A URL or
-/// a command in backticks longer than the room stands on a line of its own, unbroken, so
-/// that it can be copied; any other word that long (a hostile key, a wall of digits) is
-/// cut into pieces that fit.
-pub fn wrap(text: &str, indent: usize, width: usize) -> Vec<String> {
-    let room = width.saturating_sub(indent).max(20);
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    let mut used = 0;
-    let words = unbreakable_words(text, room)
-        .into_iter()
-        .flat_map(|word| pieces(word, room));
-    for word in words {
-        let word = word.as_str();
-        let len = columns(word);
-        if used > 0 && used + 1 + len > room {
-            lines.push(std::mem::take(&mut line));
-            used = 0;
-        }
-        if used > 0 {
-            line.push(' ');
-            used += 1;
-        }
-        line.push_str(word);
-        used += len;
-    }
-    if used > 0 || lines.is_empty() {
-        lines.push(line);
-    }
-    let pad = " ".repeat(indent);
-    lines.into_iter().map(|l| format!("{pad}{l}")).collect()
+fn split_span(span: &str, words: &mut Vec<Cow<'_, str>>) {
+    words.extend(span.split(' ').map(|w| Cow::Owned(w.to_string())));
 }
 
-/// A word as the pieces it is shown in: itself, or, for a long word that is neither a URL
-/// nor a command, slices of at most `room` columns.
-fn pieces(word: String, room: usize) -> Vec<String> {
-    if columns(&word) <= room || word.contains("://") || word.starts_with('`') {
-        return vec![word];
-    }
-    let mut out = Vec::new();
-    let mut piece = String::new();
-    let mut used = 0;
-    for c in word.chars() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w > room && !piece.is_empty() {
-            out.push(std::mem::take(&mut piece));
-            used = 0;
+/// `text` wrapped to `width` columns, every line starting with `indent` spaces.
+pub fn wrap(text: &str, indent: usize, width: usize) -> Vec<String> {
+    let room = width.saturating_sub(indent).max(20);
+    let mut lines = Lines {
+        done: Vec::new(),
+        line: " ".repeat(indent),
+        indent,
+        used: 0,
+        room,
+    };
+    for word in unbreakable_words(text, room) {
+        let word: &str = &word;
+        let len = columns(word);
+        // A long word that is neither a URL nor a command is shown in slices of at most
+        // `room` columns.
+        if len <= room || word.contains("://") || word.starts_with('`') {
+            lines.add(word, len);
+            continue;
         }
-        piece.push(c);
-        used += w;
+        let (mut start, mut used) = (0, 0);
+        for (at, c) in word.char_indices() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if used + w > room && at > start {
+                lines.add(&word[start..at], used);
+                (start, used) = (at, 0);
+            }
+            used += w;
+        }
+        if start < word.len() {
+            lines.add(&word[start..], used);
+        }
     }
-    if !piece.is_empty() {
-        out.push(piece);
+    lines.finish()
+}
+
+/// The lines `wrap` is filling.
+struct Lines {
+    done: Vec<String>,
+    line: String,
+    indent: usize,
+    used: usize,
+    room: usize,
+}
+
+impl Lines {
+    fn add(&mut self, word: &str, len: usize) {
+        if self.used > 0 && self.used + 1 + len > self.room {
+            let next = " ".repeat(self.indent);
+            self.done.push(std::mem::replace(&mut self.line, next));
+            self.used = 0;
+        }
+        if self.used > 0 {
+            self.line.push(' ');
+            self.used += 1;
+        }
+        self.line.push_str(word);
+        self.used += len;
     }
-    out
+
+    fn finish(mut self) -> Vec<String> {
+        if self.used > 0 || self.done.is_empty() {
+            self.done.push(self.line);
+        }
+        self.done
+    }
 }
 
 fn paragraph(out: &mut impl Write, width: usize, text: &str, indent: usize) -> io::Result<()> {
