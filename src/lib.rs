@@ -6,8 +6,8 @@
 //! `severity`, `swar`, `jsonbits`, `text`, `civil`, `lenient`, `evidence`, `counters`,
 //! `jsonerror`, `store` <- `exit`, `checks`, `thresholds`, `since`, `keyorder`, `job` <-
 //! `spiders` <- `catalog_file` <- `catalog`, `output`, `advice`, `fastjob`, `pyliteral` <-
-//! `reason`, `history`, `findings` <- `report`, `summary` <- `input`, `render` <- `cli` <-
-//! `config` <- `commands`.
+//! `reason`, `history`, `findings` <- `report`, `summary` <- `judge` <- `input`, `render` <-
+//! `cli` <- `config` <- `commands`.
 
 pub mod advice;
 pub mod catalog;
@@ -27,6 +27,7 @@ pub mod input;
 pub mod job;
 pub mod jsonbits;
 pub mod jsonerror;
+pub mod judge;
 pub mod keyorder;
 pub mod lenient;
 pub mod output;

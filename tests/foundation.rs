@@ -1139,3 +1139,109 @@ fn each_module_names_only_the_layers_below_it_as_lib_rs_says() {
     }
     assert!(edges > 50, "{edges} edges between top-level modules");
 }
+
+/// Each `.rs` file under `src/`, with its path relative to `src/` and its code (unit tests
+/// left out).
+fn source_files() -> Vec<(String, String)> {
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("src") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).expect("source");
+                let code = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
+                let name = path
+                    .strip_prefix(&root)
+                    .expect("under src")
+                    .to_string_lossy()
+                    .into_owned();
+                files.push((name, code));
+            }
+        }
+    }
+    files
+}
+
+#[test]
+fn every_verdict_is_built_and_changed_in_judge_only() {
+    // What makes a verdict: the matched outcome, its severity, the findings. Built as a
+    // `Report { .. }` literal or changed through these fields, anywhere but `judge.rs`
+    // (and `report.rs`'s own copy into an owned report), it would be a second judge.
+    let fields = [
+        "severity",
+        "outcome_severity",
+        "expected",
+        "found",
+        "findings",
+    ];
+    // Other structs with a field of the same name.
+    let not_reports = ["value.severity", "entry.severity"];
+    let mut found = Vec::new();
+    let mut literals = 0;
+    for (file, code) in source_files() {
+        let judge = file == "judge.rs";
+        for (number, line) in code.lines().enumerate() {
+            let line = line.split("//").next().unwrap_or("");
+            let literal = line.match_indices("Report {").any(|(at, _)| {
+                !line[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            });
+            if literal && !line.contains("struct Report") {
+                if judge || file == "report.rs" {
+                    literals += 1;
+                } else {
+                    found.push(format!("src/{file}:{}: builds a Report", number + 1));
+                }
+            }
+            if judge {
+                continue;
+            }
+            for field in fields {
+                for (at, _) in line.match_indices(&format!(".{field}")) {
+                    let receiver: String = line[..at]
+                        .chars()
+                        .rev()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+                        .collect::<Vec<_>>()
+                        .into_iter()
+                        .rev()
+                        .collect();
+                    let rest = line[at + field.len() + 1..].trim_start();
+                    let assignment = |rest: &str| {
+                        rest.starts_with('=') && !rest.starts_with("==") && !rest.starts_with("=>")
+                    };
+                    let assigns = assignment(rest)
+                        || rest
+                            .strip_prefix(".how")
+                            .is_some_and(|how| assignment(how.trim_start()))
+                        || [
+                            ".push(", ".insert(", ".extend(", ".retain(", ".clear(", ".append(",
+                        ]
+                        .iter()
+                        .any(|m| rest.starts_with(m));
+                    if assigns && !not_reports.contains(&format!("{receiver}.{field}").as_str()) {
+                        found.push(format!(
+                            "src/{file}:{}: changes `{receiver}.{field}`",
+                            number + 1
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        literals >= 3,
+        "judge.rs builds reports: {literals} literals seen"
+    );
+    assert!(
+        found.is_empty(),
+        "verdicts made outside src/judge.rs:\n{}",
+        found.join("\n")
+    );
+}

@@ -9,7 +9,6 @@ use libfuzzer_sys::fuzz_target;
 use outcome::catalog::{normalize, Catalog};
 use outcome::job::{Record, RecordSeed};
 use outcome::reason::Matcher;
-use outcome::report::Report;
 use serde::de::DeserializeSeed;
 
 fn matcher() -> &'static Matcher {
@@ -24,7 +23,7 @@ fn catalog() -> &'static Catalog {
 fn judge(record: Record<'_>) {
     match record {
         Record::Job(job) => {
-            let report = Report::for_job(matcher(), job);
+            let report = outcome::judge::record(matcher(), job, true);
             let _ = report.outcome(catalog());
             let _ = report.into_owned();
         }
@@ -49,7 +48,10 @@ fuzz_target!(|data: &[u8]| {
             let slow = (RecordSeed { lazy: true })
                 .deserialize(&mut de)
                 .and_then(|record| de.end().map(|()| record));
-            assert_eq!(format!("{:?}", Some(&fast)), format!("{:?}", slow.as_ref().ok()));
+            assert_eq!(
+                format!("{:?}", Some(&fast)),
+                format!("{:?}", slow.as_ref().ok())
+            );
             judge(fast);
         }
         let _ = matcher().find(text);

@@ -28,7 +28,9 @@ fuzz_target!(|data: &[u8]| {
     for (number, line) in (1..).zip(data.split(|&b| b == b'\n')) {
         by_line.line(line, number);
     }
-    let _ = by_line.finish(matcher());
+    for (crawl, _) in by_line.finish() {
+        let _ = outcome::judge::crawl(matcher(), crawl);
+    }
 
     // Through the shared reader's blocks, as a file is read, the runs that have ended
     // answered on the way. A small chunk, so that lines cross reads.
@@ -38,7 +40,11 @@ fuzz_target!(|data: &[u8]| {
     while let Ok(Some(block)) = reader.next_block(256, &mut || Ok(()), &mut |_, _| {}) {
         search_block(block.text, &mut found);
         scanned.scan_found(block.text, block.first_line, &found);
-        let _ = scanned.finished_runs(matcher());
+        for (crawl, _) in scanned.finished_runs() {
+            let _ = outcome::judge::crawl(matcher(), crawl);
+        }
     }
-    let _ = scanned.finish(matcher());
+    for (crawl, _) in scanned.finish() {
+        let _ = outcome::judge::crawl(matcher(), crawl);
+    }
 });

@@ -11,6 +11,7 @@ use crate::cli;
 use crate::config::Config;
 use crate::exit::{Error, ExitStatus, Result};
 use crate::input::{Consumer, Part, Records};
+use crate::judge;
 use crate::output::Sink;
 use crate::reason::{How, Matcher};
 use crate::render::{self, human, Format};
@@ -51,7 +52,7 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<Exit
         if explainer.stopped() {
             break;
         }
-        let report = Report::for_reason(matcher, Cow::Borrowed(reason.as_str()));
+        let report = judge::reason(matcher, Cow::Borrowed(reason.as_str()));
         explainer
             .report(report)
             .map_err(|err| Error::output(&err))?;
@@ -166,10 +167,14 @@ fn follow_log(
     }
     let mut log = scan.log;
     log.answer_from(target.unwrap_or(1));
-    let mut reports = log.finish(matcher);
+    let mut reports: Vec<(Report, u64)> = log
+        .finish()
+        .into_iter()
+        .map(|(crawl, line)| (judge::crawl(matcher, crawl), line))
+        .collect();
     if reports.is_empty() {
         // Stopped before the run had a line: still one answer.
-        reports.push((Report::empty(matcher), 1));
+        reports.push((judge::nothing(matcher), 1));
     }
     for (mut report, line) in reports {
         report.location = Some(crate::report::Location {

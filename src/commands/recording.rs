@@ -76,12 +76,15 @@ impl Recorder {
                 ));
             }
             for compared in found {
-                report.add_judged(Finding {
-                    check: compared.check,
-                    severity: compared.severity,
-                    value: compared.value,
-                    evidence: vec![compared.evidence],
-                });
+                crate::judge::add_judged(
+                    report,
+                    Finding {
+                        check: compared.check,
+                        severity: compared.severity,
+                        value: compared.value,
+                        evidence: vec![compared.evidence],
+                    },
+                );
             }
         }
         let mut row = row;

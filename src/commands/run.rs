@@ -26,7 +26,7 @@ use crate::cli;
 use crate::config::Config;
 use crate::exit::{Error, ExitStatus, Result};
 use crate::input::follow::{follow, pass_through, Scan, Start, Stop};
-use crate::reason::{How, Matcher};
+use crate::reason::Matcher;
 use crate::render::{self, human, Format};
 use crate::report::{CommandFate, Location, Report};
 use crate::severity::Tally;
@@ -222,13 +222,14 @@ fn forward(mut signals: Signals, pid: u32) {
     }
 }
 
-/// The crawl's answers, with what the command's own end says added.
+/// The crawl's answers, placed in the command's log, judged with how the command ended.
 fn judge(matcher: &Matcher, scan: Scan, fate: CommandFate, source: String) -> Vec<Report<'static>> {
-    let mut reports: Vec<Report<'static>> = scan
+    let reports = scan
         .log
-        .finish(matcher)
+        .finish()
         .into_iter()
-        .map(|(mut report, line)| {
+        .map(|(crawl, line)| {
+            let mut report = crate::judge::crawl(matcher, crawl);
             report.location = Some(Location {
                 source: Cow::Owned(source.clone()),
                 line,
@@ -236,58 +237,7 @@ fn judge(matcher: &Matcher, scan: Scan, fate: CommandFate, source: String) -> Ve
             report
         })
         .collect();
-    if reports.is_empty() {
-        let mut report = Report::empty(matcher);
-        report.notes.push(match fate.exit_code {
-            Some(0) => "the command ended well but wrote no Scrapy log: LOG_LEVEL above INFO, a LOG_FILE that needs --log, or a command that is not a Scrapy crawl".to_string(),
-            _ => "the command wrote no Scrapy log".to_string(),
-        });
-        reports.push(report);
-    }
-    let closed = |r: &Report| {
-        !matches!(
-            r.found.how,
-            How::NeverClosed | How::FailedToStart | How::Empty
-        )
-    };
-    let any_closed = reports.iter().any(closed);
-    let catalog = matcher.catalog();
-    for report in &mut reports {
-        report.command = Some(fate.clone());
-        // Ended badly before a crawl closed: a finding (`command_failed`), so that the
-        // verdict names it; otherwise a note of how it ended.
-        let (said, failed) = match (fate.exit_code, fate.signal) {
-            (_, Some(signal)) if signal == libc::SIGKILL => (
-                format!(
-                    "the command was killed by {}: out of memory? (the kernel's OOM killer and most platforms' memory limits send SIGKILL; see `dmesg` or `journalctl -k`)",
-                    crate::text::signal_name(signal)
-                ),
-                !closed(report),
-            ),
-            (_, Some(signal)) => (
-                format!("the command was killed by {}", crate::text::signal_name(signal)),
-                false,
-            ),
-            (Some(code), None) if code != 0 => {
-                if any_closed {
-                    (format!("the command exited with status {code}"), false)
-                } else {
-                    (
-                        format!(
-                            "the command exited with status {code} before any crawl in its log closed"
-                        ),
-                        true,
-                    )
-                }
-            }
-            _ => continue,
-        };
-        // A check turned off (`--finding command_failed=off`) leaves the note.
-        if !(failed && report.add_finding(catalog, "command_failed", 1.0, said.clone())) {
-            report.notes.insert(0, said);
-        }
-    }
-    reports
+    crate::judge::command_ended(matcher, reports, &fate)
 }
 
 fn report_error(path: &Path, err: &io::Error) -> Error {

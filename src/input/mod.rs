@@ -419,7 +419,7 @@ fn read_text<R: Read, C: Consumer>(
             .map_err(|err| input_error(name, &err))?;
         if window.trim_ascii().is_empty() {
             // Every input gets an answer, an empty log file included.
-            let report = crate::report::Report::empty(matcher);
+            let report = crate::judge::nothing(matcher);
             consumer.report(with_location(report, name, 1))?;
             return Ok(());
         }
@@ -459,7 +459,8 @@ fn read_text<R: Read, C: Consumer>(
             // Runs that have ended are answered while the rest is read.
             let mut failed = None;
             let mut answer_ended = |log: &mut LogReader, consumer: &mut C| {
-                for (report, line) in log.finished_runs(matcher) {
+                for (crawl, line) in log.finished_runs() {
+                    let report = crate::judge::crawl(matcher, crawl);
                     if let Err(err) = deliver_log_report(report, line, name, consumer) {
                         failed = Some(err);
                         return Err(io::Error::other("the output failed"));
@@ -485,8 +486,8 @@ fn read_text<R: Read, C: Consumer>(
         }
         Mode::BareReasons => bare_reasons(name, &mut reader, matcher, consumer)?,
     }
-    for (report, line) in log.finish(matcher) {
-        deliver_log_report(report, line, name, consumer)?;
+    for (crawl, line) in log.finish() {
+        deliver_log_report(crate::judge::crawl(matcher, crawl), line, name, consumer)?;
     }
     Ok(())
 }

@@ -184,7 +184,7 @@ pub fn json_text(
                 return deliver(record, name, line_no, matcher, consumer, log);
             }
             if let Some(stats) = crate::pyliteral::stats_from_literal(text.as_bytes()) {
-                let report = Report::for_job(matcher, Box::new(stats));
+                let report = crate::judge::record(matcher, Box::new(stats), true);
                 return Ok(consumer.report(with_location(report, name, line_no))?);
             }
             let (line, what) = json_problem(&err, text, line_no, column);
@@ -247,7 +247,7 @@ pub fn deliver(
 ) -> Result<(), ReadError> {
     match record {
         Record::Job(job) => {
-            let report = Report::for_job_with(matcher, job, consumer.detail());
+            let report = crate::judge::record(matcher, job, consumer.detail());
             consumer.report(with_location(report, name, line_no))?;
         }
         Record::Batch(records) => {
@@ -329,7 +329,7 @@ pub fn bare_reason(
         Ok(reason) => {
             let reason = reason.trim();
             if !reason.is_empty() {
-                let report = Report::for_reason(matcher, Cow::Borrowed(reason));
+                let report = crate::judge::reason(matcher, Cow::Borrowed(reason));
                 consumer.report(with_location(report, name, line_no))?;
             }
         }

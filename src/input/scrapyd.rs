@@ -281,7 +281,7 @@ fn unfinished(matcher: &Matcher, project: &str, listed: &Listed, state: &str) ->
         state: Some(Cow::Owned(state.to_string())),
         ..Job::default()
     };
-    let mut report = Report::for_job(matcher, Box::new(job)).into_owned();
+    let mut report = crate::judge::record(matcher, Box::new(job), true);
     if let Some(pid) = listed.pid {
         report
             .notes

@@ -8,19 +8,17 @@ use super::search::UNHANDLED;
 use super::words::quote;
 use crate::evidence;
 use crate::job::{Job, LogFacts};
-use crate::reason::Matcher;
-use crate::report::Report;
+use crate::judge::{LogCrawl, LogEnd};
 
-/// The answers for one run; each with the line it rests on (a crawl's first close line,
+/// The crawls of one run, for the judge; each with the line it rests on (a crawl's first close line,
 /// else its dump; for a run that never closed, its first traceback or its last line).
 /// `pasted_stats`: the input was a stats dump on its own, not a log.
 /// `source`: the path the log was read from.
 pub(super) fn answer(
     mut run: Run,
-    matcher: &Matcher,
     pasted_stats: bool,
     source: Option<&str>,
-) -> Vec<(Report<'static>, u64)> {
+) -> Vec<(LogCrawl, u64)> {
     let all = run.all_lines().clone();
     // A dump that could not be read, with no close line: not a crawl, just a note.
     let (crawls, fragments): (Vec<Crawl>, Vec<Crawl>) = std::mem::take(&mut run.crawls)
@@ -41,7 +39,7 @@ pub(super) fn answer(
             .as_ref()
             .map_or(answering.run.last_line.max(1), |(l, _)| *l);
         let facts = answering.facts(&answering.all);
-        return vec![(answering.never_closed(matcher, facts, process_notes), line)];
+        return vec![(answering.never_closed(facts, process_notes), line)];
     }
     let count = crawls.len();
     let mut attributed = LineFacts::default();
@@ -53,7 +51,7 @@ pub(super) fn answer(
         .map(|crawl| {
             let line = crawl.line;
             (
-                answering.crawl_report(matcher, crawl, count, &attributed, &process_notes),
+                answering.crawl(crawl, count, &attributed, &process_notes),
                 line,
             )
         })
@@ -244,12 +242,7 @@ impl Answering<'_> {
         true
     }
 
-    fn never_closed(
-        &self,
-        matcher: &Matcher,
-        mut facts: LogFacts,
-        mut notes: Vec<String>,
-    ) -> Report<'static> {
+    fn never_closed(&self, mut facts: LogFacts, mut notes: Vec<String>) -> LogCrawl {
         let mut job = Job {
             memory_limit: self.memory_limit(),
             running_time: self.run.first_time,
@@ -260,7 +253,7 @@ impl Answering<'_> {
             if self.counts_from_lines(&mut job) {
                 facts.counts_from = Some("log lines");
             }
-            return self.memory_limit_inferred(matcher, job, facts, notes, words);
+            return self.memory_limit_inferred(job, facts, notes, words);
         }
         if let Some((line, words)) = &self.all.exception {
             notes.push(format!(
@@ -333,10 +326,14 @@ impl Answering<'_> {
         }
         job.log = Some(Box::new(facts));
         // Only a log that shows INFO lines can show that the spider was never opened.
-        if failed_to_start {
-            Report::failed_to_start(matcher, Box::new(job), notes)
-        } else {
-            Report::never_closed(matcher, Box::new(job), notes)
+        LogCrawl {
+            job,
+            end: if failed_to_start {
+                LogEnd::FailedToStart
+            } else {
+                LogEnd::NeverClosed
+            },
+            notes,
         }
     }
 
@@ -345,12 +342,11 @@ impl Answering<'_> {
     /// nothing else; a kill while closing leaves no close line either).
     fn memory_limit_inferred(
         &self,
-        matcher: &Matcher,
         mut job: Job<'static>,
         facts: LogFacts,
         mut notes: Vec<String>,
         words: &str,
-    ) -> Report<'static> {
+    ) -> LogCrawl {
         // The process note quotes the same line: said once, here.
         let quoted = format!("`{words}`");
         notes.retain(|note| !note.starts_with(&quoted));
@@ -365,22 +361,20 @@ impl Answering<'_> {
         }
         job.close_reason = Some(Cow::Borrowed("memusage_exceeded"));
         job.log = Some(Box::new(facts));
-        let mut report = Report::for_job(matcher, Box::new(job));
-        report.found.how = crate::reason::How::Inferred;
-        // Nothing gave this reason: the log's lines imply it.
-        report.input = None;
-        report.notes.extend(notes);
-        report
+        LogCrawl {
+            job,
+            end: LogEnd::MemoryInferred,
+            notes,
+        }
     }
 
-    fn crawl_report(
+    fn crawl(
         &self,
-        matcher: &Matcher,
         mut crawl: Crawl,
         crawls: usize,
         attributed: &LineFacts,
         process_notes: &[String],
-    ) -> Report<'static> {
+    ) -> LogCrawl {
         let single = crawls == 1;
         let mut notes = process_notes.to_vec();
         let mut shared = Vec::new();
@@ -487,14 +481,15 @@ impl Answering<'_> {
         job.close_reason = reason.map(Cow::Owned);
         job.stats.finish_reason = None;
         job.log = Some(Box::new(facts));
-        let mut report = Report::for_job(matcher, Box::new(job));
-        if let Some(job) = report.job.as_mut() {
-            job.stats.finish_reason = stats_reason.map(Cow::Owned);
-        }
-        report.notes.extend(notes);
         // What the crawl shares with its neighbours is context, after its own notes.
-        report.notes.extend(shared);
-        report
+        notes.extend(shared);
+        LogCrawl {
+            job,
+            end: LogEnd::Closed {
+                finish_reason: stats_reason,
+            },
+            notes,
+        }
     }
 }
 

@@ -18,9 +18,8 @@ mod words;
 use super::logformat::{self, LogFormat};
 use crate::evidence::Quote;
 use crate::job::Stats;
+use crate::judge::LogCrawl;
 use crate::pyliteral::{self, Py};
-use crate::reason::Matcher;
-use crate::report::Report;
 use literal::Collect;
 use run::{Begin, Run};
 use search::{
@@ -662,10 +661,10 @@ impl LogReader {
         self.runs.extend(runs);
     }
 
-    /// One answer per crawl of every run, each with the line it rests on; for a run
-    /// without any crawl, one answer that says what its lines do show. Empty when nothing
+    /// Every crawl of every run, each with the line it rests on, for the judge; for a run
+    /// without any crawl, one that says what its lines do show. Empty when nothing
     /// log-like was seen at all.
-    pub fn finish(mut self, matcher: &Matcher) -> Vec<(Report<'static>, u64)> {
+    pub fn finish(mut self) -> Vec<(LogCrawl, u64)> {
         if self.lines == 0 {
             return Vec::new();
         }
@@ -699,14 +698,14 @@ impl LogReader {
             .into_iter()
             .skip(usize::try_from(skip).unwrap_or(usize::MAX))
             .filter(|run| run.lines > 0)
-            .flat_map(|run| answer::answer(run, matcher, pasted_stats, source.as_deref()))
+            .flat_map(|run| answer::answer(run, pasted_stats, source.as_deref()))
             .collect()
     }
 
-    /// The answers of the runs that have ended (every run but the one being read), handed
+    /// The crawls of the runs that have ended (every run but the one being read), handed
     /// out while the input is still read: a file of thousands of appended runs is answered
     /// as it goes, in memory that does not grow with them.
-    pub fn finished_runs(&mut self, matcher: &Matcher) -> Vec<(Report<'static>, u64)> {
+    pub fn finished_runs(&mut self) -> Vec<(LogCrawl, u64)> {
         if self.runs.len() < 2 {
             return Vec::new();
         }
@@ -721,7 +720,7 @@ impl LogReader {
             .zip(first..)
             .filter(|(run, number)| run.lines > 0 && *number >= answer_from)
             .map(|(run, _)| run)
-            .flat_map(|run| answer::answer(run, matcher, pasted_stats, source.as_deref()))
+            .flat_map(|run| answer::answer(run, pasted_stats, source.as_deref()))
             .collect()
     }
 
