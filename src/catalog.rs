@@ -11,7 +11,7 @@ use std::path::Path;
 use crate::catalog_file::{
     self, borrowed, owned, read_capped, CatalogSpec, EntrySpec, Locator, Own, SpiderSpec, Str,
 };
-pub use crate::catalog_file::{position, Text, USER_CATALOG_CAP};
+pub use crate::catalog_file::{position, Text};
 use crate::checks::{Check, CheckSpec};
 use crate::exit::{Error, Result};
 pub use crate::severity::Severity;

@@ -236,6 +236,7 @@ fn is_feed_failure(message: &str) -> bool {
 
 /// A message's shape: what stays the same from one occurrence to the next. URLs, numbers,
 /// addresses and the insides of `<...>` vary, so they are folded.
+#[cfg(test)]
 pub fn shape(message: &str) -> String {
     let mut out = String::new();
     shape_into(&mut out, message);

@@ -94,12 +94,15 @@ const MEASURES: [(&str, Measure, Needs); 18] = [
 
 /// Checks of how the command `outcome run` ran ended, judged once it has (after the
 /// history checks in the catalog).
+#[cfg(test)]
 pub const COMMAND_CHECKS: [&str; 1] = ["command_failed"];
 
 /// Checks of a spider rule's numbers (after the command's in the catalog).
+#[cfg(test)]
 pub const SPIDER_CHECKS: [&str; 3] = ["spider_items", "spider_errors", "spider_duration"];
 
 /// The ids of every check the code implements (the catalog must describe each one).
+#[cfg(test)]
 pub fn implemented() -> impl Iterator<Item = &'static str> {
     MEASURES.iter().map(|(id, _, _)| *id)
 }

@@ -11,7 +11,7 @@ use crate::catalog::{Catalog, Fallback};
 use crate::findings::{self, Context, Finding};
 use crate::job::Job;
 use crate::reason::{How, Match, Matcher};
-use crate::report::{CommandFate, Report};
+use crate::report::{CommandFate, Location, Report};
 use crate::severity::Severity;
 use crate::text::{group, plural};
 
@@ -145,6 +145,26 @@ pub fn crawl(matcher: &Matcher, crawl: LogCrawl) -> Report<'static> {
             report
         }
     }
+}
+
+/// The verdicts of a log read to its end (`explain --follow`, `outcome run`), each placed
+/// at the line of `source` it rests on.
+pub fn crawls(
+    matcher: &Matcher,
+    crawls: Vec<(LogCrawl, u64)>,
+    source: &str,
+) -> Vec<Report<'static>> {
+    crawls
+        .into_iter()
+        .map(|(fact, line)| {
+            let mut report = crawl(matcher, fact);
+            report.location = Some(Location {
+                source: Cow::Owned(source.to_string()),
+                line,
+            });
+            report
+        })
+        .collect()
 }
 
 /// `outcome run`: the crawl's answers (one saying the command wrote no Scrapy log, if it

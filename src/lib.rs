@@ -1,5 +1,6 @@
-//! `outcome` as a library: the pieces of the command-line tool, exposed so that fuzz
-//! targets and property tests can drive them directly. The binary is `src/main.rs`.
+//! `outcome` as a library: the program (`main`, which `src/main.rs` calls) and, in
+//! `facade`, the few pieces that fuzz targets and property tests drive directly. Every
+//! module is the crate's own; nothing else is public.
 //!
 //! Dependencies run one way, from leaves to the commands; a module names only modules of
 //! the layers before its own (a test reads this list and checks the code against it):
@@ -9,37 +10,72 @@
 //! `reason`, `history`, `findings` <- `report`, `summary` <- `judge` <- `input`, `render` <-
 //! `cli` <- `config` <- `commands`.
 
-pub mod advice;
-pub mod catalog;
-pub mod catalog_file;
-pub mod checks;
-pub mod civil;
-pub mod cli;
-pub mod commands;
-pub mod config;
-pub mod counters;
-pub mod evidence;
-pub mod exit;
-pub mod fastjob;
-pub mod findings;
-pub mod history;
-pub mod input;
-pub mod job;
-pub mod jsonbits;
-pub mod jsonerror;
-pub mod judge;
-pub mod keyorder;
-pub mod lenient;
-pub mod output;
-pub mod pyliteral;
-pub mod reason;
-pub mod render;
-pub mod report;
-pub mod severity;
-pub mod since;
-pub mod spiders;
-pub mod store;
-pub mod summary;
-pub mod swar;
-pub mod text;
-pub mod thresholds;
+mod advice;
+mod catalog;
+mod catalog_file;
+mod checks;
+mod civil;
+mod cli;
+mod commands;
+mod config;
+mod counters;
+mod evidence;
+mod exit;
+mod fastjob;
+mod findings;
+mod history;
+mod input;
+mod job;
+mod jsonbits;
+mod jsonerror;
+mod judge;
+mod keyorder;
+mod lenient;
+mod output;
+mod pyliteral;
+mod reason;
+mod render;
+mod report;
+mod severity;
+mod since;
+mod spiders;
+mod store;
+mod summary;
+mod swar;
+mod text;
+mod thresholds;
+
+pub use commands::main;
+
+/// What the fuzz targets and the property tests drive: the readers, the judge, the
+/// renderers and the command line's definition, by the names they use them by.
+pub mod facade {
+    pub use crate::catalog::{normalize, Catalog, Fallback, Kind};
+    pub use crate::cli::command;
+    pub use crate::fastjob::job as fast_job;
+    pub use crate::input::document::json_document;
+    pub use crate::input::log::{search_block, Found, LogReader};
+    pub use crate::input::reader::{Reader, RECORD_CAP};
+    pub use crate::input::{read, Consumer, Part, Records};
+    pub use crate::job::{Record, RecordSeed, Stats};
+    pub use crate::reason::Matcher;
+    pub use crate::report::Report;
+
+    pub mod judge {
+        pub use crate::judge::{crawl, record};
+    }
+
+    pub mod pyliteral {
+        pub use crate::pyliteral::{fill_stats, parse, stats_from_literal};
+    }
+
+    pub mod render {
+        pub use crate::render::color::Palette;
+        pub use crate::render::json::report_json;
+        pub use crate::render::tsv;
+
+        pub mod human {
+            pub use crate::render::human::{card, stream_line, Detail};
+        }
+    }
+}

@@ -277,7 +277,7 @@ Without a word, the same as \\fBoutcome \\-\\-help\\fR; with a command, the same
 }
 
 fn man_pages() -> Vec<(String, Vec<u8>)> {
-    let mut command = outcome::cli::command();
+    let mut command = outcome::facade::command();
     command.build();
     let mut pages = vec![("outcome.1".to_string(), man_page(command.clone(), true))];
     for sub in command.get_subcommands() {

@@ -8,8 +8,8 @@ mod common;
 
 use std::sync::OnceLock;
 
-use outcome::catalog::{normalize, Catalog};
-use outcome::reason::Matcher;
+use outcome::facade::Matcher;
+use outcome::facade::{normalize, Catalog};
 use proptest::prelude::*;
 
 fn matcher() -> &'static Matcher {
@@ -465,10 +465,10 @@ proptest! {
     fn fast_and_serde_readings_agree(
         text in prop_oneof![record_text(), plain_record_text(), takeable_record()]
     ) {
-        if let Some(fast) = outcome::fastjob::job(&text) {
+        if let Some(fast) = outcome::facade::fast_job(&text) {
             let mut de = serde_json::Deserializer::from_str(&text);
             let slow = serde::de::DeserializeSeed::deserialize(
-                outcome::job::RecordSeed { lazy: true },
+                outcome::facade::RecordSeed { lazy: true },
                 &mut de,
             );
             let slow = slow.and_then(|record| de.end().map(|()| record));
@@ -569,6 +569,6 @@ proptest! {
     /// read (and reads as serde does, by the property above).
     #[test]
     fn the_fast_reader_takes_every_plain_record(text in takeable_record()) {
-        prop_assert!(outcome::fastjob::job(&text).is_some(), "{}", text);
+        prop_assert!(outcome::facade::fast_job(&text).is_some(), "{}", text);
     }
 }

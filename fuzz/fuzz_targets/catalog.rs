@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use outcome::catalog::{Catalog, Kind};
-use outcome::reason::Matcher;
+use outcome::facade::{Catalog, Kind};
+use outcome::facade::Matcher;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(mut catalog) = Catalog::builtin() else {

@@ -7,13 +7,13 @@ use std::io;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use outcome::catalog::Catalog;
-use outcome::input::document::json_document;
-use outcome::input::log::LogReader;
-use outcome::input::reader::{Reader, RECORD_CAP};
-use outcome::input::{Consumer, Part, Records};
-use outcome::reason::Matcher;
-use outcome::report::Report;
+use outcome::facade::Catalog;
+use outcome::facade::json_document;
+use outcome::facade::LogReader;
+use outcome::facade::{Reader, RECORD_CAP};
+use outcome::facade::{Consumer, Part, Records};
+use outcome::facade::Matcher;
+use outcome::facade::Report;
 
 fn matcher() -> &'static Matcher {
     static MATCHER: OnceLock<Matcher> = OnceLock::new();

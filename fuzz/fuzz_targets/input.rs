@@ -7,11 +7,11 @@ use std::io;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use outcome::catalog::{Catalog, Fallback};
-use outcome::input::{self, Consumer, Part, Records};
-use outcome::reason::Matcher;
-use outcome::render::{self, human};
-use outcome::report::Report;
+use outcome::facade::{Catalog, Fallback};
+use outcome::facade::{Consumer, Part, Records};
+use outcome::facade::Matcher;
+use outcome::facade::render::{self, human};
+use outcome::facade::Report;
 
 fn matcher() -> &'static Matcher {
     static MATCHER: OnceLock<Matcher> = OnceLock::new();
@@ -33,13 +33,13 @@ impl Records for Collect {
         // Every renderer runs, so rendering arbitrary records is fuzzed too.
         // At the narrowest width and with none, where cutting and wrapping do the most.
         for width in [Some(40), None] {
-            let palette = render::color::Palette { on: true, width };
+            let palette = render::Palette { on: true, width };
             human::card(&mut self.out, palette, catalog(), &report, human::Detail::Full)?;
             human::card(&mut self.out, palette, catalog(), &report, human::Detail::Brief)?;
             human::stream_line(&mut self.out, palette, catalog(), &report)?;
         }
         render::tsv(&mut self.out, catalog(), &report)?;
-        render::json::report_json(&mut self.out, catalog(), &report)?;
+        render::report_json(&mut self.out, catalog(), &report)?;
         let _ = catalog().fallback(Fallback::Malformed);
         self.out.clear();
         Ok(())
@@ -86,6 +86,6 @@ fuzz_target!(|data: &[u8]| {
             out: Vec::new(),
             detail,
         };
-        let _ = input::read("fuzz", data, matcher(), &mut consumer);
+        let _ = outcome::facade::read("fuzz", data, matcher(), &mut consumer);
     }
 });

@@ -6,9 +6,9 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use outcome::catalog::{normalize, Catalog};
-use outcome::job::{Record, RecordSeed};
-use outcome::reason::Matcher;
+use outcome::facade::{normalize, Catalog};
+use outcome::facade::{Record, RecordSeed};
+use outcome::facade::Matcher;
 use serde::de::DeserializeSeed;
 
 fn matcher() -> &'static Matcher {
@@ -23,7 +23,7 @@ fn catalog() -> &'static Catalog {
 fn judge(record: Record<'_>) {
     match record {
         Record::Job(job) => {
-            let report = outcome::judge::record(matcher(), job, true);
+            let report = outcome::facade::judge::record(matcher(), job, true);
             let _ = report.outcome(catalog());
             let _ = report.into_owned();
         }
@@ -43,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
                 judge(record);
             }
         }
-        if let Some(fast) = outcome::fastjob::job(text) {
+        if let Some(fast) = outcome::facade::fast_job(text) {
             let mut de = serde_json::Deserializer::from_str(text);
             let slow = (RecordSeed { lazy: true })
                 .deserialize(&mut de)

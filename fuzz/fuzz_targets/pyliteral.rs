@@ -5,12 +5,12 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use outcome::catalog::Catalog;
-use outcome::input::log::{search_block, Found, LogReader};
-use outcome::input::reader::{Reader, RECORD_CAP};
-use outcome::job::Stats;
-use outcome::pyliteral;
-use outcome::reason::Matcher;
+use outcome::facade::Catalog;
+use outcome::facade::{search_block, Found, LogReader};
+use outcome::facade::{Reader, RECORD_CAP};
+use outcome::facade::Stats;
+use outcome::facade::pyliteral;
+use outcome::facade::Matcher;
 
 fn matcher() -> &'static Matcher {
     static MATCHER: OnceLock<Matcher> = OnceLock::new();
@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
         by_line.line(line, number);
     }
     for (crawl, _) in by_line.finish() {
-        let _ = outcome::judge::crawl(matcher(), crawl);
+        let _ = outcome::facade::judge::crawl(matcher(), crawl);
     }
 
     // Through the shared reader's blocks, as a file is read, the runs that have ended
@@ -41,10 +41,10 @@ fuzz_target!(|data: &[u8]| {
         search_block(block.text, &mut found);
         scanned.scan_found(block.text, block.first_line, &found);
         for (crawl, _) in scanned.finished_runs() {
-            let _ = outcome::judge::crawl(matcher(), crawl);
+            let _ = outcome::facade::judge::crawl(matcher(), crawl);
         }
     }
     for (crawl, _) in scanned.finish() {
-        let _ = outcome::judge::crawl(matcher(), crawl);
+        let _ = outcome::facade::judge::crawl(matcher(), crawl);
     }
 });

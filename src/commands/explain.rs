@@ -167,20 +167,17 @@ fn follow_log(
     }
     let mut log = scan.log;
     log.answer_from(target.unwrap_or(1));
-    let mut reports: Vec<(Report, u64)> = log
-        .finish()
-        .into_iter()
-        .map(|(crawl, line)| (judge::crawl(matcher, crawl), line))
-        .collect();
+    let mut reports = judge::crawls(matcher, log.finish(), &name);
     if reports.is_empty() {
         // Stopped before the run had a line: still one answer.
-        reports.push((judge::nothing(matcher), 1));
-    }
-    for (mut report, line) in reports {
+        let mut report = judge::nothing(matcher);
         report.location = Some(crate::report::Location {
             source: Cow::Owned(name.clone()),
-            line,
+            line: 1,
         });
+        reports.push(report);
+    }
+    for report in reports {
         explainer
             .report(report)
             .map_err(|err| Error::output(&err))?;

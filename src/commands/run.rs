@@ -9,7 +9,6 @@
 //! dumps its stacks on SIGQUIT and SIGUSR2), none of which ends `outcome` itself. `outcome`
 //! waits for the command before it exits.
 
-use std::borrow::Cow;
 use std::ffi::OsString;
 use std::fs::File;
 use std::io::{self, Write};
@@ -28,7 +27,7 @@ use crate::exit::{Error, ExitStatus, Result};
 use crate::input::follow::{follow, pass_through, Scan, Start, Stop};
 use crate::reason::Matcher;
 use crate::render::{self, human, Format};
-use crate::report::{CommandFate, Location, Report};
+use crate::report::{CommandFate, Report};
 use crate::severity::Tally;
 
 pub fn run(config: &Config, args: &cli::Run) -> Result<ExitStatus> {
@@ -224,19 +223,7 @@ fn forward(mut signals: Signals, pid: u32) {
 
 /// The crawl's answers, placed in the command's log, judged with how the command ended.
 fn judge(matcher: &Matcher, scan: Scan, fate: CommandFate, source: String) -> Vec<Report<'static>> {
-    let reports = scan
-        .log
-        .finish()
-        .into_iter()
-        .map(|(crawl, line)| {
-            let mut report = crate::judge::crawl(matcher, crawl);
-            report.location = Some(Location {
-                source: Cow::Owned(source.clone()),
-                line,
-            });
-            report
-        })
-        .collect();
+    let reports = crate::judge::crawls(matcher, scan.log.finish(), &source);
     crate::judge::command_ended(matcher, reports, &fate)
 }
 

@@ -178,6 +178,7 @@ impl LogFormat {
 
     /// Where the level stands in a line of this format: the byte offset of the level word
     /// `level` if the line's prefix up to it has the log's shape.
+    #[cfg(test)]
     pub fn level_at(&self, line: &str, level: &str) -> bool {
         self.level_of(line) == Some(level)
     }

@@ -599,7 +599,6 @@ fn bare_reasons<R: Read, C: Consumer>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use log::scrapyd_identity;
 
     #[test]
     fn formats_are_told_from_the_whole_window() {
@@ -626,21 +625,6 @@ mod tests {
         );
         // One line alone is split as a document, which reads one record the same way.
         assert_eq!(detect(&[&logs_api[..], b"\n"].concat()), Mode::JsonDocument);
-    }
-
-    #[test]
-    fn scrapyd_paths_name_their_job() {
-        assert_eq!(
-            scrapyd_identity("/var/lib/scrapyd/logs/shop/books/5f3a.log"),
-            Some(("shop/books/5f3a".to_string(), "books".to_string()))
-        );
-        assert_eq!(
-            scrapyd_identity("logs/shop/books/5f3a.log.gz").map(|(k, _)| k),
-            Some("shop/books/5f3a".to_string())
-        );
-        assert_eq!(scrapyd_identity("/var/log/scrapy/crawl.log"), None);
-        assert_eq!(scrapyd_identity("logs/shop/books/notes.txt"), None);
-        assert_eq!(scrapyd_identity("crawl.log"), None);
     }
 
     #[test]

@@ -28,7 +28,7 @@ use search::{
 };
 pub use search::{search_block, Found};
 use traceback::{Step, Tracebacks};
-pub use words::{depaste, scrapyd_identity, starts_with_stats_key, traceback_shaped};
+pub use words::{depaste, starts_with_stats_key, traceback_shaped};
 use words::{header_prefix, old_format, quote, quote_sentence, text_of};
 
 /// A stats dump or settings block larger than this is not Scrapy's (and is not kept).

@@ -160,3 +160,23 @@ pub fn scrapyd_identity(path: &str) -> Option<(String, String)> {
     (logs == "logs" && named(project) && named(spider) && named(job))
         .then(|| (format!("{project}/{spider}/{job}"), spider.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scrapyd_paths_name_their_job() {
+        assert_eq!(
+            scrapyd_identity("/var/lib/scrapyd/logs/shop/books/5f3a.log"),
+            Some(("shop/books/5f3a".to_string(), "books".to_string()))
+        );
+        assert_eq!(
+            scrapyd_identity("logs/shop/books/5f3a.log.gz").map(|(k, _)| k),
+            Some("shop/books/5f3a".to_string())
+        );
+        assert_eq!(scrapyd_identity("/var/log/scrapy/crawl.log"), None);
+        assert_eq!(scrapyd_identity("logs/shop/books/notes.txt"), None);
+        assert_eq!(scrapyd_identity("crawl.log"), None);
+    }
+}
