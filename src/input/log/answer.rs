@@ -506,3 +506,123 @@ fn closespider_setting(reason: &str) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::LogReader;
+    use crate::judge::{LogCrawl, LogEnd};
+
+    /// The facts a whole log gives, read line by line.
+    fn crawls_of(text: &str) -> Vec<LogCrawl> {
+        let mut log = LogReader::new();
+        for (number, line) in (1..).zip(text.lines()) {
+            log.line(line.as_bytes(), number);
+        }
+        log.finish().into_iter().map(|(crawl, _)| crawl).collect()
+    }
+
+    /// A log the real Scrapy wrote (`tests/fixtures/real/make.sh`).
+    fn real(version: &str, name: &str) -> String {
+        let path = format!(
+            "{}/tests/fixtures/real/{version}/{name}.log",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{path}: {err}"))
+    }
+
+    fn one(text: &str) -> LogCrawl {
+        let mut crawls = crawls_of(text);
+        assert_eq!(crawls.len(), 1, "{crawls:?}");
+        crawls.remove(0)
+    }
+
+    #[test]
+    fn a_closed_crawl_gives_its_reason_and_keeps_the_dumps_aside() {
+        let crawl = one(&real("2.19.0", "clean"));
+        assert_eq!(crawl.job.close_reason.as_deref(), Some("finished"));
+        // The dump's finish_reason travels beside the job, not in it, so that the judge
+        // does not weigh the same reason twice.
+        assert_eq!(crawl.job.stats.finish_reason, None);
+        assert_eq!(
+            crawl.end,
+            LogEnd::Closed {
+                finish_reason: Some("finished".to_string())
+            }
+        );
+        let facts = crawl.job.log.as_deref().expect("the log's facts");
+        assert_eq!(facts.counts_from, Some("stats dump"));
+        assert_eq!(facts.scrapy_version.as_deref(), Some("2.19.0"));
+        assert!(crawl.notes.is_empty(), "{:?}", crawl.notes);
+    }
+
+    #[test]
+    fn the_memory_extensions_line_alone_infers_memusage_exceeded() {
+        let crawl = one(&real("2.19.0", "memusage_level_error"));
+        assert_eq!(crawl.end, LogEnd::MemoryInferred);
+        assert_eq!(crawl.job.close_reason.as_deref(), Some("memusage_exceeded"));
+        assert!(
+            crawl.notes[0].starts_with(
+                "no close line in the log: memusage_exceeded is inferred from `Memory usage exceeded"
+            ),
+            "{:?}",
+            crawl.notes
+        );
+    }
+
+    #[test]
+    fn a_crawl_cut_off_is_never_closed_and_a_start_that_failed_says_so() {
+        let killed = one(&real("2.19.0", "killed"));
+        assert_eq!(killed.end, LogEnd::NeverClosed);
+        assert!(killed.notes.contains(
+            &"the spider was opened, so the crawl began and then stopped without closing"
+                .to_string()
+        ));
+        let not_found = one(&real("2.19.0", "spider_not_found"));
+        assert_eq!(not_found.end, LogEnd::NeverClosed);
+        assert!(not_found.notes[0].starts_with("the spider was never opened"));
+        // Before Scrapy 2.18 a start() that raised left the run open, with its traceback.
+        let start = one(&real("2.11.2", "start_error"));
+        assert_eq!(start.end, LogEnd::FailedToStart);
+    }
+
+    #[test]
+    fn two_crawlers_in_one_process_each_get_their_own_fact_and_the_shared_lines_are_named() {
+        let crawls = crawls_of(&real("2.19.0", "two_crawlers"));
+        let reasons: Vec<_> = crawls
+            .iter()
+            .map(|c| c.job.close_reason.as_deref().unwrap_or("-"))
+            .collect();
+        assert_eq!(reasons, ["finished", "closespider_errorcount"]);
+        for crawl in &crawls {
+            assert!(
+                crawl
+                    .notes
+                    .iter()
+                    .any(|n| n.starts_with("2 crawls ran in this process")),
+                "{:?}",
+                crawl.notes
+            );
+        }
+    }
+
+    #[test]
+    fn a_scrapyd_log_file_setting_names_the_job_and_its_spider() {
+        let log = "\
+2026-11-24 01:58:56 [scrapy.utils.log] INFO: Scrapy 2.19.0 started (bot: shop)
+2026-11-24 01:58:56 [scrapy.crawler] INFO: Overridden settings:
+{'BOT_NAME': 'shop',
+ 'LOG_FILE': '/var/lib/scrapyd/logs/shop/books/5f3a.log'}
+2026-11-24 01:58:57 [scrapy.core.engine] INFO: Spider opened
+2026-11-24 01:59:00 [scrapy.core.engine] INFO: Closing spider (finished)
+2026-11-24 01:59:00 [scrapy.core.engine] INFO: Spider closed (finished)
+";
+        let crawl = one(log);
+        assert_eq!(crawl.job.key.as_deref(), Some("shop/books/5f3a"));
+        assert_eq!(crawl.job.spider.as_deref(), Some("books"));
+        // No dump: the log's own lines count, and the notes say the reason's source.
+        assert_eq!(
+            crawl.job.log.as_deref().and_then(|f| f.counts_from),
+            Some("log lines")
+        );
+    }
+}

@@ -105,3 +105,63 @@ fn wrapped(line: &[u8]) -> bool {
         || memchr::memmem::find(before, b"| ").is_some()
         || crate::civil::line_time(before).is_some()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(lines: &[&str]) -> (bool, String) {
+        let mut collect = Collect::at(1);
+        let mut done = false;
+        for line in lines {
+            done = collect.push(line.as_bytes());
+            if done {
+                break;
+            }
+        }
+        (done, String::from_utf8_lossy(&collect.text).into_owned())
+    }
+
+    #[test]
+    fn a_literal_ends_where_its_brackets_close_not_inside_a_string() {
+        let (done, text) = collect(&[
+            "{'downloader/request_count': 3,",
+            " 'finish_reason': 'closed } early',",
+            " 'log_count/INFO': [1, (2, 3)]} and then some",
+            "never read",
+        ]);
+        assert!(done);
+        assert_eq!(
+            text,
+            "{'downloader/request_count': 3,\n 'finish_reason': 'closed } early',\n 'log_count/INFO': [1, (2, 3)]}"
+        );
+    }
+
+    #[test]
+    fn a_literal_starts_at_its_first_brace_and_an_open_quote_ends_with_its_line() {
+        let (done, text) = collect(&["Dumping Scrapy stats: {'a': 'it''s", " 'b': 2}"]);
+        assert!(done);
+        assert!(text.starts_with("{'a'"), "{text}");
+        let (done, _) = collect(&["no brace on this line", "nor here"]);
+        assert!(!done);
+    }
+
+    #[test]
+    fn a_wrappers_prefix_is_taken_off_a_dump_line_and_a_plain_line_is_left_alone() {
+        assert_eq!(
+            without_wrapper(
+                b"[2026-11-24 01:59:00,123: INFO/MainProcess] 'item_scraped_count': 5,"
+            ),
+            b"'item_scraped_count': 5,"
+        );
+        assert_eq!(
+            without_wrapper(b"web.1 | 'item_scraped_count': 5,"),
+            b"'item_scraped_count': 5,"
+        );
+        assert_eq!(
+            without_wrapper(b" 'item_scraped_count': 5,"),
+            b" 'item_scraped_count': 5,"
+        );
+        assert_eq!(without_wrapper(b"}"), b"}");
+    }
+}

@@ -449,3 +449,52 @@ impl Run {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reasons(run: &Run) -> Vec<(Option<&str>, Option<&str>)> {
+        run.crawls
+            .iter()
+            .map(|c| (c.closing.as_deref(), c.closed.as_deref()))
+            .collect()
+    }
+
+    #[test]
+    fn crawlers_that_finish_closing_out_of_order_are_paired_by_reason() {
+        let mut run = Run::starting(Begin::Header, 1);
+        run.spider_opened();
+        run.spider_opened();
+        run.closing("finished", 10);
+        run.closing("closespider_errorcount", 11);
+        run.closed("closespider_errorcount", 12);
+        run.closed("finished", 13);
+        assert_eq!(
+            reasons(&run),
+            [
+                (Some("finished"), Some("finished")),
+                (
+                    Some("closespider_errorcount"),
+                    Some("closespider_errorcount")
+                ),
+            ]
+        );
+        assert!(run.all_crawls_closed());
+    }
+
+    #[test]
+    fn a_closed_line_without_its_closing_line_is_a_crawl_of_its_own() {
+        let mut run = Run::starting(Begin::Header, 1);
+        run.closed("finished", 5);
+        assert_eq!(reasons(&run), [(None, Some("finished"))]);
+        assert_eq!(run.crawls[0].line, 5);
+        // A second reason for the one crawl still closing is kept as another reason; the
+        // first stays the crawl's.
+        let mut run = Run::starting(Begin::Header, 1);
+        run.closing("shutdown", 3);
+        run.closed("finished", 4);
+        assert_eq!(run.crawls[0].reason(), Some("shutdown"));
+        assert_eq!(run.crawls[0].other_reasons, ["finished"]);
+    }
+}

@@ -145,3 +145,45 @@ impl LineCounter {
         self.line_no
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_block_search_finds_each_line_that_matters_once_with_its_number() {
+        let block = b"\
+2026-11-24 01:58:56 [scrapy.utils.log] INFO: Scrapy 2.19.0 started (bot: proj)
+2026-11-24 01:58:57 [scrapy.core.scraper] DEBUG: Scraped from <200 http://h/1>
+2026-11-24 01:58:57 [scrapy.core.scraper] DEBUG: Scraped from <200 http://h/2>
+2026-11-24 01:58:58 [scrapy.core.scraper] ERROR: Spider error processing <GET http://h/3>
+Traceback (most recent call last):
+  File \"x.py\", line 1, in parse
+2026-11-24 01:59:00 [scrapy.core.engine] INFO: Closing spider (finished) ERROR
+2026-11-24 01:59:00 [scrapy.core.engine] INFO: Spider closed (finished)";
+        let mut found = Found::default();
+        let newlines = search_block(block, &mut found);
+        assert_eq!(newlines, 7);
+        assert_eq!(found.scraped, 2);
+        // Line indices from 0; a line with two phrases is listed once.
+        let lines: Vec<u64> = found.lines.iter().map(|&(_, line)| line).collect();
+        assert_eq!(lines, [0, 3, 4, 6, 7]);
+        for &(start, _) in &found.lines {
+            assert!(start == 0 || block[start - 1] == b'\n');
+        }
+        // The found state is the block's own: a second search starts afresh.
+        search_block(b"nothing here\n", &mut found);
+        assert!(found.lines.is_empty());
+        assert_eq!(found.scraped, 0);
+    }
+
+    #[test]
+    fn hits_say_where_each_phrase_stands_in_a_line() {
+        let line = "2026-11-24 01:59:00 [scrapy.core.engine] INFO: Closing spider (finished)";
+        let hits = Hits::of(line);
+        assert_eq!(hits.at(CLOSING), line.find(CLOSING));
+        assert!(hits.has(CLOSING));
+        assert!(!hits.has(CLOSED));
+        assert_eq!(hits.at(DUMP), None);
+    }
+}
