@@ -1,7 +1,7 @@
 //! Turns the built-in catalog (`src/catalog.json`) into Rust statics, so that start-up
 //! reads it without parsing JSON: parsing its 64 KB was a third of the instructions of
 //! `outcome explain memusage_exceeded`. The JSON stays the source a person edits; a unit
-//! test in `src/catalog.rs` holds the statics to what serde reads from it. Every text is
+//! test in `src/catalog/mod.rs` holds the statics to what serde reads from it. Every text is
 //! a span of one string (`TEXT`), not a `&str` of its own: a pointer in a static costs a
 //! relocation when the binary is loaded, a span costs nothing.
 
