@@ -261,8 +261,8 @@ fn detect(window: &[u8]) -> Mode {
     // A Scrapy log by its messages, whatever LOG_FORMAT put around them; a traceback
     // pasted on its own is one too (each of its lines is no close reason).
     if lines.iter().any(|line| {
-        LogReader::looks_like_log(line)
-            || (!json_line(line) && LogReader::has_scrapy_message(line))
+        log::looks_like_log(line)
+            || (!json_line(line) && log::has_scrapy_message(line))
             || log::traceback_shaped(line)
     }) {
         return Mode::Log;

@@ -28,8 +28,10 @@ use search::{
 };
 pub use search::{search_block, Found};
 use traceback::{Step, Tracebacks};
-pub use words::{depaste, starts_with_stats_key, traceback_shaped};
-use words::{header_prefix, old_format, quote, quote_sentence, text_of};
+use words::{bracketed_logger, header_prefix, old_format, quote, quote_sentence, text_of};
+pub use words::{
+    depaste, has_scrapy_message, looks_like_log, starts_with_stats_key, traceback_shaped,
+};
 
 /// A stats dump or settings block larger than this is not Scrapy's (and is not kept).
 const STATS_CAP: usize = 16 * 1024 * 1024;
@@ -146,49 +148,6 @@ impl LogReader {
     /// already closed in the file is history, not the crawl it waits for.
     pub fn answer_from(&mut self, number: u64) {
         self.answer_from = number;
-    }
-
-    /// A line in Scrapy's default log format: `2020-08-02 10:35:18 [name] LEVEL: message`,
-    /// also when pasted (quoted, in backticks).
-    pub fn looks_like_log(line: &[u8]) -> bool {
-        let line = depaste(line).trim_ascii_start();
-        let stamp = line.len() > 20
-            && line[..4].iter().all(u8::is_ascii_digit)
-            && line[4] == b'-'
-            && line[7] == b'-'
-            && line[10] == b' '
-            && line[13] == b':'
-            && line[16] == b':';
-        // The timestamp first: it rules out a traceback's lines at the first byte.
-        stamp
-            && (memchr::memchr(b'[', line).is_some()
-                || [
-                    &b"] INFO: "[..],
-                    b"] DEBUG: ",
-                    b"] WARNING: ",
-                    b"] ERROR: ",
-                    b"] CRITICAL: ",
-                ]
-                .iter()
-                .any(|level| memchr::memmem::find(line, level).is_some()))
-    }
-
-    /// A message only Scrapy writes, whatever the format around it: enough to tell a log
-    /// written with any LOG_FORMAT from a list of reasons.
-    pub fn has_scrapy_message(line: &[u8]) -> bool {
-        const MESSAGES: [&[u8]; 8] = [
-            b" started (bot: ",
-            b"Spider opened",
-            b"Closing spider (",
-            b"Spider closed (",
-            b"Dumping Scrapy stats:",
-            b"Overridden settings:",
-            b"Enabled extensions:",
-            b"Telnet console listening on",
-        ];
-        MESSAGES
-            .iter()
-            .any(|m| memchr::memmem::find(line, m).is_some())
     }
 
     /// Learns the log's format from one of its first lines, before the search starts.
@@ -411,7 +370,7 @@ impl LogReader {
                         .stats_error("the stats dump is too large to read".to_string());
                     return true;
                 }
-                if !collect.started && LogReader::looks_like_log(line) {
+                if !collect.started && looks_like_log(line) {
                     // The dump's `{` never came: its output was cut. Read this line as usual.
                     self.collecting = None;
                     return false;
@@ -427,7 +386,7 @@ impl LogReader {
         let text = text_of(line);
         // A line in the log's own shape ends a traceback, whatever its indent: it is read
         // as usual (a pasted log may be indented throughout).
-        if LogReader::looks_like_log(line) || self.format_fits_any(text.trim_end()) {
+        if looks_like_log(line) || self.format_fits_any(text.trim_end()) {
             self.end_traceback();
             return false;
         }
@@ -838,29 +797,6 @@ impl LogReader {
     }
 }
 
-/// The first `[name]` in a prefix whose content is a logger's name (`scrapy.core.engine`,
-/// `books`), not a wrapper's time, process or pod.
-fn bracketed_logger(prefix: &str) -> Option<&str> {
-    let mut rest = prefix;
-    while let Some(open) = rest.find('[') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find(']') else { break };
-        let inside = &after[..close];
-        let logger_like = inside
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
-            && inside
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
-        if logger_like {
-            return Some(inside);
-        }
-        rest = &after[close + 1..];
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -908,13 +844,13 @@ mod tests {
 
     #[test]
     fn log_lines_are_recognised() {
-        assert!(LogReader::looks_like_log(
+        assert!(looks_like_log(
             b"2020-08-02 10:35:18 [scrapy.core.engine] INFO: Spider opened"
         ));
-        assert!(LogReader::looks_like_log(
+        assert!(looks_like_log(
             b"2011-09-19 19:06:40+0400 [example] INFO: Dumping spider stats:"
         ));
-        assert!(!LogReader::looks_like_log(b"memusage_exceeded"));
-        assert!(!LogReader::looks_like_log(b"{\"key\": \"1/2/3\"}"));
+        assert!(!looks_like_log(b"memusage_exceeded"));
+        assert!(!looks_like_log(b"{\"key\": \"1/2/3\"}"));
     }
 }

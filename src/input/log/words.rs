@@ -161,6 +161,72 @@ pub fn scrapyd_identity(path: &str) -> Option<(String, String)> {
         .then(|| (format!("{project}/{spider}/{job}"), spider.to_string()))
 }
 
+/// A line in Scrapy's default log format: `2020-08-02 10:35:18 [name] LEVEL: message`,
+/// also when pasted (quoted, in backticks).
+pub fn looks_like_log(line: &[u8]) -> bool {
+    let line = depaste(line).trim_ascii_start();
+    let stamp = line.len() > 20
+        && line[..4].iter().all(u8::is_ascii_digit)
+        && line[4] == b'-'
+        && line[7] == b'-'
+        && line[10] == b' '
+        && line[13] == b':'
+        && line[16] == b':';
+    // The timestamp first: it rules out a traceback's lines at the first byte.
+    stamp
+        && (memchr::memchr(b'[', line).is_some()
+            || [
+                &b"] INFO: "[..],
+                b"] DEBUG: ",
+                b"] WARNING: ",
+                b"] ERROR: ",
+                b"] CRITICAL: ",
+            ]
+            .iter()
+            .any(|level| memchr::memmem::find(line, level).is_some()))
+}
+
+/// A message only Scrapy writes, whatever the format around it: enough to tell a log
+/// written with any LOG_FORMAT from a list of reasons.
+pub fn has_scrapy_message(line: &[u8]) -> bool {
+    const MESSAGES: [&[u8]; 8] = [
+        b" started (bot: ",
+        b"Spider opened",
+        b"Closing spider (",
+        b"Spider closed (",
+        b"Dumping Scrapy stats:",
+        b"Overridden settings:",
+        b"Enabled extensions:",
+        b"Telnet console listening on",
+    ];
+    MESSAGES
+        .iter()
+        .any(|m| memchr::memmem::find(line, m).is_some())
+}
+
+/// The first `[name]` in a prefix whose content is a logger's name (`scrapy.core.engine`,
+/// `books`), not a wrapper's time, process or pod.
+pub(super) fn bracketed_logger(prefix: &str) -> Option<&str> {
+    let mut rest = prefix;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find(']') else { break };
+        let inside = &after[..close];
+        let logger_like = inside
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && inside
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'));
+        if logger_like {
+            return Some(inside);
+        }
+        rest = &after[close + 1..];
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
