@@ -1,6 +1,8 @@
-//! Big files read on every core. The file is cut into regions; each worker reads its own
-//! regions (`pread`, so that copying out of the page cache, most of the cost, is shared
-//! and lands in the cache of the core that reads the bytes next). A region holds every line
+//! Big files read on every core. The file is cut into regions, handed in order to the
+//! one worker pool (`ordered`) with a buffer to read into; a worker reads its region
+//! (`pread`, so that copying out of the page cache, most of the cost, is shared and lands
+//! in the cache of the core that reads the bytes next), and the results come back in
+//! order with their buffers, which the next regions reuse. A region holds every line
 //! that starts in it, whole: a worker reads on past the region's end to the end of its last
 //! line, and leaves the part of its start that belongs to the line before to the region
 //! before.
@@ -16,14 +18,16 @@
 //! page faults and cache misses in the search, the time stayed the same, and a file cut
 //! short while mapped would kill the process with SIGBUS.
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
-use std::sync::{mpsc, Condvar, Mutex};
+use std::sync::{Condvar, Mutex};
 
 use super::log::{search_block, Found, LogReader};
+use super::ordered::with_pool;
 use super::reader::{count_newlines, RECORD_CAP};
-use super::records::{input_error, over_cap, Consumer, ReadError, Records};
+use super::records::{input_error, over_cap, Consumer, Part, ReadError};
 use super::stream::judge_lines;
 use crate::reason::Matcher;
 
@@ -37,7 +41,7 @@ const REGION: u64 = 512 * 1024;
 /// next one), then twice as much each time, up to `MORE`.
 const MORE_FIRST: usize = 4 * 1024;
 const MORE: usize = 64 * 1024;
-/// How many searched regions each worker may have waiting for the reading thread.
+/// How many regions per worker may be read or waiting for the reading thread.
 const AHEAD: usize = 2;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -103,60 +107,62 @@ pub fn scan(
     ended: &mut dyn FnMut(&mut LogReader) -> io::Result<()>,
 ) -> io::Result<()> {
     let layout = Layout::of(file, len)?;
-    let regions = layout.regions;
-    let workers = workers.max(1);
-    std::thread::scope(|scope| {
-        let mut results = Vec::new();
-        let mut recycle = Vec::new();
-        for worker in 0..workers {
-            let (done_tx, done_rx) = mpsc::sync_channel::<io::Result<Region>>(AHEAD);
-            let (spare_tx, spare_rx) = mpsc::channel::<Region>();
-            results.push(done_rx);
-            recycle.push(spare_tx);
-            scope.spawn(move || {
-                let mut index = worker as u64;
-                while index < regions {
-                    let mut region = spare_rx.try_recv().unwrap_or_default();
-                    let read = read_region(file, layout, index, &mut region).map(|held| {
-                        if held {
-                            let Region {
-                                buf, start, found, ..
-                            } = &mut region;
-                            // n separators make n + 1 lines (a last `\n` was taken off).
-                            region.lines = search_block(&buf[*start..], found) + 1;
-                        }
-                        region
-                    });
-                    let failed = read.is_err();
-                    if done_tx.send(read).is_err() || failed {
-                        return;
-                    }
-                    index += workers as u64;
-                }
-            });
+    // A worker reads a region into a buffer the reading thread gives back, and searches it.
+    let search = |(index, mut region): (u64, Region)| -> io::Result<Region> {
+        if read_region(file, layout, index, &mut region)? {
+            let Region {
+                buf, start, found, ..
+            } = &mut region;
+            // n separators make n + 1 lines (a last `\n` was taken off).
+            region.lines = search_block(&buf[*start..], found) + 1;
         }
-        // Line numbers are known only in order: each region's count from 0 until here.
-        let mut next_line = 1u64;
-        for index in 0..regions {
-            let slot = (index % workers as u64) as usize;
-            let region = match results[slot].recv() {
-                Ok(region) => region?,
-                Err(_) => return Err(io::Error::other("a log reader stopped")),
-            };
-            if region.lines > 0 {
-                log.scan_found(region.text(), next_line, &region.found);
-                ended(log)?;
+        Ok(region)
+    };
+    let ahead = workers.max(1) * AHEAD;
+    with_pool(workers, search, |pool| {
+        let mut reading = Scanning {
+            log,
+            ended,
+            next_line: 1,
+            spare: Vec::new(),
+        };
+        for index in 0..layout.regions {
+            let buffers = reading.spare.pop().unwrap_or_default();
+            if !pool.send((index, buffers)) {
+                return Err(io::Error::other("a log reader stopped"));
             }
-            next_line = next_line.saturating_add(region.lines);
-            if region.too_long.is_some() {
-                log.skipped(1);
-                next_line = next_line.saturating_add(1);
-            }
-            // A worker that has finished takes no buffer back.
-            let _ = recycle[slot].send(region);
+            pool.drain(ahead, |region| reading.take(region))?;
         }
-        Ok(())
+        pool.drain(0, |region| reading.take(region))
     })
+}
+
+/// The reading thread's side of `scan`: regions taken in order, their lines numbered.
+struct Scanning<'a> {
+    log: &'a mut LogReader,
+    ended: &'a mut dyn FnMut(&mut LogReader) -> io::Result<()>,
+    /// Line numbers are known only in order: each region's count from 0 until here.
+    next_line: u64,
+    /// Buffers of regions read, for the next ones.
+    spare: Vec<Region>,
+}
+
+impl Scanning<'_> {
+    fn take(&mut self, region: io::Result<Region>) -> io::Result<()> {
+        let region = region?;
+        if region.lines > 0 {
+            self.log
+                .scan_found(region.text(), self.next_line, &region.found);
+            (self.ended)(self.log)?;
+        }
+        self.next_line = self.next_line.saturating_add(region.lines);
+        if region.too_long.is_some() {
+            self.log.skipped(1);
+            self.next_line = self.next_line.saturating_add(1);
+        }
+        self.spare.push(region);
+        Ok(())
+    }
 }
 
 /// Where the next region's line numbers start, handed from region to region as each is
@@ -198,11 +204,20 @@ impl Turns {
     }
 }
 
-/// One region judged: its records' part and what its Logs API lines showed.
+/// One region judged: its records' part and what its Logs API lines showed. `stopped`:
+/// the reading ended before this region's turn came.
 struct Judged<P> {
     part: P,
     log: LogReader,
     result: Result<(), ReadError>,
+    stopped: bool,
+}
+
+thread_local! {
+    /// A worker's buffers for the JSON Lines regions it judges. A region's text is done
+    /// with once judged, so each worker keeps one (a buffer travelling with each region
+    /// in flight, as the log scan's must, cost 2 MiB more at peak).
+    static JUDGED_REGION: RefCell<Region> = RefCell::new(Region::default());
 }
 
 /// Reads a JSON Lines `file` (its first `len` bytes) into `consumer` on `workers` threads.
@@ -216,8 +231,6 @@ pub fn json_lines<C: Consumer>(
     log: &mut LogReader,
 ) -> Result<(), ReadError> {
     let layout = Layout::of(file, len).map_err(|err| input_error(name, &err))?;
-    let regions = layout.regions;
-    let workers = workers.max(1);
     let turns = Turns {
         state: Mutex::new(Turn {
             region: 0,
@@ -227,91 +240,132 @@ pub fn json_lines<C: Consumer>(
         changed: Condvar::new(),
     };
     let turns = &turns;
-    std::thread::scope(|scope| {
-        let mut parts = Vec::new();
-        let mut judged = Vec::new();
-        for worker in 0..workers {
-            let (part_tx, part_rx) = mpsc::channel::<C::Part>();
-            let (done_tx, done_rx) = mpsc::channel::<Judged<C::Part>>();
-            parts.push(part_tx);
-            judged.push(done_rx);
-            scope.spawn(move || {
-                let mut region = Region::default();
-                let mut index = worker as u64;
-                while index < regions {
-                    let Ok(mut part) = part_rx.recv() else {
-                        return;
-                    };
-                    let held = match read_region(file, layout, index, &mut region) {
-                        Ok(held) => held,
-                        Err(err) => {
-                            turns.stop();
-                            let result = Err(input_error(name, &err));
-                            let log = LogReader::new();
-                            let _ = done_tx.send(Judged { part, log, result });
-                            return;
-                        }
-                    };
-                    if held {
-                        region.lines = count_newlines(region.text()) + 1;
-                    }
-                    let long = u64::from(region.too_long.is_some());
-                    let Some(first_line) = turns.take(index, region.lines + long) else {
-                        return;
-                    };
-                    let mut log = LogReader::new();
-                    let result = if held {
-                        judge_lines(
-                            name,
-                            region.text(),
-                            first_line,
-                            matcher,
-                            &mut part,
-                            &mut log,
-                        )
-                    } else {
-                        Ok(())
-                    };
-                    if let Some(length) = region.too_long {
-                        part.malformed(name, first_line + region.lines, &over_cap(length));
-                    }
-                    if done_tx.send(Judged { part, log, result }).is_err() {
-                        return;
-                    }
-                    index += workers as u64;
+    let regions = JsonRegions {
+        name,
+        file,
+        layout,
+        turns,
+        matcher,
+    };
+    let judge = |(index, part): (u64, C::Part)| {
+        JUDGED_REGION.with(|region| match region.try_borrow_mut() {
+            Ok(mut region) => regions.judge(index, part, &mut region),
+            // Only this function borrows it, once per call: never reached.
+            Err(_) => Judged {
+                part,
+                log: LogReader::new(),
+                result: Err(stopped_reader()),
+                stopped: false,
+            },
+        })
+    };
+    let ahead = workers.max(1) * AHEAD;
+    let outcome = with_pool(workers, judge, |pool| {
+        let ended = (|| {
+            for index in 0..layout.regions {
+                if !pool.send((index, consumer.part())) {
+                    return Err(Some(stopped_reader()));
                 }
-            });
-        }
-        let mut sent = 0u64;
-        let outcome = (|| {
-            while sent < regions && sent < (workers * AHEAD) as u64 {
-                let _ = parts[(sent % workers as u64) as usize].send(consumer.part());
-                sent += 1;
+                pool.drain(ahead, |done| join_region(done, consumer, log))?;
             }
-            for index in 0..regions {
-                let slot = (index % workers as u64) as usize;
-                let Ok(done) = judged[slot].recv() else {
-                    return Err(ReadError::Input(crate::exit::Error::internal(
-                        "a reader of the file stopped",
-                    )));
-                };
-                if sent < regions {
-                    let _ = parts[(sent % workers as u64) as usize].send(consumer.part());
-                    sent += 1;
-                }
-                done.result?;
-                consumer.join(done.part).map_err(ReadError::Output)?;
-                log.absorb(done.log);
-                if consumer.stopped() {
-                    return Ok(());
-                }
-            }
-            Ok(())
+            pool.drain(0, |done| join_region(done, consumer, log))
         })();
+        // No worker waits for a turn that will not come.
         turns.stop();
-        drop(parts);
-        outcome
-    })
+        ended
+    });
+    match outcome {
+        Ok(()) | Err(None) => Ok(()),
+        Err(Some(err)) => Err(err),
+    }
+}
+
+/// What a worker judging a JSON Lines file's regions needs of the file.
+struct JsonRegions<'a> {
+    name: &'a str,
+    file: &'a File,
+    layout: Layout,
+    turns: &'a Turns,
+    matcher: &'a Matcher,
+}
+
+impl JsonRegions<'_> {
+    /// Reads region `index`, counts its lines, waits for the region before to have
+    /// counted its own (so that its line numbers are known), and judges its records.
+    fn judge<P: Part>(&self, index: u64, mut part: P, region: &mut Region) -> Judged<P> {
+        let held = match read_region(self.file, self.layout, index, region) {
+            Ok(held) => held,
+            Err(err) => {
+                self.turns.stop();
+                let result = Err(input_error(self.name, &err));
+                let log = LogReader::new();
+                return Judged {
+                    part,
+                    log,
+                    result,
+                    stopped: false,
+                };
+            }
+        };
+        if held {
+            region.lines = count_newlines(region.text()) + 1;
+        }
+        let long = u64::from(region.too_long.is_some());
+        let mut log = LogReader::new();
+        let Some(first_line) = self.turns.take(index, region.lines + long) else {
+            return Judged {
+                part,
+                log,
+                result: Ok(()),
+                stopped: true,
+            };
+        };
+        let result = if held {
+            judge_lines(
+                self.name,
+                region.text(),
+                first_line,
+                self.matcher,
+                &mut part,
+                &mut log,
+            )
+        } else {
+            Ok(())
+        };
+        if let Some(length) = region.too_long {
+            part.malformed(self.name, first_line + region.lines, &over_cap(length));
+        }
+        Judged {
+            part,
+            log,
+            result,
+            stopped: false,
+        }
+    }
+}
+
+/// A region judged, joined in its turn. `Err(None)`: the consumer wants no more.
+fn join_region<C: Consumer>(
+    done: Judged<C::Part>,
+    consumer: &mut C,
+    log: &mut LogReader,
+) -> Result<(), Option<ReadError>> {
+    if done.stopped {
+        return Err(Some(stopped_reader()));
+    }
+    done.result.map_err(Some)?;
+    consumer
+        .join(done.part)
+        .map_err(|err| Some(ReadError::Output(err)))?;
+    log.absorb(done.log);
+    if consumer.stopped() {
+        return Err(None);
+    }
+    Ok(())
+}
+
+fn stopped_reader() -> ReadError {
+    ReadError::Input(crate::exit::Error::internal("a reader of the file stopped"))
 }
 
 /// Reads the lines that start in region `index` (a line starts at the layout's first
