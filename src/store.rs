@@ -88,13 +88,26 @@ fn sql(err: rusqlite::Error) -> String {
 impl Store {
     /// Opens the store, creating it (and its table) when missing.
     pub fn open(path: &Path, keep: u32) -> Result<Store, String> {
+        // SQLite says only that it cannot open a file (and names it again): the two
+        // usual reasons, said plainly.
+        if path.is_dir() {
+            return Err("is a directory".to_string());
+        }
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        if parent.is_some_and(|dir| !dir.is_dir()) {
+            return Err("its directory does not exist".to_string());
+        }
         let connection = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .map_err(sql)?;
+        .map_err(|err| {
+            let what = sql(err);
+            what.strip_suffix(&format!(": {}", path.display()))
+                .map_or(what.clone(), str::to_string)
+        })?;
         connection.busy_timeout(BUSY_TIMEOUT).map_err(sql)?;
         // WAL lets readers go on while one process writes; NORMAL syncs at checkpoints,
         // which is durable enough for a record of runs and keeps a write cheap.

@@ -393,3 +393,65 @@ fn real_crawls_under_outcome_run_are_compared_with_their_earlier_runs() {
     assert_eq!(rows.len(), 4, "{rows:?}");
     assert!(rows[3].ends_with("|1|warning"), "{rows:?}");
 }
+
+#[test]
+fn reasons_alone_have_nothing_to_keep_so_no_store_is_made_or_read() {
+    let dir = Dir::new("reasons");
+    let store = dir.path("runs.sqlite");
+    // Given on the command line, piped in, and with a store that is not one: a bare
+    // reason is no crawl, so the store is neither created nor complained about.
+    for (args, input) in [
+        (vec!["explain", "memusage_exceeded"], ""),
+        (vec!["explain"], "finished\nshutdown\n"),
+        (vec!["summary"], "finished\nshutdown\n"),
+    ] {
+        let out = outcome()
+            .args(&args)
+            .args(["--history", &store])
+            .write_stdin(input)
+            .output()
+            .expect("runs");
+        assert_eq!(stderr_of(&out), "", "{args:?}");
+        assert!(!std::path::Path::new(&store).exists(), "{args:?}");
+    }
+    std::fs::write(&store, "not a database at all, but plain text long enough").expect("junk");
+    let out = outcome()
+        .args(["explain", "cancelled", "--history", &store])
+        .output()
+        .expect("runs");
+    assert_eq!(stderr_of(&out), "");
+    // A crawl: then the store is opened, and its problem said once.
+    let out = outcome()
+        .args(["explain", "--history", &store])
+        .write_stdin(format!("{}\n", record("books", 1, 5, 600)))
+        .output()
+        .expect("runs");
+    assert_eq!(stderr_of(&out).lines().count(), 1, "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("file is not a database"));
+}
+
+#[test]
+fn a_store_that_cannot_be_opened_is_named_once_with_the_reason() {
+    let dir = Dir::new("unopenable");
+    let missing = dir.path("no/such/dir/runs.sqlite");
+    let (answer, status, err) = explain(&missing, &record("books", 1, 5, 600), &[]);
+    assert_eq!((answer["severity"].as_str(), status), (Some("ok"), Some(0)));
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "outcome: history {missing}: its directory does not exist; the crawls are judged without it"
+        )
+    );
+    // A directory where the file should be.
+    let (_, status, err) = explain(&dir.path(""), &record("books", 1, 5, 600), &[]);
+    assert_eq!(status, Some(0));
+    assert_eq!(
+        err.matches(dir.0.to_str().expect("utf-8")).count(),
+        1,
+        "{err}"
+    );
+    assert!(
+        err.contains(": is a directory; the crawls are judged without it"),
+        "{err}"
+    );
+}

@@ -1,9 +1,10 @@
 //! A history of runs for every command that judges crawls (`--history FILE`, or the
 //! project file's `history`): each crawl is compared with its spider's earlier runs in the
-//! store, then kept there. The store is opened only when asked for; whatever goes wrong
-//! with it is said once on stderr and never changes a verdict already reached or the
-//! exit status.
+//! store, then kept there. The store is opened when the first crawl is to be kept (bare
+//! reasons have nothing to keep, and make no file); whatever goes wrong with it is said
+//! once on stderr and never changes a verdict already reached or the exit status.
 
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use crate::catalog::Catalog;
@@ -16,16 +17,28 @@ use crate::report::Report;
 use crate::store::{Earlier, Row, Store, DEFAULT_KEEP};
 
 pub struct Recorder {
-    store: Mutex<Option<Store>>,
+    store: Mutex<Held>,
     shown: String,
     err: Palette,
     /// The first problem met, said when the command ends (the store is then let go).
     problem: Mutex<Option<String>>,
 }
 
+/// The store, from not yet opened to let go.
+enum Held {
+    Unopened {
+        path: PathBuf,
+        keep: u32,
+    },
+    Open(Store),
+    /// It could not be opened, or failed: the run goes on without it.
+    Gone,
+}
+
 impl Recorder {
-    /// The store the run asked for, or `None` when it asked for none. One that cannot be
-    /// opened is said on stderr at once, and the run goes on without a history.
+    /// The store the run asked for, or `None` when it asked for none. It is opened when
+    /// first needed; one that cannot be is said on stderr then, and the run goes on
+    /// without a history.
     pub fn open(config: &Config, catalog: &Catalog) -> Option<Recorder> {
         let from_file = catalog.history.as_ref();
         let path = config
@@ -34,21 +47,12 @@ impl Recorder {
             .or_else(|| from_file.map(|h| h.path.clone()))?;
         let keep = from_file.and_then(|h| h.keep).unwrap_or(DEFAULT_KEEP);
         let shown = path.display().to_string();
-        match Store::open(&path, keep) {
-            Ok(store) => Some(Recorder {
-                store: Mutex::new(Some(store)),
-                shown,
-                err: config.err,
-                problem: Mutex::new(None),
-            }),
-            Err(what) => {
-                render::warn(
-                    config.err,
-                    &format!("history {shown}: {what}; the crawls are judged without it"),
-                );
-                None
-            }
-        }
+        Some(Recorder {
+            store: Mutex::new(Held::Unopened { path, keep }),
+            shown,
+            err: config.err,
+            problem: Mutex::new(None),
+        })
     }
 
     /// Compares a judged crawl with its spider's earlier runs (the history checks join its
@@ -109,7 +113,13 @@ impl Recorder {
 
     /// Writes what is held, and says the first problem met, if any.
     pub fn finish(&self) {
-        self.with_store(Store::flush);
+        let opened = self
+            .store
+            .lock()
+            .is_ok_and(|held| matches!(*held, Held::Open(_)));
+        if opened {
+            self.with_store(Store::flush);
+        }
         let problem = self.problem.lock().ok().and_then(|mut p| p.take());
         if let Some(what) = problem {
             render::warn(
@@ -175,11 +185,28 @@ impl Recorder {
     /// failure kept for `finish`.
     fn with_store<T>(&self, f: impl FnOnce(&mut Store) -> Result<T, String>) -> Option<T> {
         let mut guard = self.store.lock().ok()?;
-        let store = guard.as_mut()?;
+        if let Held::Unopened { path, keep } = &*guard {
+            *guard = match Store::open(path, *keep) {
+                Ok(store) => Held::Open(store),
+                Err(what) => {
+                    render::warn(
+                        self.err,
+                        &format!(
+                            "history {}: {what}; the crawls are judged without it",
+                            self.shown
+                        ),
+                    );
+                    Held::Gone
+                }
+            };
+        }
+        let Held::Open(store) = &mut *guard else {
+            return None;
+        };
         match f(store) {
             Ok(value) => Some(value),
             Err(what) => {
-                *guard = None;
+                *guard = Held::Gone;
                 if let Ok(mut problem) = self.problem.lock() {
                     problem.get_or_insert(what);
                 }
