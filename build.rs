@@ -67,10 +67,15 @@ fn main() {
 /// library less for the loader to find, map and relocate at every start, about a seventh
 /// of the start-up of `outcome explain memusage_exceeded` (benches/startup.rs). Whole, so
 /// that the unwinder is defined before the linker meets `-lgcc_s`, which `--as-needed`
-/// then leaves out. Where the C compiler has no `libgcc_eh.a`, the default stays.
+/// then leaves out. Where the C compiler has no `libgcc_eh.a`, or for another machine, the
+/// default stays.
 fn link_unwinder_statically() {
     let var = |name: &str| std::env::var(name).unwrap_or_default();
     if var("CARGO_CFG_TARGET_OS") != "linux" || var("CARGO_CFG_TARGET_ENV") != "gnu" {
+        return;
+    }
+    // The C compiler found here builds for this machine: a cross build keeps the default.
+    if var("TARGET") != var("HOST") {
         return;
     }
     println!("cargo:rerun-if-env-changed=CC");
