@@ -186,6 +186,31 @@ pub(crate) fn is_stat_used(key: &str) -> bool {
     NUMERIC_STATS.contains(&key) || counters::wanted(key)
 }
 
+/// A crawl as the log reader read it: the job its lines and stats dump make, how it
+/// ended, and what the lines say besides (`notes`, shown after the verdict's own).
+#[derive(Debug)]
+pub struct LogCrawl {
+    pub job: Job<'static>,
+    pub end: LogEnd,
+    pub notes: Vec<String>,
+}
+
+/// How a crawl in a log ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogEnd {
+    /// A close line or a stats dump gave the job's `close_reason`; `finish_reason` is the
+    /// dump's own, shown with the job but not weighed against the reason again (the notes
+    /// already say where the two differ).
+    Closed { finish_reason: Option<String> },
+    /// No close line, but the memory extension's shutdown line: `memusage_exceeded`,
+    /// inferred (the job's `close_reason`).
+    MemoryInferred,
+    /// The spider was opened, or may have been, and never closed.
+    NeverClosed,
+    /// The process stopped with errors before the spider was opened.
+    FailedToStart,
+}
+
 /// What a Scrapy log says beyond its stats: the header's version and settings, and counts
 /// of its own lines.
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use crate::catalog::{Catalog, Fallback};
 use crate::findings::{self, Context, Finding};
-use crate::job::Job;
+use crate::job::{Job, LogCrawl, LogEnd};
 use crate::reason::{How, Match, Matcher};
 use crate::report::{CommandFate, Location, Report};
 use crate::severity::Severity;
@@ -77,31 +77,6 @@ pub fn record<'a>(matcher: &Matcher, mut job: Box<Job<'a>>, detail: bool) -> Rep
 /// An input with nothing in it: still one answer, so every input gets one.
 pub fn nothing(matcher: &Matcher) -> Report<'static> {
     fallback(matcher.catalog(), Fallback::Empty, How::Empty)
-}
-
-/// A crawl as the log reader read it: the job its lines and stats dump make, how it
-/// ended, and what the lines say besides (`notes`, shown after the verdict's own).
-#[derive(Debug)]
-pub struct LogCrawl {
-    pub job: Job<'static>,
-    pub end: LogEnd,
-    pub notes: Vec<String>,
-}
-
-/// How a crawl in a log ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LogEnd {
-    /// A close line or a stats dump gave the job's `close_reason`; `finish_reason` is the
-    /// dump's own, shown with the job but not weighed against the reason again (the notes
-    /// already say where the two differ).
-    Closed { finish_reason: Option<String> },
-    /// No close line, but the memory extension's shutdown line: `memusage_exceeded`,
-    /// inferred (the job's `close_reason`).
-    MemoryInferred,
-    /// The spider was opened, or may have been, and never closed.
-    NeverClosed,
-    /// The process stopped with errors before the spider was opened.
-    FailedToStart,
 }
 
 /// The verdict for a crawl read from a log.

@@ -1245,3 +1245,24 @@ fn every_verdict_is_built_and_changed_in_judge_only() {
         found.join("\n")
     );
 }
+
+#[test]
+fn the_log_reader_yields_facts_and_names_no_judge() {
+    // A log's lines become facts (`job::LogCrawl`); the verdict is the judge's alone. The
+    // reader naming a report, the matcher or the judge would be judging again below it.
+    let graph = module_graph();
+    let readers: Vec<_> = graph
+        .keys()
+        .filter(|m| *m == "input::log" || m.starts_with("input::log::"))
+        .collect();
+    assert!(readers.len() >= 6, "{readers:?}");
+    assert!(graph["input::log::answer"].contains("job"), "{graph:?}");
+    for module in readers {
+        for judging in ["report", "reason", "judge", "findings"] {
+            assert!(
+                !graph[module].contains(judging),
+                "`{module}` names `{judging}`"
+            );
+        }
+    }
+}

@@ -8,7 +8,7 @@ use super::search::UNHANDLED;
 use super::words::quote;
 use crate::evidence;
 use crate::job::{Job, LogFacts};
-use crate::judge::{LogCrawl, LogEnd};
+use crate::job::{LogCrawl, LogEnd};
 
 /// The crawls of one run, for the judge; each with the line it rests on (a crawl's first close line,
 /// else its dump; for a run that never closed, its first traceback or its last line).
@@ -510,7 +510,7 @@ fn closespider_setting(reason: &str) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::super::LogReader;
-    use crate::judge::{LogCrawl, LogEnd};
+    use crate::job::{LogCrawl, LogEnd};
 
     /// The facts a whole log gives, read line by line.
     fn crawls_of(text: &str) -> Vec<LogCrawl> {

@@ -17,8 +17,8 @@ mod words;
 
 use super::logformat::{self, LogFormat};
 use crate::evidence::Quote;
+use crate::job::LogCrawl;
 use crate::job::Stats;
-use crate::judge::LogCrawl;
 use crate::pyliteral::{self, Py};
 use literal::Collect;
 use run::{Begin, Run};
