@@ -924,10 +924,8 @@ fn catalog_facts_are_current() {
 // 14. The layering the README's module table describes: no module reaches back to one that
 // reaches it.
 
-/// Every module of `src/` by path (`input::log`), and the modules its code names through
-/// `crate::` and `super::` (unit tests left out: they may use their parent freely).
-fn module_graph() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
-    use std::collections::{BTreeMap, BTreeSet};
+/// `src/` and every `.rs` file under it.
+fn rust_files() -> (std::path::PathBuf, Vec<std::path::PathBuf>) {
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     let mut dirs = vec![root.clone()];
@@ -941,6 +939,14 @@ fn module_graph() -> std::collections::BTreeMap<String, std::collections::BTreeS
             }
         }
     }
+    (root, files)
+}
+
+/// Every module of `src/` by path (`input::log`), and the modules its code names through
+/// `crate::` and `super::` (unit tests left out: they may use their parent freely).
+fn module_graph() -> std::collections::BTreeMap<String, std::collections::BTreeSet<String>> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let (root, files) = rust_files();
     let module_of = |path: &std::path::Path| -> Option<String> {
         let relative = path.strip_prefix(&root).ok()?.with_extension("");
         let mut parts: Vec<String> = relative
@@ -1143,27 +1149,20 @@ fn each_module_names_only_the_layers_below_it_as_lib_rs_says() {
 /// Each `.rs` file under `src/`, with its path relative to `src/` and its code (unit tests
 /// left out).
 fn source_files() -> Vec<(String, String)> {
-    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    let mut dirs = vec![root.clone()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).expect("src") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let text = std::fs::read_to_string(&path).expect("source");
-                let code = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
-                let name = path
-                    .strip_prefix(&root)
-                    .expect("under src")
-                    .to_string_lossy()
-                    .into_owned();
-                files.push((name, code));
-            }
-        }
-    }
+    let (root, files) = rust_files();
     files
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).expect("source");
+            let code = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
+            let name = path
+                .strip_prefix(&root)
+                .expect("under src")
+                .to_string_lossy()
+                .into_owned();
+            (name, code)
+        })
+        .collect()
 }
 
 #[test]
