@@ -388,11 +388,7 @@ impl Catalog {
         for (kind, specs) in lists {
             for spec in specs {
                 if named_here.insert(spec.name.clone(), ()).is_some() {
-                    let (first, second) = locator.two_places(&spec.name);
-                    return Err(Error::config(format!(
-                        "{origin}:{second}: `{}` is named twice in this file (also at line {first})",
-                        spec.name
-                    )));
+                    return Err(named_twice(origin, &locator, "", &spec.name));
                 }
                 self.merge_entry(kind, spec, own, origin, &locator)?;
             }
@@ -414,11 +410,7 @@ impl Catalog {
                 format!("{origin}:{line}:{column}")
             };
             if named_here.contains(&spec.id) {
-                let (first, second) = locator.two_places(&spec.id);
-                return Err(Error::config(format!(
-                    "{origin}:{second}: check `{}` is named twice in this file (also at line {first})",
-                    spec.id
-                )));
+                return Err(named_twice(origin, locator, "check ", &spec.id));
             }
             named_here.push(spec.id.clone());
             let shown = origin.as_str().to_string();
@@ -586,6 +578,15 @@ impl Catalog {
             .zip(self.kinds.iter().copied())
             .filter(|(_, kind)| *kind != Kind::Fallback)
     }
+}
+
+/// The error for a name given twice in one file (`what`: "check ", "spider " or nothing
+/// for an outcome), placed at the second.
+fn named_twice(origin: &Origin, locator: &Locator, what: &str, name: &str) -> Error {
+    let (first, second) = locator.two_places(name);
+    Error::config(format!(
+        "{origin}:{second}: {what}`{name}` is named twice in this file (also at line {first})"
+    ))
 }
 
 fn override_entry<'a>(entry: &mut Entry, spec: EntrySpec<'a>, own: Own<'a>) {

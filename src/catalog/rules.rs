@@ -3,7 +3,7 @@
 //! and the command line's `--expect` and `--finding` on top; which view a crawl is judged
 //! in, and whether its outcome counts as OK.
 
-use super::{normalize, Catalog, Kind, Origin, PendingRule};
+use super::{named_twice, normalize, Catalog, Kind, Origin, PendingRule};
 use crate::catalog_file::{Locator, SpiderSpec};
 use crate::exit::{Error, Result};
 
@@ -29,11 +29,7 @@ impl Catalog {
             let (line, column) = locator.place(&spec.name);
             let at = format!("{origin}:{line}:{column}");
             if named_here.contains(&spec.name) {
-                let (first, second) = locator.two_places(&spec.name);
-                return Err(Error::config(format!(
-                    "{origin}:{second}: spider `{}` is named twice in this file (also at line {first})",
-                    spec.name
-                )));
+                return Err(named_twice(origin, locator, "spider ", &spec.name));
             }
             named_here.push(spec.name.clone());
             let expectations = spec
