@@ -657,11 +657,17 @@ fn errors_logged(
     let mut evidence = vec![headline];
     let groups = log.groups_by_count();
     for g in groups.iter().take(3) {
+        // Twisted logs a failure as `CRITICAL: ` with nothing after it, its traceback on
+        // the lines below (quoted with the exceptions).
+        let message = if g.pattern.trim().is_empty() {
+            "an empty message".to_string()
+        } else {
+            format!("`{}`", g.pattern)
+        };
         evidence.push(format!(
-            "{} ×{}: `{}`, first at line {}",
+            "{} ×{}: {message}, first at line {}",
             g.level,
             group(g.count),
-            g.pattern,
             g.first.line
         ));
     }

@@ -528,3 +528,38 @@ fn start_failures_are_read_in_each_versions_words() {
     );
     assert_eq!(code, Some(2));
 }
+
+#[test]
+fn no_quote_in_an_answer_to_a_real_log_is_empty() {
+    // Twisted logs `CRITICAL: ` with nothing after it and the traceback on the lines
+    // below: quoted as ``, the evidence said nothing.
+    let mut read = 0;
+    for version in VERSIONS {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/real")
+            .join(version);
+        for entry in std::fs::read_dir(&dir).expect("fixtures") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_none_or(|e| e != "log") {
+                continue;
+            }
+            for format in ["json", "human"] {
+                let output = outcome()
+                    .args(["explain", "--color", "never", "--format", format, "-i"])
+                    .arg(&path)
+                    .output()
+                    .expect("runs");
+                let text = stdout_of(&output);
+                assert!(!text.contains("``"), "{}: {text}", path.display());
+                read += 1;
+            }
+        }
+    }
+    assert!(read > 60, "{read} answers read");
+    let (report, _) = only("2.11.2", "start_error");
+    let evidence = report["findings"][0]["evidence"].to_string();
+    assert!(
+        evidence.contains("CRITICAL ×1: an empty message, first at line 41"),
+        "{evidence}"
+    );
+}
