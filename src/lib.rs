@@ -54,9 +54,10 @@ pub mod facade {
     pub use crate::cli::command;
     pub use crate::fastjob::job as fast_job;
     pub use crate::input::document::json_document;
+    pub use crate::input::emit::{Emit, Event, Out, Render};
     pub use crate::input::log::{search_block, Found, LogReader};
+    pub use crate::input::read;
     pub use crate::input::reader::{Reader, RECORD_CAP};
-    pub use crate::input::{read, Consumer, Part, Records};
     pub use crate::job::{Record, RecordSeed, Stats};
     pub use crate::reason::Matcher;
     pub use crate::report::Report;

@@ -1265,3 +1265,44 @@ fn the_log_reader_yields_facts_and_names_no_judge() {
         }
     }
 }
+
+#[test]
+fn commands_give_one_render_function_and_take_the_chunks_back() {
+    // A command that reads inputs gives the readers one render function
+    // (`input::emit::Render`) and consumes the chunks it made, in order; how the readers
+    // put records down (`Records`) stays theirs. A command implementing a reader's trait
+    // again would be the three callback traits this replaced.
+    let mut renders = Vec::new();
+    let mut found = Vec::new();
+    for (file, code) in source_files() {
+        for (number, line) in code.lines().enumerate() {
+            let line = line.split("//").next().unwrap_or("");
+            let place = format!("src/{file}:{}", number + 1);
+            // Outside string literals: a metric's help text may say "Records".
+            let in_code = |at: usize| line[..at].matches('"').count() % 2 == 0;
+            let names_records = line.match_indices("Records").any(|(at, _)| in_code(at));
+            if !file.starts_with("input/") && names_records {
+                found.push(format!("{place}: names the readers' `Records`"));
+            }
+            let implements = line.trim_start().starts_with("impl") && line.contains(" for ");
+            if file.starts_with("commands/") && implements {
+                if line.contains("Render for") {
+                    renders.push(file.clone());
+                } else if ["Consumer", "Part for", "Source"]
+                    .iter()
+                    .any(|name| line.contains(name))
+                {
+                    found.push(format!("{place}: implements a reader's trait"));
+                }
+            }
+        }
+    }
+    renders.sort();
+    assert_eq!(renders, ["commands/explain.rs", "commands/summary.rs"]);
+    assert!(found.is_empty(), "{found:#?}");
+    let (_, reading) = source_files()
+        .into_iter()
+        .find(|(file, _)| file == "commands/reading.rs")
+        .expect("commands/reading.rs");
+    assert!(reading.contains("input::emit::pipeline("), "reading.rs");
+}

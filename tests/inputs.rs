@@ -588,3 +588,70 @@ fn files_found_in_a_folder_are_read_whole_at_every_size_and_through_links() {
     assert_eq!(outcomes(&output), expected, "{}", stderr_of(&output));
     assert_eq!(output.status.code(), Some(2), "{}", stderr_of(&output));
 }
+
+/// The command's stdout and stderr on one pipe, as a terminal shows them.
+fn merged(args: &[&str], stdin: &[u8]) -> String {
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("exec \"$0\" \"$@\" 2>&1")
+        .arg(env!("CARGO_BIN_EXE_outcome"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut input = child.stdin.take().expect("stdin");
+    input.write_all(stdin).expect("writes");
+    drop(input);
+    let output = child.wait_with_output().expect("ends");
+    String::from_utf8(output.stdout).expect("utf-8")
+}
+
+#[test]
+fn a_bad_record_is_said_between_the_records_around_it() {
+    // Read on the reading thread, output on another: what is said on stderr still comes
+    // after the records before it and before those after it.
+    let good =
+        |n: u32| format!("{{\"key\":\"1/2/{n}\",\"close_reason\":\"finished\",\"items\":5}}\n");
+    let stream = format!(
+        "{}{{\"key\": oops}}\n{}not json at all {{\n{}",
+        good(1),
+        good(2),
+        good(3)
+    );
+    let shown = merged(&["explain", "--format", "line"], stream.as_bytes());
+    let lines: Vec<&str> = shown.lines().collect();
+    assert_eq!(lines.len(), 5, "{shown}");
+    assert!(lines[0].contains("1/2/1"), "{shown}");
+    assert!(
+        lines[1].starts_with("outcome: <stdin>: line 2: invalid JSON"),
+        "{shown}"
+    );
+    assert!(lines[2].contains("1/2/2"), "{shown}");
+    assert!(lines[3].starts_with("outcome: <stdin>: line 4:"), "{shown}");
+    assert!(lines[4].contains("1/2/3"), "{shown}");
+}
+
+#[test]
+fn a_file_that_cannot_be_read_is_said_between_the_files_around_it() {
+    // Small files are read on workers, several at once; a failure still stands in its
+    // place in the sorted order, between the outputs of the files around it.
+    let tree = Tree::new("failure-order");
+    for (name, key) in [("a.jl", "1/1/1"), ("c.jl", "1/1/3"), ("e.jl", "1/1/5")] {
+        let record = format!("{{\"key\":\"{key}\",\"close_reason\":\"finished\",\"items\":5}}\n");
+        std::fs::write(tree.path(name), record).expect("file");
+    }
+    std::fs::write(tree.path("b.bin"), b"\x7fELF\x02\x01\x01\0\0\0").expect("binary");
+    std::fs::write(tree.path("d.jl.bz2"), b"BZh91AY&SY").expect("bzip2");
+    let dir = tree.path("");
+    let dir = dir.to_str().expect("utf-8 path");
+    let shown = merged(&["explain", "--format", "line", "-i", dir], b"");
+    let lines: Vec<&str> = shown.lines().collect();
+    assert_eq!(lines.len(), 5, "{shown}");
+    assert!(lines[0].contains("1/1/1"), "{shown}");
+    assert!(lines[1].contains("b.bin: binary data"), "{shown}");
+    assert!(lines[2].contains("1/1/3"), "{shown}");
+    assert!(lines[3].contains("d.jl.bz2: bzip2"), "{shown}");
+    assert!(lines[4].contains("1/1/5"), "{shown}");
+}

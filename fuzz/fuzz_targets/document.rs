@@ -3,7 +3,6 @@
 //! array, every element is reported or counted as malformed exactly once.
 #![no_main]
 
-use std::io;
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
@@ -11,9 +10,8 @@ use outcome::facade::Catalog;
 use outcome::facade::json_document;
 use outcome::facade::LogReader;
 use outcome::facade::{Reader, RECORD_CAP};
-use outcome::facade::{Consumer, Part, Records};
+use outcome::facade::{Emit, Event, Out, Render};
 use outcome::facade::Matcher;
-use outcome::facade::Report;
 
 fn matcher() -> &'static Matcher {
     static MATCHER: OnceLock<Matcher> = OnceLock::new();
@@ -26,50 +24,41 @@ struct Count {
     malformed: u64,
 }
 
-impl Records for Count {
-    fn report(&mut self, _report: Report<'_>) -> io::Result<()> {
-        self.reports += 1;
-        Ok(())
-    }
+/// Counts reports and malformed records; a chunk is a count.
+struct Counting;
 
-    fn malformed(&mut self, _source: &str, _line: u64, _what: &str) {
-        self.malformed += 1;
-    }
-}
+impl Render for Counting {
+    type Chunk = Count;
 
-impl Part for Count {
-    fn blank(&self) -> Count {
+    fn chunk(&self) -> Count {
         Count::default()
     }
 
-    fn absorb(&mut self, later: Count) {
-        self.reports += later.reports;
-        self.malformed += later.malformed;
-    }
-}
-
-impl Consumer for Count {
-    type Part = Count;
-
-    fn idle(&mut self) -> io::Result<()> {
-        Ok(())
+    fn render(&self, count: &mut Count, event: Event<'_>) {
+        match event {
+            Event::Report(_) => count.reports += 1,
+            Event::Malformed { .. } => count.malformed += 1,
+            Event::Skipped { .. } => {}
+        }
     }
 
-    fn part(&mut self) -> Count {
-        self.blank()
-    }
-
-    fn join(&mut self, part: Count) -> io::Result<()> {
-        self.absorb(part);
-        Ok(())
+    fn detail(&self) -> bool {
+        false
     }
 }
 
 fuzz_target!(|data: &[u8]| {
-    let mut count = Count::default();
     let mut reader = Reader::new(data, 7, RECORD_CAP);
     let mut log = LogReader::new();
-    let _ = json_document("fuzz", &mut reader, matcher(), &mut count, &mut log);
+    let mut emit = Emit::collecting(&Counting);
+    let _ = json_document("fuzz", &mut reader, matcher(), &mut emit, &mut log);
+    let mut count = Count::default();
+    for out in emit.collected() {
+        if let Out::Chunk(chunk) = out {
+            count.reports += chunk.reports;
+            count.malformed += chunk.malformed;
+        }
+    }
     if let Ok(serde_json::Value::Array(elements)) = serde_json::from_slice(data) {
         // Elements that are Logs API lines feed a log instead; leave those inputs out.
         let log_lines = elements.iter().any(|e| {

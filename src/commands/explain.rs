@@ -4,13 +4,15 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::reading::{is_existing_path, read_sources, refuse_summary_formats};
+use std::sync::Mutex;
+
+use super::reading::{self, is_existing_path, read_sources, refuse_summary_formats};
 use super::recording::Recorder;
 use crate::catalog::Catalog;
 use crate::cli;
 use crate::config::Config;
 use crate::exit::{Error, ExitStatus, Result};
-use crate::input::{Consumer, Part, Records};
+use crate::input::emit::{Chunks, Event, Out, Render};
 use crate::judge;
 use crate::output::Sink;
 use crate::reason::{How, Matcher};
@@ -36,40 +38,38 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<Exit
         human::Detail::Full
     };
     let history = Recorder::open(config, matcher.catalog());
-    let mut explainer = Explainer {
-        sink,
+    let explain = Explain {
         config,
-        history: history.as_ref(),
         catalog: matcher.catalog(),
-        tally: Tally::default(),
-        lines: human::CardOrLines::new(detail),
+        history: history.as_ref(),
         detail,
         cards: !reads_stdin,
-        cards_shown: 0,
-        spare: Vec::new(),
+        spare: Mutex::new(Vec::new()),
     };
-    for reason in reasons {
-        if explainer.stopped() {
-            break;
-        }
-        let report = judge::reason(matcher, Cow::Borrowed(reason.as_str()));
-        explainer
-            .report(report)
-            .map_err(|err| Error::output(&err))?;
-    }
-    let mut input_failure = None;
+    let mut shown = Shown {
+        sink,
+        explain: &explain,
+        tally: Tally::default(),
+        lines: human::CardOrLines::new(detail),
+        cards_shown: 0,
+        failed: None,
+    };
+    let reports = reasons
+        .iter()
+        .map(|reason| judge::reason(matcher, Cow::Borrowed(reason.as_str())));
+    shown.take_reports(reports)?;
     if args.follow {
-        follow_log(&args.inputs, args.pid, matcher, &mut explainer)?;
+        shown.take_reports(follow_log(&args.inputs, args.pid, matcher, config)?)?;
     } else if reads_stdin || reads_scrapyd {
-        input_failure = read_sources(
+        read_sources(
             &args.inputs,
             &args.scrapyd,
             NO_INPUT,
             matcher,
-            &mut explainer,
-            config,
+            &explain,
+            |chunks| shown.take_all(chunks),
         )?;
-        if explainer.tally.total() == 0 && input_failure.is_none() {
+        if shown.tally.total() == 0 && shown.failed.is_none() {
             let what = match (
                 &args.scrapyd.project,
                 reads_scrapyd && args.inputs.is_empty(),
@@ -81,11 +81,11 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<Exit
             render::warn(config.err, &format!("nothing to explain: {what}"));
         }
     }
-    explainer.finish().map_err(|err| Error::output(&err))?;
+    shown.finish().map_err(|err| Error::output(&err))?;
     if let Some(history) = &history {
         history.finish();
     }
-    Ok(config.final_status(&explainer.tally, input_failure.map(|e| e.status)))
+    Ok(config.final_status(&shown.tally, shown.failed.map(|e| e.status)))
 }
 
 /// `--follow -i FILE`: reads the log as it is written until the run it follows has closed
@@ -96,8 +96,8 @@ fn follow_log(
     inputs: &[std::path::PathBuf],
     pid: Option<u32>,
     matcher: &Matcher,
-    explainer: &mut Explainer,
-) -> Result<()> {
+    config: &Config,
+) -> Result<Vec<Report<'static>>> {
     use crate::input::follow::Stop;
     let [path] = inputs else {
         return Err(Error::usage("--follow reads one log: give it as -i FILE"));
@@ -112,7 +112,7 @@ fn follow_log(
     if !existed {
         // A crawl that has not started yet; or a typo, which the user should see.
         render::warn(
-            explainer.config.err,
+            config.err,
             &format!("{name}: no such file yet; waiting for it (Ctrl-C to stop)"),
         );
     }
@@ -121,7 +121,7 @@ fn follow_log(
         signal_hook::flag::register(signal, stop.clone())
             .map_err(|err| Error::internal(format!("cannot handle signals: {err}")))?;
     }
-    let err = explainer.config.err;
+    let err = config.err;
     // The run followed, by its number in the file; chosen once the file's end is reached.
     let mut target: Option<u64> = None;
     let scan = crate::input::follow::follow(path, crate::input::follow::Start::beginning(), &mut |log, at_end| {
@@ -177,12 +177,7 @@ fn follow_log(
         });
         reports.push(report);
     }
-    for report in reports {
-        explainer
-            .report(report)
-            .map_err(|err| Error::output(&err))?;
-    }
-    Ok(())
+    Ok(reports)
 }
 
 /// Whether process `pid` still exists (a zombie counts: it has not been reaped yet).
@@ -208,241 +203,199 @@ fn refuse_file_name(matcher: &Matcher, reason: &str) -> Result<()> {
     Ok(())
 }
 
-struct Explainer<'a> {
-    sink: &'a mut Sink,
+/// How `explain` renders what it reads (the one render function, on whichever thread
+/// read it): each report compared with its spider's history, counted, and rendered as a
+/// card, a line of a stream, a JSON object or a TSV row.
+struct Explain<'a> {
     config: &'a Config,
     catalog: &'a Catalog,
-    tally: Tally,
     /// `--history`: each crawl compared with its spider's earlier runs, then kept.
     history: Option<&'a Recorder>,
-    lines: human::CardOrLines,
     detail: human::Detail,
     /// Reasons from the command line: each gets a card, however many.
     cards: bool,
-    cards_shown: u64,
-    /// Output buffers of joined parts, for the next parts: a fresh buffer a part would
-    /// have the allocator take memory from the OS and give it back, part after part.
-    spare: Vec<Vec<u8>>,
+    /// Output buffers of chunks already shown, for the next chunks: a fresh buffer a
+    /// chunk would have the allocator take memory from the OS and give it back.
+    spare: Mutex<Vec<Vec<u8>>>,
 }
 
-/// At most this many spare buffers are kept (more than the parts ever in flight).
+/// At most this many spare buffers are kept (more than the chunks ever in flight).
 const SPARE_BUFFERS: usize = 16;
 
-impl Explainer<'_> {
-    fn finish(&mut self) -> io::Result<()> {
-        let human_stream = !self.config.quiet && self.config.format == Format::Human && !self.cards;
-        if human_stream {
-            self.lines
-                .finish(&mut *self.sink, self.config.out, self.catalog, &self.tally)?;
+/// Output rendered, not shown yet.
+struct Rendered {
+    out: Vec<u8>,
+    tally: Tally,
+    /// Reports shown (`--quiet` and `--only` leave some out).
+    shown: u64,
+    /// Cards rendered into `out`, each after a blank line but the first.
+    cards: u64,
+    /// A human stream: the chunk's first report, kept whole (not in `out`) in case it is
+    /// the stream's only one, which gets a card.
+    first: Option<Report<'static>>,
+    problems: Vec<String>,
+}
+
+impl Render for Explain<'_> {
+    type Chunk = Rendered;
+
+    fn chunk(&self) -> Rendered {
+        let spare = self.spare.lock().ok().and_then(|mut spare| spare.pop());
+        Rendered {
+            out: spare.unwrap_or_default(),
+            tally: Tally::default(),
+            shown: 0,
+            cards: 0,
+            first: None,
+            problems: Vec::new(),
         }
-        self.sink.flush()
     }
 
-    fn report_problems(&mut self, problems: &[String]) -> io::Result<()> {
-        if !problems.is_empty() {
-            self.sink.flush()?;
-            for problem in problems {
-                render::warn(self.config.err, problem);
+    fn render(&self, chunk: &mut Rendered, event: Event<'_>) {
+        let (config, catalog) = (self.config, self.catalog);
+        let mut report = match event {
+            Event::Report(report) => report,
+            Event::Malformed { source, line, what } => {
+                chunk.tally.add_malformed();
+                chunk
+                    .problems
+                    .push(format!("{source}: line {line}: {what}"));
+                return;
+            }
+            Event::Skipped { source, what } => {
+                chunk.problems.push(format!("{source}: {what}; skipped"));
+                return;
+            }
+        };
+        if let Some(history) = self.history {
+            history.judge(catalog, &mut report);
+        }
+        chunk.tally.add(report.severity);
+        if config.quiet || !config.shows(report.severity) {
+            return;
+        }
+        chunk.shown += 1;
+        let out = &mut chunk.out;
+        // Writing into memory cannot fail.
+        let _ = match config.format {
+            Format::Human if self.cards => {
+                if chunk.cards > 0 {
+                    out.push(b'\n');
+                }
+                chunk.cards += 1;
+                human::card(out, config.out, catalog, &report, self.detail)
+            }
+            Format::Human if chunk.first.is_none() => {
+                chunk.first = Some(report.into_owned());
+                Ok(())
+            }
+            Format::Human => human::stream_line(out, config.out, catalog, &report),
+            format => render::machine(out, format, catalog, &report),
+        };
+    }
+
+    fn detail(&self) -> bool {
+        !self.config.quiet && self.config.format != Format::Line
+    }
+}
+
+/// What `explain` has shown: chunks taken in input order and written out, their counts
+/// added up, their problems and the sources that failed said in their places.
+struct Shown<'a> {
+    sink: &'a mut Sink,
+    explain: &'a Explain<'a>,
+    tally: Tally,
+    lines: human::CardOrLines,
+    cards_shown: u64,
+    /// The first source that could not be read: it decides the status.
+    failed: Option<Error>,
+}
+
+impl Shown<'_> {
+    /// Takes everything a read gives, until its end or until the output closes.
+    fn take_all(&mut self, chunks: Chunks<'_, Rendered>) -> Result<()> {
+        for out in chunks {
+            self.take(out).map_err(|err| Error::output(&err))?;
+            if self.sink.is_closed() {
+                break;
             }
         }
         Ok(())
     }
-}
 
-/// What explaining one report means wherever it is rendered (on the reading thread or a
-/// worker's): compared with its spider's history, counted, and handed back to be shown
-/// unless `--quiet` or `--only` hide it.
-fn judged<'r>(
-    config: &Config,
-    catalog: &Catalog,
-    history: Option<&Recorder>,
-    tally: &mut Tally,
-    mut report: Report<'r>,
-) -> Option<Report<'r>> {
-    if let Some(history) = history {
-        history.judge(catalog, &mut report);
+    fn take(&mut self, out: Out<Rendered>) -> io::Result<()> {
+        let config = self.explain.config;
+        match out {
+            Out::Chunk(chunk) => self.show(chunk),
+            Out::Idle => self.sink.flush(),
+            Out::Failed(error) => {
+                self.sink.flush()?;
+                reading::said(config, &mut self.failed, error);
+                Ok(())
+            }
+        }
     }
-    tally.add(report.severity);
-    (!config.quiet && config.shows(report.severity)).then_some(report)
-}
 
-/// A report as a line of a stream (human), a JSON object or a TSV row: every report a
-/// worker renders, and those of the reading thread that are not cards.
-fn render_line(
-    out: &mut impl Write,
-    config: &Config,
-    catalog: &Catalog,
-    report: &Report,
-) -> io::Result<()> {
-    match config.format {
-        Format::Human => human::stream_line(out, config.out, catalog, report),
-        format => render::machine(out, format, catalog, report),
+    /// Reports judged on this thread (reasons given as arguments, a followed log's runs).
+    fn take_reports<'r>(&mut self, reports: impl IntoIterator<Item = Report<'r>>) -> Result<()> {
+        for report in reports {
+            if self.sink.is_closed() {
+                break;
+            }
+            let mut chunk = self.explain.chunk();
+            self.explain.render(&mut chunk, Event::Report(report));
+            self.show(chunk).map_err(|err| Error::output(&err))?;
+        }
+        Ok(())
     }
-}
 
-fn malformed_message(source: &str, line: u64, what: &str) -> String {
-    format!("{source}: line {line}: {what}")
-}
-
-impl Records for Explainer<'_> {
-    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
-        let (config, catalog) = (self.config, self.catalog);
-        let Some(report) = judged(config, catalog, self.history, &mut self.tally, report) else {
-            return Ok(());
-        };
+    fn show(&mut self, mut chunk: Rendered) -> io::Result<()> {
+        let (config, catalog) = (self.explain.config, self.explain.catalog);
+        self.tally.merge(&chunk.tally);
         match config.format {
-            Format::Human if self.cards => {
-                if self.cards_shown > 0 {
+            Format::Human if self.explain.cards => {
+                if self.cards_shown > 0 && chunk.cards > 0 {
                     writeln!(self.sink)?;
                 }
-                self.cards_shown += 1;
-                human::card(&mut *self.sink, config.out, catalog, &report, self.detail)?;
+                self.cards_shown += chunk.cards;
+                self.sink.write_all(&chunk.out)?;
             }
-            Format::Human => self
-                .lines
-                .report(&mut *self.sink, config.out, catalog, &report)?,
-            _ => render_line(&mut *self.sink, config, catalog, &report)?,
+            Format::Human => self.lines.join(
+                &mut *self.sink,
+                config.out,
+                catalog,
+                chunk.first.take(),
+                chunk.shown.saturating_sub(1),
+                &chunk.out,
+            )?,
+            _ => self.sink.write_all(&chunk.out)?,
+        }
+        if !chunk.problems.is_empty() {
+            self.sink.flush()?;
+            for problem in &chunk.problems {
+                render::warn(config.err, problem);
+            }
+        }
+        if let Ok(mut spare) = self.explain.spare.lock() {
+            if spare.len() < SPARE_BUFFERS {
+                chunk.out.clear();
+                spare.push(chunk.out);
+            }
         }
         self.sink.record_done()
     }
 
-    fn malformed(&mut self, source: &str, line: u64, what: &str) {
-        self.tally.add_malformed();
-        let _ = self.sink.flush();
-        render::warn(self.config.err, &malformed_message(source, line, what));
-    }
-
-    fn skipped(&mut self, source: &str, what: &str) {
-        let _ = self.sink.flush();
-        render::warn(self.config.err, &format!("{source}: {what}; skipped"));
-    }
-
-    fn stopped(&self) -> bool {
-        self.sink.is_closed()
-    }
-
-    fn detail(&self) -> bool {
-        !self.config.quiet && self.config.format != Format::Line
-    }
-}
-
-impl<'a> Consumer for Explainer<'a> {
-    type Part = ExplainPart<'a>;
-
-    fn idle(&mut self) -> io::Result<()> {
+    fn finish(&mut self) -> io::Result<()> {
+        let config = self.explain.config;
+        let human_stream = !config.quiet && config.format == Format::Human && !self.explain.cards;
+        if human_stream {
+            self.lines.finish(
+                &mut *self.sink,
+                config.out,
+                self.explain.catalog,
+                &self.tally,
+            )?;
+        }
         self.sink.flush()
-    }
-
-    fn part(&mut self) -> ExplainPart<'a> {
-        let mut part = ExplainPart::new(self.catalog, self.config, self.history);
-        match self.spare.pop() {
-            Some(out) => part.out = out,
-            None => part
-                .out
-                .reserve(if self.config.quiet { 0 } else { 16 * 1024 }),
-        }
-        part
-    }
-
-    fn join(&mut self, mut part: ExplainPart<'a>) -> io::Result<()> {
-        self.tally.merge(&part.tally);
-        if !self.config.quiet {
-            if self.config.format == Format::Human {
-                let (palette, catalog) = (self.config.out, self.catalog);
-                self.lines.join(
-                    &mut *self.sink,
-                    palette,
-                    catalog,
-                    part.shown,
-                    part.first,
-                    &part.out,
-                )?;
-            } else {
-                self.sink.write_all(&part.out)?;
-            }
-        }
-        self.report_problems(&part.problems)?;
-        if self.spare.len() < SPARE_BUFFERS {
-            part.out.clear();
-            self.spare.push(std::mem::take(&mut part.out));
-        }
-        self.sink.record_done()
-    }
-}
-
-/// A chunk of a stream explained on a worker thread: output rendered into memory.
-pub struct ExplainPart<'a> {
-    out: Vec<u8>,
-    catalog: &'a Catalog,
-    config: &'a Config,
-    history: Option<&'a Recorder>,
-    tally: Tally,
-    /// Reports rendered into `out` (`--only` may leave some out).
-    shown: u64,
-    problems: Vec<String>,
-    /// Human output: the chunk's first report, in case it is the stream's only one.
-    first: Option<Report<'static>>,
-}
-
-impl<'a> ExplainPart<'a> {
-    fn new(
-        catalog: &'a Catalog,
-        config: &'a Config,
-        history: Option<&'a Recorder>,
-    ) -> ExplainPart<'a> {
-        ExplainPart {
-            out: Vec::new(),
-            catalog,
-            config,
-            history,
-            tally: Tally::default(),
-            shown: 0,
-            problems: Vec::new(),
-            first: None,
-        }
-    }
-}
-
-impl Part for ExplainPart<'_> {
-    fn blank(&self) -> Self {
-        ExplainPart::new(self.catalog, self.config, self.history)
-    }
-
-    fn absorb(&mut self, later: Self) {
-        self.out.extend_from_slice(&later.out);
-        self.tally.merge(&later.tally);
-        if self.shown == 0 {
-            self.first = later.first;
-        }
-        self.shown += later.shown;
-        self.problems.extend(later.problems);
-    }
-}
-
-impl Records for ExplainPart<'_> {
-    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
-        let (config, catalog) = (self.config, self.catalog);
-        let Some(report) = judged(config, catalog, self.history, &mut self.tally, report) else {
-            return Ok(());
-        };
-        self.shown += 1;
-        if config.format == Format::Human && self.shown == 1 {
-            // In case it is the stream's only report, which gets a card.
-            self.first = Some(report.clone().into_owned());
-        }
-        render_line(&mut self.out, config, catalog, &report)
-    }
-
-    fn malformed(&mut self, source: &str, line: u64, what: &str) {
-        self.tally.add_malformed();
-        self.problems.push(malformed_message(source, line, what));
-    }
-
-    fn skipped(&mut self, source: &str, what: &str) {
-        self.problems.push(format!("{source}: {what}; skipped"));
-    }
-
-    fn detail(&self) -> bool {
-        !self.config.quiet && self.config.format != Format::Line
     }
 }

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::exit::{Error, Result};
+use crate::input;
+use crate::input::emit::{Chunks, Emit, Out, Render};
+use crate::input::ordered::Ordered;
 use crate::input::walk::{walk, Found};
-use crate::input::{self, Consumer, ReadError};
 use crate::reason::Matcher;
 use crate::render;
 
@@ -39,35 +41,68 @@ pub fn sources(inputs: &[PathBuf], no_input: &str) -> Result<Vec<PathBuf>> {
 }
 
 /// Every source the command line names, in order: the files (or stdin, unless
-/// `--scrapyd` is the only source), then Scrapyd's jobs. The first failure is returned
-/// for the status; each is said on stderr where it happens, and the rest is still read.
-pub fn read_sources<C: Consumer>(
+/// `--scrapyd` is the only source), then Scrapyd's jobs. They are read on a thread of
+/// their own, each record rendered by `render`, while `consume` takes the chunks on this
+/// one in input order. A source that fails comes as `Out::Failed` in its place (see
+/// `said`), and the rest is still read.
+pub fn read_sources<R: Render, T>(
     inputs: &[PathBuf],
     scrapyd: &crate::cli::ScrapydArgs,
     no_input: &str,
     matcher: &Matcher,
-    consumer: &mut C,
-    config: &Config,
-) -> Result<Option<Error>> {
+    render: &R,
+    consume: impl FnOnce(Chunks<'_, R::Chunk>) -> Result<T>,
+) -> Result<T> {
     let server = match &scrapyd.scrapyd {
         Some(url) => Some(input::scrapyd::Server::new(url, scrapyd.user.as_deref())?),
         None => None,
     };
-    let mut failed = None;
-    if server.is_none() || !inputs.is_empty() {
-        failed = read_all(&sources(inputs, no_input)?, matcher, consumer, config)?;
-    }
-    if let Some(server) = server {
-        match input::scrapyd::read_scrapyd(&server, scrapyd.project.as_deref(), matcher, consumer) {
-            Ok(()) => {}
-            Err(ReadError::Output(err)) => return Err(Error::output(&err)),
-            Err(ReadError::Input(error)) => {
-                render::warn(config.err, &error.message);
-                failed.get_or_insert(error);
+    let files = match server {
+        Some(_) if inputs.is_empty() => Vec::new(),
+        _ => sources(inputs, no_input)?,
+    };
+    let project = scrapyd.project.as_deref();
+    let read = |out: &mut Emit<'_, R>| {
+        read_all(&files, matcher, out)?;
+        if let Some(server) = &server {
+            if !out.stopped() {
+                if let Err(error) = input::scrapyd::read_scrapyd(server, project, matcher, out) {
+                    out.fail(error);
+                }
             }
         }
+        Ok(())
+    };
+    if server.is_none() && small_files(&files) {
+        return input::emit::in_place(render, read, consume);
     }
-    Ok(failed)
+    input::emit::pipeline(render, read, consume)
+}
+
+/// Whether the sources are a few small regular files (stdin too, `outcome < FILE`), read
+/// in place faster than on a thread of their own: at most `SMALL_FILE` bytes in all.
+fn small_files(files: &[PathBuf]) -> bool {
+    let mut total: u64 = 0;
+    files.iter().all(|path| {
+        let path = if path == Path::new("-") {
+            Path::new("/dev/stdin")
+        } else {
+            path
+        };
+        let size = std::fs::metadata(path)
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .map(|meta| meta.len());
+        total = total.saturating_add(size.unwrap_or(u64::MAX));
+        total <= SMALL_FILE
+    })
+}
+
+/// A source that could not be read, said in its place on stderr (after what came before
+/// it on stdout); the first decides the status.
+pub fn said(config: &Config, failed: &mut Option<Error>, error: Error) {
+    render::warn(config.err, &error.message);
+    failed.get_or_insert(error);
 }
 
 /// Files at most this large are read on worker threads, several at once, and joined back
@@ -79,111 +114,95 @@ const SMALL_FILE: u64 = 1024 * 1024;
 const BATCH_FILES: usize = 64;
 const BATCH_BYTES: u64 = 1024 * 1024;
 
-/// Reads every source into `consumer` (a directory: every file below it, sorted); a source
+/// Reads every source into `out` (a directory: every file below it, sorted); a source
 /// that fails is reported where it stands in the order and the others are still read.
-/// Returns the first failure, which decides the status.
-pub fn read_all<C: Consumer>(
+fn read_all<R: Render>(
     sources: &[PathBuf],
     matcher: &Matcher,
-    consumer: &mut C,
-    config: &Config,
-) -> Result<Option<Error>> {
+    out: &mut Emit<'_, R>,
+) -> Result<()> {
     let workers = input::stream::workers();
     // With one core, or one source that is not a directory, there is nothing to share.
     let single = sources.len() == 1 && !is_directory(&sources[0]);
     if workers < 2 || single {
-        return read_in_place(sources, matcher, consumer, config);
+        return read_in_place(sources, matcher, out);
     }
-    let read_batch = |work: Work<C::Part>| {
-        Item::Read(
-            work.files
-                .into_iter()
-                .map(|(path, len, part)| {
-                    let mut file = input::FileConsumer { part };
-                    let result = input::read_path(&path, len, matcher, &mut file);
-                    (file.part, result)
-                })
-                .collect(),
-        )
+    let render = out.render();
+    let read_batch = |files: Vec<(PathBuf, Option<u64>)>| {
+        let mut batch = Emit::collecting(render);
+        for (path, len) in files {
+            if let Err(error) = input::read_path(&path, len, matcher, &mut batch) {
+                batch.fail(error);
+            }
+        }
+        batch.collected()
     };
     input::ordered::with_pool(workers, read_batch, |ordered| {
         let mut pool = Pool {
             ordered,
             keep: 2 * workers,
-            failed: None,
             batch: Vec::new(),
             batch_bytes: 0,
         };
         let result = pool
-            .read(sources, matcher, consumer, config)
-            .and_then(|()| pool.send_batch(consumer, config));
+            .read(sources, matcher, out)
+            .and_then(|()| pool.send_batch(out));
         // Whatever happened, what was read is joined.
-        let drained = pool.drain(consumer, config, 0);
-        result.and(drained).map(|()| pool.failed)
+        pool.drain(out, 0);
+        result
     })
 }
 
-struct Work<P> {
-    /// Each file, the length the walk found it with, and the part it is read into.
-    files: Vec<(PathBuf, Option<u64>, P)>,
-}
+/// Small files, each with the length the walk found it with.
+type Batch = Vec<(PathBuf, Option<u64>)>;
 
-enum Item<P> {
-    /// Each file of a batch, in order: its part and how reading it ended.
-    Read(Vec<(P, std::result::Result<(), ReadError>)>),
-    /// Something the walk reported (a loop, an unreadable entry), in its place.
-    Problem(Error),
-}
-
-struct Pool<'o, P> {
-    ordered: &'o mut input::ordered::Ordered<Work<P>, Item<P>>,
+struct Pool<'o, C> {
+    ordered: &'o mut Ordered<Batch, Vec<Out<C>>>,
     keep: usize,
-    failed: Option<Error>,
     /// Small files not sent yet, and their size.
-    batch: Vec<(PathBuf, Option<u64>, P)>,
+    batch: Batch,
     batch_bytes: u64,
 }
 
-impl<P: input::Part> Pool<'_, P> {
-    fn read<C: Consumer<Part = P>>(
+impl<C> Pool<'_, C> {
+    fn read<R: Render<Chunk = C>>(
         &mut self,
         sources: &[PathBuf],
         matcher: &Matcher,
-        consumer: &mut C,
-        config: &Config,
+        out: &mut Emit<'_, R>,
     ) -> Result<()> {
         for path in sources {
-            if consumer.stopped() {
+            if out.stopped() {
                 break;
             }
             if is_directory(path) {
                 let mut visit = |found: Found<'_>| -> Result<bool> {
                     match found {
-                        Found::File(file, len) => {
-                            self.file(file, Some(len), matcher, consumer, config)?
-                        }
+                        Found::File(file, len) => self.file(file, Some(len), matcher, out)?,
                         Found::Problem(error) => {
-                            self.queue(Item::Problem(error), consumer, config)?
+                            // In its place: after the files before it.
+                            self.send_batch(out)?;
+                            self.ordered.ready(vec![Out::Failed(error)]);
+                            self.drain(out, self.keep);
                         }
                     }
-                    Ok(!consumer.stopped())
+                    Ok(!out.stopped())
                 };
                 walk(path, &mut visit)?;
             } else {
-                self.file(path, None, matcher, consumer, config)?;
+                self.file(path, None, matcher, out)?;
             }
         }
         Ok(())
     }
 
     /// `found_len`: the length a directory walk found the file with.
-    fn file<C: Consumer<Part = P>>(
+    fn file<R: Render<Chunk = C>>(
         &mut self,
         path: &Path,
         found_len: Option<u64>,
         matcher: &Matcher,
-        consumer: &mut C,
-        config: &Config,
+        out: &mut Emit<'_, R>,
     ) -> Result<()> {
         let size = found_len
             .or_else(|| {
@@ -195,93 +214,38 @@ impl<P: input::Part> Pool<'_, P> {
             .filter(|&len| len <= SMALL_FILE);
         let Some(size) = size else {
             // In its place: everything before it first.
-            self.send_batch(consumer, config)?;
-            self.drain(consumer, config, 0)?;
-            return read_one(path, found_len, matcher, consumer, config, &mut self.failed);
+            self.send_batch(out)?;
+            self.drain(out, 0);
+            read_one(path, found_len, matcher, out);
+            return Ok(());
         };
-        let part = match self.batch.first() {
-            Some((_, _, first)) => first.blank(),
-            None => consumer.part(),
-        };
-        self.batch.push((path.to_path_buf(), found_len, part));
+        self.batch.push((path.to_path_buf(), found_len));
         self.batch_bytes = self.batch_bytes.saturating_add(size);
         if self.batch.len() >= BATCH_FILES || self.batch_bytes >= BATCH_BYTES {
-            self.send_batch(consumer, config)?;
+            self.send_batch(out)?;
         }
         Ok(())
     }
 
     /// Hands the small files gathered so far to a worker.
-    fn send_batch<C: Consumer<Part = P>>(
-        &mut self,
-        consumer: &mut C,
-        config: &Config,
-    ) -> Result<()> {
+    fn send_batch<R: Render<Chunk = C>>(&mut self, out: &mut Emit<'_, R>) -> Result<()> {
         if self.batch.is_empty() {
             return Ok(());
         }
-        let work = Work {
-            files: std::mem::take(&mut self.batch),
-        };
         self.batch_bytes = 0;
-        if !self.ordered.send(work) {
+        if !self.ordered.send(std::mem::take(&mut self.batch)) {
             return Err(Error::internal("the file readers stopped"));
         }
-        self.drain(consumer, config, self.keep)
+        self.drain(out, self.keep);
+        Ok(())
     }
 
-    fn queue<C: Consumer<Part = P>>(
-        &mut self,
-        item: Item<P>,
-        consumer: &mut C,
-        config: &Config,
-    ) -> Result<()> {
-        self.send_batch(consumer, config)?;
-        self.ordered.ready(item);
-        self.drain(consumer, config, self.keep)
-    }
-
-    /// Joins what is done, in input order, waiting while more than `keep` are out.
-    fn drain<C: Consumer<Part = P>>(
-        &mut self,
-        consumer: &mut C,
-        config: &Config,
-        keep: usize,
-    ) -> Result<()> {
-        let failed = &mut self.failed;
-        self.ordered
-            .drain(keep, |item| join(item, consumer, config, failed))
-    }
-}
-
-/// A batch read on a worker, or a problem the walk met, in its place.
-fn join<P, C: Consumer<Part = P>>(
-    item: Item<P>,
-    consumer: &mut C,
-    config: &Config,
-    failed: &mut Option<Error>,
-) -> Result<()> {
-    match item {
-        Item::Problem(error) => {
-            render::warn(config.err, &error.message);
-            failed.get_or_insert(error);
-            Ok(())
-        }
-        Item::Read(files) => {
-            for (part, result) in files {
-                // What a file gave before any failure is output first, as in place.
-                consumer.join(part).map_err(|err| Error::output(&err))?;
-                match result {
-                    Ok(()) => {}
-                    Err(ReadError::Output(err)) => return Err(Error::output(&err)),
-                    Err(ReadError::Input(error)) => {
-                        render::warn(config.err, &error.message);
-                        failed.get_or_insert(error);
-                    }
-                }
-            }
-            Ok(())
-        }
+    /// Hands on what is done, in input order, waiting while more than `keep` are out.
+    fn drain<R: Render<Chunk = C>>(&mut self, out: &mut Emit<'_, R>, keep: usize) {
+        let Ok(()) = self.ordered.drain(keep, |outs| {
+            out.forward(outs);
+            Ok::<(), std::convert::Infallible>(())
+        });
     }
 }
 
@@ -290,54 +254,39 @@ fn is_directory(path: &Path) -> bool {
 }
 
 /// Every source in turn, on this thread.
-fn read_in_place<C: Consumer>(
+fn read_in_place<R: Render>(
     sources: &[PathBuf],
     matcher: &Matcher,
-    consumer: &mut C,
-    config: &Config,
-) -> Result<Option<Error>> {
-    let mut failed = None;
+    out: &mut Emit<'_, R>,
+) -> Result<()> {
     for path in sources {
-        if consumer.stopped() {
+        if out.stopped() {
             break;
         }
         if is_directory(path) {
             let mut visit = |found: Found<'_>| -> Result<bool> {
                 match found {
-                    Found::File(file, len) => {
-                        read_one(file, Some(len), matcher, consumer, config, &mut failed)?
-                    }
-                    Found::Problem(error) => {
-                        render::warn(config.err, &error.message);
-                        failed.get_or_insert(error);
-                    }
+                    Found::File(file, len) => read_one(file, Some(len), matcher, out),
+                    Found::Problem(error) => out.fail(error),
                 }
-                Ok(!consumer.stopped())
+                Ok(!out.stopped())
             };
             walk(path, &mut visit)?;
         } else {
-            read_one(path, None, matcher, consumer, config, &mut failed)?;
+            read_one(path, None, matcher, out);
         }
     }
-    Ok(failed)
+    Ok(())
 }
 
-fn read_one<C: Consumer>(
+fn read_one<R: Render>(
     path: &Path,
     found_len: Option<u64>,
     matcher: &Matcher,
-    consumer: &mut C,
-    config: &Config,
-    failed: &mut Option<Error>,
-) -> Result<()> {
-    match input::read_path(path, found_len, matcher, consumer) {
-        Ok(()) => Ok(()),
-        Err(ReadError::Output(err)) => Err(Error::output(&err)),
-        Err(ReadError::Input(error)) => {
-            render::warn(config.err, &error.message);
-            failed.get_or_insert(error);
-            Ok(())
-        }
+    out: &mut Emit<'_, R>,
+) {
+    if let Err(error) = input::read_path(path, found_len, matcher, out) {
+        out.fail(error);
     }
 }
 

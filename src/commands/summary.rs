@@ -1,16 +1,16 @@
 //! `outcome summary`: many jobs in, counts per outcome out, worst first.
 
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io::Write;
 
-use super::reading::read_sources;
+use super::reading::{self, read_sources};
 use super::recording::Recorder;
 use crate::catalog::{Catalog, Fallback};
 use crate::cli::{ByField, Summary};
 use crate::config::Config;
 use crate::exit::{Error, ExitStatus, Result};
 use crate::history::{History, Judged, Key, Run};
-use crate::input::{Consumer, Part, Records};
+use crate::input::emit::{Event, Out, Render};
 use crate::output::Sink;
 use crate::reason::How;
 use crate::render::{self, Format};
@@ -40,19 +40,37 @@ pub fn run(config: &Config, sink: &mut Sink, args: &Summary) -> Result<ExitStatu
         None => None,
     };
     let recorder = Recorder::open(config, catalog);
-    let mut counter = Counter::new(catalog, by_spider, keys);
-    counter.since = since;
-    counter.recorder = recorder.as_ref();
-    let mut summarizer = Summarizer { counter, config };
-    let failure = read_sources(
+    let counting = Counting {
+        catalog,
+        by_spider,
+        keys,
+        since,
+        recorder: recorder.as_ref(),
+    };
+    let mut counter = counting.chunk();
+    let mut failure = None;
+    read_sources(
         &args.inputs,
         &args.scrapyd,
         NO_INPUT,
         matcher,
-        &mut summarizer,
-        config,
+        &counting,
+        |chunks| {
+            for out in chunks {
+                match out {
+                    Out::Chunk(chunk) => {
+                        counter.absorb(chunk);
+                        for problem in counter.problems.drain(..) {
+                            render::warn(config.err, &problem);
+                        }
+                    }
+                    Out::Idle => {}
+                    Out::Failed(error) => reading::said(config, &mut failure, error),
+                }
+            }
+            Ok(())
+        },
     )?;
-    let mut counter = summarizer.counter;
     if let (Some(when), true) = (&args.since, counter.older > 0) {
         let counted = counter.all.tally.total();
         let read = counted + counter.older + counter.untimed;
@@ -244,8 +262,43 @@ impl<'c> Counter<'c> {
     }
 }
 
-impl Records for Counter<'_> {
-    fn report(&mut self, mut report: Report<'_>) -> io::Result<()> {
+/// How `summary` renders what it reads: into counts, each chunk a `Counter`.
+struct Counting<'c> {
+    catalog: &'c Catalog,
+    by_spider: bool,
+    keys: Option<Option<usize>>,
+    since: Option<f64>,
+    recorder: Option<&'c Recorder>,
+}
+
+impl<'c> Render for Counting<'c> {
+    type Chunk = Counter<'c>;
+
+    fn chunk(&self) -> Counter<'c> {
+        let mut counter = Counter::new(self.catalog, self.by_spider, self.keys);
+        counter.since = self.since;
+        counter.recorder = self.recorder;
+        counter
+    }
+
+    fn render(&self, counter: &mut Counter<'c>, event: Event<'_>) {
+        match event {
+            Event::Report(report) => counter.report(report),
+            Event::Malformed { source, line, what } => counter.malformed(source, line, what),
+            Event::Skipped { source, what } => {
+                counter.problems.push(format!("{source}: {what}; skipped"));
+            }
+        }
+    }
+
+    /// A summary counts verdicts: a record's other facts are not read.
+    fn detail(&self) -> bool {
+        false
+    }
+}
+
+impl Counter<'_> {
+    fn report(&mut self, mut report: Report<'_>) {
         if let Some(recorder) = self.recorder {
             recorder.keep_only(&mut report);
         }
@@ -266,11 +319,11 @@ impl Records for Counter<'_> {
                 Some(time) if time >= since => {}
                 Some(_) => {
                     self.older += 1;
-                    return Ok(());
+                    return;
                 }
                 None => {
                     self.untimed += 1;
-                    return Ok(());
+                    return;
                 }
             }
         }
@@ -316,7 +369,6 @@ impl Records for Counter<'_> {
             group.add_cause(cause, report.severity);
             group.add_findings(&findings, key);
         }
-        Ok(())
     }
 
     fn malformed(&mut self, source: &str, line: u64, what: &str) {
@@ -331,57 +383,10 @@ impl Records for Counter<'_> {
         }
         self.problems.push(format!("{source}: line {line}: {what}"));
     }
-
-    fn skipped(&mut self, source: &str, what: &str) {
-        self.problems.push(format!("{source}: {what}; skipped"));
-    }
-
-    fn detail(&self) -> bool {
-        false
-    }
 }
 
-struct Summarizer<'c> {
-    counter: Counter<'c>,
-    config: &'c Config,
-}
-
-impl Summarizer<'_> {
-    fn report_problems(&mut self) {
-        for problem in self.counter.problems.drain(..) {
-            render::warn(self.config.err, &problem);
-        }
-    }
-}
-
-impl Records for Summarizer<'_> {
-    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
-        self.counter.report(report)
-    }
-
-    fn malformed(&mut self, source: &str, line: u64, what: &str) {
-        self.counter.malformed(source, line, what);
-        self.report_problems();
-    }
-
-    fn skipped(&mut self, source: &str, what: &str) {
-        self.counter.skipped(source, what);
-        self.report_problems();
-    }
-
-    fn detail(&self) -> bool {
-        false
-    }
-}
-
-impl Part for Counter<'_> {
-    fn blank(&self) -> Self {
-        let mut part = Counter::new(self.catalog, self.by_spider.is_some(), self.keys);
-        part.since = self.since;
-        part.recorder = self.recorder;
-        part
-    }
-
+impl Counter<'_> {
+    /// Adds the counts of a chunk read after this one.
     fn absorb(&mut self, later: Self) {
         self.all.merge(later.all);
         if let (Some(mine), Some(theirs)) = (&mut self.by_spider, later.by_spider) {
@@ -396,24 +401,6 @@ impl Part for Counter<'_> {
         self.history.merge(later.history);
         self.untimed += later.untimed;
         self.older += later.older;
-    }
-}
-
-impl<'c> Consumer for Summarizer<'c> {
-    type Part = Counter<'c>;
-
-    fn idle(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-
-    fn part(&mut self) -> Counter<'c> {
-        self.counter.blank()
-    }
-
-    fn join(&mut self, part: Counter<'c>) -> io::Result<()> {
-        self.counter.absorb(part);
-        self.report_problems();
-        Ok(())
     }
 }
 

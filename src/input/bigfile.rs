@@ -24,11 +24,13 @@ use std::io;
 use std::os::unix::fs::FileExt;
 use std::sync::{Condvar, Mutex};
 
+use super::emit::{Emit, Render, Scratch};
 use super::log::{search_block, Found, LogReader};
 use super::ordered::with_pool;
 use super::reader::{count_newlines, RECORD_CAP};
-use super::records::{input_error, over_cap, Consumer, Part, ReadError};
+use super::records::{input_error, over_cap, Records};
 use super::stream::judge_lines;
+use crate::exit::Error;
 use crate::reason::Matcher;
 
 /// Files at least this large are read this way; below it, one thread is as quick.
@@ -206,10 +208,10 @@ impl Turns {
 
 /// One region judged: its records' part and what its Logs API lines showed. `stopped`:
 /// the reading ended before this region's turn came.
-struct Judged<P> {
-    part: P,
+struct Judged<C> {
+    chunk: C,
     log: LogReader,
-    result: Result<(), ReadError>,
+    result: Result<(), Error>,
     stopped: bool,
 }
 
@@ -220,16 +222,16 @@ thread_local! {
     static JUDGED_REGION: RefCell<Region> = RefCell::new(Region::default());
 }
 
-/// Reads a JSON Lines `file` (its first `len` bytes) into `consumer` on `workers` threads.
-pub fn json_lines<C: Consumer>(
+/// Reads a JSON Lines `file` (its first `len` bytes) into `out` on `workers` threads.
+pub fn json_lines<R: Render>(
     name: &str,
     file: &File,
     len: u64,
     workers: usize,
     matcher: &Matcher,
-    consumer: &mut C,
+    out: &mut Emit<'_, R>,
     log: &mut LogReader,
-) -> Result<(), ReadError> {
+) -> Result<(), Error> {
     let layout = Layout::of(file, len).map_err(|err| input_error(name, &err))?;
     let turns = Turns {
         state: Mutex::new(Turn {
@@ -247,12 +249,12 @@ pub fn json_lines<C: Consumer>(
         turns,
         matcher,
     };
-    let judge = |(index, part): (u64, C::Part)| {
+    let judge = |(index, part): (u64, Scratch<'_, R>)| {
         JUDGED_REGION.with(|region| match region.try_borrow_mut() {
             Ok(mut region) => regions.judge(index, part, &mut region),
             // Only this function borrows it, once per call: never reached.
             Err(_) => Judged {
-                part,
+                chunk: part.chunk,
                 log: LogReader::new(),
                 result: Err(stopped_reader()),
                 stopped: false,
@@ -263,12 +265,12 @@ pub fn json_lines<C: Consumer>(
     let outcome = with_pool(workers, judge, |pool| {
         let ended = (|| {
             for index in 0..layout.regions {
-                if !pool.send((index, consumer.part())) {
+                if !pool.send((index, out.part())) {
                     return Err(Some(stopped_reader()));
                 }
-                pool.drain(ahead, |done| join_region(done, consumer, log))?;
+                pool.drain(ahead, |done| join_region(done, out, log))?;
             }
-            pool.drain(0, |done| join_region(done, consumer, log))
+            pool.drain(0, |done| join_region(done, out, log))
         })();
         // No worker waits for a turn that will not come.
         turns.stop();
@@ -292,7 +294,12 @@ struct JsonRegions<'a> {
 impl JsonRegions<'_> {
     /// Reads region `index`, counts its lines, waits for the region before to have
     /// counted its own (so that its line numbers are known), and judges its records.
-    fn judge<P: Part>(&self, index: u64, mut part: P, region: &mut Region) -> Judged<P> {
+    fn judge<R: Render>(
+        &self,
+        index: u64,
+        mut part: Scratch<'_, R>,
+        region: &mut Region,
+    ) -> Judged<R::Chunk> {
         let held = match read_region(self.file, self.layout, index, region) {
             Ok(held) => held,
             Err(err) => {
@@ -300,7 +307,7 @@ impl JsonRegions<'_> {
                 let result = Err(input_error(self.name, &err));
                 let log = LogReader::new();
                 return Judged {
-                    part,
+                    chunk: part.chunk,
                     log,
                     result,
                     stopped: false,
@@ -314,13 +321,13 @@ impl JsonRegions<'_> {
         let mut log = LogReader::new();
         let Some(first_line) = self.turns.take(index, region.lines + long) else {
             return Judged {
-                part,
+                chunk: part.chunk,
                 log,
                 result: Ok(()),
                 stopped: true,
             };
         };
-        let result = if held {
+        if held {
             judge_lines(
                 self.name,
                 region.text(),
@@ -328,44 +335,40 @@ impl JsonRegions<'_> {
                 self.matcher,
                 &mut part,
                 &mut log,
-            )
-        } else {
-            Ok(())
-        };
+            );
+        }
         if let Some(length) = region.too_long {
             part.malformed(self.name, first_line + region.lines, &over_cap(length));
         }
         Judged {
-            part,
+            chunk: part.chunk,
             log,
-            result,
+            result: Ok(()),
             stopped: false,
         }
     }
 }
 
-/// A region judged, joined in its turn. `Err(None)`: the consumer wants no more.
-fn join_region<C: Consumer>(
-    done: Judged<C::Part>,
-    consumer: &mut C,
+/// A region judged, joined in its turn. `Err(None)`: the command wants no more.
+fn join_region<R: Render>(
+    done: Judged<R::Chunk>,
+    out: &mut Emit<'_, R>,
     log: &mut LogReader,
-) -> Result<(), Option<ReadError>> {
+) -> Result<(), Option<Error>> {
     if done.stopped {
         return Err(Some(stopped_reader()));
     }
     done.result.map_err(Some)?;
-    consumer
-        .join(done.part)
-        .map_err(|err| Some(ReadError::Output(err)))?;
+    out.join(done.chunk);
     log.absorb(done.log);
-    if consumer.stopped() {
+    if out.stopped() {
         return Err(None);
     }
     Ok(())
 }
 
-fn stopped_reader() -> ReadError {
-    ReadError::Input(crate::exit::Error::internal("a reader of the file stopped"))
+fn stopped_reader() -> Error {
+    Error::internal("a reader of the file stopped")
 }
 
 /// Reads the lines that start in region `index` (a line starts at the layout's first

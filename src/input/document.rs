@@ -8,10 +8,12 @@
 
 use std::io::Read;
 
+use super::emit::{Emit, Render};
 use super::log::LogReader;
 use super::reader::{Reader, RECORD_CAP};
-use super::records::{input_error, over_cap, Consumer, ReadError};
+use super::records::{input_error, over_cap};
 use super::stream::{self, Piece, Source, Work};
+use crate::exit::Error;
 use crate::reason::Matcher;
 use crate::{jsonbits, swar};
 
@@ -66,13 +68,13 @@ struct Splitter {
 /// A batch is handed to a worker once it holds this much (or this many pieces).
 const BATCH_PIECES: usize = 4096;
 
-pub fn json_document<R: Read, C: Consumer>(
+pub fn json_document<I: Read, R: Render>(
     name: &str,
-    reader: &mut Reader<R>,
+    reader: &mut Reader<I>,
     matcher: &Matcher,
-    consumer: &mut C,
+    out: &mut Emit<'_, R>,
     log: &mut LogReader,
-) -> Result<(), ReadError> {
+) -> Result<(), Error> {
     let mut source = Document {
         name,
         reader,
@@ -83,7 +85,7 @@ pub fn json_document<R: Read, C: Consumer>(
         },
         ended: false,
     };
-    stream::in_parallel(name, matcher, consumer, log, &mut source)
+    stream::in_parallel(name, matcher, out, log, &mut source)
 }
 
 /// A document as blocks of whole records: the splitter runs on the reading thread, the
@@ -95,12 +97,16 @@ struct Document<'r, 'n, R> {
     ended: bool,
 }
 
-impl<R: Read, C: Consumer> Source<C> for Document<'_, '_, R> {
+impl<I: Read> Source for Document<'_, '_, I> {
     fn is_slow(&self) -> bool {
         self.reader.is_slow()
     }
 
-    fn next(&mut self, consumer: &mut C, mut buffer: Vec<u8>) -> Result<Option<Work>, ReadError> {
+    fn next<R: Render>(
+        &mut self,
+        out: &mut Emit<'_, R>,
+        mut buffer: Vec<u8>,
+    ) -> Result<Option<Work>, Error> {
         buffer.clear();
         let splitter = &mut self.splitter;
         loop {
@@ -133,8 +139,8 @@ impl<R: Read, C: Consumer> Source<C> for Document<'_, '_, R> {
             }
             let name = self.name;
             let bytes = {
-                let consumer = &mut *consumer;
-                let mut idle = || consumer.idle();
+                let out = &mut *out;
+                let mut idle = || out.idle();
                 self.reader
                     .next_bytes(&mut idle)
                     .map_err(|err| input_error(name, &err))?
@@ -187,7 +193,7 @@ impl Splitter {
         self.pieces.push(Piece::Malformed { line, what });
     }
 
-    fn feed(&mut self, bytes: &[u8]) -> Result<(), ReadError> {
+    fn feed(&mut self, bytes: &[u8]) -> Result<(), Error> {
         let mut i = 0;
         while i < bytes.len() {
             if self.in_string {
@@ -249,7 +255,7 @@ impl Splitter {
     /// 64 bytes at a time: in a block without backslashes the strings are told by the
     /// parity of the quotes, and only the brackets outside them are visited one by one; a
     /// block with a backslash (or whose first byte is escaped) is walked mark by mark.
-    fn skim(&mut self, bytes: &[u8]) -> Result<usize, ReadError> {
+    fn skim(&mut self, bytes: &[u8]) -> Result<usize, Error> {
         let floor = self.pending.as_ref().map_or(0, |p| p.depth);
         let mut taken = bytes.len();
         let mut ended = false;
@@ -416,7 +422,7 @@ impl Splitter {
         }
     }
 
-    fn byte(&mut self, b: u8) -> Result<(), ReadError> {
+    fn byte(&mut self, b: u8) -> Result<(), Error> {
         if self.in_string {
             self.keep(&[b]);
             if self.escaped {
@@ -551,7 +557,7 @@ impl Splitter {
     }
 
     /// A value begins here: a record if it stands where records stand.
-    fn start_value(&mut self, scalar: bool) -> Result<(), ReadError> {
+    fn start_value(&mut self, scalar: bool) -> Result<(), Error> {
         if self.pending.is_some() {
             return Ok(());
         }
@@ -572,7 +578,7 @@ impl Splitter {
         Ok(())
     }
 
-    fn deliver(&mut self) -> Result<(), ReadError> {
+    fn deliver(&mut self) -> Result<(), Error> {
         let Some(pending) = self.pending.take() else {
             return Ok(());
         };

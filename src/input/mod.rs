@@ -4,6 +4,7 @@
 
 pub mod bigfile;
 pub mod document;
+pub mod emit;
 pub mod follow;
 pub mod hardwrap;
 pub mod log;
@@ -21,10 +22,10 @@ use std::path::Path;
 
 use crate::exit::Error;
 use crate::reason::Matcher;
+use emit::{Emit, Render};
 use log::LogReader;
 use reader::{Line, Reader, RECORD_CAP};
-use records::{bare_reason, input_error, over_cap, with_location};
-pub use records::{Consumer, FileConsumer, Part, ReadError, Records};
+use records::{bare_reason, input_error, over_cap, with_location, Records};
 
 /// How much of an input is looked at to tell its format.
 pub const PEEK_BYTES: usize = 1024 * 1024;
@@ -44,44 +45,42 @@ pub fn display_name(path: &Path) -> String {
     }
 }
 
-/// Opens FILE (`-` is stdin) and reads it whole into `consumer`. `found_len` is the length
+/// Opens FILE (`-` is stdin) and reads it whole into `out`. `found_len` is the length
 /// of a file a directory walk found (so not a directory): it is not looked up again, and
 /// the file is read as long as it was then.
-pub fn read_path<C: Consumer>(
+pub fn read_path<R: Render>(
     path: &Path,
     found_len: Option<u64>,
     matcher: &Matcher,
-    consumer: &mut C,
-) -> Result<(), ReadError> {
+    out: &mut Emit<'_, R>,
+) -> Result<(), Error> {
     let name = display_name(path);
     if path == Path::new("-") {
         let stdin = io::stdin();
         if stdin.is_terminal() {
-            return Err(ReadError::Input(Error::no_input(format!(
+            return Err(Error::no_input(format!(
                 "{name}: is a terminal; pipe the input in, or name a file with -i FILE"
-            ))));
+            )));
         }
         if let Some((file, len)) = regular_stdin(&stdin) {
             // `outcome < big.log`: as big a file as one named, read the same way.
-            return read_whole(&name, &file, len, matcher, consumer);
+            return read_whole(&name, &file, len, matcher, out);
         }
-        return read(&name, stdin.lock(), matcher, consumer);
+        return read(&name, stdin.lock(), matcher, out);
     }
     let file = File::open(path).map_err(|err| input_error(&name, &err))?;
     let len = match found_len {
         Some(len) => len,
         None => match file.metadata() {
             Ok(meta) if meta.is_dir() => {
-                return Err(ReadError::Input(Error::no_input(format!(
-                    "{name}: is a directory"
-                ))));
+                return Err(Error::no_input(format!("{name}: is a directory")));
             }
             Ok(meta) if meta.is_file() => meta.len(),
-            _ => return read(&name, file, matcher, consumer),
+            _ => return read(&name, file, matcher, out),
         },
     };
     if len >= bigfile::PARALLEL_MIN {
-        return read_whole(&name, &file, len, matcher, consumer);
+        return read_whole(&name, &file, len, matcher, out);
     }
     match found_len {
         Some(left) => {
@@ -97,37 +96,37 @@ pub fn read_path<C: Consumer>(
                     reader.input_ended();
                 }
             }
-            read_first(&name, first, None, matcher, consumer)
+            read_first(&name, first, None, matcher, out)
         }
-        None => read(&name, file, matcher, consumer),
+        None => read(&name, file, matcher, out),
     }
 }
 
-fn read_first<R: Read, C: Consumer>(
+fn read_first<I: Read, R: Render>(
     name: &str,
-    first: First<R>,
+    first: First<I>,
     whole: Option<Whole<'_>>,
     matcher: &Matcher,
-    consumer: &mut C,
-) -> Result<(), ReadError> {
+    out: &mut Emit<'_, R>,
+) -> Result<(), Error> {
     match first {
-        First::Gzip(reader) => read_text(name, *reader, None, matcher, consumer),
-        First::Text(reader) => read_text(name, reader, whole, matcher, consumer),
+        First::Gzip(reader) => read_text(name, *reader, None, matcher, out),
+        First::Text(reader) => read_text(name, reader, whole, matcher, out),
     }
 }
 
 /// A big regular file: read through a reference, so that it can be read again by offset on
 /// every core (as long as it was when opened).
-fn read_whole<C: Consumer>(
+fn read_whole<R: Render>(
     name: &str,
     file: &File,
     len: u64,
     matcher: &Matcher,
-    consumer: &mut C,
-) -> Result<(), ReadError> {
+    out: &mut Emit<'_, R>,
+) -> Result<(), Error> {
     let whole = Whole { file, len };
     let first = first_read(name, file, reader::FIRST_BUFFER)?;
-    read_first(name, first, Some(whole), matcher, consumer)
+    read_first(name, first, Some(whole), matcher, out)
 }
 
 /// Standard input when it is a big regular file read from its start (`outcome < FILE`),
@@ -319,14 +318,14 @@ fn item_feed(window: &[u8], mode: Mode) -> Option<&'static str> {
 }
 
 /// Reads one input, gzip-compressed or not (told by its first two bytes, never its name).
-pub fn read<R: Read, C: Consumer>(
+pub fn read<I: Read, R: Render>(
     name: &str,
-    inner: R,
+    inner: I,
     matcher: &Matcher,
-    consumer: &mut C,
-) -> Result<(), ReadError> {
+    out: &mut Emit<'_, R>,
+) -> Result<(), Error> {
     let first = first_read(name, inner, reader::FIRST_BUFFER)?;
-    read_first(name, first, None, matcher, consumer)
+    read_first(name, first, None, matcher, out)
 }
 
 /// A gzip stream: its first bytes, read to tell it, then the rest.
@@ -339,7 +338,7 @@ enum First<R: Read> {
 }
 
 /// `size`: the first buffer's (at most the reader's usual first buffer, at least 16 bytes).
-fn first_read<R: Read>(name: &str, mut inner: R, size: usize) -> Result<First<R>, ReadError> {
+fn first_read<R: Read>(name: &str, mut inner: R, size: usize) -> Result<First<R>, Error> {
     // The first read is the reader's own first buffer, so a small log takes one call.
     let mut head = vec![0u8; size.clamp(16, reader::FIRST_BUFFER)];
     let mut have = 0;
@@ -401,34 +400,34 @@ impl<R: Read> Read for Gunzip<R> {
 
 /// `whole`: the file the reader reads, when it is a regular file that can be read again by
 /// offset (a big log or JSON Lines stream is then read on every core).
-fn read_text<R: Read, C: Consumer>(
+fn read_text<I: Read, R: Render>(
     name: &str,
-    mut reader: Reader<R>,
+    mut reader: Reader<I>,
     whole: Option<Whole<'_>>,
     matcher: &Matcher,
-    consumer: &mut C,
-) -> Result<(), ReadError> {
+    out: &mut Emit<'_, R>,
+) -> Result<(), Error> {
     let mut log = LogReader::new();
     log.read_from(name);
     // The width a console cut the log's lines at, when it was copied from one.
     let mut cut_at = None;
     let mode = {
-        let mut idle = || consumer.idle();
+        let mut idle = || out.idle();
         let window = reader
             .peek(PEEK_BYTES, &mut idle)
             .map_err(|err| input_error(name, &err))?;
         if window.trim_ascii().is_empty() {
             // Every input gets an answer, an empty log file included.
             let report = crate::judge::nothing(matcher);
-            consumer.report(with_location(report, name, 1))?;
+            out.report(with_location(report, name, 1));
             return Ok(());
         }
         if let Some(what) = binary(window) {
-            return Err(ReadError::Input(Error::data(format!("{name}: {what}"))));
+            return Err(Error::data(format!("{name}: {what}")));
         }
         let mode = detect(window);
         if let Some(what) = item_feed(window, mode) {
-            consumer.skipped(name, what);
+            out.skipped(name, what);
             return Ok(());
         }
         if mode == Mode::Log {
@@ -440,70 +439,66 @@ fn read_text<R: Read, C: Consumer>(
         mode
     };
     match mode {
-        Mode::JsonDocument => {
-            document::json_document(name, &mut reader, matcher, consumer, &mut log)?
-        }
+        Mode::JsonDocument => document::json_document(name, &mut reader, matcher, out, &mut log)?,
         Mode::JsonLines => match whole {
-            Some(Whole { file, len }) if stream::workers() > 1 => bigfile::json_lines(
-                name,
-                file,
-                len,
-                stream::workers(),
-                matcher,
-                consumer,
-                &mut log,
-            )?,
-            _ => stream::json_lines(name, &mut reader, matcher, consumer, &mut log)?,
+            Some(Whole { file, len }) if stream::workers() > 1 => {
+                bigfile::json_lines(name, file, len, stream::workers(), matcher, out, &mut log)?
+            }
+            _ => stream::json_lines(name, &mut reader, matcher, out, &mut log)?,
         },
         Mode::Log => {
-            // Runs that have ended are answered while the rest is read.
-            let mut failed = None;
-            let mut answer_ended = |log: &mut LogReader, consumer: &mut C| {
+            // Runs that have ended are answered while the rest is read; a command that
+            // takes no more stops the scan.
+            let mut answer_ended = |log: &mut LogReader, out: &mut Emit<'_, R>| {
                 for (crawl, line) in log.finished_runs() {
                     let report = crate::judge::crawl(matcher, crawl);
-                    if let Err(err) = deliver_log_report(report, line, name, consumer) {
-                        failed = Some(err);
-                        return Err(io::Error::other("the output failed"));
-                    }
+                    out.report(with_location(report, name, line));
+                }
+                if out.stopped() {
+                    return Err(io::Error::from(io::ErrorKind::BrokenPipe));
                 }
                 Ok(())
             };
             let scanned = match (whole, cut_at) {
                 (_, Some(width)) => {
-                    read_cut_log(&mut log, &mut reader, width, consumer, &mut answer_ended)
+                    read_cut_log(&mut log, &mut reader, width, out, &mut answer_ended)
                 }
                 (Some(Whole { file, len }), None) if stream::workers() > 1 => {
                     bigfile::scan(&mut log, file, len, stream::workers(), &mut |log| {
-                        answer_ended(log, consumer)
+                        answer_ended(log, out)
                     })
                 }
-                _ => scan_log(&mut log, &mut reader, consumer, &mut answer_ended),
+                _ => scan_log(&mut log, &mut reader, out, &mut answer_ended),
             };
-            if let Some(err) = failed {
-                return Err(err);
+            match scanned {
+                Err(_) if out.stopped() => return Ok(()),
+                scanned => scanned.map_err(|err| input_error(name, &err))?,
             }
-            scanned.map_err(|err| input_error(name, &err))?;
         }
-        Mode::BareReasons => bare_reasons(name, &mut reader, matcher, consumer)?,
+        Mode::BareReasons => bare_reasons(name, &mut reader, matcher, out)?,
     }
     for (crawl, line) in log.finish() {
-        deliver_log_report(crate::judge::crawl(matcher, crawl), line, name, consumer)?;
+        out.report(with_location(
+            crate::judge::crawl(matcher, crawl),
+            name,
+            line,
+        ));
     }
     Ok(())
 }
 
 /// Reads a log from a stream, block by block; `ended` hands out the runs that have ended.
-fn scan_log<R: Read, C: Consumer>(
+fn scan_log<I: Read, R: Render>(
     log: &mut LogReader,
-    reader: &mut Reader<R>,
-    consumer: &mut C,
-    ended: &mut dyn FnMut(&mut LogReader, &mut C) -> io::Result<()>,
+    reader: &mut Reader<I>,
+    out: &mut Emit<'_, R>,
+    ended: &mut dyn FnMut(&mut LogReader, &mut Emit<'_, R>) -> io::Result<()>,
 ) -> io::Result<()> {
     if !log::searcher_ready() {
         return Err(io::Error::other("could not build the log searcher"));
     }
     let mut found = log::Found::default();
-    log_blocks(log, reader, consumer, ended, &mut |log, block| {
+    log_blocks(log, reader, out, ended, &mut |log, block| {
         if let Some(block) = block {
             log::search_block(block.text, &mut found);
             log.scan_found(block.text, block.first_line, &found);
@@ -513,15 +508,15 @@ fn scan_log<R: Read, C: Consumer>(
 
 /// Reads a log whose lines a console cut at `width` (see `hardwrap`), line by line once
 /// joined: such a text is a screenful or a few thousand rows, never a big file.
-fn read_cut_log<R: Read, C: Consumer>(
+fn read_cut_log<I: Read, R: Render>(
     log: &mut LogReader,
-    reader: &mut Reader<R>,
+    reader: &mut Reader<I>,
     width: usize,
-    consumer: &mut C,
-    ended: &mut dyn FnMut(&mut LogReader, &mut C) -> io::Result<()>,
+    out: &mut Emit<'_, R>,
+    ended: &mut dyn FnMut(&mut LogReader, &mut Emit<'_, R>) -> io::Result<()>,
 ) -> io::Result<()> {
     let mut unwrapper = hardwrap::Unwrapper::new(width);
-    log_blocks(log, reader, consumer, ended, &mut |log, block| {
+    log_blocks(log, reader, out, ended, &mut |log, block| {
         let mut read = |line: &[u8], first, last| log.cut_line(line, first, last);
         match block {
             Some(block) => {
@@ -537,48 +532,35 @@ fn read_cut_log<R: Read, C: Consumer>(
 /// The block loop of a log read from a stream: `read` gets each block of whole lines, then
 /// `None` at the end; lines over the cap are counted as skipped, and the runs that have
 /// ended are handed out after each block.
-fn log_blocks<R: Read, C: Consumer>(
+fn log_blocks<I: Read, R: Render>(
     log: &mut LogReader,
-    reader: &mut Reader<R>,
-    consumer: &mut C,
-    ended: &mut dyn FnMut(&mut LogReader, &mut C) -> io::Result<()>,
+    reader: &mut Reader<I>,
+    out: &mut Emit<'_, R>,
+    ended: &mut dyn FnMut(&mut LogReader, &mut Emit<'_, R>) -> io::Result<()>,
     read: &mut dyn FnMut(&mut LogReader, Option<reader::Block<'_>>),
 ) -> io::Result<()> {
     loop {
         let mut skipped = 0;
-        let block = reader.next_block(SCAN_BLOCK, &mut || consumer.idle(), &mut |_, _| {
-            skipped += 1
-        })?;
+        let block = reader.next_block(SCAN_BLOCK, &mut || out.idle(), &mut |_, _| skipped += 1)?;
         let last = block.is_none();
         read(log, block);
         log.skipped(skipped);
         if last {
             return Ok(());
         }
-        ended(log, consumer)?;
+        ended(log, out)?;
     }
 }
 
-/// One answer of a log, placed in its file.
-fn deliver_log_report<C: Consumer>(
-    report: crate::report::Report<'static>,
-    line: u64,
+fn bare_reasons<I: Read, R: Render>(
     name: &str,
-    consumer: &mut C,
-) -> Result<(), ReadError> {
-    consumer.report(with_location(report, name, line))?;
-    Ok(())
-}
-
-fn bare_reasons<R: Read, C: Consumer>(
-    name: &str,
-    reader: &mut Reader<R>,
+    reader: &mut Reader<I>,
     matcher: &Matcher,
-    consumer: &mut C,
-) -> Result<(), ReadError> {
-    while !consumer.stopped() {
+    out: &mut Emit<'_, R>,
+) -> Result<(), Error> {
+    while !out.stopped() {
         let line = {
-            let mut idle = || consumer.idle();
+            let mut idle = || out.idle();
             match reader
                 .next_line(&mut idle)
                 .map_err(|err| input_error(name, &err))?
@@ -589,8 +571,8 @@ fn bare_reasons<R: Read, C: Consumer>(
             }
         };
         match line {
-            Err((line, length)) => consumer.malformed(name, line, &over_cap(length)),
-            Ok((line, text)) => bare_reason(name, text, line, matcher, consumer)?,
+            Err((line, length)) => out.malformed(name, line, &over_cap(length)),
+            Ok((line, text)) => bare_reason(name, text, line, matcher, out),
         }
     }
     Ok(())

@@ -10,22 +10,21 @@ use crate::job::{Record, RecordSeed};
 use crate::reason::Matcher;
 use crate::report::{Location, Report};
 
-/// Where records go, one at a time.
+/// Where the readers put records, one at a time: the reading thread's `Emit`, or a
+/// worker's `Scratch` (see `emit`).
 pub trait Records {
-    fn report(&mut self, report: Report<'_>) -> io::Result<()>;
+    fn report(&mut self, report: Report<'_>);
     /// A record that could not be read; the run goes on.
     fn malformed(&mut self, source: &str, line: u64, what: &str);
-    /// The reader went away (closed pipe): stop reading.
+    /// The command takes no more (its output closed): stop reading.
     fn stopped(&self) -> bool {
         false
     }
     /// Whether every fact of a record is wanted, or only what decides its verdict.
-    fn detail(&self) -> bool {
-        true
-    }
+    fn detail(&self) -> bool;
     /// An input that holds neither a log nor job records (an item feed beside the logs):
     /// skipped whole, said once.
-    fn skipped(&mut self, _source: &str, _what: &str) {}
+    fn skipped(&mut self, source: &str, what: &str);
 }
 
 /// Whether JSON values are objects with fields, none of them a job's (`{"title": ...,
@@ -49,75 +48,8 @@ pub fn foreign_objects<'t>(values: impl Iterator<Item = &'t [u8]>) -> bool {
     seen
 }
 
-/// A chunk of the output made on another thread: a blank one like it can be made, and a
-/// later one absorbed, so that a whole file can be read into one (see `FileConsumer`).
-pub trait Part: Records + Send + Sized {
-    fn blank(&self) -> Self;
-    /// Adds a part that came after this one in the input.
-    fn absorb(&mut self, later: Self);
-}
-
-/// Reads a whole input into a part, on a worker thread: its own chunks (a long stream's
-/// blocks) are parts too, absorbed in order.
-pub struct FileConsumer<P> {
-    pub part: P,
-}
-
-impl<P: Part> Records for FileConsumer<P> {
-    fn report(&mut self, report: Report<'_>) -> io::Result<()> {
-        self.part.report(report)
-    }
-    fn malformed(&mut self, source: &str, line: u64, what: &str) {
-        self.part.malformed(source, line, what)
-    }
-    fn detail(&self) -> bool {
-        self.part.detail()
-    }
-    fn skipped(&mut self, source: &str, what: &str) {
-        self.part.skipped(source, what);
-    }
-}
-
-impl<P: Part> Consumer for FileConsumer<P> {
-    type Part = P;
-    fn idle(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-    fn part(&mut self) -> P {
-        self.part.blank()
-    }
-    fn join(&mut self, part: P) -> io::Result<()> {
-        self.part.absorb(part);
-        Ok(())
-    }
-}
-
-/// What reading an input feeds: records, pauses in the input, and parts that take a chunk
-/// of a long stream on another thread and are joined back in input order.
-pub trait Consumer: Records {
-    type Part: Part;
-    /// The input is about to block: a good moment to flush output.
-    fn idle(&mut self) -> io::Result<()>;
-    fn part(&mut self) -> Self::Part;
-    fn join(&mut self, part: Self::Part) -> io::Result<()>;
-}
-
-#[derive(Debug)]
-pub enum ReadError {
-    /// Writing output failed; not the input's fault.
-    Output(io::Error),
-    /// The input cannot be read at all (missing, binary, ...).
-    Input(Error),
-}
-
-impl From<io::Error> for ReadError {
-    fn from(err: io::Error) -> ReadError {
-        ReadError::Output(err)
-    }
-}
-
 /// A read that failed: bad data (65) or an input that cannot be read (66), named.
-pub fn input_error(name: &str, err: &io::Error) -> ReadError {
+pub fn input_error(name: &str, err: &io::Error) -> Error {
     let make = if matches!(
         err.kind(),
         io::ErrorKind::InvalidData | io::ErrorKind::InvalidInput
@@ -126,7 +58,7 @@ pub fn input_error(name: &str, err: &io::Error) -> ReadError {
     } else {
         Error::no_input
     };
-    ReadError::Input(make(format!("{name}: {}", io_reason(err))))
+    make(format!("{name}: {}", io_reason(err)))
 }
 
 pub fn over_cap(n: u64) -> String {
@@ -150,14 +82,11 @@ pub fn json_value(
     matcher: &Matcher,
     consumer: &mut dyn Records,
     log: &mut LogReader,
-) -> Result<(), ReadError> {
+) {
     // One UTF-8 check for the whole value is much cheaper than serde_json's per string.
     match std::str::from_utf8(text) {
         Ok(text) => json_text(name, text, line_no, column, matcher, consumer, log),
-        Err(err) => {
-            consumer.malformed(name, line_no, &not_utf8(&err));
-            Ok(())
-        }
+        Err(err) => consumer.malformed(name, line_no, &not_utf8(&err)),
     }
 }
 
@@ -170,10 +99,10 @@ pub fn json_text(
     matcher: &Matcher,
     consumer: &mut dyn Records,
     log: &mut LogReader,
-) -> Result<(), ReadError> {
+) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim_ascii().is_empty() {
-        return Ok(());
+        return;
     }
     let lazy = !consumer.detail();
     match parse_record(text, lazy) {
@@ -185,11 +114,11 @@ pub fn json_text(
             }
             if let Some(stats) = crate::pyliteral::stats_from_literal(text.as_bytes()) {
                 let report = crate::judge::record(matcher, Box::new(stats), true);
-                return Ok(consumer.report(with_location(report, name, line_no))?);
+                consumer.report(with_location(report, name, line_no));
+                return;
             }
             let (line, what) = json_problem(&err, text, line_no, column);
             consumer.malformed(name, line, &what);
-            Ok(())
         }
     }
 }
@@ -244,11 +173,11 @@ pub fn deliver(
     matcher: &Matcher,
     consumer: &mut dyn Records,
     log: &mut LogReader,
-) -> Result<(), ReadError> {
+) {
     match record {
         Record::Job(job) => {
             let report = crate::judge::record(matcher, job, consumer.detail());
-            consumer.report(with_location(report, name, line_no))?;
+            consumer.report(with_location(report, name, line_no));
         }
         Record::Batch(records) => {
             // One complaint per line, however many bad values the line holds.
@@ -263,7 +192,7 @@ pub fn deliver(
                         not_jobs += 1;
                         what = problem;
                     }
-                    record => deliver(record, name, line_no, matcher, consumer, log)?,
+                    record => deliver(record, name, line_no, matcher, consumer, log),
                 }
             }
             if not_jobs == 1 {
@@ -288,7 +217,6 @@ pub fn deliver(
         }
         Record::NotAJob(what) => consumer.malformed(name, line_no, what),
     }
-    Ok(())
 }
 
 /// Python's logging level names, by number.
@@ -324,16 +252,15 @@ pub fn bare_reason(
     line_no: u64,
     matcher: &Matcher,
     consumer: &mut dyn Records,
-) -> Result<(), ReadError> {
+) {
     match std::str::from_utf8(text) {
         Ok(reason) => {
             let reason = reason.trim();
             if !reason.is_empty() {
                 let report = crate::judge::reason(matcher, Cow::Borrowed(reason));
-                consumer.report(with_location(report, name, line_no))?;
+                consumer.report(with_location(report, name, line_no));
             }
         }
         Err(err) => consumer.malformed(name, line_no, &not_utf8(&err)),
     }
-    Ok(())
 }

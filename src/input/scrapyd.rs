@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{Consumer, ReadError};
+use super::emit::{Emit, Render};
+use super::records::Records;
 use crate::exit::Error;
 use crate::job::Job;
 use crate::reason::Matcher;
@@ -169,19 +170,14 @@ impl Server {
 
 /// Every job of the server (of `project`, or of every project): finished jobs judged from
 /// their logs, in the order Scrapyd lists them, then running, then pending jobs.
-pub fn read_scrapyd<C: Consumer>(
+pub fn read_scrapyd<R: Render>(
     server: &Server,
     project: Option<&str>,
     matcher: &Matcher,
-    consumer: &mut C,
-) -> Result<(), ReadError> {
-    let unavailable = |what: String| {
-        ReadError::Input(Error::unavailable(format!(
-            "{}: {}",
-            server.shown(),
-            shown(&what)
-        )))
-    };
+    out: &mut Emit<'_, R>,
+) -> Result<(), Error> {
+    let unavailable =
+        |what: String| Error::unavailable(format!("{}: {}", server.shown(), shown(&what)));
     let projects = match project {
         Some(p) => vec![p.to_string()],
         None => {
@@ -197,15 +193,15 @@ pub fn read_scrapyd<C: Consumer>(
         refuse_error(jobs.status.as_deref(), jobs.message.as_deref())
             .map_err(|what| unavailable(format!("project `{project}`: {what}")))?;
         for job in &jobs.finished {
-            if consumer.stopped() {
+            if out.stopped() {
                 return Ok(());
             }
-            finished(server, &project, job, matcher, consumer)?;
+            finished(server, &project, job, matcher, out)?;
         }
         for (state, listed) in [("running", &jobs.running), ("pending", &jobs.pending)] {
             for job in listed {
                 let report = unfinished(matcher, &project, job, state);
-                consumer.report(with_place(report, server, &project, job))?;
+                out.report(with_place(report, server, &project, job));
             }
         }
     }
@@ -223,13 +219,13 @@ fn refuse_error(status: Option<&str>, message: Option<&str>) -> Result<(), Strin
     }
 }
 
-fn finished<C: Consumer>(
+fn finished<R: Render>(
     server: &Server,
     project: &str,
     job: &Listed,
     matcher: &Matcher,
-    consumer: &mut C,
-) -> Result<(), ReadError> {
+    out: &mut Emit<'_, R>,
+) -> Result<(), Error> {
     let project = job.project.as_deref().unwrap_or(project);
     // Older Scrapyd lists no log_url; its logs are where `logs_dir` puts them.
     let path = match &job.log_url {
@@ -245,9 +241,9 @@ fn finished<C: Consumer>(
     match server.get(&path) {
         Ok(response) => {
             let reader = response.into_body().into_reader().take(LOG_CAP);
-            match super::read(&name, reader, matcher, consumer) {
-                Err(ReadError::Input(err)) if err.status == crate::exit::ExitStatus::NoInput => {
-                    Err(ReadError::Input(Error::unavailable(err.message)))
+            match super::read(&name, reader, matcher, out) {
+                Err(err) if err.status == crate::exit::ExitStatus::NoInput => {
+                    Err(Error::unavailable(err.message))
                 }
                 other => other,
             }
@@ -259,14 +255,14 @@ fn finished<C: Consumer>(
             report.notes.push(
                 "Scrapyd no longer has this job's log (it keeps jobs_to_keep logs a spider, 5 by default, and lists finished_to_keep jobs, 100), or keeps none (logs_dir is empty): nothing to judge".to_string(),
             );
-            consumer.report(with_place(report, server, project, job))?;
+            out.report(with_place(report, server, project, job));
             Ok(())
         }
-        Err(what) => Err(ReadError::Input(Error::unavailable(format!(
+        Err(what) => Err(Error::unavailable(format!(
             "{}: {}",
             shown(&name),
             shown(&what)
-        )))),
+        ))),
     }
 }
 

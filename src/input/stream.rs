@@ -5,11 +5,11 @@
 
 use std::io::Read;
 
+use super::emit::{Emit, Render, Scratch};
 use super::log::LogReader;
 use super::reader::{split_lines, trim_cr, Reader};
-use super::records::{
-    input_error, json_text, json_value, not_utf8, over_cap, Consumer, ReadError, Records,
-};
+use super::records::{input_error, json_text, json_value, not_utf8, over_cap, Records};
+use crate::exit::Error;
 use crate::reason::Matcher;
 
 /// What a worker judges: a block of whole JSON Lines (no `pieces`), or a document's
@@ -36,24 +36,27 @@ pub enum Piece {
 }
 
 /// Where blocks come from: JSON Lines cut by the reader, or a document's splitter.
-pub trait Source<C> {
+pub trait Source {
     /// The next block, built in `buffer` (a finished block's, for reuse); None at the end.
-    fn next(&mut self, consumer: &mut C, buffer: Vec<u8>) -> Result<Option<Work>, ReadError>;
+    fn next<R: Render>(
+        &mut self,
+        out: &mut Emit<'_, R>,
+        buffer: Vec<u8>,
+    ) -> Result<Option<Work>, Error>;
     /// The input is pausing (a pipe from a live crawl): show what is done first.
     fn is_slow(&self) -> bool;
 }
 
-struct Job<P> {
+struct Job<'r, R: Render> {
     work: Work,
-    part: P,
+    part: Scratch<'r, R>,
 }
 
-struct Done<P> {
+struct Done<C> {
     /// The block's buffer, handed back for reuse.
     block: Vec<u8>,
-    part: P,
+    chunk: C,
     log: LogReader,
-    result: Result<(), ReadError>,
 }
 
 /// How many threads judge at once: one per core, up to 8. Asked once per process: the
@@ -70,71 +73,69 @@ pub fn workers() -> usize {
 }
 
 /// Reads a JSON Lines input whose format was told from its first lines.
-pub fn json_lines<R: Read, C: Consumer>(
+pub fn json_lines<I: Read, R: Render>(
     name: &str,
-    reader: &mut Reader<R>,
+    reader: &mut Reader<I>,
     matcher: &Matcher,
-    consumer: &mut C,
+    out: &mut Emit<'_, R>,
     log: &mut LogReader,
-) -> Result<(), ReadError> {
-    in_parallel(name, matcher, consumer, log, &mut Blocks { reader, name })
+) -> Result<(), Error> {
+    in_parallel(name, matcher, out, log, &mut Blocks { reader, name })
 }
 
-/// Judges the blocks of a source on every core, joining their parts in input order.
-pub fn in_parallel<C: Consumer, S: Source<C>>(
+/// Judges the blocks of a source on every core, joining their chunks in input order.
+pub fn in_parallel<R: Render, S: Source>(
     name: &str,
     matcher: &Matcher,
-    consumer: &mut C,
+    out: &mut Emit<'_, R>,
     log: &mut LogReader,
     source: &mut S,
-) -> Result<(), ReadError> {
+) -> Result<(), Error> {
     // The first block is judged on this thread: short inputs never pay for threads.
-    let Some(work) = source.next(consumer, Vec::new())? else {
+    let Some(work) = source.next(out, Vec::new())? else {
         return Ok(());
     };
-    run_block(name, &work, matcher, consumer, log)?;
-    if consumer.stopped() {
+    run_block(name, &work, matcher, out, log);
+    if out.stopped() {
         return Ok(());
     }
-    let Some(first) = source.next(consumer, work.block)? else {
+    let Some(first) = source.next(out, work.block)? else {
         return Ok(());
     };
     if super::ordered::inside_pool() {
         // A worker of a pool already (a small file among many): no pool inside it.
         let mut work = first;
         loop {
-            if consumer.stopped() {
+            if out.stopped() {
                 return Ok(());
             }
-            run_block(name, &work, matcher, consumer, log)?;
-            match source.next(consumer, work.block)? {
+            run_block(name, &work, matcher, out, log);
+            match source.next(out, work.block)? {
                 Some(next) => work = next,
                 None => return Ok(()),
             }
         }
     }
     let count = workers();
-    let judge = |mut job: Job<C::Part>| {
+    let judge = |mut job: Job<'_, R>| {
         let mut log = LogReader::new();
-        let result = run_block(name, &job.work, matcher, &mut job.part, &mut log);
+        run_block(name, &job.work, matcher, &mut job.part, &mut log);
         Done {
             block: job.work.block,
-            part: job.part,
+            chunk: job.part.chunk,
             log,
-            result,
         }
     };
     super::ordered::with_pool(count, judge, |pool| {
         // Buffers of finished blocks, reused so that a long stream allocates nothing.
         let mut free: Vec<Vec<u8>> = Vec::new();
-        let join = |done: Done<C::Part>,
-                    consumer: &mut C,
+        let join = |done: Done<R::Chunk>,
+                    out: &mut Emit<'_, R>,
                     log: &mut LogReader,
                     free: &mut Vec<Vec<u8>>|
-         -> Result<(), ReadError> {
+         -> Result<(), Error> {
             free.push(done.block);
-            done.result?;
-            consumer.join(done.part)?;
+            out.join(done.chunk);
             log.absorb(done.log);
             Ok(())
         };
@@ -145,54 +146,51 @@ pub fn in_parallel<C: Consumer, S: Source<C>>(
                 None => {
                     if source.is_slow() {
                         // The input is pausing: show everything read so far first.
-                        if let Err(err) = pool.drain(0, |done| join(done, consumer, log, &mut free))
-                        {
+                        if let Err(err) = pool.drain(0, |done| join(done, out, log, &mut free)) {
                             break Err(err);
                         }
-                        if let Err(err) = consumer.idle() {
-                            break Err(ReadError::Output(err));
-                        }
+                        let _ = out.idle();
                     }
-                    match source.next(consumer, free.pop().unwrap_or_default()) {
+                    match source.next(out, free.pop().unwrap_or_default()) {
                         Ok(Some(work)) => work,
                         Ok(None) => break Ok(()),
                         Err(err) => break Err(err),
                     }
                 }
             };
-            if consumer.stopped() {
+            if out.stopped() {
                 break Ok(());
             }
             let job = Job {
                 work,
-                part: consumer.part(),
+                part: out.part(),
             };
             if !pool.send(job) {
                 break Ok(());
             }
-            if let Err(err) = pool.drain(2 * count, |done| join(done, consumer, log, &mut free)) {
+            if let Err(err) = pool.drain(2 * count, |done| join(done, out, log, &mut free)) {
                 break Err(err);
             }
         };
-        let finished = pool.drain(0, |done| join(done, consumer, log, &mut free));
+        let finished = pool.drain(0, |done| join(done, out, log, &mut free));
         outcome.and(finished)
     })
 }
 
-fn run_block<P: Records>(
+fn run_block(
     name: &str,
     work: &Work,
     matcher: &Matcher,
-    part: &mut P,
+    part: &mut dyn Records,
     log: &mut LogReader,
-) -> Result<(), ReadError> {
+) {
     let (block, first_line) = (work.block.as_slice(), work.first_line);
     for &(line, length) in &work.skipped {
         part.malformed(name, line, &over_cap(length));
     }
     if block.is_empty() && !work.skipped.is_empty() {
         // Only long lines were left at the end of the input.
-        return Ok(());
+        return;
     }
     if !work.pieces.is_empty() {
         for piece in &work.pieces {
@@ -210,24 +208,24 @@ fn run_block<P: Records>(
                     matcher,
                     part,
                     log,
-                )?,
+                ),
                 Piece::Malformed { line, what } => part.malformed(name, *line, what),
             }
         }
-        return Ok(());
+        return;
     }
     judge_lines(name, block, first_line, matcher, part, log)
 }
 
 /// Judges a block of JSON Lines (without its last `\n`), the first numbered `first_line`.
-pub(super) fn judge_lines<P: Records>(
+pub(super) fn judge_lines(
     name: &str,
     block: &[u8],
     first_line: u64,
     matcher: &Matcher,
-    part: &mut P,
+    part: &mut dyn Records,
     log: &mut LogReader,
-) -> Result<(), ReadError> {
+) {
     // One UTF-8 check for the whole block; lines are checked one by one only if it fails,
     // so that a bad line is reported alone.
     if let Ok(text) = std::str::from_utf8(block) {
@@ -239,18 +237,17 @@ pub(super) fn judge_lines<P: Records>(
             let line = &text[start..end];
             start = end + 1;
             let line = line.strip_suffix('\r').unwrap_or(line);
-            json_text(name, line, line_no, 1, matcher, part, log)?;
+            json_text(name, line, line_no, 1, matcher, part, log);
         }
-        return Ok(());
+        return;
     }
     for (line_no, line) in (first_line..).zip(split_lines(block)) {
         let line = trim_cr(line);
         match std::str::from_utf8(line) {
-            Ok(_) => json_value(name, line, line_no, 1, matcher, part, log)?,
+            Ok(_) => json_value(name, line, line_no, 1, matcher, part, log),
             Err(err) => part.malformed(name, line_no, &not_utf8(&err)),
         }
     }
-    Ok(())
 }
 
 /// Blocks of whole lines copied out of the shared reader into buffers that are handed to
@@ -264,17 +261,21 @@ struct Blocks<'r, 'n, R> {
 /// stay well under a couple of MiB.
 pub const BLOCK: usize = 128 * 1024;
 
-impl<R: Read, C: Consumer> Source<C> for Blocks<'_, '_, R> {
+impl<I: Read> Source for Blocks<'_, '_, I> {
     fn is_slow(&self) -> bool {
         self.reader.is_slow()
     }
 
-    fn next(&mut self, consumer: &mut C, mut buffer: Vec<u8>) -> Result<Option<Work>, ReadError> {
+    fn next<R: Render>(
+        &mut self,
+        out: &mut Emit<'_, R>,
+        mut buffer: Vec<u8>,
+    ) -> Result<Option<Work>, Error> {
         let name = self.name;
         let mut too_long = Vec::new();
         let block = {
-            let (consumer_ref, too_long_ref) = (&mut *consumer, &mut too_long);
-            let mut idle = || consumer_ref.idle();
+            let (out, too_long_ref) = (&mut *out, &mut too_long);
+            let mut idle = || out.idle();
             self.reader
                 .next_block(BLOCK, &mut idle, &mut |line, length| {
                     too_long_ref.push((line, length))

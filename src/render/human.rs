@@ -587,47 +587,29 @@ impl CardOrLines {
         }
     }
 
-    pub fn report(
-        &mut self,
-        out: &mut impl Write,
-        palette: Palette,
-        catalog: &Catalog,
-        report: &Report,
-    ) -> io::Result<()> {
-        self.reports += 1;
-        match self.reports {
-            1 => {
-                self.held = Some(report.clone().into_owned());
-                Ok(())
-            }
-            _ => {
-                self.release(out, palette, catalog)?;
-                stream_line(out, palette, catalog, report)
-            }
-        }
-    }
-
-    /// Reports rendered elsewhere as lines (a chunk of a stream from a worker thread):
-    /// `lines` holds `n` of them, the first of which is `first`.
+    /// A chunk of the stream, rendered on a worker or the reading thread: its first
+    /// report `first`, kept whole in case it is the stream's only one, then `more`
+    /// reports already rendered as `lines`.
     pub fn join(
         &mut self,
         out: &mut impl Write,
         palette: Palette,
         catalog: &Catalog,
-        n: u64,
         first: Option<Report<'static>>,
+        more: u64,
         lines: &[u8],
     ) -> io::Result<()> {
-        if n == 0 {
+        let Some(first) = first else {
             return Ok(());
-        }
-        if self.reports == 0 && n == 1 {
+        };
+        if self.reports == 0 && more == 0 {
             self.reports = 1;
-            self.held = first;
+            self.held = Some(first);
             return Ok(());
         }
         self.release(out, palette, catalog)?;
-        self.reports += n;
+        stream_line(out, palette, catalog, &first)?;
+        self.reports += 1 + more;
         out.write_all(lines)
     }
 
