@@ -56,7 +56,7 @@ pub enum Out<C> {
 const CHUNK_EVENTS: usize = 128;
 /// Chunks on their way to the command at most: enough to keep both threads busy, few
 /// enough that the output in flight stays small.
-const IN_FLIGHT: usize = 4;
+const IN_FLIGHT: usize = 2;
 
 /// Where readers put what they find: rendered into the current chunk, and chunks (the
 /// reading thread's own and the workers', in their order) sent on to the command, or
