@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 use std::io::{self, Write};
-
 use std::sync::Mutex;
 
 use super::reading::{self, is_existing_path, read_sources, refuse_summary_formats};
@@ -91,7 +90,7 @@ pub fn run(config: &Config, sink: &mut Sink, args: &cli::Explain) -> Result<Exit
 /// `--follow -i FILE`: reads the log as it is written until the run it follows has closed
 /// (the run open when the follow reached the file's end, else the next to start), or
 /// until SIGINT or SIGTERM, or until the process `pid` is gone and the file has stopped
-/// growing; then explains that run.
+/// growing; then judges that run (its answers, shown like any others).
 fn follow_log(
     inputs: &[std::path::PathBuf],
     pid: Option<u32>,

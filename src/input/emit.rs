@@ -56,11 +56,11 @@ pub enum Out<C> {
 const CHUNK_EVENTS: usize = 128;
 /// Chunks on their way to the command at most: enough to keep both threads busy, few
 /// enough that the output in flight stays small.
-const IN_FLIGHT: usize = 2;
+const IN_FLIGHT: usize = 4;
 
 /// Where readers put what they find: rendered into the current chunk, and chunks (the
 /// reading thread's own and the workers', in their order) sent on to the command, or
-/// collected when reading runs on a worker itself.
+/// collected (on a worker reading a batch of files, or for a small input read in place).
 pub struct Emit<'r, R: Render> {
     render: &'r R,
     chunk: R::Chunk,
