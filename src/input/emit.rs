@@ -440,13 +440,14 @@ mod tests {
         );
         assert_eq!(got.expect("read"), ["!1", "!2", "!3"]);
 
+        let sent = std::sync::atomic::AtomicU64::new(0);
         let stopped = pipeline(
             &Marks,
             |emit| {
-                let mut sent = 0u64;
-                while !emit.stopped() {
-                    sent += 1;
-                    emit.malformed("x", sent, "bad");
+                // Bounded, so that a reader that is never told fails instead of hanging.
+                while !emit.stopped() && sent.load(Ordering::Relaxed) < 100_000 {
+                    let line = sent.fetch_add(1, Ordering::Relaxed) + 1;
+                    emit.malformed("x", line, "bad");
                 }
                 Ok(())
             },
@@ -455,6 +456,10 @@ mod tests {
                 Ok(shown(chunks.next().into_iter().collect()))
             },
         );
+        // The first chunk taken, and the reader stopped once the command let go: no more
+        // than the chunks in flight were made after it.
+        let sent = sent.load(Ordering::Relaxed);
+        assert!(sent <= 2 + IN_FLIGHT as u64, "{sent} chunks made");
         assert_eq!(stopped.expect("read"), ["!1"]);
     }
 
