@@ -79,23 +79,51 @@ pub fn read_sources<R: Render, T>(
     input::emit::pipeline(render, read, consume)
 }
 
-/// Whether the sources are a few small regular files (stdin too, `outcome < FILE`), read
-/// in place faster than on a thread of their own: at most `SMALL_FILE` bytes in all.
+/// Whether the sources are a few small regular files, or stdin redirected from one or
+/// piped from a writer that has finished (`echo finished | outcome explain`): read in
+/// place faster than on a thread of their own. At most `SMALL_FILE` bytes in all.
 fn small_files(files: &[PathBuf]) -> bool {
     let mut total: u64 = 0;
     files.iter().all(|path| {
-        let path = if path == Path::new("-") {
-            Path::new("/dev/stdin")
+        let size = if path == Path::new("-") {
+            stdin_size()
         } else {
-            path
+            std::fs::metadata(path)
+                .ok()
+                .filter(std::fs::Metadata::is_file)
+                .map(|meta| meta.len())
         };
-        let size = std::fs::metadata(path)
-            .ok()
-            .filter(std::fs::Metadata::is_file)
-            .map(|meta| meta.len());
         total = total.saturating_add(size.unwrap_or(u64::MAX));
         total <= SMALL_FILE
     })
+}
+
+/// How much stdin holds, where that is known before reading it: a regular file's length,
+/// or what is left in a pipe whose writer has closed it. None for a pipe still open (a
+/// live crawl) or a terminal.
+fn stdin_size() -> Option<u64> {
+    use std::os::unix::fs::FileTypeExt;
+    let meta = std::fs::metadata("/dev/stdin").ok()?;
+    if meta.is_file() {
+        return Some(meta.len());
+    }
+    if !meta.file_type().is_fifo() {
+        return None;
+    }
+    let mut poll = libc::pollfd {
+        fd: 0,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, a count of one, and no waiting.
+    let ready = unsafe { libc::poll(&mut poll, 1, 0) };
+    if ready != 1 || poll.revents & libc::POLLHUP == 0 {
+        return None;
+    }
+    let mut left: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one c_int, into `left`.
+    let asked = unsafe { libc::ioctl(0, libc::FIONREAD, &mut left) };
+    (asked == 0).then(|| u64::try_from(left).ok()).flatten()
 }
 
 /// A source that could not be read, said in its place on stderr (after what came before

@@ -464,6 +464,23 @@ mod tests {
     }
 
     #[test]
+    fn a_read_in_place_gives_the_same_chunks_and_then_its_failure() {
+        let read = |emit: &mut Emit<'_, Marks>| {
+            emit.malformed("x", 1, "bad");
+            emit.fail(Error::no_input("gone"));
+            emit.malformed("x", 3, "bad");
+            Err(Error::internal("stopped"))
+        };
+        let mut taken = Vec::new();
+        let result = in_place(&Marks, read, |chunks| {
+            taken = shown(chunks.collect());
+            Ok(())
+        });
+        assert_eq!(taken, ["!1", "failed: gone", "!3"]);
+        assert_eq!(result.map_err(|e| e.message).unwrap_err(), "stopped");
+    }
+
+    #[test]
     fn the_output_failure_comes_before_the_readers() {
         let result: Result<(), Error> = pipeline(
             &Marks,
