@@ -63,7 +63,9 @@ const IN_FLIGHT: usize = 4;
 /// collected (on a worker reading a batch of files, or for a small input read in place).
 pub struct Emit<'r, R: Render> {
     render: &'r R,
-    chunk: R::Chunk,
+    /// Made at the first event after the last one went out: a blank chunk may hold a
+    /// big buffer (a spare one), not to be kept idle.
+    chunk: Option<R::Chunk>,
     /// Events in `chunk` so far.
     events: usize,
     to: To<'r, R::Chunk>,
@@ -94,7 +96,7 @@ impl<'r, R: Render> Emit<'r, R> {
     fn new(render: &'r R, to: To<'r, R::Chunk>) -> Self {
         Emit {
             render,
-            chunk: render.chunk(),
+            chunk: None,
             events: 0,
             to,
         }
@@ -122,15 +124,16 @@ impl<'r, R: Render> Emit<'r, R> {
 
     /// The current chunk goes out, if it holds anything.
     fn send_chunk(&mut self) {
-        if self.events > 0 {
-            self.events = 0;
-            let chunk = std::mem::replace(&mut self.chunk, self.render.chunk());
+        self.events = 0;
+        if let Some(chunk) = self.chunk.take() {
             self.send(Out::Chunk(chunk));
         }
     }
 
     fn add(&mut self, event: Event<'_>) {
-        self.render.render(&mut self.chunk, event);
+        let render = self.render;
+        let chunk = self.chunk.get_or_insert_with(|| render.chunk());
+        render.render(chunk, event);
         self.events += 1;
         if self.events >= CHUNK_EVENTS {
             self.send_chunk();
