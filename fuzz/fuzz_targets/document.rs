@@ -42,6 +42,10 @@ impl Render for Counting {
         }
     }
 
+    fn weight(&self, _: &Self::Chunk) -> usize {
+        0
+    }
+
     fn detail(&self) -> bool {
         false
     }

@@ -53,6 +53,10 @@ impl Render for Collect {
         out.clear();
     }
 
+    fn weight(&self, _: &Self::Chunk) -> usize {
+        0
+    }
+
     fn detail(&self) -> bool {
         self.detail
     }

@@ -293,6 +293,11 @@ impl Render for Explain<'_> {
         };
     }
 
+    /// Its output buffer, as big as it has grown (a spare one keeps its size).
+    fn weight(&self, chunk: &Rendered) -> usize {
+        chunk.out.capacity()
+    }
+
     fn detail(&self) -> bool {
         !self.config.quiet && self.config.format != Format::Line
     }

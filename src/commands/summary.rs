@@ -291,6 +291,12 @@ impl<'c> Render for Counting<'c> {
         }
     }
 
+    /// Counts grow with the spiders and outcomes seen, not with the input: the number of
+    /// chunks in flight bounds them.
+    fn weight(&self, _: &Counter<'c>) -> usize {
+        0
+    }
+
     /// A summary counts verdicts: a record's other facts are not read.
     fn detail(&self) -> bool {
         false
