@@ -254,15 +254,11 @@ impl Render for Explain<'_> {
         let (config, catalog) = (self.config, self.catalog);
         let mut report = match event {
             Event::Report(report) => report,
-            Event::Malformed { source, line, what } => {
-                chunk.tally.add_malformed();
-                chunk
-                    .problems
-                    .push(format!("{source}: line {line}: {what}"));
-                return;
-            }
-            Event::Skipped { source, what } => {
-                chunk.problems.push(format!("{source}: {what}; skipped"));
+            problem => {
+                if let Event::Malformed { .. } = problem {
+                    chunk.tally.add_malformed();
+                }
+                chunk.problems.extend(problem.said());
                 return;
             }
         };

@@ -282,12 +282,12 @@ impl<'c> Render for Counting<'c> {
     }
 
     fn render(&self, counter: &mut Counter<'c>, event: Event<'_>) {
+        if let Event::Malformed { source, line, .. } = event {
+            counter.malformed(source, line);
+        }
         match event {
             Event::Report(report) => counter.report(report),
-            Event::Malformed { source, line, what } => counter.malformed(source, line, what),
-            Event::Skipped { source, what } => {
-                counter.problems.push(format!("{source}: {what}; skipped"));
-            }
+            problem => counter.problems.extend(problem.said()),
         }
     }
 
@@ -377,7 +377,8 @@ impl Counter<'_> {
         }
     }
 
-    fn malformed(&mut self, source: &str, line: u64, what: &str) {
+    /// A record that could not be read, counted (what it says is the caller's).
+    fn malformed(&mut self, source: &str, line: u64) {
         let entry = self.catalog.index_of(Fallback::Malformed);
         let name = Fallback::Malformed.name();
         let key = self.keys.map(|_| format!("{source}:{line}"));
@@ -387,7 +388,6 @@ impl Counter<'_> {
             group.add_malformed(name, entry, key.as_deref());
             group.add_cause(name, crate::severity::Severity::Unknown);
         }
-        self.problems.push(format!("{source}: line {line}: {what}"));
     }
 }
 

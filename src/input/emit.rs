@@ -29,6 +29,19 @@ pub enum Event<'a> {
     },
 }
 
+impl Event<'_> {
+    /// What a problem says on stderr, the same for every command: none for a report.
+    pub fn said(&self) -> Option<String> {
+        match self {
+            Event::Report(_) => None,
+            Event::Malformed { source, line, what } => {
+                Some(format!("{source}: line {line}: {what}"))
+            }
+            Event::Skipped { source, what } => Some(format!("{source}: {what}; skipped")),
+        }
+    }
+}
+
 /// What a command gives the readers: a blank chunk of its output, and the one function
 /// that renders what was read into a chunk. Both run on the reading thread and on the
 /// workers alike.

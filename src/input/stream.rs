@@ -129,11 +129,12 @@ pub fn in_parallel<R: Render, S: Source>(
     super::ordered::with_pool(count, judge, |pool| {
         // Buffers of finished blocks, reused so that a long stream allocates nothing.
         let mut free: Vec<Vec<u8>> = Vec::new();
+        // Joining cannot fail: the chunk goes on to the command, whose output is its own.
         let join = |done: Done<R::Chunk>,
                     out: &mut Emit<'_, R>,
                     log: &mut LogReader,
                     free: &mut Vec<Vec<u8>>|
-         -> Result<(), Error> {
+         -> Result<(), std::convert::Infallible> {
             free.push(done.block);
             out.join(done.chunk);
             log.absorb(done.log);
@@ -146,9 +147,7 @@ pub fn in_parallel<R: Render, S: Source>(
                 None => {
                     if source.is_slow() {
                         // The input is pausing: show everything read so far first.
-                        if let Err(err) = pool.drain(0, |done| join(done, out, log, &mut free)) {
-                            break Err(err);
-                        }
+                        let Ok(()) = pool.drain(0, |done| join(done, out, log, &mut free));
                         let _ = out.idle();
                     }
                     match source.next(out, free.pop().unwrap_or_default()) {
@@ -168,12 +167,11 @@ pub fn in_parallel<R: Render, S: Source>(
             if !pool.send(job) {
                 break Ok(());
             }
-            if let Err(err) = pool.drain(2 * count, |done| join(done, out, log, &mut free)) {
-                break Err(err);
-            }
+            let Ok(()) = pool.drain(2 * count, |done| join(done, out, log, &mut free));
         };
-        let finished = pool.drain(0, |done| join(done, out, log, &mut free));
-        outcome.and(finished)
+        // Whatever ended the reading, what was judged is joined.
+        let Ok(()) = pool.drain(0, |done| join(done, out, log, &mut free));
+        outcome
     })
 }
 
