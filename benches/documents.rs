@@ -5,13 +5,14 @@
 //!
 //! cargo bench --bench documents             (300,000 jobs, 5 rounds)
 //! OUTCOME_BENCH_DOC_RECORDS=50000 OUTCOME_BENCH_ROUNDS=3 cargo bench --bench documents
+//! OUTCOME_BENCH_BASELINE=/path/to/older/outcome cargo bench --bench documents   (before/after)
 
 mod support;
 
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use support::{data_dir, median, outcome_binary, run, warm};
+use support::{baseline_binary, data_dir, median, outcome_binary, run, warm, Versus};
 
 fn env_number(name: &str, default: u64) -> u64 {
     std::env::var(name)
@@ -184,19 +185,25 @@ fn main() {
         ),
     ];
     println!("documents: {records} jobs, {rounds} rounds, outcome explain --format line -i FILE");
+    let baseline = baseline_binary();
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); layouts.len()];
     let mut rss = vec![0u64; layouts.len()];
+    let mut versus: Vec<Versus> = layouts.iter().map(|_| Versus::default()).collect();
     for _ in 0..rounds {
         for (i, (_, path, _)) in layouts.iter().enumerate() {
-            warm(path);
-            let path = path.display().to_string();
-            let result = run(
-                &outcome,
-                &["explain", "--format", "line", "-i", &path],
-                None,
-            );
-            times[i].push(result.wall.as_secs_f64());
-            rss[i] = rss[i].max(result.max_rss_kib);
+            let path_arg = path.display().to_string();
+            let args = ["explain", "--format", "line", "-i", &path_arg];
+            let (wall, peak) = match &baseline {
+                // This build and the baseline back to back, first in turn.
+                Some(baseline) => versus[i].round(&outcome, baseline, &args, None, Some(path)),
+                None => {
+                    warm(path);
+                    let result = run(&outcome, &args, None);
+                    (result.wall, result.max_rss_kib)
+                }
+            };
+            times[i].push(wall.as_secs_f64());
+            rss[i] = rss[i].max(peak);
         }
     }
     let base = median(times[0].clone());
@@ -223,5 +230,10 @@ fn main() {
             rss[i] as f64 / 1024.0,
             small_rss as f64 / 1024.0
         );
+    }
+    if baseline.is_some() {
+        for ((name, _, _), versus) in layouts.iter().zip(&versus) {
+            println!("{name} against the baseline: {}", versus.summary());
+        }
     }
 }

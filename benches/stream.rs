@@ -11,7 +11,9 @@ mod support;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use support::{baseline_binary, data_dir, have, median, outcome_binary, root, run, warm, Rng};
+use support::{
+    baseline_binary, data_dir, have, median, outcome_binary, root, run, warm, Rng, Versus,
+};
 
 /// Outcomes in a plausible mix (weights per thousand jobs).
 const REASONS: &[(&str, u64)] = &[
@@ -172,13 +174,7 @@ fn main() {
         outcome.clone(),
         vec!["explain".into(), "--format".into(), "line".into()],
     )];
-    if let Some(baseline) = baseline_binary() {
-        contenders.push((
-            "baseline",
-            baseline,
-            vec!["explain".into(), "--format".into(), "line".into()],
-        ));
-    }
+    let baseline = baseline_binary();
     if python.exists() && have("python3") {
         contenders.push(("python", "python3".into(), python_args.to_vec()));
     } else {
@@ -191,13 +187,23 @@ fn main() {
     }
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); contenders.len()];
     let mut rss: Vec<u64> = vec![0; contenders.len()];
+    let mut versus = Versus::default();
     for _ in 0..rounds {
         for (i, (_, program, args)) in contenders.iter().enumerate() {
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
-            warm(&big);
-            let result = run(program, &args, Some(&big));
-            times[i].push(result.wall.as_secs_f64());
-            rss[i] = rss[i].max(result.max_rss_kib);
+            let (wall, peak) = match (&baseline, i) {
+                // This build and the baseline back to back, first in turn.
+                (Some(baseline), 0) => {
+                    versus.round(program, baseline, &args, Some(&big), Some(&big))
+                }
+                _ => {
+                    warm(&big);
+                    let result = run(program, &args, Some(&big));
+                    (result.wall, result.max_rss_kib)
+                }
+            };
+            times[i].push(wall.as_secs_f64());
+            rss[i] = rss[i].max(peak);
         }
     }
     let base = median(times[0].clone());
@@ -215,6 +221,9 @@ fn main() {
             rss[i] as f64 / 1024.0,
             m / base
         );
+    }
+    if baseline.is_some() {
+        println!("against the baseline: {}", versus.summary());
     }
     // The same stream through other outputs, and on one core (a busy host's share).
     let peer = |name: &str| {

@@ -129,3 +129,60 @@ impl Rng {
         self.below(10_000) < percent * 100
     }
 }
+
+/// This build timed against `OUTCOME_BENCH_BASELINE` in the same rounds. Within a round the
+/// two run back to back, and which goes first alternates from round to round, so that
+/// neither always follows the same program (a peer that heats the cores, or the other
+/// build).
+#[derive(Default)]
+pub struct Versus {
+    ours: Vec<Run>,
+    before: Vec<Run>,
+}
+
+impl Versus {
+    /// One round: both builds with the same arguments and input, `warm`ing the file first
+    /// for each.
+    pub fn round(
+        &mut self,
+        outcome: &str,
+        baseline: &str,
+        args: &[&str],
+        input: Option<&Path>,
+        warm_first: Option<&Path>,
+    ) -> (Duration, u64) {
+        let ours_first = self.ours.len() % 2 == 0;
+        let one = |program: &str| {
+            if let Some(path) = warm_first {
+                warm(path);
+            }
+            run(program, args, input)
+        };
+        if ours_first {
+            self.ours.push(one(outcome));
+            self.before.push(one(baseline));
+        } else {
+            self.before.push(one(baseline));
+            self.ours.push(one(outcome));
+        }
+        let ours = self.ours.last().expect("a run was just added");
+        (ours.wall, ours.max_rss_kib)
+    }
+
+    /// "this build takes 1.02x the baseline's time, 1.01x its peak memory": medians of the
+    /// runs' times and of their peaks.
+    pub fn summary(&self) -> String {
+        let time = |runs: &[Run]| median(runs.iter().map(|r| r.wall.as_secs_f64()).collect());
+        let peak = |runs: &[Run]| median(runs.iter().map(|r| r.max_rss_kib as f64).collect());
+        format!(
+            "this build takes {:.3}x the baseline's time ({:.3} s vs {:.3} s) and {:.3}x its peak memory ({:.2} vs {:.2} MiB), medians of {} runs each, alternating",
+            time(&self.ours) / time(&self.before),
+            time(&self.ours),
+            time(&self.before),
+            peak(&self.ours) / peak(&self.before),
+            peak(&self.ours) / 1024.0,
+            peak(&self.before) / 1024.0,
+            self.ours.len()
+        )
+    }
+}
