@@ -289,9 +289,9 @@ impl Render for Explain<'_> {
         };
     }
 
-    /// Its output buffer, as big as it has grown (a spare one keeps its size).
+    /// The output it rendered.
     fn weight(&self, chunk: &Rendered) -> usize {
-        chunk.out.capacity()
+        chunk.out.len()
     }
 
     fn detail(&self) -> bool {

@@ -184,15 +184,15 @@ fn read_all<R: Render>(
 /// Small files, each with the length the walk found it with.
 type Batch = Vec<(PathBuf, Option<u64>)>;
 
-struct Pool<'o, C> {
-    ordered: &'o mut Ordered<Batch, Vec<Out<C>>>,
+struct Pool<'o, 'p, C> {
+    ordered: &'o mut Ordered<'p, Batch, Vec<Out<C>>>,
     keep: usize,
     /// Small files not sent yet, and their size.
     batch: Batch,
     batch_bytes: u64,
 }
 
-impl<C> Pool<'_, C> {
+impl<C> Pool<'_, '_, C> {
     fn read<R: Render<Chunk = C>>(
         &mut self,
         sources: &[PathBuf],

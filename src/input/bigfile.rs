@@ -209,7 +209,8 @@ impl Turns {
 /// One region judged: its records' part and what its Logs API lines showed. `stopped`:
 /// the reading ended before this region's turn came.
 struct Judged<C> {
-    chunk: C,
+    /// None when nothing was rendered.
+    chunk: Option<C>,
     log: LogReader,
     result: Result<(), Error>,
     stopped: bool,
@@ -254,7 +255,7 @@ pub fn json_lines<R: Render>(
             Ok(mut region) => regions.judge(index, part, &mut region),
             // Only this function borrows it, once per call: never reached.
             Err(_) => Judged {
-                chunk: part.chunk,
+                chunk: part.into_chunk(),
                 log: LogReader::new(),
                 result: Err(stopped_reader()),
                 stopped: false,
@@ -307,7 +308,7 @@ impl JsonRegions<'_> {
                 let result = Err(input_error(self.name, &err));
                 let log = LogReader::new();
                 return Judged {
-                    chunk: part.chunk,
+                    chunk: part.into_chunk(),
                     log,
                     result,
                     stopped: false,
@@ -321,7 +322,7 @@ impl JsonRegions<'_> {
         let mut log = LogReader::new();
         let Some(first_line) = self.turns.take(index, region.lines + long) else {
             return Judged {
-                chunk: part.chunk,
+                chunk: part.into_chunk(),
                 log,
                 result: Ok(()),
                 stopped: true,
@@ -341,7 +342,7 @@ impl JsonRegions<'_> {
             part.malformed(self.name, first_line + region.lines, &over_cap(length));
         }
         Judged {
-            chunk: part.chunk,
+            chunk: part.into_chunk(),
             log,
             result: Ok(()),
             stopped: false,

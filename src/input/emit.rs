@@ -49,8 +49,8 @@ pub trait Render: Sync {
     type Chunk: Send;
     fn chunk(&self) -> Self::Chunk;
     fn render(&self, chunk: &mut Self::Chunk, event: Event<'_>);
-    /// The memory a chunk holds, in bytes, as far as it grows with the input: what bounds
-    /// the chunks waiting for the command (`OUTPUT_IN_FLIGHT`).
+    /// The bytes a chunk holds, as far as they grow with the input: what bounds the
+    /// chunks waiting for the command (`OUTPUT_IN_FLIGHT`).
     fn weight(&self, chunk: &Self::Chunk) -> usize;
     /// Whether every fact of a record is wanted, or only what decides its verdict.
     fn detail(&self) -> bool;
@@ -72,46 +72,72 @@ pub enum Out<C> {
 const CHUNK_EVENTS: usize = 128;
 /// Chunks on their way to the command at most, and their weight at most (one chunk goes
 /// however heavy): room for a document's many small chunks, so that its splitter never
-/// waits for the writing thread, and for one of a big file's large ones, so that they
-/// do not pile up.
+/// waits for the writing thread, and for two of a big file's large ones (a 512 KiB
+/// region's lines are about 90 KiB), so that the reading thread hands the next on while
+/// the command writes one, instead of waiting for the command to be woken.
 const CHUNKS_IN_FLIGHT: usize = 16;
-const OUTPUT_IN_FLIGHT: usize = 128 * 1024;
+const OUTPUT_IN_FLIGHT: usize = 192 * 1024;
 
 /// The weight of the chunks on their way to the command, and whether it has gone.
 struct Flight {
-    weight: Mutex<usize>,
+    load: Mutex<Load>,
     taken: Condvar,
     gone: AtomicBool,
 }
 
+struct Load {
+    weight: usize,
+    /// Whether the reader waits for room: only then is it woken (a wake is a system
+    /// call, and a stream lands thousands of chunks).
+    waiting: bool,
+}
+
 impl Flight {
+    fn new() -> Self {
+        Flight {
+            load: Mutex::new(Load {
+                weight: 0,
+                waiting: false,
+            }),
+            taken: Condvar::new(),
+            gone: AtomicBool::new(false),
+        }
+    }
+
     /// Waits until a chunk of `weight` fits, then counts it in.
     fn board(&self, weight: usize) {
-        let Ok(mut flying) = self.weight.lock() else {
+        let Ok(mut load) = self.load.lock() else {
             return;
         };
-        while *flying > 0
-            && flying.saturating_add(weight) > OUTPUT_IN_FLIGHT
+        while load.weight > 0
+            && load.weight.saturating_add(weight) > OUTPUT_IN_FLIGHT
             && !self.gone.load(Ordering::Relaxed)
         {
-            flying = match self.taken.wait(flying) {
-                Ok(flying) => flying,
+            load.waiting = true;
+            load = match self.taken.wait(load) {
+                Ok(load) => load,
                 Err(_) => return,
             };
         }
-        *flying = flying.saturating_add(weight);
+        load.waiting = false;
+        load.weight = load.weight.saturating_add(weight);
     }
 
     fn landed(&self, weight: usize) {
-        if let Ok(mut flying) = self.weight.lock() {
-            *flying = flying.saturating_sub(weight);
+        let Ok(mut load) = self.load.lock() else {
+            return;
+        };
+        load.weight = load.weight.saturating_sub(weight);
+        if load.waiting {
+            load.waiting = false;
+            drop(load);
+            self.taken.notify_all();
         }
-        self.taken.notify_all();
     }
 
     fn leave(&self) {
         // Under the lock, so that a reader about to wait sees it.
-        let held = self.weight.lock();
+        let held = self.load.lock();
         self.gone.store(true, Ordering::Relaxed);
         drop(held);
         self.taken.notify_all();
@@ -141,10 +167,24 @@ enum To<'r, C> {
     Collected(Vec<Out<C>>),
 }
 
-/// A chunk rendered on a worker, joined back with `Emit::join`.
+/// A chunk rendered on a worker, joined back with `Emit::join`. Made at its first event,
+/// not when the work is handed out: work waiting for a worker holds no output buffer.
 pub struct Scratch<'r, R: Render> {
     render: &'r R,
-    pub chunk: R::Chunk,
+    chunk: Option<R::Chunk>,
+}
+
+impl<R: Render> Scratch<'_, R> {
+    /// What was rendered; None if nothing was.
+    pub fn into_chunk(self) -> Option<R::Chunk> {
+        self.chunk
+    }
+
+    fn add(&mut self, event: Event<'_>) {
+        let render = self.render;
+        let chunk = self.chunk.get_or_insert_with(|| render.chunk());
+        render.render(chunk, event);
+    }
 }
 
 impl<'r, R: Render> Emit<'r, R> {
@@ -219,18 +259,20 @@ impl<'r, R: Render> Emit<'r, R> {
         Ok(())
     }
 
-    /// A blank chunk for a worker.
+    /// Where a worker renders.
     pub fn part(&self) -> Scratch<'r, R> {
         Scratch {
             render: self.render,
-            chunk: self.render.chunk(),
+            chunk: None,
         }
     }
 
     /// A worker's chunk, in its place: after everything given before it.
-    pub fn join(&mut self, chunk: R::Chunk) {
-        self.send_chunk();
-        self.send(Out::Chunk(chunk));
+    pub fn join(&mut self, chunk: Option<R::Chunk>) {
+        if let Some(chunk) = chunk {
+            self.send_chunk();
+            self.send(Out::Chunk(chunk));
+        }
     }
 
     /// A source that could not be read, in its place.
@@ -284,17 +326,15 @@ impl<R: Render> Records for Emit<'_, R> {
 
 impl<R: Render> Records for Scratch<'_, R> {
     fn report(&mut self, report: Report<'_>) {
-        self.render.render(&mut self.chunk, Event::Report(report));
+        self.add(Event::Report(report));
     }
 
     fn malformed(&mut self, source: &str, line: u64, what: &str) {
-        let event = Event::Malformed { source, line, what };
-        self.render.render(&mut self.chunk, event);
+        self.add(Event::Malformed { source, line, what });
     }
 
     fn skipped(&mut self, source: &str, what: &str) {
-        self.render
-            .render(&mut self.chunk, Event::Skipped { source, what });
+        self.add(Event::Skipped { source, what });
     }
 
     fn detail(&self) -> bool {
@@ -379,11 +419,7 @@ pub fn pipeline<R: Render, T>(
     read: impl FnOnce(&mut Emit<'_, R>) -> Result<(), Error> + Send,
     consume: impl FnOnce(Chunks<'_, R::Chunk>) -> Result<T, Error>,
 ) -> Result<T, Error> {
-    let flight = Flight {
-        weight: Mutex::new(0),
-        taken: Condvar::new(),
-        gone: AtomicBool::new(false),
-    };
+    let flight = Flight::new();
     let (sender, receiver) = mpsc::sync_channel(CHUNKS_IN_FLIGHT);
     std::thread::scope(|scope| {
         let flight = &flight;
@@ -476,7 +512,7 @@ mod tests {
         let mut worker = emit.part();
         worker.report(report());
         emit.report(report());
-        emit.join(worker.chunk);
+        emit.join(worker.into_chunk());
         emit.fail(Error::no_input("gone"));
         assert_eq!(
             shown(emit.collected()),

@@ -55,7 +55,8 @@ struct Job<'r, R: Render> {
 struct Done<C> {
     /// The block's buffer, handed back for reuse.
     block: Vec<u8>,
-    chunk: C,
+    /// None when nothing was rendered.
+    chunk: Option<C>,
     log: LogReader,
 }
 
@@ -122,7 +123,7 @@ pub fn in_parallel<R: Render, S: Source>(
         run_block(name, &job.work, matcher, &mut job.part, &mut log);
         Done {
             block: job.work.block,
-            chunk: job.part.chunk,
+            chunk: job.part.into_chunk(),
             log,
         }
     };
