@@ -229,10 +229,7 @@ pub(super) fn start_failed(
         return None;
     }
     let quote = log.start_error.as_ref()?;
-    Some(Measured {
-        value: 1.0,
-        evidence: vec![format!("line {}: `{}`", quote.line, quote.text)],
-    })
+    Some(Measured::line(quote))
 }
 
 pub(super) fn browser_crashed(
@@ -242,10 +239,7 @@ pub(super) fn browser_crashed(
     log: &LogEvidence,
 ) -> Option<Measured> {
     let quote = log.browser_out_of_memory.as_ref()?;
-    Some(Measured {
-        value: 1.0,
-        evidence: vec![format!("line {}: `{}`", quote.line, quote.text)],
-    })
+    Some(Measured::line(quote))
 }
 
 pub(super) fn close_incomplete(

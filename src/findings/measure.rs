@@ -1,6 +1,7 @@
 //! What every check works with: what the verdict so far says of the job, what a check
 //! measured, and the small sums and lists their evidence is written with.
 
+use crate::evidence::Quote;
 use crate::text::group;
 
 /// What the verdict so far says about the job, which decides where a check makes sense.
@@ -24,6 +25,21 @@ pub struct Context<'c> {
 pub struct Measured {
     pub value: f64,
     pub evidence: Vec<String>,
+}
+
+impl Measured {
+    /// A log line that is the whole evidence, found once.
+    pub fn line(quote: &Quote) -> Measured {
+        Measured {
+            value: 1.0,
+            evidence: vec![cite(quote)],
+        }
+    }
+}
+
+/// ``line 1204: `the line's text` ``
+pub fn cite(quote: &Quote) -> String {
+    format!("line {}: `{}`", quote.line, quote.text)
 }
 
 /// `part` as a share of `whole`; none of nothing.

@@ -1,7 +1,7 @@
 //! The checks of the crawl's traffic: refused, failed and missing responses, downloads
 //! that failed, retries given up, robots.txt refusals, Zyte API's fatal errors.
 
-use super::measure::{list_counts, share, Context, Measured};
+use super::measure::{cite, list_counts, share, Context, Measured};
 use crate::checks::percent;
 use crate::counters::{largest_first, Counters};
 use crate::evidence::LogEvidence;
@@ -184,7 +184,7 @@ pub(super) fn retries_exhausted(
         evidence.push(format!("retry/reason_count: {}", list_counts(&reasons, 4)));
     }
     if let Some(first) = &log.gave_up_first {
-        evidence.push(format!("line {}: `{}`", first.line, first.text));
+        evidence.push(cite(first));
     }
     Some(Measured {
         value: count as f64,
