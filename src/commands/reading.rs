@@ -168,7 +168,6 @@ fn read_all<R: Render>(
     input::ordered::with_pool(workers, read_batch, |ordered| {
         let mut pool = Pool {
             ordered,
-            keep: 2 * workers,
             batch: Vec::new(),
             batch_bytes: 0,
         };
@@ -186,7 +185,6 @@ type Batch = Vec<(PathBuf, Option<u64>)>;
 
 struct Pool<'o, 'p, C> {
     ordered: &'o mut Ordered<'p, Batch, Vec<Out<C>>>,
-    keep: usize,
     /// Small files not sent yet, and their size.
     batch: Batch,
     batch_bytes: u64,
@@ -211,7 +209,7 @@ impl<C> Pool<'_, '_, C> {
                             // In its place: after the files before it.
                             self.send_batch(out)?;
                             self.ordered.ready(vec![Out::Failed(error)]);
-                            self.drain(out, self.keep);
+                            self.drain(out, self.ordered.ahead());
                         }
                     }
                     Ok(!out.stopped())
@@ -264,7 +262,7 @@ impl<C> Pool<'_, '_, C> {
         if !self.ordered.send(std::mem::take(&mut self.batch)) {
             return Err(Error::internal("the file readers stopped"));
         }
-        self.drain(out, self.keep);
+        self.drain(out, self.ordered.ahead());
         Ok(())
     }
 

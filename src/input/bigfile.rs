@@ -43,8 +43,6 @@ const REGION: u64 = 512 * 1024;
 /// next one), then twice as much each time, up to `MORE`.
 const MORE_FIRST: usize = 4 * 1024;
 const MORE: usize = 64 * 1024;
-/// How many regions per worker may be read or waiting for the reading thread.
-const AHEAD: usize = 2;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -120,7 +118,6 @@ pub fn scan(
         }
         Ok(region)
     };
-    let ahead = workers.max(1) * AHEAD;
     with_pool(workers, search, |pool| {
         let mut reading = Scanning {
             log,
@@ -133,7 +130,7 @@ pub fn scan(
             if !pool.send((index, buffers)) {
                 return Err(io::Error::other("a log reader stopped"));
             }
-            pool.drain(ahead, |region| reading.take(region))?;
+            pool.drain(pool.ahead(), |region| reading.take(region))?;
         }
         pool.drain(0, |region| reading.take(region))
     })
@@ -262,14 +259,13 @@ pub fn json_lines<R: Render>(
             },
         })
     };
-    let ahead = workers.max(1) * AHEAD;
     let outcome = with_pool(workers, judge, |pool| {
         let ended = (|| {
             for index in 0..layout.regions {
                 if !pool.send((index, out.part())) {
                     return Err(Some(stopped_reader()));
                 }
-                pool.drain(ahead, |done| join_region(done, out, log))?;
+                pool.drain(pool.ahead(), |done| join_region(done, out, log))?;
             }
             pool.drain(0, |done| join_region(done, out, log))
         })();

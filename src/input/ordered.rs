@@ -12,8 +12,9 @@ thread_local! {
     static IN_POOL: Cell<bool> = const { Cell::new(false) };
 }
 
-/// The work the queue holds per worker: what every caller keeps in flight.
-const QUEUED_PER_WORKER: usize = 2;
+/// Work per worker given out and not taken back yet, at most (`Ordered::ahead`): one
+/// being done and one waiting, so that no worker waits while a result is taken.
+const AHEAD_PER_WORKER: usize = 2;
 
 /// Whether this thread is a pool's worker: a reader on it does its work in place.
 pub fn inside_pool() -> bool {
@@ -28,6 +29,7 @@ pub struct Ordered<'p, W, D> {
     seq: u64,
     /// The number of the next result to hand over.
     next: u64,
+    workers: usize,
 }
 
 /// Results as the workers finish them, and who waits for which.
@@ -102,7 +104,7 @@ where
     // Room for as much work as the callers keep in flight (two per worker), so that
     // handing out work does not wait on a worker taking some: each such wait is a
     // wake-up, which a stream pays for every block.
-    let (work_tx, work_rx) = mpsc::sync_channel::<(u64, W)>(QUEUED_PER_WORKER * workers);
+    let (work_tx, work_rx) = mpsc::sync_channel::<(u64, W)>(AHEAD_PER_WORKER * workers);
     let work_rx = Mutex::new(work_rx);
     let done = Done {
         state: Mutex::new(Finished {
@@ -133,6 +135,7 @@ where
             done: &done,
             seq: 0,
             next: 0,
+            workers,
         };
         let result = body(&mut ordered);
         // Whatever happened, no worker waits for more.
@@ -145,6 +148,12 @@ impl<W, D> Ordered<'_, W, D> {
     /// Results not handed over yet: given out, or ready and waiting their turn.
     pub fn in_flight(&self) -> usize {
         usize::try_from(self.seq - self.next).unwrap_or(usize::MAX)
+    }
+
+    /// How much work to keep given out (`drain`'s `keep`): enough that the workers are
+    /// never idle while results are taken, no more, since each holds its buffers.
+    pub fn ahead(&self) -> usize {
+        AHEAD_PER_WORKER * self.workers
     }
 
     /// Hands out work; false when the workers are gone.

@@ -168,7 +168,7 @@ pub fn in_parallel<R: Render, S: Source>(
             if !pool.send(job) {
                 break Ok(());
             }
-            let Ok(()) = pool.drain(2 * count, |done| join(done, out, log, &mut free));
+            let Ok(()) = pool.drain(pool.ahead(), |done| join(done, out, log, &mut free));
         };
         // Whatever ended the reading, what was judged is joined.
         let Ok(()) = pool.drain(0, |done| join(done, out, log, &mut free));
